@@ -1,0 +1,84 @@
+//! Server functions: thin adapters from HTTP to `pforte-auth`. Each one takes the state, calls the
+//! domain and maps errors through [`crate::state::fail`]. Arguments are named like the form fields,
+//! so every form also works as a plain POST without JavaScript.
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+use pforte_shared::types::CurrentUserResponse;
+
+/// Step one of sign-in: email or customer number, and password.
+#[server(endpoint = "submit_password")]
+pub async fn submit_password(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+    use pforte_auth::session::Stage;
+
+    let state = app_state()?;
+    let previous = current_session_token(&state.web);
+    let step = state
+        .auth
+        .submit_password(&identifier, Password::new(password), previous.as_deref(), &request_meta())
+        .await
+        .map_err(|e| fail("submit_password", e))?;
+    set_cookie(&state.web.session_cookie(step.token.expose()));
+    match step.stage {
+        Stage::Complete => leptos_axum::redirect(&pforte_shared::next::safe_next(next.as_deref())),
+        // Later stages (email code, TOTP) have pages of their own; until they exist the
+        // state machine never yields them after a password.
+        _ => leptos_axum::redirect("/login"),
+    }
+    Ok(())
+}
+
+/// Ends the browser's session on the server and removes the cookie.
+#[server(endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    if let Some(token) = current_session_token(&state.web) {
+        state
+            .auth
+            .log_out(&token, &request_meta())
+            .await
+            .map_err(|e| fail("log_out", e))?;
+    }
+    set_cookie(&state.web.clear_session_cookie());
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, or `None` for visitors and half-finished sign-ins.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let Some(token) = current_session_token(&state.web) else {
+        return Ok(None);
+    };
+    let Some(user) = state
+        .auth
+        .signed_in_user(&token)
+        .await
+        .map_err(|e| fail("current_user", e))?
+    else {
+        return Ok(None);
+    };
+    let account = state
+        .auth
+        .account_by_id(user.account_id)
+        .await
+        .map_err(|e| fail("current_user", e))?;
+    Ok(Some(CurrentUserResponse {
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        customer_number: account.customer_number,
+        account_name: account.name,
+    }))
+}

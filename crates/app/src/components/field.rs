@@ -1,0 +1,34 @@
+use leptos::prelude::*;
+
+/// A labelled input. The label names the field for screen readers and for tests.
+#[component]
+pub fn Field(
+    /// Element id, also used to tie the label to the input.
+    id: &'static str,
+    /// Form field name: the server function's argument.
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(default = false)] autofocus: bool,
+    #[prop(default = 256)] maxlength: u32,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                autofocus=autofocus
+                maxlength=maxlength
+                required
+                spellcheck="false"
+                autocapitalize="none"
+            />
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Building blocks the pages share.
+
+pub mod alert;
+pub mod field;

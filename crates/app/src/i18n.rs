@@ -1,0 +1,14 @@
+//! The UI's access to the translation layer in `pforte-shared`.
+
+use leptos::prelude::*;
+use pforte_shared::{Lang, Msg};
+
+/// The language of this page (English until German lands).
+pub fn lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The text of a message in the page's language.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(lang())
+}

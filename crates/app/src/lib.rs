@@ -1,0 +1,62 @@
+//! Pforte's user interface (Leptos) and its server functions.
+//!
+//! Pages only render the state the server keeps; every rule lives in `pforte-auth`.
+//! The server functions in [`api`] are thin: take the state, call the domain, map errors.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment, path};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    state::send_content_security_policy();
+    let lang = i18n::lang().code();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <leptos_meta::MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/pforte.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Pforte".to_owned() } else { format!("{title} · Pforte") }
+        } />
+        <Router>
+            <a class="skip-link" href="#main">{i18n::t(pforte_shared::Msg::SkipToContent)}</a>
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::Login ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,52 @@
+//! `/login`: email or customer number, and password.
+
+use crate::api::SubmitPassword;
+use crate::components::alert::ErrorAlert;
+use crate::components::field::Field;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use pforte_shared::Msg;
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let action = ServerAction::<SubmitPassword>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text=t(Msg::LoginTitle) />
+        <section class="card" aria-labelledby="login-title">
+            <p class="brand">{t(Msg::ProductName)}</p>
+            <h1 id="login-title">{t(Msg::LoginTitle)}</h1>
+            <p class="lead">{t(Msg::Tagline)}</p>
+            <ActionForm action=action>
+                <input type="hidden" name="next" value=next />
+                <ErrorAlert error />
+                <Field
+                    id="identifier"
+                    name="identifier"
+                    label=t(Msg::IdentifierLabel)
+                    autocomplete="username"
+                    autofocus=true
+                />
+                <Field
+                    id="password"
+                    name="password"
+                    label=t(Msg::PasswordLabel)
+                    input_type="password"
+                    autocomplete="current-password"
+                    maxlength=1024
+                />
+                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                    {t(Msg::LoginButton)}
+                </button>
+            </ActionForm>
+            <nav class="links" aria-label=t(Msg::LoginHelpLink)>
+                <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
+                <a href="/login-help">{t(Msg::LoginHelpLink)}</a>
+            </nav>
+        </section>
+    }
+}

@@ -1,0 +1,180 @@
+//! Server-side state and request plumbing shared by the server functions and the server's middleware.
+
+use http::request::Parts;
+use http::{HeaderValue, header};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use pforte_auth::{Auth, AuthError, RequestMeta};
+use pforte_shared::AppError;
+use std::net::IpAddr;
+
+/// What the web layer needs besides the domain.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// `PFORTE_PUBLIC_URL` without a trailing slash, e.g. `https://login.example.com`.
+    pub public_url: String,
+    /// True when the public URL is https: cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+impl WebConfig {
+    pub fn new(public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        WebConfig {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+        }
+    }
+
+    /// The origin browsers send in the `Origin` header for this site.
+    pub fn origin(&self) -> &str {
+        // A public URL may carry a path prefix; the origin is scheme://host[:port].
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(slash) => &self.public_url[..after_scheme + slash],
+            None => &self.public_url,
+        }
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_session"
+        } else {
+            "pforte_session"
+        }
+    }
+
+    fn cookie(&self, name: &str, value: &str, max_age: Option<i64>) -> String {
+        let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Some(age) = max_age {
+            cookie.push_str(&format!("; Max-Age={age}"));
+        }
+        if self.secure_cookies {
+            cookie.push_str("; Secure");
+        }
+        cookie
+    }
+
+    /// `Set-Cookie` value carrying a session token.
+    pub fn session_cookie(&self, token: &str) -> String {
+        self.cookie(self.session_cookie_name(), token, None)
+    }
+
+    /// `Set-Cookie` value that removes the session cookie.
+    pub fn clear_session_cookie(&self) -> String {
+        self.cookie(self.session_cookie_name(), "", Some(0))
+    }
+
+    /// The session token from a request's `Cookie` headers.
+    pub fn session_token<'a>(&self, headers: &'a http::HeaderMap) -> Option<&'a str> {
+        cookie_value(headers, self.session_cookie_name())
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Everything a server function needs, provided as Leptos context by the server.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub auth: Auth,
+    pub web: WebConfig,
+}
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// IP and browser of the current request.
+pub fn request_meta() -> RequestMeta {
+    let Some(parts) = parts() else {
+        return RequestMeta::default();
+    };
+    let ip = parts
+        .extensions
+        .get::<ClientIp>()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    let ua = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    RequestMeta::new(ip, ua)
+}
+
+/// The client's IP address, put into request extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+/// The session cookie of the current request.
+pub fn current_session_token(web: &WebConfig) -> Option<String> {
+    parts().and_then(|p| web.session_token(&p.headers).map(str::to_owned))
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function or page.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// The one place that turns domain errors into user errors: internal causes are logged with
+/// context and become a generic message; the HTTP status follows the error (4xx for the
+/// user's mistakes, 5xx only for faults). Plain form posts keep their redirect back to the page.
+pub fn fail(context: &'static str, error: AuthError) -> AppError {
+    if error.is_internal() {
+        tracing::error!(%error, context, "request failed");
+    }
+    respond_with(AppError::from(error))
+}
+
+/// Sets the response status for a user-facing error and returns it.
+pub fn respond_with(error: AppError) -> AppError {
+    let plain_form_post = parts().is_some_and(|p| {
+        p.headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !plain_form_post
+        && let (Some(res), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            http::StatusCode::from_u16(error.status()),
+        )
+    {
+        res.set_status(status);
+    }
+    error
+}
+
+/// Sends the Content-Security-Policy with this response's nonce.
+pub fn send_content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+    );
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&policy)) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,55 @@
+//! The domain's one error enum. Internal causes are logged with context by the caller
+//! and shown to users only as a generic message.
+
+use pforte_shared::{AppError, Msg};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("invalid input in {field}")]
+    Invalid { field: &'static str, problem: Msg },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+}
+
+impl AuthError {
+    pub fn invalid(field: &'static str, problem: Msg) -> Self {
+        AuthError::Invalid { field, problem }
+    }
+
+    /// True for faults of the system rather than of the request.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_)
+        )
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::InvalidCredentials => AppError::InvalidCredentials,
+            AuthError::NotSignedIn => AppError::NotSignedIn,
+            AuthError::Forbidden => AppError::Forbidden,
+            AuthError::Invalid { field, problem } => AppError::field(field, problem),
+            AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
+            AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_) => {
+                AppError::Internal
+            }
+        }
+    }
+}

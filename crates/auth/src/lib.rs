@@ -1,0 +1,82 @@
+//! Pforte's domain: accounts, users, passwords, sessions, the sign-in state machine, audit, storage.
+//!
+//! No HTTP and no Leptos here. Time is a parameter ([`Clock`]); the system clock is read only by
+//! the server binary.
+
+pub mod account;
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod password;
+pub mod secret;
+pub mod session;
+pub mod signin;
+pub mod store;
+
+pub use clock::{Clock, ManualClock};
+pub use error::AuthError;
+pub use store::{Engine, Store};
+
+use std::sync::Arc;
+
+/// Where a request comes from, for audit rows and throttles.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl RequestMeta {
+    pub fn new(ip: impl Into<String>, user_agent: &str) -> Self {
+        // User-controlled text is bounded and stripped of control characters so it cannot forge log lines.
+        let user_agent: String = user_agent
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(256)
+            .collect();
+        RequestMeta {
+            ip: ip.into(),
+            user_agent,
+        }
+    }
+}
+
+/// Tunable security settings (SPEC §5).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_idle_secs: 60 * 60,
+            session_absolute_secs: 24 * 60 * 60,
+        }
+    }
+}
+
+/// The domain service: one per process, cheap to clone.
+#[derive(Clone)]
+pub struct Auth {
+    pub store: Store,
+    pub hasher: password::Hasher,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+}
+
+impl Auth {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Auth {
+            store,
+            hasher: password::Hasher::new(password::Hasher::default_workers()),
+            clock,
+            settings,
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,272 @@
+//! Passwords: the policy (SPEC §5, SECURITY.md 2–5) and argon2id hashing on a bounded pool.
+
+use crate::error::AuthError;
+use crate::secret::Password;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use pforte_shared::Msg;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
+use unicode_normalization::UnicodeNormalization;
+
+pub const MIN_CHARS: usize = 15;
+pub const MAX_CHARS: usize = 256;
+/// A UTF-8 code point has at most 4 bytes: anything longer is refused before normalising.
+const MAX_BYTES: usize = MAX_CHARS * 4;
+
+/// argon2id m=19456 KiB, t=2, p=1 (OWASP's minimum recommendation).
+pub fn argon2() -> Argon2<'static> {
+    #[allow(clippy::expect_used)] // constant parameters, validated by a unit test
+    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// NFKC normalisation, applied when a password is set and when it is verified.
+fn normalize(password: &str) -> String {
+    password.nfkc().collect()
+}
+
+/// Who the password belongs to: it must not be built from these.
+#[derive(Default, Debug, Clone)]
+pub struct PasswordContext {
+    pub email: String,
+    pub name: String,
+    pub company: String,
+    pub customer_number: String,
+}
+
+impl PasswordContext {
+    fn words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        let local = self.email.split('@').next().unwrap_or_default();
+        for source in [local, &self.email, &self.name, &self.company, &self.customer_number] {
+            let lower = source.to_lowercase();
+            words.push(lower.clone());
+            words.extend(
+                lower
+                    .split(|c: char| !c.is_alphanumeric())
+                    .map(str::to_owned),
+            );
+        }
+        words.retain(|w| w.chars().count() >= 4);
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
+/// Checks a new password against the policy. Cheap checks come first; nothing is hashed here.
+pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<(), AuthError> {
+    let raw = password.expose();
+    if raw.len() > MAX_BYTES {
+        return Err(AuthError::invalid("password", Msg::PasswordTooLong));
+    }
+    let normalized = normalize(raw);
+    let chars = normalized.chars().count();
+    if chars < MIN_CHARS {
+        return Err(AuthError::invalid("password", Msg::PasswordTooShort));
+    }
+    if chars > MAX_CHARS {
+        return Err(AuthError::invalid("password", Msg::PasswordTooLong));
+    }
+    let lower = normalized.to_lowercase();
+    let words = context.words();
+    if words.iter().any(|w| lower.contains(w.as_str())) {
+        return Err(AuthError::invalid("password", Msg::PasswordPersonal));
+    }
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(&normalized, &inputs);
+    if (estimate.score() as u8) < 3 {
+        use zxcvbn::feedback::Warning;
+        let common = estimate.feedback().and_then(|f| f.warning()).is_some_and(|w| {
+            matches!(
+                w,
+                Warning::ThisIsATop10Password
+                    | Warning::ThisIsATop100Password
+                    | Warning::ThisIsACommonPassword
+                    | Warning::ThisIsSimilarToACommonlyUsedPassword
+                    | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess
+            )
+        });
+        return Err(AuthError::invalid(
+            "password",
+            if common {
+                Msg::PasswordCommon
+            } else {
+                Msg::PasswordTooWeak
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Runs argon2 off the async runtime, at most `workers` at a time, so a burst of sign-ins
+/// queues instead of eating memory (19 MiB each) or starving other requests.
+#[derive(Clone)]
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+}
+
+/// A hash of a random password, verified against for unknown identifiers so that timing matches.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let secret = crate::secret::Token::generate();
+        argon2()
+            .hash_password(secret.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+impl Hasher {
+    pub fn new(workers: usize) -> Self {
+        Hasher {
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+        }
+    }
+
+    /// About one job per core.
+    pub fn default_workers() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AuthError::Hashing(e.to_string()))?;
+        tokio::task::spawn_blocking(job)
+            .await
+            .map_err(|e| AuthError::Hashing(e.to_string()))
+    }
+
+    /// Hashes a password that already passed [`check_policy`].
+    pub async fn hash(&self, password: Password) -> Result<String, AuthError> {
+        self.run(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            argon2()
+                .hash_password(normalize(password.expose()).as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AuthError::Hashing(e.to_string()))
+        })
+        .await?
+    }
+
+    /// Verifies `password` against `stored`, or against a dummy hash when there is none,
+    /// so that unknown users cost the same time. Over-long input is refused without hashing.
+    pub async fn verify(&self, password: Password, stored: Option<String>) -> Result<bool, AuthError> {
+        if password.expose().len() > MAX_BYTES {
+            return Ok(false);
+        }
+        let known = stored.is_some();
+        self.run(move || {
+            let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+            let Ok(parsed) = PasswordHash::new(&stored) else {
+                return false;
+            };
+            let ok = argon2()
+                .verify_password(normalize(password.expose()).as_bytes(), &parsed)
+                .is_ok();
+            ok && known
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> PasswordContext {
+        PasswordContext {
+            email: "anna.berg@example.com".into(),
+            name: "Anna Berg".into(),
+            company: "Nordlicht Logistik".into(),
+            customer_number: "4711081".into(),
+        }
+    }
+
+    fn check(p: &str) -> Result<(), Msg> {
+        check_policy(&Password::new(p.into()), &ctx()).map_err(|e| match e {
+            AuthError::Invalid { problem, .. } => problem,
+            other => panic!("unexpected {other:?}"),
+        })
+    }
+
+    #[test]
+    fn length_limits_in_code_points() {
+        assert_eq!(check("Tq7#vL2pX9mKr4"), Err(Msg::PasswordTooShort)); // 14
+        assert_eq!(check("Tq7#vL2pX9mKr4w"), Ok(())); // 15
+        // 15 code points of multi-byte characters are 15, not 30+.
+        assert_eq!(check("ŧĸœ→ŋđ¶ſ€łæßðđŋ"), Ok(()));
+        let long = "river-quartz-lantern-".repeat(4);
+        assert_eq!(check(&long[..64]), Ok(()));
+        assert_eq!(check(&"Zq8!pXv3#Lm2Rt7$".repeat(8)), Ok(())); // 128
+        assert_eq!(check(&"x".repeat(257)), Err(Msg::PasswordTooLong));
+    }
+
+    #[test]
+    fn megabyte_password_is_refused_before_any_work() {
+        let started = std::time::Instant::now();
+        assert_eq!(check(&"a".repeat(1_000_000)), Err(Msg::PasswordTooLong));
+        // Not a timing assertion on hashing: just that it returned from the cheap byte-length check.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn common_and_weak_passwords_are_refused() {
+        assert_eq!(check("passwordpassword"), Err(Msg::PasswordCommon));
+        assert_eq!(check("aaaaaaaaaaaaaaaaaaaa"), Err(Msg::PasswordTooWeak));
+        assert_eq!(check("123456789012345"), Err(Msg::PasswordTooWeak));
+    }
+
+    #[test]
+    fn context_derived_passwords_are_refused() {
+        assert_eq!(check("anna.berg-summer-2026"), Err(Msg::PasswordPersonal));
+        assert_eq!(check("nordlicht!quiet!harbor"), Err(Msg::PasswordPersonal));
+        assert_eq!(check("my number 4711081 rocks"), Err(Msg::PasswordPersonal));
+    }
+
+    #[test]
+    fn argon2_parameters() {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let h = argon2()
+            .hash_password(b"x", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+    }
+
+    #[tokio::test]
+    async fn same_password_different_hashes_and_nfkc_verifies() {
+        let hasher = Hasher::new(2);
+        let composed = "Caf\u{e9} on the quiet harbour";
+        let decomposed = "Cafe\u{301} on the quiet harbour";
+        let a = hasher.hash(Password::new(composed.into())).await.expect("hash");
+        let b = hasher.hash(Password::new(composed.into())).await.expect("hash");
+        assert_ne!(a, b);
+        assert!(hasher.verify(Password::new(decomposed.into()), Some(a.clone())).await.expect("verify"));
+        assert!(!hasher.verify(Password::new("wrong one entirely".into()), Some(a)).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn nothing_is_truncated() {
+        let hasher = Hasher::new(1);
+        let eighty = "k".repeat(40) + &"m".repeat(40);
+        let h = hasher.hash(Password::new(eighty.clone())).await.expect("hash");
+        assert!(!hasher.verify(Password::new(eighty[..72].to_owned()), Some(h.clone())).await.expect("verify"));
+        assert!(hasher.verify(Password::new(eighty), Some(h)).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn unknown_user_never_verifies() {
+        let hasher = Hasher::new(1);
+        assert!(!hasher.verify(Password::new("anything at all here".into()), None).await.expect("verify"));
+    }
+}

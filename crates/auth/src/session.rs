@@ -1,0 +1,169 @@
+//! Sessions: a 256-bit random token in a cookie, only its SHA-256 stored. Idle and absolute
+//! timeouts are enforced here, on the server, against the [`Clock`](crate::Clock).
+
+use crate::account::{USER_COLUMNS, User, UserStatus, user_from_row};
+use crate::error::AuthError;
+use crate::secret::Token;
+use crate::{Auth, RequestMeta};
+use sqlx::Row;
+
+/// How long a half-finished sign-in may wait for its next step.
+pub const PENDING_LIFETIME_SECS: i64 = 15 * 60;
+
+/// Where a session stands in the sign-in state machine. Only `Complete` is signed in:
+/// every other stage is a limited, pending state that protected pages treat as signed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Password accepted; an email code was sent and is awaited.
+    AwaitingEmailCode,
+    /// Password (or Google) accepted; an authenticator code is awaited.
+    AwaitingTotp,
+    /// Email code confirmed; the user decides whether to trust this device.
+    AwaitingTrustDecision,
+    /// Signed in.
+    Complete,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::AwaitingEmailCode => "email_code",
+            Stage::AwaitingTotp => "totp",
+            Stage::AwaitingTrustDecision => "trust",
+            Stage::Complete => "complete",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Stage> {
+        Some(match s {
+            "email_code" => Stage::AwaitingEmailCode,
+            "totp" => Stage::AwaitingTotp,
+            "trust" => Stage::AwaitingTrustDecision,
+            "complete" => Stage::Complete,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user_id: i64,
+    pub stage: Stage,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub authenticated_at: i64,
+}
+
+/// Only refresh `last_seen_at` when it is older than this, to spare writes.
+const TOUCH_AFTER_SECS: i64 = 30;
+
+impl Auth {
+    /// Stores a new session and returns its token (the only time the plain token exists).
+    pub async fn start_session(
+        &self,
+        user_id: i64,
+        stage: Stage,
+        meta: &RequestMeta,
+    ) -> Result<Token, AuthError> {
+        let token = Token::generate();
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, \
+             authenticated_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $4, $5, $6)",
+        )
+        .bind(token.hash().as_str())
+        .bind(user_id)
+        .bind(stage.as_str())
+        .bind(now)
+        .bind(&meta.ip)
+        .bind(&meta.user_agent)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// Looks a session up by its cookie value. Expired sessions are deleted and read as absent.
+    pub async fn session(&self, presented: &str) -> Result<Option<Session>, AuthError> {
+        let Some(token) = Token::from_presented(presented) else {
+            return Ok(None);
+        };
+        let hash = token.hash();
+        let Some(row) = sqlx::query(
+            "SELECT user_id, stage, created_at, last_seen_at, authenticated_at \
+             FROM sessions WHERE token_hash = $1",
+        )
+        .bind(hash.as_str())
+        .fetch_optional(&self.store.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let session = Session {
+            user_id: row.try_get("user_id")?,
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?).unwrap_or(Stage::AwaitingEmailCode),
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            authenticated_at: row.try_get("authenticated_at")?,
+        };
+        let now = self.now();
+        let lifetime = if session.stage == Stage::Complete {
+            self.settings.session_absolute_secs
+        } else {
+            PENDING_LIFETIME_SECS
+        };
+        let idle = now - session.last_seen_at > self.settings.session_idle_secs;
+        if idle || now - session.created_at > lifetime || now < session.created_at - 300 {
+            self.delete_session_hash(hash.as_str()).await?;
+            return Ok(None);
+        }
+        if now - session.last_seen_at >= TOUCH_AFTER_SECS {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(hash.as_str())
+                .execute(&self.store.pool)
+                .await?;
+        }
+        Ok(Some(session))
+    }
+
+    /// The signed-in user of a session cookie: stage `Complete` and the user still active.
+    pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
+        let Some(session) = self.session(presented).await? else {
+            return Ok(None);
+        };
+        if session.stage != Stage::Complete {
+            return Ok(None);
+        }
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(session.user_id)
+            .fetch_optional(&self.store.pool)
+            .await?;
+        let user = row.as_ref().map(user_from_row).transpose()?;
+        Ok(user.filter(|u| u.status == UserStatus::Active))
+    }
+
+    /// Ends a session on the server. Unknown or malformed tokens are ignored.
+    pub async fn end_session(&self, presented: &str) -> Result<(), AuthError> {
+        if let Some(token) = Token::from_presented(presented) {
+            self.delete_session_hash(token.hash().as_str()).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete_session_hash(&self, hash: &str) -> Result<(), AuthError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user (password reset, deactivation).
+    pub async fn end_all_sessions(&self, user_id: i64) -> Result<(), AuthError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! `pforte`: serve, migrate, create-account, create-user.
+
+use clap::Parser;
+use pforte_app::state::{AppState, WebConfig};
+use pforte_auth::account::NewUser;
+use pforte_auth::secret::Password;
+use pforte_auth::{Auth, AuthError, RequestMeta, Settings, Store};
+use pforte_server::cli::{Cli, Command, RoleArg};
+use pforte_server::config::Config;
+use pforte_server::{SystemClock, router};
+use pforte_shared::types::Role;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("pforte: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("pforte: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("pforte: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(e: AuthError) -> String {
+    match e {
+        AuthError::Invalid { field, problem } => {
+            format!("{field}: {}", problem.text(pforte_shared::Lang::En))
+        }
+        AuthError::NotFound(what) => format!("{what} not found"),
+        AuthError::Conflict(what) => format!("{what} already exists"),
+        other => other.to_string(),
+    }
+}
+
+async fn open(config: &Config) -> Result<Auth, String> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
+    store.migrate().await.map_err(describe)?;
+    Ok(Auth::new(store, Arc::new(SystemClock), Settings::default()))
+}
+
+fn read_password_stdin() -> Result<Password, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let trimmed = input
+        .strip_suffix("\r\n")
+        .or_else(|| input.strip_suffix('\n'))
+        .unwrap_or(&input)
+        .to_owned();
+    Ok(Password::new(trimmed))
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    let cli_meta = RequestMeta::new("cli", "pforte command line");
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open(&config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateAccount {
+            name,
+            owner_email,
+            owner_name,
+            customer_number,
+            password_stdin,
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let auth = open(&config).await?;
+            let (account, owner) = auth
+                .create_account(
+                    &name,
+                    customer_number.as_deref(),
+                    NewUser {
+                        email: owner_email,
+                        display_name: owner_name.unwrap_or_default(),
+                        role: Role::Admin,
+                        google_email: None,
+                        password,
+                    },
+                    &cli_meta,
+                )
+                .await
+                .map_err(describe)?;
+            println!("{}", account.customer_number);
+            eprintln!(
+                "created account {:?} with owner {} ({})",
+                account.name,
+                owner.email,
+                owner.status.as_str()
+            );
+            Ok(())
+        }
+        Command::CreateUser {
+            customer_number,
+            email,
+            name,
+            google_email,
+            role,
+            password_stdin,
+        } => {
+            let password = password_stdin.then(read_password_stdin).transpose()?;
+            let auth = open(&config).await?;
+            let user = auth
+                .create_user(
+                    &customer_number,
+                    NewUser {
+                        email,
+                        display_name: name.unwrap_or_default(),
+                        role: match role {
+                            RoleArg::User => Role::User,
+                            RoleArg::Admin => Role::Admin,
+                        },
+                        google_email,
+                        password,
+                    },
+                    &cli_meta,
+                )
+                .await
+                .map_err(describe)?;
+            println!("created user {} ({})", user.email, user.status.as_str());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let auth = open(&config).await?;
+    if auth.count_accounts().await.map_err(describe)? == 0 {
+        eprintln!(
+            "No account exists yet. Create one with:\n  echo 'a long passphrase of your own' | \
+             pforte create-account --name 'Your Company' --owner-email you@example.com --password-stdin"
+        );
+    }
+    let state = AppState {
+        leptos_options: router::leptos_options(config.site_addr),
+        auth,
+        web: WebConfig::new(&config.public_url),
+    };
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.site_addr))?;
+    tracing::info!("Pforte listening on http://{} (public URL {})", config.site_addr, config.public_url);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

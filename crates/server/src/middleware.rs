@@ -1,0 +1,152 @@
+//! Middleware every request passes: tracing without secrets, security headers, the cross-site
+//! check, the client IP, protected pages, and a panic guard that leaks nothing.
+
+use crate::router::ServerState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use pforte_app::state::ClientIp;
+use std::net::SocketAddr;
+
+/// Paths that need a signed-in user; visitors are sent to `/login?next=…`.
+fn is_protected(path: &str) -> bool {
+    path == "/"
+        || path == "/account"
+        || path.starts_with("/account/")
+        || path == "/admin"
+        || path.starts_with("/admin/")
+}
+
+/// The policy for HTML answers that did not set their own (the app shell sets one with a nonce).
+const FALLBACK_HTML_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
+/// Replaces long path segments (tokens) so that logs never hold them.
+fn redacted_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.len() > 24 { "<redacted>" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub async fn trace(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = redacted_path(req.uri().path());
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::debug!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    res
+}
+
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.\n").into_response()
+}
+
+pub async fn client_ip(mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut().insert(ClientIp(addr.ip()));
+    }
+    next.run(req).await
+}
+
+pub async fn security_headers(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.0.web.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if is_html {
+        if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(FALLBACK_HTML_CSP));
+        }
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if !h.contains_key(header::CACHE_CONTROL) {
+        // Server-function answers carry account data; static files keep their own caching.
+        if h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")) {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    res
+}
+
+/// Refuses state-changing requests from other sites (SECURITY.md 28): `Sec-Fetch-Site` other
+/// than same-origin/none, or an `Origin` that is not the public URL's.
+pub async fn refuse_cross_site(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe_method {
+        let headers = req.headers();
+        let fetch_site_bad = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| !matches!(v.as_bytes(), b"same-origin" | b"none"));
+        let origin_bad = headers
+            .get(header::ORIGIN)
+            .is_some_and(|o| o.as_bytes() != state.0.web.origin().as_bytes());
+        if fetch_site_bad || origin_bad {
+            tracing::warn!(path = redacted_path(req.uri().path()), "cross-site request refused");
+            return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Sends visitors of protected pages to the login, remembering where they wanted to go.
+pub async fn protect_pages(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD) && is_protected(req.uri().path()) {
+        let web = &state.0.web;
+        let signed_in = match web.session_token(req.headers()) {
+            Some(token) => match state.0.auth.signed_in_user(token).await {
+                Ok(user) => user.is_some(),
+                Err(error) => {
+                    tracing::error!(%error, "session lookup failed");
+                    return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.\n")
+                        .into_response();
+                }
+            },
+            None => false,
+        };
+        if !signed_in {
+            let wanted = req.uri().path_and_query().map_or("/", |p| p.as_str());
+            let next: String = url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+            let mut res = Redirect::to(&format!("/login?next={next}")).into_response();
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return res;
+        }
+    }
+    next.run(req).await
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_segments_are_redacted() {
+        assert_eq!(redacted_path("/welcome/abcdefghijklmnopqrstuvwxyz0123456789"), "/welcome/<redacted>");
+        assert_eq!(redacted_path("/login"), "/login");
+    }
+
+    #[test]
+    fn protected_paths() {
+        assert!(is_protected("/"));
+        assert!(is_protected("/account/security"));
+        assert!(is_protected("/admin/users"));
+        assert!(!is_protected("/login"));
+        assert!(!is_protected("/accounting"));
+    }
+}

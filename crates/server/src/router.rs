@@ -1,0 +1,88 @@
+//! The axum router: Leptos pages and server functions, `/healthz`, static files, and the
+//! middleware stack that every request passes.
+
+use crate::middleware;
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use pforte_app::state::AppState;
+use pforte_app::{App, shell};
+use std::net::SocketAddr;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Request bodies larger than this are refused with 413 before any handler runs.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The router's state: the app's state, plus what axum and leptos_axum need from it.
+#[derive(Clone)]
+pub struct ServerState(pub AppState);
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.0.leptos_options.clone()
+    }
+}
+
+/// Leptos options: from cargo-leptos's environment when it runs us, else Pforte's defaults.
+pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
+    let from_env = std::env::var("LEPTOS_OUTPUT_NAME")
+        .is_ok()
+        .then(|| leptos::config::get_configuration(None).ok())
+        .flatten()
+        .map(|c| c.leptos_options);
+    let mut options = from_env.unwrap_or_else(|| {
+        LeptosOptions::builder()
+            .output_name("pforte")
+            .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+            .site_pkg_dir("pkg")
+            .build()
+    });
+    options.site_addr = site_addr;
+    options
+}
+
+async fn healthz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
+    if state.0.auth.store.ping().await {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    }
+}
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let server_state = ServerState(state.clone());
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::protect_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(middleware::client_ip))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn(middleware::trace))
+        .with_state(server_state)
+}

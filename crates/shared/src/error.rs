@@ -1,0 +1,102 @@
+//! The small, stable, serialisable error every server function returns.
+//!
+//! Internal causes never reach this type: the server logs them and answers [`AppError::Internal`].
+
+use crate::i18n::{Lang, Msg, fill};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Wrong identifier, wrong password, disabled or throttled user: one answer for all.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
+    #[error("invalid field {field}")]
+    Field { field: String, problem: Msg },
+    /// The request itself could not be understood (bad encoding, missing argument).
+    #[error("bad request")]
+    BadRequest,
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    pub fn field(field: &str, problem: Msg) -> Self {
+        AppError::Field {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+
+    /// The text shown to the user.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::InvalidCredentials => Msg::InvalidCredentials.text(lang).to_owned(),
+            AppError::NotSignedIn => Msg::NotSignedIn.text(lang).to_owned(),
+            AppError::Forbidden => Msg::Forbidden.text(lang).to_owned(),
+            AppError::RateLimited { retry_after } => fill(
+                Msg::RateLimited.text(lang),
+                "seconds",
+                &retry_after.to_string(),
+            ),
+            AppError::Field { problem, .. } => problem.text(lang).to_owned(),
+            AppError::BadRequest => Msg::BadRequest.text(lang).to_owned(),
+            AppError::Internal => Msg::SomethingWentWrong.text(lang).to_owned(),
+        }
+    }
+
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::InvalidCredentials | AppError::NotSignedIn => 401,
+            AppError::Forbidden => 403,
+            AppError::RateLimited { .. } => 429,
+            AppError::Field { .. } => 422,
+            AppError::BadRequest => 400,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_errors_are_4xx_and_faults_5xx() {
+        assert_eq!(AppError::InvalidCredentials.status(), 401);
+        assert_eq!(AppError::RateLimited { retry_after: 3 }.status(), 429);
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(
+            AppError::RateLimited { retry_after: 7 }.message(Lang::En),
+            "Too many attempts. Please try again in 7 seconds."
+        );
+    }
+
+    #[test]
+    fn framework_errors_become_bad_request() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("x".into()));
+        assert_eq!(e, AppError::BadRequest);
+    }
+}

@@ -1,0 +1,132 @@
+//! The one translation layer: every text a user sees is a [`Msg`] rendered in a [`Lang`].
+//!
+//! Components never hard-code user-facing strings; they ask for a message here.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// The value of the `lang` attribute of `<html>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Every user-visible text of Pforte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Msg {
+    ProductName,
+    Tagline,
+    LoginTitle,
+    IdentifierLabel,
+    PasswordLabel,
+    LoginButton,
+    ForgotPassword,
+    LoginHelpLink,
+    InvalidCredentials,
+    /// Contains `{email}`.
+    SignedInAs,
+    LogOut,
+    Users,
+    HomeTitle,
+    NotFoundTitle,
+    NotFoundBody,
+    BackToLogin,
+    SomethingWentWrong,
+    /// Contains `{seconds}`.
+    RateLimited,
+    NotSignedIn,
+    Forbidden,
+    BadRequest,
+    FieldRequired,
+    FieldTooLong,
+    InvalidIdentifier,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordTooWeak,
+    PasswordCommon,
+    PasswordPersonal,
+    SkipToContent,
+    Working,
+}
+
+impl Msg {
+    pub fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => en(self),
+        }
+    }
+}
+
+fn en(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        ProductName => "Pforte",
+        Tagline => "Sign in to your company account",
+        LoginTitle => "Log in",
+        IdentifierLabel => "Email or customer number",
+        PasswordLabel => "Password",
+        LoginButton => "Log in",
+        ForgotPassword => "Forgot password?",
+        LoginHelpLink => "Login not possible?",
+        InvalidCredentials => "Email/customer number or password is incorrect.",
+        SignedInAs => "Signed in as {email}",
+        LogOut => "Log out",
+        Users => "Users",
+        HomeTitle => "Your account",
+        NotFoundTitle => "Page not found",
+        NotFoundBody => "The page you were looking for does not exist.",
+        BackToLogin => "Back to the login",
+        SomethingWentWrong => "Something went wrong. Please try again.",
+        RateLimited => "Too many attempts. Please try again in {seconds} seconds.",
+        NotSignedIn => "Please log in first.",
+        Forbidden => "You are not allowed to do this.",
+        BadRequest => "The request could not be processed.",
+        FieldRequired => "Please fill in this field.",
+        FieldTooLong => "This entry is too long.",
+        InvalidIdentifier => "Enter an email address or a 7-digit customer number.",
+        PasswordTooShort => "The password must have at least 15 characters.",
+        PasswordTooLong => "The password must have at most 256 characters.",
+        PasswordTooWeak => "This password is too easy to guess. Try a longer phrase of unrelated words.",
+        PasswordCommon => "This password is too common. Choose one that others do not use.",
+        PasswordPersonal => {
+            "The password must not contain your email, name, company or customer number."
+        }
+        SkipToContent => "Skip to content",
+        Working => "Please wait…",
+    }
+}
+
+/// Replaces `{name}` in a message with `value`.
+pub fn fill(template: &str, name: &str, value: &str) -> String {
+    template.replace(&format!("{{{name}}}"), value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_placeholder() {
+        assert_eq!(
+            fill(Msg::SignedInAs.text(Lang::En), "email", "a@b.example"),
+            "Signed in as a@b.example"
+        );
+    }
+
+    #[test]
+    fn spec_wording_is_exact() {
+        assert_eq!(
+            Msg::InvalidCredentials.text(Lang::En),
+            "Email/customer number or password is incorrect."
+        );
+        assert_eq!(Msg::IdentifierLabel.text(Lang::En), "Email or customer number");
+    }
+}
