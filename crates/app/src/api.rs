@@ -21,7 +21,12 @@ pub async fn submit_password(
     let previous = current_session_token(&state.web);
     let step = state
         .auth
-        .submit_password(&identifier, Password::new(password), previous.as_deref(), &request_meta())
+        .submit_password(
+            &identifier,
+            Password::new(password),
+            previous.as_deref(),
+            &request_meta(),
+        )
         .await
         .map_err(|e| fail("submit_password", e))?;
     set_cookie(&state.web.session_cookie(step.token.expose()));

@@ -130,38 +130,22 @@ pub fn current_session_token(web: &WebConfig) -> Option<String> {
 
 /// Adds a `Set-Cookie` header to the response of the current server function or page.
 pub fn set_cookie(value: &str) {
-    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         res.append_header(header::SET_COOKIE, value);
     }
 }
 
 /// The one place that turns domain errors into user errors: internal causes are logged with
-/// context and become a generic message; the HTTP status follows the error (4xx for the
-/// user's mistakes, 5xx only for faults). Plain form posts keep their redirect back to the page.
+/// context and become a generic message. (The server's `server_fn_status` middleware then answers
+/// with the error's status: 4xx for the user's mistakes, 5xx only for faults.)
 pub fn fail(context: &'static str, error: AuthError) -> AppError {
     if error.is_internal() {
         tracing::error!(%error, context, "request failed");
     }
-    respond_with(AppError::from(error))
-}
-
-/// Sets the response status for a user-facing error and returns it.
-pub fn respond_with(error: AppError) -> AppError {
-    let plain_form_post = parts().is_some_and(|p| {
-        p.headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if !plain_form_post
-        && let (Some(res), Ok(status)) = (
-            use_context::<ResponseOptions>(),
-            http::StatusCode::from_u16(error.status()),
-        )
-    {
-        res.set_status(status);
-    }
-    error
+    AppError::from(error)
 }
 
 /// Sends the Content-Security-Policy with this response's nonce.
@@ -174,7 +158,10 @@ pub fn send_content_security_policy() {
          style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
          frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
     );
-    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&policy)) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&policy),
+    ) {
         res.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -131,12 +131,13 @@ impl Auth {
     }
 
     pub async fn account_by_customer_number(&self, number: &str) -> Result<Account, AuthError> {
-        let row =
-            sqlx::query("SELECT id, customer_number, name FROM accounts WHERE customer_number = $1")
-                .bind(number)
-                .fetch_optional(&self.store.pool)
-                .await?
-                .ok_or(AuthError::NotFound("account"))?;
+        let row = sqlx::query(
+            "SELECT id, customer_number, name FROM accounts WHERE customer_number = $1",
+        )
+        .bind(number)
+        .fetch_optional(&self.store.pool)
+        .await?
+        .ok_or(AuthError::NotFound("account"))?;
         Ok(account_from_row(&row)?)
     }
 
@@ -157,10 +158,12 @@ impl Auth {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, AuthError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.store.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.store.pool)
+        .await?;
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
@@ -191,18 +194,20 @@ impl Auth {
     ) -> Result<(Account, User), AuthError> {
         let name = clean_name("name", name, true)?;
         let given = match customer_number {
-            Some(raw) => Some(
-                parse_customer_number(raw)
-                    .ok_or(AuthError::invalid("customer_number", Msg::InvalidIdentifier))?,
-            ),
+            Some(raw) => Some(parse_customer_number(raw).ok_or(AuthError::invalid(
+                "customer_number",
+                Msg::InvalidIdentifier,
+            ))?),
             None => None,
         };
         let now = self.now();
         let mut tries = 0;
         let account = loop {
-            let number = given
-                .clone()
-                .unwrap_or_else(|| rand::thread_rng().gen_range(1_000_000..=9_999_999).to_string());
+            let number = given.clone().unwrap_or_else(|| {
+                rand::thread_rng()
+                    .gen_range(1_000_000..=9_999_999)
+                    .to_string()
+            });
             let res = sqlx::query(
                 "INSERT INTO accounts (customer_number, name, created_at) VALUES ($1, $2, $3) \
                  RETURNING id, customer_number, name",
@@ -215,11 +220,16 @@ impl Auth {
             match res {
                 Ok(row) => break account_from_row(&row)?,
                 Err(e) if is_unique_violation(&e) && given.is_none() && tries < 20 => tries += 1,
-                Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict("customer number")),
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(AuthError::Conflict("customer number"));
+                }
                 Err(e) => return Err(e.into()),
             }
         };
-        let owner = NewUser { role: Role::Admin, ..owner };
+        let owner = NewUser {
+            role: Role::Admin,
+            ..owner
+        };
         match self.insert_user(&account, owner, true, meta).await {
             Ok(user) => Ok((account, user)),
             Err(e) => {
@@ -240,8 +250,10 @@ impl Auth {
         new: NewUser,
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
-        let number = parse_customer_number(customer_number)
-            .ok_or(AuthError::invalid("customer_number", Msg::InvalidIdentifier))?;
+        let number = parse_customer_number(customer_number).ok_or(AuthError::invalid(
+            "customer_number",
+            Msg::InvalidIdentifier,
+        ))?;
         let account = self.account_by_customer_number(&number).await?;
         self.insert_user(&account, new, false, meta).await
     }
@@ -259,7 +271,8 @@ impl Auth {
         let google_email = match new.google_email.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(g) => Some(
-                normalize_email(g).map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
+                normalize_email(g)
+                    .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
             ),
         };
         let (status, hash) = match new.password {

@@ -39,7 +39,13 @@ impl PasswordContext {
     fn words(&self) -> Vec<String> {
         let mut words = Vec::new();
         let local = self.email.split('@').next().unwrap_or_default();
-        for source in [local, &self.email, &self.name, &self.company, &self.customer_number] {
+        for source in [
+            local,
+            &self.email,
+            &self.name,
+            &self.company,
+            &self.customer_number,
+        ] {
             let lower = source.to_lowercase();
             words.push(lower.clone());
             words.extend(
@@ -78,16 +84,19 @@ pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<()
     let estimate = zxcvbn::zxcvbn(&normalized, &inputs);
     if (estimate.score() as u8) < 3 {
         use zxcvbn::feedback::Warning;
-        let common = estimate.feedback().and_then(|f| f.warning()).is_some_and(|w| {
-            matches!(
-                w,
-                Warning::ThisIsATop10Password
-                    | Warning::ThisIsATop100Password
-                    | Warning::ThisIsACommonPassword
-                    | Warning::ThisIsSimilarToACommonlyUsedPassword
-                    | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess
-            )
-        });
+        let common = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .is_some_and(|w| {
+                matches!(
+                    w,
+                    Warning::ThisIsATop10Password
+                        | Warning::ThisIsATop100Password
+                        | Warning::ThisIsACommonPassword
+                        | Warning::ThisIsSimilarToACommonlyUsedPassword
+                        | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess
+                )
+            });
         return Err(AuthError::invalid(
             "password",
             if common {
@@ -160,7 +169,11 @@ impl Hasher {
 
     /// Verifies `password` against `stored`, or against a dummy hash when there is none,
     /// so that unknown users cost the same time. Over-long input is refused without hashing.
-    pub async fn verify(&self, password: Password, stored: Option<String>) -> Result<bool, AuthError> {
+    pub async fn verify(
+        &self,
+        password: Password,
+        stored: Option<String>,
+    ) -> Result<bool, AuthError> {
         if password.expose().len() > MAX_BYTES {
             return Ok(false);
         }
@@ -248,25 +261,59 @@ mod tests {
         let hasher = Hasher::new(2);
         let composed = "Caf\u{e9} on the quiet harbour";
         let decomposed = "Cafe\u{301} on the quiet harbour";
-        let a = hasher.hash(Password::new(composed.into())).await.expect("hash");
-        let b = hasher.hash(Password::new(composed.into())).await.expect("hash");
+        let a = hasher
+            .hash(Password::new(composed.into()))
+            .await
+            .expect("hash");
+        let b = hasher
+            .hash(Password::new(composed.into()))
+            .await
+            .expect("hash");
         assert_ne!(a, b);
-        assert!(hasher.verify(Password::new(decomposed.into()), Some(a.clone())).await.expect("verify"));
-        assert!(!hasher.verify(Password::new("wrong one entirely".into()), Some(a)).await.expect("verify"));
+        assert!(
+            hasher
+                .verify(Password::new(decomposed.into()), Some(a.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !hasher
+                .verify(Password::new("wrong one entirely".into()), Some(a))
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]
     async fn nothing_is_truncated() {
         let hasher = Hasher::new(1);
         let eighty = "k".repeat(40) + &"m".repeat(40);
-        let h = hasher.hash(Password::new(eighty.clone())).await.expect("hash");
-        assert!(!hasher.verify(Password::new(eighty[..72].to_owned()), Some(h.clone())).await.expect("verify"));
-        assert!(hasher.verify(Password::new(eighty), Some(h)).await.expect("verify"));
+        let h = hasher
+            .hash(Password::new(eighty.clone()))
+            .await
+            .expect("hash");
+        assert!(
+            !hasher
+                .verify(Password::new(eighty[..72].to_owned()), Some(h.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            hasher
+                .verify(Password::new(eighty), Some(h))
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]
     async fn unknown_user_never_verifies() {
         let hasher = Hasher::new(1);
-        assert!(!hasher.verify(Password::new("anything at all here".into()), None).await.expect("verify"));
+        assert!(
+            !hasher
+                .verify(Password::new("anything at all here".into()), None)
+                .await
+                .expect("verify")
+        );
     }
 }

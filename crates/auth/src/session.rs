@@ -100,7 +100,8 @@ impl Auth {
         };
         let session = Session {
             user_id: row.try_get("user_id")?,
-            stage: Stage::parse(&row.try_get::<String, _>("stage")?).unwrap_or(Stage::AwaitingEmailCode),
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?)
+                .unwrap_or(Stage::AwaitingEmailCode),
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
             authenticated_at: row.try_get("authenticated_at")?,

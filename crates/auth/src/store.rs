@@ -32,7 +32,9 @@ impl Engine {
 
 /// For a SQLite URL: the file path, whose directory must exist before connecting.
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -41,8 +43,10 @@ impl Store {
     /// Connects (creating a SQLite file and its directory when missing). Does not migrate.
     pub async fn connect(url: &str) -> Result<Store, AuthError> {
         sqlx::any::install_default_drivers();
-        let engine = Engine::from_url(url)
-            .ok_or(AuthError::Invalid { field: "PFORTE_DATABASE_URL", problem: pforte_shared::Msg::BadRequest })?;
+        let engine = Engine::from_url(url).ok_or(AuthError::Invalid {
+            field: "PFORTE_DATABASE_URL",
+            problem: pforte_shared::Msg::BadRequest,
+        })?;
         let mut url = url.to_owned();
         let max = match engine {
             Engine::Sqlite => {
@@ -83,8 +87,16 @@ impl Store {
     /// Applies the embedded migrations of this engine. Safe to run from several instances at once.
     pub async fn migrate(&self) -> Result<(), AuthError> {
         match self.engine {
-            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            Engine::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Engine::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -100,7 +112,9 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => {
             db.is_unique_violation()
-                || db.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+                || db
+                    .code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
         }
         _ => false,
     }

@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "pforte", version, about = "Pforte, a self-hosted sign-in portal for company accounts")]
+#[command(
+    name = "pforte",
+    version,
+    about = "Pforte, a self-hosted sign-in portal for company accounts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -46,17 +46,26 @@ impl Config {
         let parsed = url::Url::parse(&public_url)
             .map_err(|e| bad("PFORTE_PUBLIC_URL", format!("not a URL ({e})")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(bad("PFORTE_PUBLIC_URL", "expected an http:// or https:// URL with a host"));
+            return Err(bad(
+                "PFORTE_PUBLIC_URL",
+                "expected an http:// or https:// URL with a host",
+            ));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(bad("PFORTE_PUBLIC_URL", "must not have a query or fragment"));
+            return Err(bad(
+                "PFORTE_PUBLIC_URL",
+                "must not have a query or fragment",
+            ));
         }
         let site_addr = get("LEPTOS_SITE_ADDR")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-        let site_addr: SocketAddr = site_addr
-            .parse()
-            .map_err(|_| bad("LEPTOS_SITE_ADDR", "expected host:port, e.g. 127.0.0.1:3000"))?;
+        let site_addr: SocketAddr = site_addr.parse().map_err(|_| {
+            bad(
+                "LEPTOS_SITE_ADDR",
+                "expected host:port, e.g. 127.0.0.1:3000",
+            )
+        })?;
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -71,8 +80,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

@@ -30,7 +30,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("pforte: cannot start the async runtime: {e}");
@@ -170,12 +173,24 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.site_addr))?;
-    tracing::info!("Pforte listening on http://{} (public URL {})", config.site_addr, config.public_url);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+        .map_err(|e| {
+            format!(
+                "cannot listen on LEPTOS_SITE_ADDR {}: {e}",
+                config.site_addr
+            )
+        })?;
+    tracing::info!(
+        "Pforte listening on http://{} (public URL {})",
+        config.site_addr,
+        config.public_url
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use pforte_app::state::ClientIp;
+use pforte_shared::AppError;
 use std::net::SocketAddr;
 
 /// Paths that need a signed-in user; visitors are sent to `/login?next=…`.
@@ -39,9 +40,38 @@ pub async fn trace(req: Request, next: Next) -> Response {
     res
 }
 
+/// Server functions answer every `Err` with 500; this sets the status the error stands for
+/// (`AppError::status`), so user errors are 4xx and only real faults 5xx. Plain form posts are
+/// redirects and pass untouched.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong. Please try again.\n",
+        )
+            .into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(error.status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.\n").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong. Please try again.\n",
+    )
+        .into_response()
 }
 
 pub async fn client_ip(mut req: Request, next: Next) -> Response {
@@ -51,7 +81,11 @@ pub async fn client_ip(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-pub async fn security_headers(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<ServerState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let is_html = res
         .headers()
@@ -59,10 +93,19 @@ pub async fn security_headers(State(state): State<ServerState>, req: Request, ne
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if state.0.web.secure_cookies {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
@@ -71,12 +114,17 @@ pub async fn security_headers(State(state): State<ServerState>, req: Request, ne
     }
     if is_html {
         if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(FALLBACK_HTML_CSP));
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(FALLBACK_HTML_CSP),
+            );
         }
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     } else if !h.contains_key(header::CACHE_CONTROL) {
         // Server-function answers carry account data; static files keep their own caching.
-        if h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json")) {
+        if h.get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+        {
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
     }
@@ -85,7 +133,11 @@ pub async fn security_headers(State(state): State<ServerState>, req: Request, ne
 
 /// Refuses state-changing requests from other sites (SECURITY.md 28): `Sec-Fetch-Site` other
 /// than same-origin/none, or an `Origin` that is not the public URL's.
-pub async fn refuse_cross_site(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<ServerState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe_method {
         let headers = req.headers();
@@ -96,7 +148,10 @@ pub async fn refuse_cross_site(State(state): State<ServerState>, req: Request, n
             .get(header::ORIGIN)
             .is_some_and(|o| o.as_bytes() != state.0.web.origin().as_bytes());
         if fetch_site_bad || origin_bad {
-            tracing::warn!(path = redacted_path(req.uri().path()), "cross-site request refused");
+            tracing::warn!(
+                path = redacted_path(req.uri().path()),
+                "cross-site request refused"
+            );
             return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
         }
     }
@@ -112,7 +167,10 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
                 Ok(user) => user.is_some(),
                 Err(error) => {
                     tracing::error!(%error, "session lookup failed");
-                    return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.\n")
+                    return (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Something went wrong. Please try again.\n",
+                    )
                         .into_response();
                 }
             },
@@ -130,14 +188,16 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
     next.run(req).await
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn token_segments_are_redacted() {
-        assert_eq!(redacted_path("/welcome/abcdefghijklmnopqrstuvwxyz0123456789"), "/welcome/<redacted>");
+        assert_eq!(
+            redacted_path("/welcome/abcdefghijklmnopqrstuvwxyz0123456789"),
+            "/welcome/<redacted>"
+        );
         assert_eq!(redacted_path("/login"), "/login");
     }
 

@@ -67,7 +67,10 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
             shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
             middleware::protect_pages,
@@ -76,6 +79,7 @@ pub fn build(state: AppState) -> Router {
             server_state.clone(),
             middleware::refuse_cross_site,
         ))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::client_ip))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),

@@ -94,7 +94,9 @@ fn en(msg: Msg) -> &'static str {
         InvalidIdentifier => "Enter an email address or a 7-digit customer number.",
         PasswordTooShort => "The password must have at least 15 characters.",
         PasswordTooLong => "The password must have at most 256 characters.",
-        PasswordTooWeak => "This password is too easy to guess. Try a longer phrase of unrelated words.",
+        PasswordTooWeak => {
+            "This password is too easy to guess. Try a longer phrase of unrelated words."
+        }
         PasswordCommon => "This password is too common. Choose one that others do not use.",
         PasswordPersonal => {
             "The password must not contain your email, name, company or customer number."
@@ -127,6 +129,9 @@ mod tests {
             Msg::InvalidCredentials.text(Lang::En),
             "Email/customer number or password is incorrect."
         );
-        assert_eq!(Msg::IdentifierLabel.text(Lang::En), "Email or customer number");
+        assert_eq!(
+            Msg::IdentifierLabel.text(Lang::En),
+            "Email or customer number"
+        );
     }
 }

@@ -36,7 +36,14 @@ pub fn normalize_email(raw: &str) -> Result<String, IdentifierError> {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return Err(IdentifierError::Invalid);
     };
-    let bad_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';' | '(' | ')' | '[' | ']' | '\\');
+    let bad_char = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>' | '"' | ',' | ';' | '(' | ')' | '[' | ']' | '\\'
+            )
+    };
     if local.is_empty()
         || local.len() > 64
         || domain.is_empty()
@@ -61,10 +68,8 @@ fn is_bidi_control_present(s: &str) -> bool {
 /// A customer number is exactly seven ASCII digits, not starting with 0.
 pub fn parse_customer_number(raw: &str) -> Option<String> {
     let s = raw.trim();
-    (s.len() == CUSTOMER_NUMBER_LEN
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && !s.starts_with('0'))
-    .then(|| s.to_owned())
+    (s.len() == CUSTOMER_NUMBER_LEN && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0'))
+        .then(|| s.to_owned())
 }
 
 impl Identifier {
@@ -91,7 +96,10 @@ mod tests {
     #[test]
     fn email_is_nfkc_normalised() {
         // Fullwidth letters fold to ASCII under NFKC.
-        assert_eq!(normalize_email("ａｎｎａ@example.com"), Ok("anna@example.com".into()));
+        assert_eq!(
+            normalize_email("ａｎｎａ@example.com"),
+            Ok("anna@example.com".into())
+        );
     }
 
     #[test]
@@ -108,11 +116,26 @@ mod tests {
     #[test]
     fn hostile_input_is_rejected() {
         assert_eq!(Identifier::parse(""), Err(IdentifierError::Empty));
-        assert_eq!(Identifier::parse("'; DROP TABLE users; --"), Err(IdentifierError::Invalid));
-        assert_eq!(Identifier::parse("a\u{0}b@example.com"), Err(IdentifierError::Invalid));
-        assert_eq!(Identifier::parse("a\u{202e}b@example.com"), Err(IdentifierError::Invalid));
-        assert_eq!(Identifier::parse(&"a".repeat(10_000)), Err(IdentifierError::TooLong));
-        assert_eq!(Identifier::parse("no-at-sign.example"), Err(IdentifierError::Invalid));
+        assert_eq!(
+            Identifier::parse("'; DROP TABLE users; --"),
+            Err(IdentifierError::Invalid)
+        );
+        assert_eq!(
+            Identifier::parse("a\u{0}b@example.com"),
+            Err(IdentifierError::Invalid)
+        );
+        assert_eq!(
+            Identifier::parse("a\u{202e}b@example.com"),
+            Err(IdentifierError::Invalid)
+        );
+        assert_eq!(
+            Identifier::parse(&"a".repeat(10_000)),
+            Err(IdentifierError::TooLong)
+        );
+        assert_eq!(
+            Identifier::parse("no-at-sign.example"),
+            Err(IdentifierError::Invalid)
+        );
         assert_eq!(Identifier::parse("a@nodot"), Err(IdentifierError::Invalid));
     }
 }

@@ -1,1 +1,9 @@
-fn main() {}
+//! Pforte's integration tests: the real router on a free port, against a fresh SQLite file and a
+//! fresh PostgreSQL database (`PFORTE_TEST_POSTGRES_URL`, set by `cargo xtask test`).
+
+mod harness;
+
+mod cli;
+mod requests;
+mod sessions;
+mod signin;

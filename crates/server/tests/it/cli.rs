@@ -1,0 +1,167 @@
+//! The `pforte` command line (SPEC §4).
+
+use crate::harness::*;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .args(args)
+        .env("PFORTE_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pforte");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("wait")
+}
+
+async fn create_account_and_user(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let out = pforte(&db, &["migrate"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pforte(
+        &db,
+        &[
+            "create-account",
+            "--name",
+            "Kranich GmbH",
+            "--owner-email",
+            "Owner@Kranich.example",
+            "--password-stdin",
+        ],
+        Some("seven amber walruses hum softly\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let number = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        number.len() == 7 && number.bytes().all(|b| b.is_ascii_digit()),
+        "{number:?}"
+    );
+
+    let out = pforte(
+        &db,
+        &[
+            "create-account",
+            "--name",
+            "Second",
+            "--owner-email",
+            "x@kranich.example",
+            "--customer-number",
+            &number,
+        ],
+        None,
+    );
+    assert!(!out.status.success(), "duplicate customer number must fail");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("customer number already exists"));
+
+    let out = pforte(
+        &db,
+        &[
+            "create-user",
+            "--customer-number",
+            &number,
+            "--email",
+            "owner@kranich.example",
+        ],
+        None,
+    );
+    assert!(!out.status.success(), "duplicate email must fail");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("email already exists"));
+
+    let out = pforte(
+        &db,
+        &[
+            "create-user",
+            "--customer-number",
+            &number,
+            "--email",
+            "worker@kranich.example",
+            "--role",
+            "admin",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(invited)"));
+}
+
+async fn weak_password_is_refused_with_reason(engine: Engine) {
+    let db = fresh_database(engine).await;
+    for (password, reason) in [
+        ("short one\n", "at least 15 characters"),
+        ("passwordpassword\n", "too common"),
+        ("kranich kranich kranich\n", "must not contain"),
+    ] {
+        let out = pforte(
+            &db,
+            &[
+                "create-account",
+                "--name",
+                "Kranich GmbH",
+                "--owner-email",
+                "owner@example.com",
+                "--password-stdin",
+            ],
+            Some(password),
+        );
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(reason), "{password:?}: {stderr}");
+        assert!(
+            !stderr.contains(password.trim()),
+            "the password is never echoed"
+        );
+    }
+    // Nothing was created.
+    let out = pforte(
+        &db,
+        &[
+            "create-user",
+            "--customer-number",
+            "1234567",
+            "--email",
+            "a@example.com",
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("account not found"));
+}
+
+async fn bad_configuration_names_the_variable(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .arg("migrate")
+        .env("PFORTE_DATABASE_URL", &db)
+        .env("PFORTE_PUBLIC_URL", "not a url")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PFORTE_PUBLIC_URL"));
+}
+
+crate::dual!(
+    create_account_and_user,
+    weak_password_is_refused_with_reason,
+    bad_configuration_names_the_variable
+);

@@ -1,0 +1,221 @@
+//! Starts Pforte for one test: its own database, a movable clock, an HTTP client without cookie jar
+//! (tests handle cookies themselves to check their attributes).
+
+use pforte_app::state::{AppState, WebConfig};
+use pforte_auth::account::NewUser;
+use pforte_auth::secret::Password;
+use pforte_auth::{Auth, ManualClock, RequestMeta, Settings, Store};
+use pforte_shared::types::Role;
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates `mod sqlite` and `mod postgres` with one `#[tokio::test]` per case.
+#[macro_export]
+macro_rules! dual {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case($crate::harness::Engine::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case($crate::harness::Engine::Postgres).await })*
+        }
+    };
+}
+
+pub const PUBLIC_URL: &str = "https://pforte.test";
+pub const OWNER_EMAIL: &str = "anna.berg@example.com";
+pub const OWNER_PASSWORD: &str = "velvet ostrich juggles quartz lanterns";
+pub const COMPANY: &str = "Nordlicht Logistik";
+pub const START: i64 = 1_800_000_000;
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub auth: Auth,
+    pub client: reqwest::Client,
+    pub customer_number: String,
+    pub database_url: String,
+}
+
+fn random_suffix() -> String {
+    let n: u64 = rand::thread_rng().r#gen();
+    format!("{n:016x}")
+}
+
+/// A database URL for a fresh, empty database of the engine.
+pub async fn fresh_database(engine: Engine) -> String {
+    match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("pforte-it-{}", random_suffix()));
+            format!("sqlite://{}/pforte.db", dir.display())
+        }
+        Engine::Postgres => {
+            let admin = std::env::var("PFORTE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+                panic!(
+                    "PFORTE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, \
+                     which starts PostgreSQL, or point it at a server (postgres://user@host:port/postgres)"
+                )
+            });
+            let name = format!("pforte_it_{}", random_suffix());
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> TestApp {
+        TestApp::start_with(engine, PUBLIC_URL).await
+    }
+
+    pub async fn start_with(engine: Engine, public_url: &str) -> TestApp {
+        let database_url = fresh_database(engine).await;
+        let store = Store::connect(&database_url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let clock = ManualClock::new(START);
+        let auth = Auth::new(store, Arc::new(clock.clone()), Settings::default());
+        let (account, _) = auth
+            .create_account(
+                COMPANY,
+                None,
+                NewUser {
+                    email: OWNER_EMAIL.into(),
+                    display_name: "Anna Berg".into(),
+                    role: Role::Admin,
+                    google_email: None,
+                    password: Some(Password::new(OWNER_PASSWORD.into())),
+                },
+                &RequestMeta::new("test", "harness"),
+            )
+            .await
+            .expect("create account");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState {
+            leptos_options: pforte_server::router::leptos_options(addr),
+            auth: auth.clone(),
+            web: WebConfig::new(public_url),
+        };
+        let app = pforte_server::router::build(state);
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            base: format!("http://{addr}"),
+            clock,
+            auth,
+            client,
+            customer_number: account.customer_number,
+            database_url,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A same-origin form POST, as a browser's fetch from the page sends it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", HeaderValue::from_static(PUBLIC_URL));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        headers.insert(
+            "content-type",
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        if let Some(c) = cookie {
+            headers.insert("cookie", HeaderValue::from_str(c).expect("cookie header"));
+        }
+        self.client
+            .post(self.url(path))
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// Signs in and returns the `name=value` pair of the session cookie.
+    pub async fn sign_in(&self, identifier: &str, password: &str) -> String {
+        let res = self
+            .post_form(
+                "/api/submit_password",
+                &[("identifier", identifier), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200, "sign-in should succeed");
+        session_cookie(&res).expect("session cookie set")
+    }
+}
+
+/// The `name=value` of the session cookie a response sets, if any.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    set_cookies(res)
+        .into_iter()
+        .find(|c| c.starts_with("__Host-pforte_session=") || c.starts_with("pforte_session="))
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .filter(|c| !c.ends_with('='))
+}
+
+pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+pub fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,181 @@
+//! Request safety (SECURITY.md 28–31) and operations.
+
+use crate::harness::*;
+use sqlx::Row;
+
+async fn cross_site_posts_are_refused(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let body = format!(
+        "identifier={}&password={}",
+        "anna.berg%40example.com", "velvet+ostrich+juggles+quartz+lanterns"
+    );
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/submit_password"))
+            .header(name, value)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 403, "{name}: {value}");
+        assert!(session_cookie(&res).is_none());
+    }
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(n, 0, "nothing changed");
+}
+
+async fn oversize_body_is_refused(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let huge = "a".repeat(200 * 1024);
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[("identifier", OWNER_EMAIL), ("password", &huge)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 413);
+}
+
+async fn hostile_input_never_5xx(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let long = "x".repeat(10 * 1024);
+    let inputs = [
+        "' OR 1=1 --",
+        "anna.berg@example.com' --",
+        "\u{0}",
+        "a\u{0}b@example.com",
+        "\u{202e}moc.elpmaxe@anna",
+        long.as_str(),
+        "%00%27",
+        "<script>alert(1)</script>",
+        "",
+    ];
+    for input in inputs {
+        for (identifier, password) in [(input, OWNER_PASSWORD), (OWNER_EMAIL, input)] {
+            let res = app
+                .post_form(
+                    "/api/submit_password",
+                    &[("identifier", identifier), ("password", password)],
+                    None,
+                )
+                .await;
+            let status = res.status().as_u16();
+            let body = res.text().await.expect("body");
+            assert!((400..500).contains(&status), "{status} for {identifier:?}");
+            for leak in ["sqlx", "SELECT", "panicked", "syntax", "Sqlite", "postgres"] {
+                assert!(!body.contains(leak), "{leak} leaked: {body}");
+            }
+        }
+    }
+    // Missing and malformed arguments are the client's mistake, not a fault.
+    let res = app
+        .post_form("/api/submit_password", &[("identifier", OWNER_EMAIL)], None)
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = app
+        .client
+        .post(app.url("/api/submit_password"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x00])
+        .send()
+        .await
+        .expect("post");
+    assert!(res.status().is_client_error(), "{}", res.status());
+    // The server still answers.
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
+}
+
+async fn security_headers_on_pages(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app.get("/login", None).await;
+    assert_eq!(res.status(), 200);
+    let csp = header(&res, "content-security-policy");
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    for part in [
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "'strict-dynamic'",
+    ] {
+        assert!(csp.contains(part), "{part} missing in {csp}");
+    }
+    assert_eq!(header(&res, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&res, "cache-control"), "no-store");
+    assert_eq!(
+        header(&res, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+    assert!(!header(&res, "referrer-policy").is_empty());
+    assert!(
+        header(&res, "access-control-allow-origin").is_empty(),
+        "no CORS"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce")
+        .to_owned();
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
+    for label in [
+        "Email or customer number",
+        "Password",
+        "Log in",
+        "Forgot password?",
+    ] {
+        assert!(body.contains(label), "{label} missing");
+    }
+    assert!(
+        body.contains("autocomplete=\"current-password\"") && body.contains("type=\"password\"")
+    );
+    // Each response gets a fresh nonce.
+    let again = header(&app.get("/login", None).await, "content-security-policy");
+    assert_ne!(again, csp);
+}
+
+async fn no_hsts_on_http(engine: Engine) {
+    let app = TestApp::start_with(engine, "http://127.0.0.1:3000").await;
+    let res = app.get("/login", None).await;
+    assert!(header(&res, "strict-transport-security").is_empty());
+}
+
+async fn unknown_page_is_404(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app.get("/no/such/page", None).await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.expect("body").contains("Page not found"));
+}
+
+async fn healthz_reports_database(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.expect("body"), "ok\n");
+    app.auth.store.pool.close().await;
+    assert_eq!(app.get("/healthz", None).await.status(), 503);
+}
+
+crate::dual!(
+    cross_site_posts_are_refused,
+    oversize_body_is_refused,
+    hostile_input_never_5xx,
+    security_headers_on_pages,
+    no_hsts_on_http,
+    unknown_page_is_404,
+    healthz_reports_database,
+);

@@ -1,0 +1,186 @@
+//! Sessions and cookies (SECURITY.md 9, 23–26).
+
+use crate::harness::*;
+use sqlx::Row;
+
+async fn cookie_attributes(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[("identifier", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+            None,
+        )
+        .await;
+    let cookie = set_cookies(&res).into_iter().next().expect("set-cookie");
+    assert!(cookie.starts_with("__Host-pforte_session="), "{cookie}");
+    for attr in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
+        assert!(
+            cookie.split("; ").any(|a| a == attr),
+            "{attr} missing in {cookie}"
+        );
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("value");
+    assert_eq!(token.len(), 43, "256 bits, base64url");
+    let stored: Vec<String> = sqlx::query("SELECT token_hash FROM sessions")
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| r.get("token_hash"))
+        .collect();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0], token, "only the hash is stored");
+    assert_eq!(stored[0].len(), 64);
+}
+
+async fn http_public_url_uses_plain_cookie(engine: Engine) {
+    let app = TestApp::start_with(engine, "http://127.0.0.1:3000").await;
+    let res = app
+        .client
+        .post(app.url("/api/submit_password"))
+        .header("origin", "http://127.0.0.1:3000")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "identifier={}&password={}",
+            "anna.berg%40example.com", "velvet+ostrich+juggles+quartz+lanterns"
+        ))
+        .send()
+        .await
+        .expect("post");
+    let cookie = set_cookies(&res).into_iter().next().expect("set-cookie");
+    assert!(cookie.starts_with("pforte_session="), "{cookie}");
+    assert!(!cookie.contains("Secure"));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+}
+
+/// A cookie planted before sign-in (or the previous session) is dead afterwards.
+async fn rotation_kills_planted_cookie(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let first = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[("identifier", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+            Some(&first),
+        )
+        .await;
+    let second = session_cookie(&res).expect("new cookie");
+    assert_ne!(first, second);
+    assert_eq!(
+        app.get("/", Some(&first)).await.status(),
+        303,
+        "old session is dead"
+    );
+    assert_eq!(app.get("/", Some(&second)).await.status(), 200);
+    // An attacker-chosen value is never adopted.
+    let planted = format!("__Host-pforte_session={}", "A".repeat(43));
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[("identifier", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+            Some(&planted),
+        )
+        .await;
+    assert_ne!(session_cookie(&res).expect("cookie"), planted);
+    assert_eq!(app.get("/", Some(&planted)).await.status(), 303);
+}
+
+async fn logout_ends_session_on_server(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = app.post_form("/api/log_out", &[], Some(&cookie)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "location"), "/login");
+    assert!(
+        set_cookies(&res).iter().any(|c| c.contains("Max-Age=0")),
+        "cookie cleared"
+    );
+    // Replaying the old cookie fails.
+    let replay = app.get("/", Some(&cookie)).await;
+    assert_eq!(replay.status(), 303);
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(n, 0);
+}
+
+async fn idle_timeout(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.clock.advance(59 * 60);
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.status(),
+        200,
+        "activity within the hour"
+    );
+    app.clock.advance(59 * 60);
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.status(),
+        200,
+        "activity renews the idle window"
+    );
+    app.clock.advance(61 * 60);
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.status(),
+        303,
+        "idle for more than an hour"
+    );
+}
+
+async fn absolute_timeout(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    for _ in 0..28 {
+        app.clock.advance(50 * 60);
+        assert_eq!(app.get("/", Some(&cookie)).await.status(), 200);
+    }
+    // 28 × 50 min = 23 h 20 min; one more step passes 24 h although the session is never idle.
+    app.clock.advance(50 * 60);
+    let res = app.get("/", Some(&cookie)).await;
+    assert_eq!(res.status(), 303, "absolute limit of 24 hours");
+}
+
+async fn protected_pages_send_visitors_to_login(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app.get("/account/security?tab=devices", None).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        header(&res, "location"),
+        "/login?next=%2Faccount%2Fsecurity%3Ftab%3Ddevices"
+    );
+    let res = app.get("/", Some("__Host-pforte_session=garbage")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(header(&res, "location"), "/login?next=%2F");
+}
+
+async fn current_user_is_none_for_visitors(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app.post_form("/api/current_user", &[], None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.expect("body"), "null");
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = app.post_form("/api/current_user", &[], Some(&cookie)).await;
+    let json: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(json["email"], OWNER_EMAIL);
+    assert_eq!(json["customer_number"], app.customer_number);
+}
+
+crate::dual!(
+    cookie_attributes,
+    http_public_url_uses_plain_cookie,
+    rotation_kills_planted_cookie,
+    logout_ends_session_on_server,
+    idle_timeout,
+    absolute_timeout,
+    protected_pages_send_visitors_to_login,
+    current_user_is_none_for_visitors,
+);

@@ -1,0 +1,310 @@
+//! Sign-in with email or customer number and password (SPEC §2.1, SECURITY.md 1–8, 30).
+
+use crate::harness::*;
+use sqlx::Row;
+
+async fn sign_in_by_email(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[
+                ("identifier", "  Anna.Berg@EXAMPLE.com "),
+                ("password", OWNER_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "location"), "/");
+    let cookie = session_cookie(&res).expect("session cookie");
+    let home = app.get("/", Some(&cookie)).await;
+    assert_eq!(home.status(), 200);
+    let body = home.text().await.expect("body");
+    assert!(
+        body.contains("Signed in as anna.berg@example.com"),
+        "{body}"
+    );
+    assert!(body.contains("Log out"));
+    assert!(
+        body.contains(">Users<"),
+        "the owner is an admin and sees the Users link"
+    );
+}
+
+async fn sign_in_by_customer_number(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let cookie = app
+        .sign_in(&format!(" {} ", app.customer_number), OWNER_PASSWORD)
+        .await;
+    let body = app
+        .get("/", Some(&cookie))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(body.contains("Signed in as anna.berg@example.com"));
+}
+
+async fn plain_user_signs_in_without_users_link(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .args([
+            "create-user",
+            "--customer-number",
+            &app.customer_number,
+            "--email",
+            "Ben@Example.com",
+            "--password-stdin",
+        ])
+        .env("PFORTE_DATABASE_URL", &app.database_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"mossy trombone eats violet clouds\n")?;
+            child.wait_with_output()
+        })
+        .expect("run pforte");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cookie = app
+        .sign_in("ben@example.com", "mossy trombone eats violet clouds")
+        .await;
+    let body = app
+        .get("/", Some(&cookie))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(body.contains("Signed in as ben@example.com"));
+    assert!(!body.contains(">Users<"));
+}
+
+/// Wrong password, unknown email, unknown customer number, disabled and invited users: one answer.
+async fn failures_are_indistinguishable(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    sqlx::query(
+        "INSERT INTO users (account_id, email, display_name, role, status, is_owner, password_hash, created_at, updated_at) \
+         SELECT account_id, 'disabled@example.com', 'D', 'user', 'disabled', 0, password_hash, 0, 0 FROM users WHERE email = $1",
+    )
+    .bind(OWNER_EMAIL)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("insert disabled user");
+    app.auth
+        .create_user(
+            &app.customer_number,
+            pforte_auth::account::NewUser {
+                email: "invited@example.com".into(),
+                display_name: String::new(),
+                role: pforte_shared::types::Role::User,
+                google_email: None,
+                password: None,
+            },
+            &pforte_auth::RequestMeta::default(),
+        )
+        .await
+        .expect("invited user");
+    let cases = [
+        (OWNER_EMAIL, "wrong password entirely here"),
+        ("nobody@example.com", OWNER_PASSWORD),
+        ("9999999", OWNER_PASSWORD),
+        ("disabled@example.com", OWNER_PASSWORD),
+        ("invited@example.com", OWNER_PASSWORD),
+        ("not an identifier", OWNER_PASSWORD),
+    ];
+    let mut answers = Vec::new();
+    for (identifier, password) in cases {
+        let res = app
+            .post_form(
+                "/api/submit_password",
+                &[("identifier", identifier), ("password", password)],
+                None,
+            )
+            .await;
+        let status = res.status().as_u16();
+        let cookies = set_cookies(&res);
+        let body = res.text().await.expect("body");
+        answers.push((status, body, cookies));
+    }
+    let first = answers[0].clone();
+    assert_eq!(first.0, 401);
+    assert!(first.1.contains("InvalidCredentials"), "{}", first.1);
+    assert!(first.2.is_empty(), "no cookie on failure");
+    for (i, a) in answers.iter().enumerate() {
+        assert_eq!(a, &first, "case {i} differs");
+    }
+}
+
+/// SECURITY.md 7: unknown identifiers run a dummy hash, so timing matches a wrong password.
+async fn unknown_user_costs_a_hash(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..9 {
+        let t = std::time::Instant::now();
+        app.post_form(
+            "/api/submit_password",
+            &[
+                ("identifier", OWNER_EMAIL),
+                ("password", "nope nope nope nope"),
+            ],
+            None,
+        )
+        .await;
+        known.push(t.elapsed());
+        let t = std::time::Instant::now();
+        app.post_form(
+            "/api/submit_password",
+            &[
+                ("identifier", "ghost@example.com"),
+                ("password", "nope nope nope nope"),
+            ],
+            None,
+        )
+        .await;
+        unknown.push(t.elapsed());
+    }
+    known.sort();
+    unknown.sort();
+    let (k, u) = (known[4].as_secs_f64(), unknown[4].as_secs_f64());
+    // Both medians include an argon2 verification; without the dummy hash `u` would be a tiny
+    // fraction of `k`. The bound is loose because these machines are shared and noisy.
+    assert!(u > k / 3.0, "unknown median {u:.4}s vs known {k:.4}s");
+}
+
+async fn next_is_local_only(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    for (next, expected) in [
+        ("/account/security", "/account/security"),
+        ("https://evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+    ] {
+        let res = app
+            .post_form(
+                "/api/submit_password",
+                &[
+                    ("identifier", OWNER_EMAIL),
+                    ("password", OWNER_PASSWORD),
+                    ("next", next),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(header(&res, "location"), expected, "next={next}");
+    }
+}
+
+/// Without JavaScript the form posts as text/html and is answered with redirects.
+async fn plain_form_post_redirects(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let form = |identifier: &'static str, password: &'static str| {
+        app.client
+            .post(app.url("/api/submit_password"))
+            .header("origin", PUBLIC_URL)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{PUBLIC_URL}/login?next=%2F"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "identifier={identifier}&password={password}&next=%2F"
+            ))
+            .send()
+    };
+    let ok = form(
+        "anna.berg%40example.com",
+        "velvet+ostrich+juggles+quartz+lanterns",
+    )
+    .await
+    .expect("post");
+    assert_eq!(ok.status(), 302);
+    assert_eq!(header(&ok, "location"), "/");
+    assert!(session_cookie(&ok).is_some());
+    let bad = form("anna.berg%40example.com", "wrong+wrong+wrong+wrong")
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), 302);
+    let location = header(&bad, "location");
+    assert!(
+        location.starts_with(&format!("{PUBLIC_URL}/login?next=%2F")),
+        "{location}"
+    );
+    assert!(location.contains("__err="), "{location}");
+    assert!(session_cookie(&bad).is_none());
+    // The login page renders the error from the URL.
+    let path = location.trim_start_matches(PUBLIC_URL);
+    let page = app.get(path, None).await.text().await.expect("body");
+    assert!(
+        page.contains("Email/customer number or password is incorrect."),
+        "{page}"
+    );
+    assert!(page.contains("role=\"alert\""));
+}
+
+async fn attempts_are_audited_without_secrets(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.post_form(
+        "/api/submit_password",
+        &[
+            ("identifier", OWNER_EMAIL),
+            ("password", "a wrong guess of mine"),
+        ],
+        None,
+    )
+    .await;
+    let rows = sqlx::query("SELECT event, outcome, ip, user_agent, detail, user_id FROM audit_events WHERE event = 'sign_in_password' ORDER BY id")
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("audit rows");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].get::<String, _>("outcome"), "success");
+    assert_eq!(rows[1].get::<String, _>("outcome"), "failure");
+    assert_eq!(rows[1].get::<String, _>("ip"), "127.0.0.1");
+    assert!(
+        rows[1].get::<Option<i64>, _>("user_id").is_some(),
+        "failures are keyed by user"
+    );
+    let dump: String = sqlx::query("SELECT COALESCE(MAX(detail), '') AS d FROM audit_events")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("dump")
+        .get("d");
+    assert!(!dump.contains("wrong guess") && !dump.contains("velvet"));
+}
+
+async fn stored_hash_is_argon2id(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let hash: String = sqlx::query("SELECT password_hash FROM users WHERE email = $1")
+        .bind(OWNER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("row")
+        .get("password_hash");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+}
+
+crate::dual!(
+    sign_in_by_email,
+    sign_in_by_customer_number,
+    plain_user_signs_in_without_users_link,
+    failures_are_indistinguishable,
+    unknown_user_costs_a_hash,
+    next_is_local_only,
+    plain_form_post_redirects,
+    attempts_are_audited_without_secrets,
+    stored_hash_is_argon2id,
+);
