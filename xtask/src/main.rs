@@ -1,1 +1,373 @@
-fn main() {}
+//! `cargo xtask <run|test|setup|bench>`: the two README commands and their set-up.
+//!
+//! Set-up installs what is missing at pinned versions and skips what is present: the wasm target,
+//! cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm packages of `end2end/`, and (when
+//! running as root) Debian's chromium and PostgreSQL 15.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::Instant;
+
+const CARGO_LEPTOS_VERSION: &str = "0.3.10";
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("setup") => setup(true),
+        Some("bench") => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|setup|bench>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.0} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+fn status(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let st = cmd
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({st})"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    cmd.stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    if !is_root() {
+        return Err(format!(
+            "missing Debian packages {packages:?}: install them as root (apt-get install -y {})",
+            packages.join(" ")
+        ));
+    }
+    status(Command::new("apt-get").arg("update").arg("-qq"))?;
+    status(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// Installs what is missing; `full` adds the test tools (npm packages, chromium, PostgreSQL).
+fn setup(full: bool) -> Result {
+    step("set-up: Rust target, cargo-leptos, wasm-bindgen");
+    let targets =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let leptos = output(cargo().args(["leptos", "--version"])).unwrap_or_default();
+    if !leptos.contains(CARGO_LEPTOS_VERSION) {
+        eprintln!(
+            "installing cargo-leptos {CARGO_LEPTOS_VERSION} (about 14 minutes on 2 cores, once per machine)"
+        );
+        status(cargo().args([
+            "install",
+            "cargo-leptos",
+            "--locked",
+            "--version",
+            CARGO_LEPTOS_VERSION,
+        ]))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if !have.split_whitespace().any(|w| w == wanted) {
+        eprintln!("installing wasm-bindgen-cli {wanted} (matches Cargo.lock)");
+        // Without --locked: its lockfile names a crate version the registry here lacks.
+        status(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    if !full {
+        return Ok(());
+    }
+    step("set-up: Debian chromium and PostgreSQL 15");
+    let mut missing = Vec::new();
+    if !Path::new("/usr/bin/chromium").exists() {
+        missing.push("chromium");
+    }
+    if !Path::new(PG_BIN).join("initdb").exists() {
+        missing.push("postgresql-15");
+    }
+    if !missing.is_empty() {
+        apt_install(&missing)?;
+    }
+    step("set-up: npm packages of end2end/");
+    let e2e = root().join("end2end");
+    let stamp = e2e.join("node_modules/.package-lock.json");
+    let fresh = std::fs::metadata(&stamp)
+        .and_then(|m| m.modified())
+        .ok()
+        .zip(
+            std::fs::metadata(e2e.join("package-lock.json"))
+                .and_then(|m| m.modified())
+                .ok(),
+        )
+        .is_some_and(|(installed, lock)| installed >= lock);
+    if !fresh {
+        status(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&e2e)
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+    }
+    Ok(())
+}
+
+fn run() -> Result {
+    setup(false)?;
+    step("build and serve Pforte on http://127.0.0.1:3000 (SQLite in data/, mails in data/mail/)");
+    eprintln!(
+        "To create your company account, in another terminal:\n  \
+         echo 'a long passphrase of your own' | cargo run -p pforte-server --bin pforte -- \\\n    \
+         create-account --name 'Your Company' --owner-email you@example.com --password-stdin\n\
+         then open http://127.0.0.1:3000 and sign in with that email (or the printed customer number).\n"
+    );
+    status(cargo().args(["leptos", "serve"]).current_dir(root()))
+}
+
+/// A PostgreSQL 15 server in a temporary directory, stopped on drop.
+struct Postgres {
+    dir: PathBuf,
+    port: u16,
+    as_postgres_user: bool,
+}
+
+fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+impl Postgres {
+    fn pg(&self, tool: &str) -> Command {
+        let bin = Path::new(PG_BIN).join(tool);
+        if self.as_postgres_user {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        }
+    }
+
+    fn start() -> Result<Postgres> {
+        let dir = std::env::temp_dir().join(format!("pforte-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // PostgreSQL refuses to run as root: use the postgres user that Debian's package creates.
+        let as_postgres_user = is_root();
+        if as_postgres_user {
+            status(Command::new("chown").arg("postgres").arg(&dir))?;
+        }
+        let pg = Postgres {
+            dir,
+            port: free_port()?,
+            as_postgres_user,
+        };
+        let data = pg.dir.join("data");
+        status(
+            pg.pg("initdb")
+                .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+                .arg("-D")
+                .arg(&data)
+                .stdout(Stdio::null()),
+        )?;
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=300",
+            pg.port,
+            pg.dir.display()
+        );
+        status(
+            pg.pg("pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .args(["-o", &opts, "-w", "-l"])
+                .arg(pg.dir.join("log"))
+                .arg("start")
+                .stdout(Stdio::null()),
+        )?;
+        Ok(pg)
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self
+            .pg("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const HOST_PACKAGES: [&str; 8] = [
+    "-p",
+    "pforte-shared",
+    "-p",
+    "pforte-auth",
+    "-p",
+    "pforte-server",
+    "-p",
+    "xtask",
+];
+
+fn test() -> Result {
+    let mut timings = Vec::new();
+    let mut timed = |name: &str, f: &mut dyn FnMut() -> Result| -> Result {
+        step(name);
+        let t = Instant::now();
+        f()?;
+        timings.push((name.to_owned(), t.elapsed().as_secs_f64()));
+        Ok(())
+    };
+    let root = root();
+    timed("set-up", &mut || setup(true))?;
+    timed("cargo fmt --check", &mut || {
+        status(cargo().args(["fmt", "--all", "--check"]).current_dir(&root))
+    })?;
+    timed("clippy (server side)", &mut || {
+        status(
+            cargo()
+                .arg("clippy")
+                .args(HOST_PACKAGES)
+                .args(["--all-targets", "--", "-D", "warnings"])
+                .current_dir(&root),
+        )
+    })?;
+    timed("clippy (browser side, wasm32)", &mut || {
+        status(
+            cargo()
+                .args([
+                    "clippy",
+                    "-p",
+                    "pforte-frontend",
+                    "-p",
+                    "pforte-app",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .args(["--", "-D", "warnings"])
+                .current_dir(&root),
+        )
+    })?;
+    timed("build (cargo leptos build: server + WASM)", &mut || {
+        status(cargo().args(["leptos", "build"]).current_dir(&root))
+    })?;
+    let pg = Postgres::start()?;
+    eprintln!("PostgreSQL 15 on port {}", pg.port);
+    timed(
+        "unit and integration tests (SQLite and PostgreSQL)",
+        &mut || {
+            status(
+                cargo()
+                    .arg("test")
+                    .args(HOST_PACKAGES)
+                    .current_dir(&root)
+                    .env("PFORTE_TEST_POSTGRES_URL", pg.url()),
+            )
+        },
+    )?;
+    drop(pg);
+    timed("browser tests (Playwright, Debian Chromium)", &mut || {
+        let e2e = root.join("end2end");
+        let _ = std::fs::remove_dir_all(e2e.join(".tmp"));
+        status(
+            Command::new("npx")
+                .args(["playwright", "test"])
+                .current_dir(&e2e),
+        )
+    })?;
+    eprintln!("\ntimings:");
+    for (name, secs) in &timings {
+        eprintln!("  {secs:>7.1} s  {name}");
+    }
+    Ok(())
+}
+
+fn bench() -> Result {
+    setup(false)?;
+    step("benchmark: password sign-ins per second (release build)");
+    let child: Child = cargo()
+        .args(["bench", "-p", "pforte-server", "--bench", "signin"])
+        .current_dir(root())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err("benchmark failed".into())
+    }
+}

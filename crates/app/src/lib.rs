@@ -43,6 +43,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser: mark <body> once the WASM bundle has taken over, so that
+    // browser tests can tell the hydrated page from the server-rendered one.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/pforte.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />

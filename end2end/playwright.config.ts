@@ -1,0 +1,53 @@
+import { defineConfig } from "@playwright/test";
+import path from "node:path";
+
+// One run = one fresh SQLite database. The id is fixed in the main process and inherited by workers.
+process.env.PFORTE_E2E_RUN ??= String(Date.now());
+const port = Number(process.env.PFORTE_E2E_PORT ?? 3100);
+export const baseURL = `http://127.0.0.1:${port}`;
+export const databaseUrl = `sqlite://${path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN)}/pforte.db`;
+export const pforteBinary = path.resolve(__dirname, "..", "target", "debug", "pforte");
+export const serverEnv = {
+  PFORTE_DATABASE_URL: databaseUrl,
+  PFORTE_PUBLIC_URL: baseURL,
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_SITE_ROOT: path.resolve(__dirname, "..", "target", "site"),
+  RUST_LOG: "warn",
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  timeout: 30_000,
+  globalSetup: "./tests/fixtures/global-setup.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.PFORTE_CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    command: pforteBinary,
+    url: `${baseURL}/healthz`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+});
