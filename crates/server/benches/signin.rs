@@ -27,7 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..N {
         let (hasher, hash) = (hasher.clone(), hash.clone());
-        tasks.spawn(async move { hasher.verify(Password::new(PASSWORD.into()), Some(hash)).await });
+        tasks.spawn(async move {
+            hasher
+                .verify(Password::new(PASSWORD.into()), Some(hash))
+                .await
+        });
     }
     while let Some(r) = tasks.join_next().await {
         assert!(r??, "verification must succeed");
@@ -59,7 +63,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         web: WebConfig::new("http://127.0.0.1"),
     });
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -70,7 +78,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..N {
-        let (client, url, permit) = (client.clone(), url.clone(), semaphore.clone().acquire_owned().await?);
+        let (client, url, permit) = (
+            client.clone(),
+            url.clone(),
+            semaphore.clone().acquire_owned().await?,
+        );
         tasks.spawn(async move {
             let res = client
                 .post(url)
@@ -89,7 +101,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = std::fs::remove_dir_all(&dir);
 
     println!("argon2id verifications alone: {argon:7.1} per second ({workers} workers, {N} runs)");
-    println!("password sign-ins over HTTP:  {http:7.1} per second (SQLite, {CONCURRENCY} concurrent, {N} runs)");
-    println!("sign-in overhead besides argon2: {:.1} %", (argon / http - 1.0) * 100.0);
+    println!(
+        "password sign-ins over HTTP:  {http:7.1} per second (SQLite, {CONCURRENCY} concurrent, {N} runs)"
+    );
+    println!(
+        "sign-in overhead besides argon2: {:.1} %",
+        (argon / http - 1.0) * 100.0
+    );
     Ok(())
 }
