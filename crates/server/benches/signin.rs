@@ -2,6 +2,8 @@
 //! Prints figures; asserts nothing about time (machines here are shared and noisy).
 //! Run with `cargo xtask bench` (or `cargo bench -p pforte-server --bench signin`).
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark, not production code
+
 use pforte_app::state::{AppState, WebConfig};
 use pforte_auth::account::NewUser;
 use pforte_auth::password::Hasher;

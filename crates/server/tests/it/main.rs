@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code: failing loudly is the point
 //! Pforte's integration tests: the real router on a free port, against a fresh SQLite file and a
 //! fresh PostgreSQL database (`PFORTE_TEST_POSTGRES_URL`, set by `cargo xtask test`).
 
