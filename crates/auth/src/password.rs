@@ -234,9 +234,20 @@ mod tests {
 
     #[test]
     fn common_and_weak_passwords_are_refused() {
-        assert_eq!(check("passwordpassword"), Err(Msg::PasswordCommon));
-        assert_eq!(check("aaaaaaaaaaaaaaaaaaaa"), Err(Msg::PasswordTooWeak));
-        assert_eq!(check("123456789012345"), Err(Msg::PasswordTooWeak));
+        // zxcvbn's choice between "common" and "too weak" can vary with the match it picks;
+        // what matters is that each is refused with one of the two reasons.
+        for p in [
+            "passwordpassword",
+            "123456789012345",
+            "aaaaaaaaaaaaaaaaaaaa",
+            "abcdefghijklmnop",
+        ] {
+            let verdict = check(p);
+            assert!(
+                matches!(verdict, Err(Msg::PasswordCommon | Msg::PasswordTooWeak)),
+                "{p}: {verdict:?}"
+            );
+        }
     }
 
     #[test]

@@ -106,10 +106,13 @@ async fn create_account_and_user(engine: Engine) {
 
 async fn weak_password_is_refused_with_reason(engine: Engine) {
     let db = fresh_database(engine).await;
-    for (password, reason) in [
-        ("short one\n", "at least 15 characters"),
-        ("passwordpassword\n", "too common"),
-        ("kranich kranich kranich\n", "must not contain"),
+    for (password, reasons) in [
+        ("short one\n", &["at least 15 characters"][..]),
+        (
+            "passwordpassword\n",
+            &["too common", "too easy to guess"][..],
+        ),
+        ("kranich kranich kranich\n", &["must not contain"][..]),
     ] {
         let out = pforte(
             &db,
@@ -125,7 +128,10 @@ async fn weak_password_is_refused_with_reason(engine: Engine) {
         );
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(reason), "{password:?}: {stderr}");
+        assert!(
+            reasons.iter().any(|r| stderr.contains(r)),
+            "{password:?}: {stderr}"
+        );
         assert!(
             !stderr.contains(password.trim()),
             "the password is never echoed"
