@@ -28,21 +28,21 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-/// Leptos options: from cargo-leptos's environment when it runs us, else Pforte's defaults.
+/// Leptos options: Pforte's fixed layout (`target/site/pkg/pforte.*`, as cargo-leptos writes it);
+/// `LEPTOS_SITE_ROOT` moves the site directory, `LEPTOS_RELOAD_PORT` serves `cargo leptos watch`.
 pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
-    let from_env = std::env::var("LEPTOS_OUTPUT_NAME")
-        .is_ok()
-        .then(|| leptos::config::get_configuration(None).ok())
-        .flatten()
-        .map(|c| c.leptos_options);
-    let mut options = from_env.unwrap_or_else(|| {
-        LeptosOptions::builder()
-            .output_name("pforte")
-            .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
-            .site_pkg_dir("pkg")
-            .build()
-    });
-    options.site_addr = site_addr;
+    let mut options = LeptosOptions::builder()
+        .output_name("pforte")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(site_addr)
+        .build();
+    if let Some(port) = std::env::var("LEPTOS_RELOAD_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
+        options.reload_port = port;
+    }
     options
 }
 
