@@ -1,26 +1,7 @@
 //! The `pforte` command line (SPEC §4).
 
 use crate::harness::*;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
-        .args(args)
-        .env("PFORTE_DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn pforte");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).expect("write stdin");
-    }
-    drop(input);
-    child.wait_with_output().expect("wait")
-}
+use std::process::Command;
 
 async fn create_account_and_user(engine: Engine) {
     let db = fresh_database(engine).await;

@@ -8,7 +8,9 @@ use pforte_auth::{Auth, ManualClock, RequestMeta, Settings, Store};
 use pforte_shared::types::Role;
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderValue};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,4 +220,23 @@ pub fn header(res: &reqwest::Response, name: &str) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Runs the `pforte` binary against a database, feeding `stdin` if given.
+pub fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .args(args)
+        .env("PFORTE_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pforte");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("wait")
 }

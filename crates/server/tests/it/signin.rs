@@ -48,30 +48,18 @@ async fn sign_in_by_customer_number(engine: Engine) {
 
 async fn plain_user_signs_in_without_users_link(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pforte"))
-        .args([
+    let out = pforte(
+        &app.database_url,
+        &[
             "create-user",
             "--customer-number",
             &app.customer_number,
             "--email",
             "Ben@Example.com",
             "--password-stdin",
-        ])
-        .env("PFORTE_DATABASE_URL", &app.database_url)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(b"mossy trombone eats violet clouds\n")?;
-            child.wait_with_output()
-        })
-        .expect("run pforte");
+        ],
+        Some("mossy trombone eats violet clouds\n"),
+    );
     assert!(
         out.status.success(),
         "{}",
