@@ -177,7 +177,7 @@ fn setup(full: bool) -> Result {
 
 fn run() -> Result {
     setup(false)?;
-    step("build and serve Pforte on http://127.0.0.1:3000 (SQLite in data/, mails in data/mail/)");
+    step("build and serve Pforte on http://127.0.0.1:3000 (SQLite database in data/)");
     eprintln!(
         "To create your company account, in another terminal:\n  \
          echo 'a long passphrase of your own' | cargo run -p pforte-server --bin pforte -- \\\n    \
