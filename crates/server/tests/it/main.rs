@@ -5,6 +5,7 @@
 mod harness;
 
 mod cli;
+mod logs;
 mod requests;
 mod sessions;
 mod signin;
