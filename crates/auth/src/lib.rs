@@ -7,6 +7,8 @@ pub mod account;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod mailer;
+pub mod outbox;
 pub mod password;
 pub mod secret;
 pub mod session;

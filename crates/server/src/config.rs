@@ -3,11 +3,29 @@
 
 use std::net::SocketAddr;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     pub database_url: String,
     pub public_url: String,
     pub site_addr: SocketAddr,
+    /// `PFORTE_SMTP_URL`; `None` → the development mailbox. May hold a password: not in `Debug`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Where the development mailbox writes `.eml` files (`PFORTE_MAIL_DIR`, default `data/mail`).
+    pub mail_dir: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &"<redacted>")
+            .field("public_url", &self.public_url)
+            .field("site_addr", &self.site_addr)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("mail_from", &self.mail_from)
+            .field("mail_dir", &self.mail_dir)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,10 +84,37 @@ impl Config {
                 "expected host:port, e.g. 127.0.0.1:3000",
             )
         })?;
+        let smtp_url = get("PFORTE_SMTP_URL").filter(|v| !v.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            let ok = url::Url::parse(url)
+                .is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some());
+            if !ok {
+                return Err(bad(
+                    "PFORTE_SMTP_URL",
+                    "expected smtp://[user:pass@]host[:port][?tls=required] or smtps://…",
+                ));
+            }
+        }
+        let mail_from = get("PFORTE_MAIL_FROM")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "Pforte <no-reply@localhost>".to_owned());
+        if !mail_from.contains('@') || mail_from.chars().any(char::is_control) {
+            return Err(bad(
+                "PFORTE_MAIL_FROM",
+                "expected an address such as Pforte <no-reply@example.com>",
+            ));
+        }
+        let mail_dir = get("PFORTE_MAIL_DIR")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "data/mail".to_owned())
+            .into();
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
             site_addr,
+            smtp_url,
+            mail_from,
+            mail_dir,
         })
     }
 }
@@ -104,5 +149,19 @@ mod tests {
         let e = parse(&[("LEPTOS_SITE_ADDR", "nope")]).expect_err("bad addr");
         assert_eq!(e.variable, "LEPTOS_SITE_ADDR");
         assert!(e.to_string().starts_with("invalid LEPTOS_SITE_ADDR"));
+        let e = parse(&[("PFORTE_SMTP_URL", "http://mail.example")]).expect_err("bad smtp");
+        assert_eq!(e.variable, "PFORTE_SMTP_URL");
+        let e = parse(&[("PFORTE_MAIL_FROM", "nobody")]).expect_err("bad from");
+        assert_eq!(e.variable, "PFORTE_MAIL_FROM");
+    }
+
+    #[test]
+    fn smtp_password_stays_out_of_debug() {
+        let c = parse(&[(
+            "PFORTE_SMTP_URL",
+            "smtp://user:hunter2@mail.example:587?tls=required",
+        )])
+        .expect("valid");
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod mail_worker;
 pub mod middleware;
 pub mod router;
 

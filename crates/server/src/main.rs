@@ -3,6 +3,7 @@
 use clap::Parser;
 use pforte_app::state::{AppState, WebConfig};
 use pforte_auth::account::NewUser;
+use pforte_auth::mailer::Mailer;
 use pforte_auth::secret::Password;
 use pforte_auth::{Auth, AuthError, RequestMeta, Settings, Store};
 use pforte_server::cli::{Cli, Command, RoleArg};
@@ -158,7 +159,19 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
+    let mailer = Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        config.mail_dir.clone(),
+    )?;
+    if matches!(mailer, Mailer::DevMailbox { .. }) {
+        tracing::info!(
+            "PFORTE_SMTP_URL is not set: mails go to the development mailbox ({}) and the log",
+            config.mail_dir.display()
+        );
+    }
     let auth = open(&config).await?;
+    pforte_server::mail_worker::spawn(auth.clone(), mailer, std::time::Duration::from_secs(1));
     if auth.count_accounts().await.map_err(describe)? == 0 {
         eprintln!(
             "No account exists yet. Create one with:\n  echo 'a long passphrase of your own' | \

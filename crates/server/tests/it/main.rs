@@ -6,6 +6,8 @@ mod harness;
 
 mod cli;
 mod logs;
+mod mail;
 mod requests;
 mod sessions;
 mod signin;
+mod smtp;

@@ -1,0 +1,148 @@
+//! The outbox: mails are written in the same transaction as the change that causes them, and a
+//! worker delivers them with retries and backoff, so an SMTP outage loses nothing and doubles nothing.
+
+use crate::error::AuthError;
+use crate::{Auth, Clock};
+use sqlx::{AnyConnection, Row};
+
+/// One mail, as HTML and plain text. Bodies may hold links with tokens: `Debug` leaves them out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A mail claimed for delivery.
+#[derive(Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub attempts: i64,
+    pub mail: Mail,
+}
+
+/// How long a claim lasts before another worker (or instance) may take the mail over.
+pub const CLAIM_SECS: i64 = 120;
+
+/// Delay before the next try after `attempts` failures: 5 s, 10 s, 20 s, … capped at 10 minutes.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    let exp = attempts.clamp(0, 16) as u32;
+    (5_i64 << exp).min(600)
+}
+
+/// Adds a mail to the outbox inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    clock: &dyn Clock,
+    mail: &Mail,
+) -> Result<(), AuthError> {
+    let now = clock.now();
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, created_at, next_try_at, attempts) \
+         VALUES ($1, $2, $3, $4, $5, $5, 0)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Auth {
+    /// Claims up to `limit` due mails. A claim is atomic: two workers never hold the same mail.
+    pub async fn claim_due_mails(&self, limit: i64) -> Result<Vec<Claimed>, AuthError> {
+        let now = self.now();
+        let rows = sqlx::query(
+            "UPDATE outbox SET claimed_until = $1 \
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= $2 \
+                          AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) \
+               AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
+             RETURNING id, attempts, recipient, subject, body_text, body_html",
+        )
+        .bind(now + CLAIM_SECS)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Claimed {
+                    id: row.try_get("id")?,
+                    attempts: row.try_get("attempts")?,
+                    mail: Mail {
+                        to: row.try_get("recipient")?,
+                        subject: row.try_get("subject")?,
+                        text: row.try_get("body_text")?,
+                        html: row.try_get("body_html")?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(AuthError::from)
+    }
+
+    pub async fn mark_mail_sent(&self, id: i64) -> Result<(), AuthError> {
+        sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(self.now())
+            .bind(id)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed try and schedules the next one.
+    pub async fn mark_mail_failed(&self, id: i64, attempts_before: i64) -> Result<(), AuthError> {
+        let attempts = attempts_before + 1;
+        sqlx::query(
+            "UPDATE outbox SET attempts = $1, next_try_at = $2, claimed_until = NULL WHERE id = $3",
+        )
+        .bind(attempts)
+        .bind(self.now() + backoff_secs(attempts))
+        .bind(id)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Mails not yet delivered (for operators and tests).
+    pub async fn pending_mail_count(&self) -> Result<i64, AuthError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(&self.store.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Puts one mail in the outbox on its own (for changes that need no other write).
+    pub async fn queue_mail(&self, mail: &Mail) -> Result<(), AuthError> {
+        let mut tx = self.store.pool.begin().await?;
+        enqueue(&mut tx, self.clock.as_ref(), mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_secs;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_secs(1), 10);
+        assert_eq!(backoff_secs(2), 20);
+        assert!(backoff_secs(5) > backoff_secs(4));
+        assert_eq!(backoff_secs(50), 600);
+    }
+}

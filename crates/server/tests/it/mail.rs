@@ -1,0 +1,149 @@
+//! The outbox and its worker against a real SMTP conversation (SPEC §5 "Emails").
+
+use crate::harness::*;
+use crate::smtp::SmtpSink;
+use pforte_auth::mailer::Mailer;
+use pforte_auth::outbox::Mail;
+use pforte_server::mail_worker::deliver_due;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+fn mail(n: usize) -> Mail {
+    Mail {
+        to: format!("user{n}@example.com"),
+        subject: format!("Test mail {n}"),
+        text: format!("Hello {n}\nhttps://pforte.test/welcome/abc{n}\n"),
+        html: format!("<p>Hello {n}</p>"),
+    }
+}
+
+/// An SMTP server that refuses for a while and then accepts: every mail arrives exactly once.
+async fn outage_loses_nothing_and_doubles_nothing(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::new(
+        Some(&sink.url()),
+        "Pforte <no-reply@pforte.test>",
+        "unused".into(),
+    )
+    .expect("mailer");
+    for n in 0..3 {
+        app.auth.queue_mail(&mail(n)).await.expect("queue");
+    }
+    sink.refuse.store(true, Ordering::SeqCst);
+    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 0);
+    assert!(sink.received().is_empty());
+    assert_eq!(app.auth.pending_mail_count().await.expect("count"), 3);
+    // Not due again before the backoff has passed.
+    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 0);
+    app.clock.advance(5 * 60);
+    assert_eq!(
+        deliver_due(&app.auth, &mailer).await.expect("pass"),
+        0,
+        "still refused"
+    );
+    sink.refuse.store(false, Ordering::SeqCst);
+    app.clock.advance(10 * 60);
+    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 3);
+    app.clock.advance(60 * 60);
+    assert_eq!(
+        deliver_due(&app.auth, &mailer).await.expect("pass"),
+        0,
+        "nothing twice"
+    );
+    let received = sink.received();
+    assert_eq!(received.len(), 3);
+    for n in 0..3 {
+        let found = received
+            .iter()
+            .filter(|m| m.contains(&format!("Subject: Test mail {n}")))
+            .count();
+        assert_eq!(found, 1, "mail {n} delivered once");
+    }
+    let first = &received[0];
+    assert!(
+        first.contains("From: Pforte <no-reply@pforte.test>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("multipart/alternative")
+            && first.contains("text/plain")
+            && first.contains("text/html")
+    );
+    assert_eq!(app.auth.pending_mail_count().await.expect("count"), 0);
+}
+
+/// Two workers (two instances) never deliver the same mail.
+async fn concurrent_workers_claim_each_mail_once(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::new(
+        Some(&sink.url()),
+        "Pforte <no-reply@pforte.test>",
+        "unused".into(),
+    )
+    .expect("mailer");
+    for n in 0..30 {
+        app.auth.queue_mail(&mail(n)).await.expect("queue");
+    }
+    let (a, b) = tokio::join!(
+        deliver_due(&app.auth, &mailer),
+        deliver_due(&app.auth, &mailer)
+    );
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    let (c, d) = tokio::join!(
+        deliver_due(&app.auth, &mailer),
+        deliver_due(&app.auth, &mailer)
+    );
+    assert_eq!(a + b + c.expect("c") + d.expect("d"), 30);
+    assert_eq!(sink.received().len(), 30);
+}
+
+/// The background worker of `pforte serve` picks mails up by itself.
+async fn worker_delivers_in_background(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::new(
+        Some(&sink.url()),
+        "Pforte <no-reply@pforte.test>",
+        "unused".into(),
+    )
+    .expect("mailer");
+    let worker =
+        pforte_server::mail_worker::spawn(app.auth.clone(), mailer, Duration::from_millis(50));
+    app.auth.queue_mail(&mail(7)).await.expect("queue");
+    let mut arrived = false;
+    for _ in 0..200 {
+        if !sink.received().is_empty() {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker.abort();
+    assert!(arrived, "the worker delivered the mail");
+}
+
+/// Without SMTP, mails land as .eml files in the development mailbox.
+async fn development_mailbox_writes_eml(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let dir = std::env::temp_dir().join(format!("pforte-mailbox-{}", rand::random::<u64>()));
+    let mailer = Mailer::new(None, "Pforte <no-reply@localhost>", dir.clone()).expect("mailer");
+    app.auth.queue_mail(&mail(1)).await.expect("queue");
+    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 1);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(files[0].path()).expect("eml");
+    assert!(eml.contains("Subject: Test mail 1") && eml.contains("To: user1@example.com"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+crate::dual!(
+    outage_loses_nothing_and_doubles_nothing,
+    concurrent_workers_claim_each_mail_once,
+    worker_delivers_in_background,
+    development_mailbox_writes_eml,
+);
