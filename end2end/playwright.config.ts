@@ -11,6 +11,7 @@ export const serverEnv = {
   PFORTE_DATABASE_URL: databaseUrl,
   PFORTE_PUBLIC_URL: baseURL,
   LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  PFORTE_MAIL_DIR: path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "mail"),
   LEPTOS_SITE_ROOT: path.resolve(__dirname, "..", "target", "site"),
   RUST_LOG: "warn",
 };

@@ -291,6 +291,7 @@ impl Auth {
             None => (UserStatus::Invited, None),
         };
         let now = self.now();
+        let mut tx = self.store.pool.begin().await?;
         let res = sqlx::query(&format!(
             "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
              password_hash, password_set_at, google_email, created_at, updated_at) \
@@ -306,13 +307,18 @@ impl Auth {
         .bind(hash.as_ref().map(|_| now))
         .bind(google_email)
         .bind(now)
-        .fetch_one(&self.store.pool)
+        .fetch_one(&mut *tx)
         .await;
         let user = match res {
             Ok(row) => user_from_row(&row)?,
             Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict("email")),
             Err(e) => return Err(e.into()),
         };
+        // The invitation and its mail commit together with the user, or not at all.
+        if status == UserStatus::Invited {
+            self.issue_invitation(&mut tx, &user, account).await?;
+        }
+        tx.commit().await?;
         audit::record(
             self,
             audit::Event {
@@ -325,6 +331,9 @@ impl Auth {
             meta,
         )
         .await?;
+        if status == UserStatus::Invited {
+            audit::record(self, audit::Event::for_user(&user, "invitation_sent"), meta).await?;
+        }
         Ok(user)
     }
 }

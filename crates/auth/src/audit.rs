@@ -29,6 +29,19 @@ pub struct Event {
     pub detail: String,
 }
 
+impl Event {
+    /// A successful event about a user, without detail.
+    pub fn for_user(user: &crate::account::User, kind: &'static str) -> Event {
+        Event {
+            user_id: Some(user.id),
+            account_id: Some(user.account_id),
+            kind,
+            outcome: Outcome::Success,
+            detail: String::new(),
+        }
+    }
+}
+
 pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(), AuthError> {
     tracing::info!(
         event = event.kind,

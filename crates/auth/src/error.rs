@@ -13,6 +13,9 @@ pub enum AuthError {
     Forbidden,
     #[error("invalid input in {field}")]
     Invalid { field: &'static str, problem: Msg },
+    /// An invitation or reset link that is unknown, used, replaced or expired.
+    #[error("link invalid or expired")]
+    LinkInvalid,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
@@ -46,6 +49,7 @@ impl From<AuthError> for AppError {
             AuthError::NotSignedIn => AppError::NotSignedIn,
             AuthError::Forbidden => AppError::Forbidden,
             AuthError::Invalid { field, problem } => AppError::field(field, problem),
+            AuthError::LinkInvalid => AppError::LinkInvalid,
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
             AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_) => {
                 AppError::Internal

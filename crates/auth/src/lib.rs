@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod invitation;
 pub mod mailer;
 pub mod outbox;
 pub mod password;
@@ -46,15 +47,20 @@ impl RequestMeta {
 /// Tunable security settings (SPEC §5).
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// `PFORTE_PUBLIC_URL` without trailing slash: the base of every link in a mail.
+    pub public_url: String,
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
+    pub invitation_secs: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            public_url: "http://127.0.0.1:3000".to_owned(),
             session_idle_secs: 60 * 60,
             session_absolute_secs: 24 * 60 * 60,
+            invitation_secs: 7 * 24 * 60 * 60,
         }
     }
 }

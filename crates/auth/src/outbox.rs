@@ -23,6 +23,22 @@ impl std::fmt::Debug for Mail {
     }
 }
 
+/// Escapes text for an HTML mail body.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A mail claimed for delivery.
 #[derive(Debug)]
 pub struct Claimed {
@@ -136,7 +152,15 @@ impl Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_secs;
+    use super::{backoff_secs, escape_html};
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape_html("<b>\"A&B\"</b>'"),
+            "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;&#39;"
+        );
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

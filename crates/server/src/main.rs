@@ -66,7 +66,32 @@ async fn open(config: &Config) -> Result<Auth, String> {
         .await
         .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
     store.migrate().await.map_err(describe)?;
-    Ok(Auth::new(store, Arc::new(SystemClock), Settings::default()))
+    let settings = Settings {
+        public_url: config.public_url.clone(),
+        ..Settings::default()
+    };
+    Ok(Auth::new(store, Arc::new(SystemClock), settings))
+}
+
+fn mailer(config: &Config) -> Result<Mailer, String> {
+    Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        config.mail_dir.clone(),
+    )
+}
+
+/// After a command queued mail (an invitation), try to deliver it right away. What fails stays in
+/// the outbox for the server's worker.
+async fn deliver_now(auth: &Auth, mailer: &Mailer) {
+    match pforte_server::mail_worker::deliver_due(auth, mailer).await {
+        Ok(n) if n > 0 => eprintln!("sent {n} mail(s)"),
+        Ok(_) => eprintln!("mail queued; the server delivers it when the mail server answers"),
+        Err(e) => eprintln!(
+            "mail queued; delivery will be retried by the server ({})",
+            describe(e)
+        ),
+    }
 }
 
 fn read_password_stdin() -> Result<Password, String> {
@@ -100,6 +125,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             password_stdin,
         } => {
             let password = password_stdin.then(read_password_stdin).transpose()?;
+            let mailer = mailer(&config)?;
             let auth = open(&config).await?;
             let (account, owner) = auth
                 .create_account(
@@ -123,6 +149,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 owner.email,
                 owner.status.as_str()
             );
+            deliver_now(&auth, &mailer).await;
             Ok(())
         }
         Command::CreateUser {
@@ -134,6 +161,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             password_stdin,
         } => {
             let password = password_stdin.then(read_password_stdin).transpose()?;
+            let mailer = mailer(&config)?;
             let auth = open(&config).await?;
             let user = auth
                 .create_user(
@@ -153,6 +181,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await
                 .map_err(describe)?;
             println!("created user {} ({})", user.email, user.status.as_str());
+            deliver_now(&auth, &mailer).await;
             Ok(())
         }
     }

@@ -20,6 +20,9 @@ pub enum AppError {
     RateLimited { retry_after: u64 },
     #[error("invalid field {field}")]
     Field { field: String, problem: Msg },
+    /// An invitation or reset link that is unknown, used, replaced or expired.
+    #[error("link invalid")]
+    LinkInvalid,
     /// The request itself could not be understood (bad encoding, missing argument).
     #[error("bad request")]
     BadRequest,
@@ -47,6 +50,7 @@ impl AppError {
                 &retry_after.to_string(),
             ),
             AppError::Field { problem, .. } => problem.text(lang).to_owned(),
+            AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::BadRequest => Msg::BadRequest.text(lang).to_owned(),
             AppError::Internal => Msg::SomethingWentWrong.text(lang).to_owned(),
         }
@@ -59,6 +63,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::RateLimited { .. } => 429,
             AppError::Field { .. } => 422,
+            AppError::LinkInvalid => 410,
             AppError::BadRequest => 400,
             AppError::Internal => 500,
         }

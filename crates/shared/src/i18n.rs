@@ -55,6 +55,16 @@ pub enum Msg {
     PasswordPersonal,
     SkipToContent,
     Working,
+    LinkInvalid,
+    InvitationSubject,
+    /// Contains `{name}`.
+    InvitationGreeting,
+    /// Contains `{company}`.
+    InvitationBody,
+    InvitationButton,
+    /// Contains `{days}`.
+    InvitationValidity,
+    InvitationIgnore,
 }
 
 impl Msg {
@@ -103,6 +113,17 @@ fn en(msg: Msg) -> &'static str {
         }
         SkipToContent => "Skip to content",
         Working => "Please wait…",
+        LinkInvalid => {
+            "This link is invalid or has expired. Ask your administrator for a new invitation."
+        }
+        InvitationSubject => "Your user account is ready",
+        InvitationGreeting => "Hello {name},",
+        InvitationBody => {
+            "{company} has created a user account for you. Set it up with the button below."
+        }
+        InvitationButton => "To the user account",
+        InvitationValidity => "The link is valid for {days} days and can be used once.",
+        InvitationIgnore => "If you did not expect this email, you can ignore it.",
     }
 }
 

@@ -94,7 +94,11 @@ impl TestApp {
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let clock = ManualClock::new(START);
-        let auth = Auth::new(store, Arc::new(clock.clone()), Settings::default());
+        let settings = Settings {
+            public_url: public_url.to_owned(),
+            ..Settings::default()
+        };
+        let auth = Auth::new(store, Arc::new(clock.clone()), settings);
         let (account, _) = auth
             .create_account(
                 COMPANY,
@@ -227,6 +231,10 @@ pub fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output 
     let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
         .args(args)
         .env("PFORTE_DATABASE_URL", database_url)
+        .env(
+            "PFORTE_MAIL_DIR",
+            std::env::temp_dir().join("pforte-it-mailbox"),
+        )
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

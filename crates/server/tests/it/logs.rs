@@ -37,6 +37,10 @@ async fn secrets_never_in_logs(engine: Engine) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_pforte"))
         .arg("serve")
         .env("PFORTE_DATABASE_URL", &db)
+        .env(
+            "PFORTE_MAIL_DIR",
+            std::env::temp_dir().join("pforte-it-mailbox"),
+        )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PFORTE_PUBLIC_URL", &base)
         .env("RUST_LOG", "debug")

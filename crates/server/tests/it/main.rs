@@ -5,6 +5,7 @@
 mod harness;
 
 mod cli;
+mod invitation;
 mod logs;
 mod mail;
 mod requests;
