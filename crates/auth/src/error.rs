@@ -16,6 +16,15 @@ pub enum AuthError {
     /// An invitation or reset link that is unknown, used, replaced or expired.
     #[error("link invalid or expired")]
     LinkInvalid,
+    #[error("code invalid")]
+    CodeInvalid,
+    #[error("code expired")]
+    CodeExpired,
+    #[error("code attempts exhausted")]
+    CodeAttemptsExhausted,
+    /// Too soon: try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
@@ -50,6 +59,10 @@ impl From<AuthError> for AppError {
             AuthError::Forbidden => AppError::Forbidden,
             AuthError::Invalid { field, problem } => AppError::field(field, problem),
             AuthError::LinkInvalid => AppError::LinkInvalid,
+            AuthError::CodeInvalid => AppError::CodeInvalid,
+            AuthError::CodeExpired => AppError::CodeExpired,
+            AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,
+            AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
             AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_) => {
                 AppError::Internal

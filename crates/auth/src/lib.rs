@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod clock;
+pub mod email_code;
 pub mod error;
 pub mod invitation;
 pub mod mailer;

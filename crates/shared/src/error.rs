@@ -20,6 +20,13 @@ pub enum AppError {
     RateLimited { retry_after: u64 },
     #[error("invalid field {field}")]
     Field { field: String, problem: Msg },
+    #[error("code invalid")]
+    CodeInvalid,
+    #[error("code expired")]
+    CodeExpired,
+    /// Five wrong codes: the attempt is over.
+    #[error("code attempts exhausted")]
+    CodeAttemptsExhausted,
     /// An invitation or reset link that is unknown, used, replaced or expired.
     #[error("link invalid")]
     LinkInvalid,
@@ -51,6 +58,9 @@ impl AppError {
             ),
             AppError::Field { problem, .. } => problem.text(lang).to_owned(),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
+            AppError::CodeInvalid => Msg::CodeInvalid.text(lang).to_owned(),
+            AppError::CodeExpired => Msg::CodeExpired.text(lang).to_owned(),
+            AppError::CodeAttemptsExhausted => Msg::CodeAttemptsExhausted.text(lang).to_owned(),
             AppError::BadRequest => Msg::BadRequest.text(lang).to_owned(),
             AppError::Internal => Msg::SomethingWentWrong.text(lang).to_owned(),
         }
@@ -64,6 +74,8 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Field { .. } => 422,
             AppError::LinkInvalid => 410,
+            AppError::CodeInvalid | AppError::CodeExpired => 422,
+            AppError::CodeAttemptsExhausted => 429,
             AppError::BadRequest => 400,
             AppError::Internal => 500,
         }

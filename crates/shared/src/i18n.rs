@@ -65,6 +65,16 @@ pub enum Msg {
     /// Contains `{days}`.
     InvitationValidity,
     InvitationIgnore,
+    CodeInvalid,
+    CodeExpired,
+    CodeAttemptsExhausted,
+    CodeFormat,
+    CodeSubject,
+    /// Contains `{code}`.
+    CodeBody,
+    /// Contains `{minutes}`.
+    CodeValidity,
+    CodeNotRequested,
 }
 
 impl Msg {
@@ -124,6 +134,16 @@ fn en(msg: Msg) -> &'static str {
         InvitationButton => "To the user account",
         InvitationValidity => "The link is valid for {days} days and can be used once.",
         InvitationIgnore => "If you did not expect this email, you can ignore it.",
+        CodeInvalid => "The code is not correct.",
+        CodeExpired => "The code has expired. Request a new code.",
+        CodeAttemptsExhausted => "Too many wrong codes. Please start again.",
+        CodeFormat => "Enter the 6-digit code from the email.",
+        CodeSubject => "Your confirmation code",
+        CodeBody => "Your confirmation code is {code}.",
+        CodeValidity => "It is valid for {minutes} minutes.",
+        CodeNotRequested => {
+            "If you did not try to sign in, change your password: someone else may know it."
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 mod harness;
 
 mod cli;
+mod email_code;
 mod invitation;
 mod logs;
 mod mail;

@@ -1,0 +1,216 @@
+//! Email codes (SPEC §5, SECURITY.md 14–16): 6 digits from the OS CSPRNG, stored hashed, valid 10
+//! minutes, 5 tries per code, bound to one flow (a pending sign-in or an invitation), single use.
+//! A new code replaces the old one, at most one per 60 s, and never resets the failure count.
+
+use crate::account::User;
+use crate::error::AuthError;
+use crate::outbox::{Mail, enqueue, escape_html};
+use crate::{Auth, Clock};
+use pforte_shared::i18n::fill;
+use pforte_shared::{Lang, Msg};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use subtle::ConstantTimeEq;
+
+pub const CODE_VALID_SECS: i64 = 10 * 60;
+pub const MAX_FAILURES: i64 = 5;
+pub const RESEND_COOLDOWN_SECS: i64 = 60;
+
+/// The flow a code belongs to: the hash of the pending session's or the invitation's token.
+/// A code only works for the flow it was sent for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeFlow(String);
+
+impl CodeFlow {
+    pub fn sign_in(session: &crate::secret::TokenHash) -> CodeFlow {
+        CodeFlow(format!("s:{}", session.as_str()))
+    }
+
+    pub fn onboarding(invitation: &crate::secret::TokenHash) -> CodeFlow {
+        CodeFlow(format!("i:{}", invitation.as_str()))
+    }
+}
+
+fn code_hash(flow: &CodeFlow, code: &str) -> String {
+    hex::encode(Sha256::digest(format!("{}:{code}", flow.0).as_bytes()))
+}
+
+fn generate_code() -> String {
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
+/// The code mail.
+pub fn code_mail(to: &str, code: &str) -> Mail {
+    let lang = Lang::En;
+    let body = fill(Msg::CodeBody.text(lang), "code", code);
+    let validity = fill(
+        Msg::CodeValidity.text(lang),
+        "minutes",
+        &(CODE_VALID_SECS / 60).to_string(),
+    );
+    let note = Msg::CodeNotRequested.text(lang);
+    Mail {
+        to: to.to_owned(),
+        subject: Msg::CodeSubject.text(lang).to_owned(),
+        text: format!("{body}\n{validity}\n\n{note}\n"),
+        html: format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\">\
+             <p>{}</p><p style=\"font-size:28px;letter-spacing:6px;font-weight:700\">{}</p><p>{}</p><p>{}</p></body></html>",
+            lang.code(),
+            escape_html(&body),
+            escape_html(code),
+            escape_html(&validity),
+            escape_html(note)
+        ),
+    }
+}
+
+/// Sends a new code for `flow` to `user`, inside `conn`'s transaction, replacing an earlier one.
+/// Refused within 60 s of the last send.
+pub async fn issue(
+    conn: &mut AnyConnection,
+    clock: &dyn Clock,
+    flow: &CodeFlow,
+    user: &User,
+) -> Result<(), AuthError> {
+    let now = clock.now();
+    let last = sqlx::query("SELECT sent_at FROM email_codes WHERE session_hash = $1")
+        .bind(&flow.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let code = generate_code();
+    let hash = code_hash(flow, &code);
+    match last {
+        Some(row) => {
+            let sent_at: i64 = row.try_get("sent_at")?;
+            let wait = sent_at + RESEND_COOLDOWN_SECS - now;
+            if wait > 0 {
+                return Err(AuthError::RateLimited {
+                    retry_after: wait as u64,
+                });
+            }
+            // Only the code and its times change: the failure count stays.
+            let updated = sqlx::query(
+                "UPDATE email_codes SET code_hash = $1, sent_at = $2, expires_at = $3 \
+                 WHERE session_hash = $4 AND sent_at = $5",
+            )
+            .bind(&hash)
+            .bind(now)
+            .bind(now + CODE_VALID_SECS)
+            .bind(&flow.0)
+            .bind(sent_at)
+            .execute(&mut *conn)
+            .await?;
+            if updated.rows_affected() != 1 {
+                // Another request sent a code in between.
+                return Err(AuthError::RateLimited {
+                    retry_after: RESEND_COOLDOWN_SECS as u64,
+                });
+            }
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO email_codes (session_hash, user_id, code_hash, sent_at, expires_at, failures) \
+                 VALUES ($1, $2, $3, $4, $5, 0)",
+            )
+            .bind(&flow.0)
+            .bind(user.id)
+            .bind(&hash)
+            .bind(now)
+            .bind(now + CODE_VALID_SECS)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    enqueue(conn, clock, &code_mail(&user.email, &code)).await
+}
+
+impl Auth {
+    /// Sends a code in its own transaction (see [`issue`]).
+    pub async fn send_email_code(&self, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
+        let mut tx = self.store.pool.begin().await?;
+        issue(&mut tx, self.clock.as_ref(), flow, user).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Seconds until a new code may be sent for `flow` (0 when it may be sent now).
+    pub async fn code_cooldown(&self, flow: &CodeFlow) -> Result<i64, AuthError> {
+        let row = sqlx::query("SELECT sent_at FROM email_codes WHERE session_hash = $1")
+            .bind(&flow.0)
+            .fetch_optional(&self.store.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => (r.try_get::<i64, _>("sent_at")? + RESEND_COOLDOWN_SECS - self.now()).max(0),
+            None => 0,
+        })
+    }
+
+    /// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,
+    /// so that parallel guesses cannot exceed five. A correct code is used up. Returns the user id.
+    pub async fn verify_email_code(&self, flow: &CodeFlow, code: &str) -> Result<i64, AuthError> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AuthError::invalid("code", Msg::CodeFormat));
+        }
+        let now = self.now();
+        let row = sqlx::query(
+            "UPDATE email_codes SET failures = failures + 1 \
+             WHERE session_hash = $1 AND failures < $2 AND expires_at > $3 \
+             RETURNING user_id, code_hash",
+        )
+        .bind(&flow.0)
+        .bind(MAX_FAILURES)
+        .bind(now)
+        .fetch_optional(&self.store.pool)
+        .await?;
+        let Some(row) = row else {
+            let state =
+                sqlx::query("SELECT failures, expires_at FROM email_codes WHERE session_hash = $1")
+                    .bind(&flow.0)
+                    .fetch_optional(&self.store.pool)
+                    .await?;
+            return Err(match state {
+                Some(r) if r.try_get::<i64, _>("failures")? >= MAX_FAILURES => {
+                    AuthError::CodeAttemptsExhausted
+                }
+                Some(_) => AuthError::CodeExpired,
+                None => AuthError::CodeInvalid,
+            });
+        };
+        let stored: String = row.try_get("code_hash")?;
+        let presented = code_hash(flow, code);
+        if bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
+            sqlx::query("DELETE FROM email_codes WHERE session_hash = $1")
+                .bind(&flow.0)
+                .execute(&self.store.pool)
+                .await?;
+            Ok(row.try_get("user_id")?)
+        } else {
+            Err(AuthError::CodeInvalid)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits() {
+        for _ in 0..1000 {
+            let c = generate_code();
+            assert_eq!(c.len(), 6);
+            assert!(c.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn hash_is_bound_to_the_flow() {
+        let a = CodeFlow("s:a".into());
+        let b = CodeFlow("s:b".into());
+        assert_ne!(code_hash(&a, "123456"), code_hash(&b, "123456"));
+        assert!(!code_hash(&a, "123456").contains("123456"));
+    }
+}
