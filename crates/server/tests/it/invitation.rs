@@ -4,7 +4,6 @@
 use crate::harness::*;
 use crate::smtp::SmtpSink;
 use pforte_auth::account::NewUser;
-use pforte_auth::mailer::Mailer;
 use pforte_auth::{AuthError, RequestMeta};
 use pforte_server::mail_worker::deliver_due;
 use pforte_shared::types::Role;
@@ -42,12 +41,7 @@ fn welcome_tokens(sink: &SmtpSink) -> Vec<String> {
 }
 
 async fn deliver(app: &TestApp, sink: &SmtpSink) {
-    let mailer = Mailer::new(
-        Some(&sink.url()),
-        "Pforte <no-reply@pforte.test>",
-        "unused".into(),
-    )
-    .expect("mailer");
+    let mailer = sink.mailer();
     deliver_due(&app.auth, &mailer).await.expect("deliver");
 }
 

@@ -21,12 +21,7 @@ fn mail(n: usize) -> Mail {
 async fn outage_loses_nothing_and_doubles_nothing(engine: Engine) {
     let app = TestApp::start(engine).await;
     let sink = SmtpSink::start().await;
-    let mailer = Mailer::new(
-        Some(&sink.url()),
-        "Pforte <no-reply@pforte.test>",
-        "unused".into(),
-    )
-    .expect("mailer");
+    let mailer = sink.mailer();
     for n in 0..3 {
         app.auth.queue_mail(&mail(n)).await.expect("queue");
     }
@@ -77,12 +72,7 @@ async fn outage_loses_nothing_and_doubles_nothing(engine: Engine) {
 async fn concurrent_workers_claim_each_mail_once(engine: Engine) {
     let app = TestApp::start(engine).await;
     let sink = SmtpSink::start().await;
-    let mailer = Mailer::new(
-        Some(&sink.url()),
-        "Pforte <no-reply@pforte.test>",
-        "unused".into(),
-    )
-    .expect("mailer");
+    let mailer = sink.mailer();
     for n in 0..30 {
         app.auth.queue_mail(&mail(n)).await.expect("queue");
     }
@@ -103,12 +93,7 @@ async fn concurrent_workers_claim_each_mail_once(engine: Engine) {
 async fn worker_delivers_in_background(engine: Engine) {
     let app = TestApp::start(engine).await;
     let sink = SmtpSink::start().await;
-    let mailer = Mailer::new(
-        Some(&sink.url()),
-        "Pforte <no-reply@pforte.test>",
-        "unused".into(),
-    )
-    .expect("mailer");
+    let mailer = sink.mailer();
     let worker =
         pforte_server::mail_worker::spawn(app.auth.clone(), mailer, Duration::from_millis(50));
     app.auth.queue_mail(&mail(7)).await.expect("queue");

@@ -35,6 +35,16 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Pforte's SMTP mailer, pointed at this server.
+    pub fn mailer(&self) -> pforte_auth::mailer::Mailer {
+        pforte_auth::mailer::Mailer::new(
+            Some(&self.url()),
+            "Pforte <no-reply@pforte.test>",
+            "unused".into(),
+        )
+        .expect("mailer")
+    }
+
     pub fn received(&self) -> Vec<String> {
         self.messages.lock().expect("lock").clone()
     }
