@@ -30,6 +30,11 @@ impl CodeFlow {
     pub fn onboarding(invitation: &crate::secret::TokenHash) -> CodeFlow {
         CodeFlow(format!("i:{}", invitation.as_str()))
     }
+
+    /// The key under which the flow's code is stored.
+    pub fn key(&self) -> &str {
+        &self.0
+    }
 }
 
 fn code_hash(flow: &CodeFlow, code: &str) -> String {

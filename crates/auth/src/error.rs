@@ -16,6 +16,9 @@ pub enum AuthError {
     /// An invitation or reset link that is unknown, used, replaced or expired.
     #[error("link invalid or expired")]
     LinkInvalid,
+    /// A step of a multi-step flow was called before its turn.
+    #[error("step out of order")]
+    StepOutOfOrder,
     #[error("code invalid")]
     CodeInvalid,
     #[error("code expired")]
@@ -59,6 +62,7 @@ impl From<AuthError> for AppError {
             AuthError::Forbidden => AppError::Forbidden,
             AuthError::Invalid { field, problem } => AppError::field(field, problem),
             AuthError::LinkInvalid => AppError::LinkInvalid,
+            AuthError::StepOutOfOrder => AppError::StepOutOfOrder,
             AuthError::CodeInvalid => AppError::CodeInvalid,
             AuthError::CodeExpired => AppError::CodeExpired,
             AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,

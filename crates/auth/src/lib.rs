@@ -10,6 +10,7 @@ pub mod email_code;
 pub mod error;
 pub mod invitation;
 pub mod mailer;
+pub mod onboarding;
 pub mod outbox;
 pub mod password;
 pub mod secret;
@@ -53,6 +54,7 @@ pub struct Settings {
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
     pub invitation_secs: i64,
+    pub trusted_device_secs: i64,
 }
 
 impl Default for Settings {
@@ -62,6 +64,7 @@ impl Default for Settings {
             session_idle_secs: 60 * 60,
             session_absolute_secs: 24 * 60 * 60,
             invitation_secs: 7 * 24 * 60 * 60,
+            trusted_device_secs: 30 * 24 * 60 * 60,
         }
     }
 }

@@ -27,6 +27,9 @@ pub enum AppError {
     /// Five wrong codes: the attempt is over.
     #[error("code attempts exhausted")]
     CodeAttemptsExhausted,
+    /// A step of a multi-step flow was called before its turn.
+    #[error("step out of order")]
+    StepOutOfOrder,
     /// An invitation or reset link that is unknown, used, replaced or expired.
     #[error("link invalid")]
     LinkInvalid,
@@ -58,6 +61,7 @@ impl AppError {
             ),
             AppError::Field { problem, .. } => problem.text(lang).to_owned(),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
+            AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
             AppError::CodeInvalid => Msg::CodeInvalid.text(lang).to_owned(),
             AppError::CodeExpired => Msg::CodeExpired.text(lang).to_owned(),
             AppError::CodeAttemptsExhausted => Msg::CodeAttemptsExhausted.text(lang).to_owned(),
@@ -74,6 +78,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Field { .. } => 422,
             AppError::LinkInvalid => 410,
+            AppError::StepOutOfOrder => 409,
             AppError::CodeInvalid | AppError::CodeExpired => 422,
             AppError::CodeAttemptsExhausted => 429,
             AppError::BadRequest => 400,

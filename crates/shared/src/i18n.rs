@@ -75,6 +75,9 @@ pub enum Msg {
     /// Contains `{minutes}`.
     CodeValidity,
     CodeNotRequested,
+    StepOutOfOrder,
+    InvitedEmailMismatch,
+    PasswordsDiffer,
 }
 
 impl Msg {
@@ -141,6 +144,9 @@ fn en(msg: Msg) -> &'static str {
         CodeSubject => "Your confirmation code",
         CodeBody => "Your confirmation code is {code}.",
         CodeValidity => "It is valid for {minutes} minutes.",
+        StepOutOfOrder => "This step is not available now. Continue with the current step.",
+        InvitedEmailMismatch => "This is not the email address the invitation was sent to.",
+        PasswordsDiffer => "The two passwords do not match.",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

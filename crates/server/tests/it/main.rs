@@ -9,6 +9,7 @@ mod email_code;
 mod invitation;
 mod logs;
 mod mail;
+mod onboarding;
 mod requests;
 mod sessions;
 mod signin;

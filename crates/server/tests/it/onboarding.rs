@@ -1,0 +1,321 @@
+//! The onboarding state machine (SPEC §2.2, SECURITY.md 36): steps in order, enforced on the server.
+
+use crate::harness::*;
+use pforte_auth::account::{NewUser, UserStatus};
+use pforte_auth::onboarding::Step;
+use pforte_auth::secret::Password;
+use pforte_auth::{AuthError, RequestMeta};
+use pforte_shared::Msg;
+use pforte_shared::types::Role;
+use sqlx::Row;
+
+const NEW_PASSWORD: &str = "granite otter sings beneath lanterns";
+
+fn meta() -> RequestMeta {
+    RequestMeta::new("127.0.0.1", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156")
+}
+
+/// Newest mail text in the outbox.
+async fn last_mail(app: &TestApp) -> String {
+    sqlx::query("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("mail")
+        .get("body_text")
+}
+
+/// Invites Ben and returns the token from the invitation mail.
+async fn invite(app: &TestApp) -> String {
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: "ben.kurz@example.com".into(),
+                display_name: "Ben Kurz".into(),
+                role: Role::User,
+                google_email: None,
+                password: None,
+            },
+            &meta(),
+        )
+        .await
+        .expect("invite");
+    let text = last_mail(app).await;
+    let token: String = text
+        .split("/welcome/")
+        .nth(1)
+        .expect("link")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 43);
+    token
+}
+
+async fn code_from_mail(app: &TestApp) -> String {
+    last_mail(app)
+        .await
+        .split("code is ")
+        .nth(1)
+        .expect("code")
+        .chars()
+        .take(6)
+        .collect()
+}
+
+fn pw(s: &str) -> Password {
+    Password::new(s.into())
+}
+
+async fn step(app: &TestApp, token: &str) -> Step {
+    app.auth.onboarding_state(token).await.expect("state").step
+}
+
+async fn four_steps_in_order(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    let m = meta();
+    assert_eq!(step(&app, &token).await, Step::Email);
+
+    // Later steps are refused before their turn.
+    assert!(matches!(
+        app.auth
+            .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
+            .await,
+        Err(AuthError::StepOutOfOrder)
+    ));
+    assert!(matches!(
+        app.auth.confirm_onboarding_code(&token, "123456", &m).await,
+        Err(AuthError::StepOutOfOrder)
+    ));
+    assert!(matches!(
+        app.auth.resend_onboarding_code(&token, &m).await,
+        Err(AuthError::StepOutOfOrder)
+    ));
+    assert!(matches!(
+        app.auth.finish_onboarding(&token, true, &m).await,
+        Err(AuthError::StepOutOfOrder)
+    ));
+
+    // 1. Email: must be the invited one.
+    match app
+        .auth
+        .submit_invited_email(&token, "someone.else@example.com", &m)
+        .await
+    {
+        Err(AuthError::Invalid {
+            field: "email",
+            problem,
+        }) => assert_eq!(problem, Msg::InvitedEmailMismatch),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(step(&app, &token).await, Step::Email);
+    app.auth
+        .submit_invited_email(&token, " Ben.Kurz@Example.com ", &m)
+        .await
+        .expect("email");
+    assert_eq!(step(&app, &token).await, Step::Password);
+    assert!(matches!(
+        app.auth
+            .submit_invited_email(&token, "ben.kurz@example.com", &m)
+            .await,
+        Err(AuthError::StepOutOfOrder)
+    ));
+
+    // 2. Password: policy with a specific reason, and the repeat must match.
+    for (password, repeat, field, problem) in [
+        ("too short", "too short", "password", Msg::PasswordTooShort),
+        (
+            "ben.kurz forever and ever",
+            "ben.kurz forever and ever",
+            "password",
+            Msg::PasswordPersonal,
+        ),
+        (
+            "nordlicht logistik rules ok",
+            "nordlicht logistik rules ok",
+            "password",
+            Msg::PasswordPersonal,
+        ),
+        (
+            NEW_PASSWORD,
+            "granite otter sings beneath lantern",
+            "password_repeat",
+            Msg::PasswordsDiffer,
+        ),
+    ] {
+        match app
+            .auth
+            .set_onboarding_password(&token, pw(password), pw(repeat), &m)
+            .await
+        {
+            Err(AuthError::Invalid {
+                field: f,
+                problem: p,
+            }) => {
+                assert_eq!((f, p), (field, problem), "{password}")
+            }
+            other => panic!("{password}: {other:?}"),
+        }
+        assert_eq!(step(&app, &token).await, Step::Password, "nothing changed");
+    }
+    app.auth
+        .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
+        .await
+        .expect("password");
+    assert_eq!(step(&app, &token).await, Step::Code);
+    let user = app
+        .auth
+        .user_by_email("ben.kurz@example.com")
+        .await
+        .expect("q")
+        .expect("user");
+    assert_eq!(
+        user.status,
+        UserStatus::Invited,
+        "not active before the last step"
+    );
+    assert!(app.auth.signed_in_user("x").await.expect("q").is_none());
+
+    // 3. Code: wrong, then right; the cooldown is reported.
+    let code = code_from_mail(&app).await;
+    assert_eq!(
+        app.auth
+            .onboarding_state(&token)
+            .await
+            .expect("state")
+            .code_cooldown,
+        60
+    );
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    assert!(matches!(
+        app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
+        Err(AuthError::CodeInvalid)
+    ));
+    assert!(matches!(
+        app.auth.resend_onboarding_code(&token, &m).await,
+        Err(AuthError::RateLimited { .. })
+    ));
+    app.auth
+        .confirm_onboarding_code(&token, &code, &m)
+        .await
+        .expect("code");
+    assert_eq!(step(&app, &token).await, Step::Trust);
+
+    // 4. Trust: active, signed in, device stored hashed, link used up.
+    let finished = app
+        .auth
+        .finish_onboarding(&token, true, &m)
+        .await
+        .expect("finish");
+    let signed_in = app
+        .auth
+        .signed_in_user(finished.session.expose())
+        .await
+        .expect("q")
+        .expect("signed in");
+    assert_eq!(signed_in.email, "ben.kurz@example.com");
+    let device = finished.device.expect("device token");
+    let row = sqlx::query("SELECT token_hash, browser, expires_at, created_at FROM trusted_devices WHERE user_id = $1")
+        .bind(user.id)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("device row");
+    assert_eq!(row.get::<String, _>("token_hash"), device.hash().as_str());
+    assert!(row.get::<String, _>("browser").contains("Chrome"));
+    assert_eq!(
+        row.get::<i64, _>("expires_at") - row.get::<i64, _>("created_at"),
+        30 * 24 * 3600
+    );
+    assert!(matches!(
+        app.auth.onboarding_state(&token).await,
+        Err(AuthError::LinkInvalid)
+    ));
+    assert!(matches!(
+        app.auth.finish_onboarding(&token, true, &m).await,
+        Err(AuthError::LinkInvalid)
+    ));
+    // The new password now signs in over HTTP.
+    app.sign_in("ben.kurz@example.com", NEW_PASSWORD).await;
+}
+
+async fn declining_trust_stores_no_device(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    let m = meta();
+    app.auth
+        .submit_invited_email(&token, "ben.kurz@example.com", &m)
+        .await
+        .expect("email");
+    app.auth
+        .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
+        .await
+        .expect("password");
+    let code = code_from_mail(&app).await;
+    app.auth
+        .confirm_onboarding_code(&token, &code, &m)
+        .await
+        .expect("code");
+    let finished = app
+        .auth
+        .finish_onboarding(&token, false, &m)
+        .await
+        .expect("finish");
+    assert!(finished.device.is_none());
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM trusted_devices")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(n, 0);
+}
+
+async fn five_wrong_codes_start_again(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    let m = meta();
+    app.auth
+        .submit_invited_email(&token, "ben.kurz@example.com", &m)
+        .await
+        .expect("email");
+    app.auth
+        .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
+        .await
+        .expect("password");
+    let code = code_from_mail(&app).await;
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    for _ in 0..5 {
+        assert!(matches!(
+            app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
+            Err(AuthError::CodeInvalid)
+        ));
+    }
+    assert!(matches!(
+        app.auth.confirm_onboarding_code(&token, &code, &m).await,
+        Err(AuthError::CodeAttemptsExhausted)
+    ));
+    assert_eq!(
+        step(&app, &token).await,
+        Step::Email,
+        "the 6th try ends the attempt"
+    );
+    let failed: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'code_failed'")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(failed, 6);
+}
+
+crate::dual!(
+    four_steps_in_order,
+    declining_trust_stores_no_device,
+    five_wrong_codes_start_again
+);
