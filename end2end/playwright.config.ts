@@ -4,12 +4,16 @@ import path from "node:path";
 // One run = one fresh SQLite database. The id is fixed in the main process and inherited by workers.
 process.env.PFORTE_E2E_RUN ??= String(Date.now());
 const port = Number(process.env.PFORTE_E2E_PORT ?? 3100);
+export const smtpPort = Number(process.env.PFORTE_E2E_SMTP_PORT ?? 2526);
+/** Where the test SMTP server (tests/fixtures/global-setup.ts) stores the mails it receives. */
+export const mailboxDir = path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "smtp");
 export const baseURL = `http://127.0.0.1:${port}`;
 export const databaseUrl = `sqlite://${path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN)}/pforte.db`;
 export const pforteBinary = path.resolve(__dirname, "..", "target", "debug", "pforte");
 export const serverEnv = {
   PFORTE_DATABASE_URL: databaseUrl,
   PFORTE_PUBLIC_URL: baseURL,
+  PFORTE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
   PFORTE_MAIL_DIR: path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "mail"),
   LEPTOS_SITE_ROOT: path.resolve(__dirname, "..", "target", "site"),

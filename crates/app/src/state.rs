@@ -60,6 +60,19 @@ impl WebConfig {
         self.cookie(self.session_cookie_name(), token, None)
     }
 
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_device"
+        } else {
+            "pforte_device"
+        }
+    }
+
+    /// `Set-Cookie` value carrying a trusted-device token (kept `max_age` seconds).
+    pub fn device_cookie(&self, token: &str, max_age: i64) -> String {
+        self.cookie(self.device_cookie_name(), token, Some(max_age))
+    }
+
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session_cookie(&self) -> String {
         self.cookie(self.session_cookie_name(), "", Some(0))

@@ -78,6 +78,27 @@ pub enum Msg {
     StepOutOfOrder,
     InvitedEmailMismatch,
     PasswordsDiffer,
+    WelcomeTitle,
+    StepEmail,
+    StepPassword,
+    StepCode,
+    StepTrust,
+    StepsLabel,
+    EmailLabel,
+    SignInWithEmail,
+    PasswordRepeatLabel,
+    CreatePasswordButton,
+    PasswordHint,
+    CodeLabel,
+    ConfirmButton,
+    SendNewCode,
+    CodeSent,
+    /// Contains `{seconds}`.
+    ResendIn,
+    TrustQuestion,
+    TrustHint,
+    Yes,
+    No,
 }
 
 impl Msg {
@@ -147,6 +168,30 @@ fn en(msg: Msg) -> &'static str {
         StepOutOfOrder => "This step is not available now. Continue with the current step.",
         InvitedEmailMismatch => "This is not the email address the invitation was sent to.",
         PasswordsDiffer => "The two passwords do not match.",
+        WelcomeTitle => "Set up your user account",
+        StepEmail => "Enter email",
+        StepPassword => "Create password",
+        StepCode => "Enter email code",
+        StepTrust => "Trust device",
+        StepsLabel => "Steps",
+        EmailLabel => "Email",
+        SignInWithEmail => "Sign in with email",
+        PasswordRepeatLabel => "Repeat password",
+        CreatePasswordButton => "Create password",
+        PasswordHint => {
+            "At least 15 characters. A few unrelated words are easy to remember and hard to guess."
+        }
+        CodeLabel => "Code",
+        ConfirmButton => "Confirm",
+        SendNewCode => "Send new code",
+        CodeSent => "We have sent a 6-digit code to your email address.",
+        ResendIn => "You can request a new code in {seconds} seconds.",
+        TrustQuestion => "Do you trust this browser and device?",
+        TrustHint => {
+            "If you choose Yes, you will not need an email code here next time. Only choose Yes if no one else uses this device."
+        }
+        Yes => "Yes",
+        No => "No",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

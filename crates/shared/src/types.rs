@@ -34,3 +34,20 @@ pub struct CurrentUserResponse {
     pub customer_number: String,
     pub account_name: String,
 }
+
+/// The steps of the onboarding stepper, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OnboardingStep {
+    Email,
+    Password,
+    Code,
+    Trust,
+}
+
+/// What the stepper page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardingStateResponse {
+    pub step: OnboardingStep,
+    /// Seconds until "Send new code" works again.
+    pub code_cooldown: i64,
+}

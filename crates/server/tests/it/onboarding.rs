@@ -314,8 +314,145 @@ async fn five_wrong_codes_start_again(engine: Engine) {
     assert_eq!(failed, 6);
 }
 
+/// The position of `aria-current="step"` names the current step on the page.
+fn current_step(page: &str) -> String {
+    let at = page.find("aria-current=\"step\"").expect("a current step");
+    let rest = &page[at..];
+    let start = rest.find('>').expect("tag end") + 1;
+    rest[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn stepper_over_http(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    let page_path = format!("/welcome/{token}");
+    let page = app.get(&page_path, None).await.text().await.expect("page");
+    assert_eq!(current_step(&page), "Enter email");
+    for label in [
+        "Enter email",
+        "Create password",
+        "Enter email code",
+        "Trust device",
+        "Sign in with email",
+    ] {
+        assert!(page.contains(label), "{label} missing");
+    }
+    // A later step's server function is refused, and changes nothing.
+    let res = app
+        .post_form(
+            "/api/create_password",
+            &[
+                ("token", &token),
+                ("password", NEW_PASSWORD),
+                ("password_repeat", NEW_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let res = app
+        .post_form(
+            "/api/submit_invited_email",
+            &[("token", &token), ("email", "x@example.com")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_form(
+            "/api/submit_invited_email",
+            &[("token", &token), ("email", "ben.kurz@example.com")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = app.get(&page_path, None).await.text().await.expect("page");
+    assert_eq!(
+        current_step(&page),
+        "Create password",
+        "a reload resumes at the current step"
+    );
+    assert!(page.contains("autocomplete=\"new-password\""));
+    let res = app
+        .post_form(
+            "/api/create_password",
+            &[
+                ("token", &token),
+                ("password", NEW_PASSWORD),
+                ("password_repeat", NEW_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = app.get(&page_path, None).await.text().await.expect("page");
+    assert_eq!(current_step(&page), "Enter email code");
+    assert!(
+        page.contains("Send new code")
+            && page.contains("You can request a new code in 60 seconds.")
+    );
+    let res = app
+        .post_form("/api/resend_onboarding_code", &[("token", &token)], None)
+        .await;
+    assert_eq!(res.status(), 429, "cooldown");
+    let code = code_from_mail(&app).await;
+    let res = app
+        .post_form(
+            "/api/confirm_onboarding_code",
+            &[("token", &token), ("code", &code)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = app.get(&page_path, None).await.text().await.expect("page");
+    assert_eq!(current_step(&page), "Trust device");
+    assert!(page.contains("Do you trust this browser and device?"));
+    let res = app
+        .post_form(
+            "/api/decide_trust",
+            &[("token", &token), ("trust", "yes")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "location"), "/");
+    let cookies = set_cookies(&res);
+    let device = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-pforte_device="))
+        .expect("device cookie");
+    for attr in [
+        "Path=/",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Secure",
+        "Max-Age=2592000",
+    ] {
+        assert!(
+            device.split("; ").any(|a| a == attr),
+            "{attr} missing in {device}"
+        );
+    }
+    let session = session_cookie(&res).expect("session cookie");
+    let home = app
+        .get("/", Some(&session))
+        .await
+        .text()
+        .await
+        .expect("home");
+    assert!(home.contains("Signed in as ben.kurz@example.com"));
+    // The link is used up.
+    let page = app.get(&page_path, None).await.text().await.expect("page");
+    assert!(page.contains("This link is invalid or has expired."));
+}
+
 crate::dual!(
     four_steps_in_order,
     declining_trust_stores_no_device,
-    five_wrong_codes_start_again
+    five_wrong_codes_start_again,
+    stepper_over_http,
 );

@@ -1,0 +1,192 @@
+//! `/welcome/{token}`: the onboarding stepper. The server keeps the step; this page renders it.
+//! Every form is an `<ActionForm>`, so the stepper also works as plain form posts without JavaScript.
+
+use crate::api::{
+    ConfirmOnboardingCode, CreatePassword, DecideTrust, ResendOnboardingCode, SubmitInvitedEmail,
+    onboarding_state,
+};
+use crate::components::alert::ErrorAlert;
+use crate::components::field::Field;
+use crate::i18n::{lang, t};
+use leptos::either::{Either, EitherOf4};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use pforte_shared::i18n::fill;
+use pforte_shared::types::OnboardingStep;
+use pforte_shared::{AppError, Msg};
+
+const STEPS: [(OnboardingStep, Msg); 4] = [
+    (OnboardingStep::Email, Msg::StepEmail),
+    (OnboardingStep::Password, Msg::StepPassword),
+    (OnboardingStep::Code, Msg::StepCode),
+    (OnboardingStep::Trust, Msg::StepTrust),
+];
+
+/// The four steps as an ordered list; the current one is `aria-current="step"`.
+#[component]
+fn Stepper(current: OnboardingStep) -> impl IntoView {
+    view! {
+        <ol class="stepper" aria-label=t(Msg::StepsLabel)>
+            {STEPS
+                .iter()
+                .map(|(step, label)| {
+                    let is_current = *step == current;
+                    view! {
+                        <li
+                            class:current=is_current
+                            aria-current=is_current.then_some("step")
+                        >
+                            {t(*label)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn Welcome() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let email = ServerAction::<SubmitInvitedEmail>::new();
+    let password = ServerAction::<CreatePassword>::new();
+    let code = ServerAction::<ConfirmOnboardingCode>::new();
+    let resend = ServerAction::<ResendOnboardingCode>::new();
+    let trust = ServerAction::<DecideTrust>::new();
+    let state = Resource::new(
+        move || {
+            (
+                token(),
+                email.version().get(),
+                password.version().get(),
+                code.version().get(),
+                resend.version().get(),
+            )
+        },
+        |(token, ..)| onboarding_state(token),
+    );
+    let error = Signal::derive(move || {
+        let latest = |v: Option<Result<(), AppError>>| v.and_then(Result::err);
+        latest(email.value().get())
+            .or_else(|| latest(password.value().get()))
+            .or_else(|| latest(code.value().get()))
+            .or_else(|| latest(resend.value().get()))
+            .or_else(|| latest(trust.value().get()))
+    });
+    view! {
+        <Title text=t(Msg::WelcomeTitle) />
+        <section class="card" aria-labelledby="welcome-title">
+            <p class="brand">{t(Msg::ProductName)}</p>
+            <h1 id="welcome-title">{t(Msg::WelcomeTitle)}</h1>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Ok(s) => Either::Left(view! {
+                            <Stepper current=s.step />
+                            <ErrorAlert error />
+                            {step_form(s.step, s.code_cooldown, token(), email, password, code, resend, trust)}
+                        }),
+                        Err(e) => Either::Right(view! {
+                            <p class="alert" role="alert">{e.message(lang())}</p>
+                            <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
+                        }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_form(
+    step: OnboardingStep,
+    cooldown: i64,
+    token: String,
+    email: ServerAction<SubmitInvitedEmail>,
+    password: ServerAction<CreatePassword>,
+    code: ServerAction<ConfirmOnboardingCode>,
+    resend: ServerAction<ResendOnboardingCode>,
+    trust: ServerAction<DecideTrust>,
+) -> impl IntoView {
+    match step {
+        OnboardingStep::Email => EitherOf4::A(view! {
+            <ActionForm action=email>
+                <input type="hidden" name="token" value=token />
+                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="email" autofocus=true />
+                <button type="submit" class="primary">{t(Msg::SignInWithEmail)}</button>
+            </ActionForm>
+        }),
+        OnboardingStep::Password => EitherOf4::B(view! {
+            <ActionForm action=password>
+                <input type="hidden" name="token" value=token />
+                <p class="muted" id="password-hint">{t(Msg::PasswordHint)}</p>
+                <Field id="password" name="password" label=t(Msg::PasswordLabel) input_type="password" autocomplete="new-password" autofocus=true maxlength=1024 />
+                <Field id="password_repeat" name="password_repeat" label=t(Msg::PasswordRepeatLabel) input_type="password" autocomplete="new-password" maxlength=1024 />
+                <button type="submit" class="primary">{t(Msg::CreatePasswordButton)}</button>
+            </ActionForm>
+        }),
+        OnboardingStep::Code => EitherOf4::C({
+            let resend_token = token.clone();
+            view! {
+                <p>{t(Msg::CodeSent)}</p>
+                <ActionForm action=code>
+                    <input type="hidden" name="token" value=token />
+                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 />
+                    <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                </ActionForm>
+                <ResendCode token=resend_token cooldown resend />
+            }
+        }),
+        OnboardingStep::Trust => EitherOf4::D({
+            let no_token = token.clone();
+            view! {
+                <h2 class="question">{t(Msg::TrustQuestion)}</h2>
+                <p class="muted">{t(Msg::TrustHint)}</p>
+                <div class="choices">
+                    <ActionForm action=trust>
+                        <input type="hidden" name="token" value=token />
+                        <input type="hidden" name="trust" value="yes" />
+                        <button type="submit" class="primary">{t(Msg::Yes)}</button>
+                    </ActionForm>
+                    <ActionForm action=trust>
+                        <input type="hidden" name="token" value=no_token />
+                        <input type="hidden" name="trust" value="no" />
+                        <button type="submit" class="secondary">{t(Msg::No)}</button>
+                    </ActionForm>
+                </div>
+            }
+        }),
+    }
+}
+
+/// "Send new code" with the cooldown shown as a countdown (ticking once hydrated).
+#[component]
+fn ResendCode(
+    token: String,
+    cooldown: i64,
+    resend: ServerAction<ResendOnboardingCode>,
+) -> impl IntoView {
+    let remaining = RwSignal::new(cooldown);
+    Effect::new(move || {
+        if let Ok(handle) = set_interval_with_handle(
+            move || remaining.update(|r| *r = (*r - 1).max(0)),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <ActionForm action=resend attr:class="resend">
+            <input type="hidden" name="token" value=token />
+            <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
+            <p class="muted" aria-live="polite">
+                {move || {
+                    let r = remaining.get();
+                    (r > 0).then(|| fill(t(Msg::ResendIn), "seconds", &r.to_string()))
+                }}
+            </p>
+        </ActionForm>
+    }
+}
