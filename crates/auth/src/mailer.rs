@@ -1,5 +1,5 @@
 //! Delivery of outbox mails: SMTP through lettre, or — without `PFORTE_SMTP_URL` — the development
-//! mailbox, which logs each mail's recipient, subject and links and writes it as `.eml` to a folder.
+//! mailbox, which logs each mail's recipient, subject, links and codes and writes it as `.eml` to a folder.
 
 use crate::outbox::Mail;
 use lettre::message::{Mailbox, MultiPart};
@@ -78,15 +78,19 @@ impl Mailer {
                     .map_err(|e| DeliveryError(format!("cannot write {}: {e}", path.display())))?;
                 // The development mailbox is for running locally: it shows the links so that a
                 // newcomer can follow them. Never configured in production (PFORTE_SMTP_URL set).
-                let links: Vec<&str> = mail
-                    .text
-                    .split_whitespace()
+                let words = || mail.text.split_whitespace();
+                let links: Vec<&str> = words()
                     .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+                    .collect();
+                let codes: Vec<&str> = words()
+                    .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+                    .filter(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
                     .collect();
                 tracing::info!(
                     to = %mail.to,
                     subject = %mail.subject,
                     links = ?links,
+                    codes = ?codes,
                     file = %path.display(),
                     "development mailbox"
                 );
