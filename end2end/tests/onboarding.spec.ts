@@ -3,7 +3,7 @@ import { test, expect, expectAccessible, waitForHydration } from "./fixtures/tes
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { waitForMail, welcomePath, codeFrom } from "./fixtures/mailbox";
-import { HomePage } from "./fixtures/pages";
+import { HomePage, LoginPage } from "./fixtures/pages";
 
 const password = "copper falcon drifts over tundra";
 
@@ -16,12 +16,17 @@ async function expectStep(page: Page, name: string) {
 }
 
 async function onboard(page: Page, email: string, hydrated: boolean) {
-  // axe-core runs inside the page, so it needs JavaScript: the hydrated run checks every step.
-  const check = hydrated ? expectAccessible : async (_: Page) => {};
   invite(email);
   const invitation = await waitForMail(email, "Your user account is ready");
   expect(invitation.html).toContain("To the user account");
-  await page.goto(welcomePath(invitation));
+  await runStepper(page, welcomePath(invitation), email, hydrated);
+}
+
+/** Follows the invitation link through the four steps, as the invited person. */
+async function runStepper(page: Page, link: string, email: string, hydrated: boolean) {
+  // axe-core runs inside the page, so it needs JavaScript: the hydrated run checks every step.
+  const check = hydrated ? expectAccessible : async (_: Page) => {};
+  await page.goto(link);
   if (hydrated) await waitForHydration(page);
 
   await expectStep(page, "Enter email");
@@ -62,4 +67,37 @@ test.describe("without JavaScript", () => {
   test("an invited user onboards through the stepper", async ({ page }) => {
     await onboard(page, `dora.${Date.now()}@example.com`, false);
   });
+});
+
+test("an admin invites a user, a resend kills the old link, and the user onboards", async ({ page, browser }) => {
+  const email = `erik.${Date.now()}@example.com`;
+  const login = new LoginPage(page);
+  await login.goto();
+  await waitForHydration(page);
+  await login.signIn(owner.email, owner.password);
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel("Name").fill("Erik Lund");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Role").selectOption("user");
+  await page.getByRole("button", { name: "Create user and send invitation" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
+  const row = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
+  await expect(row).toContainText("Invited");
+  const first = await waitForMail(email, "Your user account is ready", 1);
+  await row.getByRole("button", { name: "Resend invitation" }).click();
+  const second = await waitForMail(email, "Your user account is ready", 2);
+  expect(welcomePath(second)).not.toEqual(welcomePath(first));
+
+  // The invited person's own browser.
+  const context = await browser.newContext();
+  const invitee = await context.newPage();
+  await invitee.goto(welcomePath(first));
+  await expect(invitee.getByRole("alert")).toContainText("This link is invalid or has expired.");
+  await runStepper(invitee, welcomePath(second), email, true);
+  await context.close();
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) })).toContainText("Active");
 });

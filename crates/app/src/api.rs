@@ -198,3 +198,95 @@ pub async fn decide_trust(token: String, trust: String) -> Result<(), AppError> 
     leptos_axum::redirect("/");
     Ok(())
 }
+
+/// The users of the admin's account.
+#[server(endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<pforte_shared::types::UserRowResponse>, AppError> {
+    use crate::state::*;
+    use pforte_auth::account::UserStatus;
+    use pforte_shared::types::{UserRowResponse, UserStatusView};
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let users = state
+        .auth
+        .users_of_account(admin.account_id)
+        .await
+        .map_err(|e| fail("list_users", e))?;
+    Ok(users
+        .into_iter()
+        .map(|u| UserRowResponse {
+            id: u.id,
+            name: u.display_name,
+            email: u.email,
+            role: u.role,
+            status: match u.status {
+                UserStatus::Invited => UserStatusView::Invited,
+                UserStatus::Active => UserStatusView::Active,
+                UserStatus::Disabled => UserStatusView::Disabled,
+            },
+        })
+        .collect())
+}
+
+/// "Create user and send invitation" on `/admin/users`. Returns the new user's email.
+#[server(endpoint = "create_user")]
+pub async fn create_user(
+    name: String,
+    email: String,
+    google_email: Option<String>,
+    role: String,
+) -> Result<String, AppError> {
+    use crate::state::*;
+    use pforte_auth::AuthError;
+    use pforte_auth::account::NewUser;
+    use pforte_shared::Msg;
+    use pforte_shared::types::Role;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let role = Role::parse(&role).ok_or(AppError::field("role", Msg::BadRequest))?;
+    let account = state
+        .auth
+        .account_by_id(admin.account_id)
+        .await
+        .map_err(|e| fail("create_user", e))?;
+    let user = state
+        .auth
+        .create_user(
+            &account.customer_number,
+            NewUser {
+                email,
+                display_name: name,
+                role,
+                google_email,
+                password: None,
+            },
+            &request_meta(),
+        )
+        .await
+        .map_err(|e| match e {
+            AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
+            other => fail("create_user", other),
+        })?;
+    Ok(user.email)
+}
+
+/// "Resend invitation": a new link for an invited user of the admin's account; the old one dies.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let target = state
+        .auth
+        .managed_user(&admin, user_id)
+        .await
+        .map_err(|e| fail("resend_invitation", e))?;
+    state
+        .auth
+        .resend_invitation(target.id, &request_meta())
+        .await
+        .map_err(|e| fail("resend_invitation", e))
+}

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::Login ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers ssr=SsrMode::Async />
                     <Route path=path!("/welcome/:token") view=pages::welcome::Welcome ssr=SsrMode::Async />
                 </Routes>
             </main>

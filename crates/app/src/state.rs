@@ -136,6 +136,27 @@ pub fn request_meta() -> RequestMeta {
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
+/// The signed-in user of the current request, or `NotSignedIn`.
+pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, AppError> {
+    let token = current_session_token(&state.web).ok_or(AppError::NotSignedIn)?;
+    state
+        .auth
+        .signed_in_user(&token)
+        .await
+        .map_err(|e| fail("signed_in", e))?
+        .ok_or(AppError::NotSignedIn)
+}
+
+/// The signed-in user if they are an admin, else `Forbidden`.
+pub async fn signed_in_admin(state: &AppState) -> Result<pforte_auth::account::User, AppError> {
+    let user = signed_in(state).await?;
+    if user.role == pforte_shared::types::Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// The session cookie of the current request.
 pub fn current_session_token(web: &WebConfig) -> Option<String> {
     parts().and_then(|p| web.session_token(&p.headers).map(str::to_owned))

@@ -157,6 +157,33 @@ impl Auth {
         Ok(user_from_row(&row)?)
     }
 
+    /// The users of an account, by email.
+    pub async fn users_of_account(&self, account_id: i64) -> Result<Vec<User>, AuthError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY email"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.store.pool)
+        .await?;
+        Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The user `target_id`, if `admin` may manage them: an admin of the same account.
+    pub async fn managed_user(&self, admin: &User, target_id: i64) -> Result<User, AuthError> {
+        if admin.role != Role::Admin {
+            return Err(AuthError::Forbidden);
+        }
+        let target = self.user_by_id(target_id).await.map_err(|e| match e {
+            AuthError::NotFound(_) => AuthError::Forbidden,
+            other => other,
+        })?;
+        if target.account_id == admin.account_id {
+            Ok(target)
+        } else {
+            Err(AuthError::Forbidden)
+        }
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, AuthError> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE email = $1"

@@ -86,7 +86,10 @@ fn mailer(config: &Config) -> Result<Mailer, String> {
 async fn deliver_now(auth: &Auth, mailer: &Mailer) {
     match pforte_server::mail_worker::deliver_due(auth, mailer).await {
         Ok(n) if n > 0 => eprintln!("sent {n} mail(s)"),
-        Ok(_) => eprintln!("mail queued; the server delivers it when the mail server answers"),
+        Ok(_) if auth.pending_mail_count().await.unwrap_or(0) > 0 => {
+            eprintln!("mail queued; the server delivers it when the mail server answers")
+        }
+        Ok(_) => {}
         Err(e) => eprintln!(
             "mail queued; delivery will be retried by the server ({})",
             describe(e)

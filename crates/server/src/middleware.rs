@@ -158,13 +158,14 @@ pub async fn refuse_cross_site(
     next.run(req).await
 }
 
-/// Sends visitors of protected pages to the login, remembering where they wanted to go.
+/// Sends visitors of protected pages to the login, remembering where they wanted to go;
+/// answers 403 to signed-in users who are not admins on `/admin/…`.
 pub async fn protect_pages(State(state): State<ServerState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) && is_protected(req.uri().path()) {
         let web = &state.0.web;
-        let signed_in = match web.session_token(req.headers()) {
+        let user = match web.session_token(req.headers()) {
             Some(token) => match state.0.auth.signed_in_user(token).await {
-                Ok(user) => user.is_some(),
+                Ok(user) => user,
                 Err(error) => {
                     tracing::error!(%error, "session lookup failed");
                     return (
@@ -174,8 +175,17 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
                         .into_response();
                 }
             },
-            None => false,
+            None => None,
         };
+        let signed_in = user.is_some();
+        let is_admin_page = req.uri().path() == "/admin" || req.uri().path().starts_with("/admin/");
+        if is_admin_page
+            && user
+                .as_ref()
+                .is_some_and(|u| u.role != pforte_shared::types::Role::Admin)
+        {
+            return (StatusCode::FORBIDDEN, "You are not allowed to do this.\n").into_response();
+        }
         if !signed_in {
             let wanted = req.uri().path_and_query().map_or("/", |p| p.as_str());
             let next: String = url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect();

@@ -99,6 +99,22 @@ pub enum Msg {
     TrustHint,
     Yes,
     No,
+    CreateUserTitle,
+    NameLabel,
+    GoogleAddressLabel,
+    RoleLabel,
+    RoleUser,
+    RoleAdmin,
+    CreateUserButton,
+    ResendInvitation,
+    StatusInvited,
+    StatusActive,
+    StatusDisabled,
+    ColumnActions,
+    ColumnStatus,
+    /// Contains `{email}`.
+    InvitationSentTo,
+    EmailTaken,
 }
 
 impl Msg {
@@ -192,6 +208,21 @@ fn en(msg: Msg) -> &'static str {
         }
         Yes => "Yes",
         No => "No",
+        CreateUserTitle => "Create user",
+        NameLabel => "Name",
+        GoogleAddressLabel => "Google address",
+        RoleLabel => "Role",
+        RoleUser => "User",
+        RoleAdmin => "Admin",
+        CreateUserButton => "Create user and send invitation",
+        ResendInvitation => "Resend invitation",
+        StatusInvited => "Invited",
+        StatusActive => "Active",
+        StatusDisabled => "Disabled",
+        ColumnActions => "Actions",
+        ColumnStatus => "Status",
+        InvitationSentTo => "Invitation sent to {email}.",
+        EmailTaken => "A user with this email address already exists.",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

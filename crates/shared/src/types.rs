@@ -51,3 +51,20 @@ pub struct OnboardingStateResponse {
     /// Seconds until "Send new code" works again.
     pub code_cooldown: i64,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserStatusView {
+    Invited,
+    Active,
+    Disabled,
+}
+
+/// A row of the admin's user list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRowResponse {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub status: UserStatusView,
+}

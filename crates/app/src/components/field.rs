@@ -13,6 +13,7 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(default = false)] autofocus: bool,
     #[prop(default = 256)] maxlength: u32,
+    #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     view! {
         <div class="field">
@@ -25,7 +26,7 @@ pub fn Field(
                 inputmode=inputmode
                 autofocus=autofocus
                 maxlength=maxlength
-                required
+                required=required
                 spellcheck="false"
                 autocapitalize="none"
             />

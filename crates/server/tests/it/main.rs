@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod admin;
 mod cli;
 mod email_code;
 mod invitation;

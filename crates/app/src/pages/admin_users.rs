@@ -1,0 +1,131 @@
+//! `/admin/users`: the users of the admin's account, "Create user" and "Resend invitation".
+//! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
+
+use crate::api::{CreateUser, ResendInvitation, list_users};
+use crate::components::alert::ErrorAlert;
+use crate::components::field::Field;
+use crate::i18n::{lang, t};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use pforte_shared::Msg;
+use pforte_shared::i18n::fill;
+use pforte_shared::types::{Role, UserRowResponse, UserStatusView};
+
+fn status_text(status: UserStatusView) -> &'static str {
+    t(match status {
+        UserStatusView::Invited => Msg::StatusInvited,
+        UserStatusView::Active => Msg::StatusActive,
+        UserStatusView::Disabled => Msg::StatusDisabled,
+    })
+}
+
+fn role_text(role: Role) -> &'static str {
+    t(match role {
+        Role::Admin => Msg::RoleAdmin,
+        Role::User => Msg::RoleUser,
+    })
+}
+
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let users = Resource::new(
+        move || (create.version().get(), resend.version().get()),
+        |_| list_users(),
+    );
+    let error = Signal::derive(move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| resend.value().get().and_then(Result::err))
+    });
+    let created = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|email| fill(t(Msg::InvitationSentTo), "email", &email))
+    };
+    view! {
+        <Title text=t(Msg::Users) />
+        <section class="card wide" aria-labelledby="users-title">
+            <p class="brand">{t(Msg::ProductName)}</p>
+            <h1 id="users-title">{t(Msg::Users)}</h1>
+            <ErrorAlert error />
+            <p class="status" role="status">{created}</p>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend /> }),
+                        Err(e) => Either::Right(view! {
+                            <p class="alert" role="alert">{e.message(lang())}</p>
+                        }),
+                    }
+                })}
+            </Suspense>
+            <h2>{t(Msg::CreateUserTitle)}</h2>
+            <ActionForm action=create>
+                <Field id="name" name="name" label=t(Msg::NameLabel) autocomplete="off" />
+                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="off" />
+                <Field id="google_email" name="google_email" label=t(Msg::GoogleAddressLabel) input_type="email" autocomplete="off" required=false />
+                <div class="field">
+                    <label for="role">{t(Msg::RoleLabel)}</label>
+                    <select id="role" name="role">
+                        <option value="user" selected>{t(Msg::RoleUser)}</option>
+                        <option value="admin">{t(Msg::RoleAdmin)}</option>
+                    </select>
+                </div>
+                <button type="submit" class="primary">{t(Msg::CreateUserButton)}</button>
+            </ActionForm>
+            <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(rows: Vec<UserRowResponse>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">{t(Msg::Users)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::NameLabel)}</th>
+                        <th scope="col">{t(Msg::EmailLabel)}</th>
+                        <th scope="col">{t(Msg::RoleLabel)}</th>
+                        <th scope="col">{t(Msg::ColumnStatus)}</th>
+                        <th scope="col">{t(Msg::ColumnActions)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            let invited = row.status == UserStatusView::Invited;
+                            let id = row.id.to_string();
+                            view! {
+                                <tr>
+                                    <td>{row.name.clone()}</td>
+                                    <td>{row.email.clone()}</td>
+                                    <td>{role_text(row.role)}</td>
+                                    <td>{status_text(row.status)}</td>
+                                    <td>
+                                        {invited.then(|| view! {
+                                            <ActionForm action=resend>
+                                                <input type="hidden" name="user_id" value=id.clone() />
+                                                <button type="submit" class="secondary small">{t(Msg::ResendInvitation)}</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,192 @@
+//! `/admin/users` (SPEC §2.6, SECURITY.md 37, 40): admins of the same account only.
+
+use crate::harness::*;
+use pforte_auth::RequestMeta;
+use pforte_auth::account::NewUser;
+use pforte_auth::secret::Password;
+use pforte_shared::types::Role;
+use sqlx::Row;
+
+const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
+
+async fn member(app: &TestApp) -> String {
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: "ben@example.com".into(),
+                display_name: String::new(),
+                role: Role::User,
+                google_email: None,
+                password: Some(Password::new(MEMBER_PASSWORD.into())),
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("member");
+    app.sign_in("ben@example.com", MEMBER_PASSWORD).await
+}
+
+async fn admin_page_is_for_admins_only(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    assert_eq!(
+        app.get("/admin/users", None).await.status(),
+        303,
+        "visitors go to the login"
+    );
+    let ben = member(&app).await;
+    assert_eq!(app.get("/admin/users", Some(&ben)).await.status(), 403);
+    assert_eq!(
+        app.post_form("/api/list_users", &[], Some(&ben))
+            .await
+            .status(),
+        403
+    );
+    let res = app
+        .post_form(
+            "/api/create_user",
+            &[("name", "X"), ("email", "x@example.com"), ("role", "admin")],
+            Some(&ben),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app.get("/admin/users", Some(&anna)).await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.expect("body");
+    for text in [
+        "Create user and send invitation",
+        "Google address",
+        "ben@example.com",
+        OWNER_EMAIL,
+    ] {
+        assert!(body.contains(text), "{text} missing");
+    }
+}
+
+async fn admin_creates_and_reinvites(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = app
+        .post_form(
+            "/api/create_user",
+            &[
+                ("name", "Carla Neu"),
+                ("email", "Carla@Example.com"),
+                ("google_email", ""),
+                ("role", "user"),
+            ],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.expect("body"), "\"carla@example.com\"");
+    let res = app
+        .post_form(
+            "/api/create_user",
+            &[
+                ("name", "Again"),
+                ("email", "carla@example.com"),
+                ("role", "user"),
+            ],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 422, "the email is taken");
+    let id: i64 = sqlx::query("SELECT id FROM users WHERE email = 'carla@example.com'")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("row")
+        .get("id");
+    let page = app
+        .get("/admin/users", Some(&anna))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Resend invitation") && page.contains("Invited"));
+    let res = app
+        .post_form(
+            "/api/resend_invitation",
+            &[("user_id", &id.to_string())],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let invitations: i64 = sqlx::query("SELECT COUNT(*) AS n FROM invitations WHERE user_id = $1")
+        .bind(id)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(invitations, 1, "the resend replaced the first link");
+    assert_eq!(app.auth.pending_mail_count().await.expect("count"), 2);
+}
+
+async fn admins_of_another_account_are_refused(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.auth
+        .create_account(
+            "Other GmbH",
+            None,
+            NewUser {
+                email: "eve@other.example".into(),
+                display_name: String::new(),
+                role: Role::Admin,
+                google_email: None,
+                password: Some(Password::new("silver walrus counts marbles".into())),
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("other account");
+    let carla = app
+        .auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: "carla@example.com".into(),
+                display_name: String::new(),
+                role: Role::User,
+                google_email: None,
+                password: None,
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("carla");
+    let eve = app
+        .sign_in("eve@other.example", "silver walrus counts marbles")
+        .await;
+    let res = app
+        .post_form(
+            "/api/resend_invitation",
+            &[("user_id", &carla.id.to_string())],
+            Some(&eve),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let list: serde_json::Value = app
+        .post_form("/api/list_users", &[], Some(&eve))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let emails: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
+    assert_eq!(
+        emails,
+        vec!["eve@other.example"],
+        "only the own account's users"
+    );
+}
+
+crate::dual!(
+    admin_page_is_for_admins_only,
+    admin_creates_and_reinvites,
+    admins_of_another_account_are_refused
+);
