@@ -179,10 +179,8 @@ fn run() -> Result {
     setup(false)?;
     step("build and serve Pforte on http://127.0.0.1:3000 (SQLite database in data/)");
     eprintln!(
-        "To create your company account, in another terminal:\n  \
-         echo 'a long passphrase of your own' | cargo run -p pforte-server --bin pforte -- \\\n    \
-         create-account --name 'Your Company' --owner-email you@example.com --password-stdin\n\
-         then open http://127.0.0.1:3000 and sign in with that email (or the printed customer number).\n"
+        "On the first start Pforte prints a one-time setup link (http://127.0.0.1:3000/setup/…): open it to\n\
+         create your company account. Your invitation and codes then appear in the log and in data/mail/.\n"
     );
     status(cargo().args(["leptos", "serve"]).current_dir(root()))
 }

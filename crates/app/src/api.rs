@@ -290,3 +290,33 @@ pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
         .await
         .map_err(|e| fail("resend_invitation", e))
 }
+
+/// Whether a first-run setup link still works.
+#[server(endpoint = "setup_link_valid")]
+pub async fn setup_link_valid(token: String) -> Result<bool, AppError> {
+    use crate::state::*;
+    let state = app_state()?;
+    state
+        .auth
+        .setup_token_valid(&token)
+        .await
+        .map_err(|e| fail("setup_link_valid", e))
+}
+
+/// First run: creates the company account and invites its owner. Returns (customer number, email).
+#[server(endpoint = "complete_setup")]
+pub async fn complete_setup(
+    token: String,
+    company: String,
+    name: String,
+    email: String,
+) -> Result<(String, String), AppError> {
+    use crate::state::*;
+    let state = app_state()?;
+    let (account, owner) = state
+        .auth
+        .complete_setup(&token, &company, &name, &email, &request_meta())
+        .await
+        .map_err(|e| fail("complete_setup", e))?;
+    Ok((account.customer_number, owner.email))
+}

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::Login ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers ssr=SsrMode::Async />
+                    <Route path=path!("/setup/:token") view=pages::setup::Setup ssr=SsrMode::Async />
                     <Route path=path!("/welcome/:token") view=pages::welcome::Welcome ssr=SsrMode::Async />
                 </Routes>
             </main>

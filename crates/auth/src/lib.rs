@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod password;
 pub mod secret;
 pub mod session;
+pub mod setup;
 pub mod signin;
 pub mod store;
 

@@ -204,10 +204,13 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let auth = open(&config).await?;
     pforte_server::mail_worker::spawn(auth.clone(), mailer, std::time::Duration::from_secs(1));
-    if auth.count_accounts().await.map_err(describe)? == 0 {
-        eprintln!(
-            "No account exists yet. Create one with:\n  echo 'a long passphrase of your own' | \
-             pforte create-account --name 'Your Company' --owner-email you@example.com --password-stdin"
+    if let Some(token) = auth.create_setup_token().await.map_err(describe)? {
+        // Printed on purpose, once: the operator needs this link; it is never logged by tracing.
+        println!(
+            "\nNo account exists yet. Open this one-time link to create your company account:\n  {}/setup/{}\n\
+             (or use: pforte create-account --name 'Your Company' --owner-email you@example.com)\n",
+            config.public_url,
+            token.expose()
         );
     }
     let state = AppState {

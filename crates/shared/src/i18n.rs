@@ -115,6 +115,14 @@ pub enum Msg {
     /// Contains `{email}`.
     InvitationSentTo,
     EmailTaken,
+    SetupTitle,
+    SetupIntro,
+    CompanyLabel,
+    OwnerNameLabel,
+    OwnerEmailLabel,
+    CreateAccountButton,
+    /// Contains `{email}` and `{number}`.
+    SetupDone,
 }
 
 impl Msg {
@@ -223,6 +231,15 @@ fn en(msg: Msg) -> &'static str {
         ColumnStatus => "Status",
         InvitationSentTo => "Invitation sent to {email}.",
         EmailTaken => "A user with this email address already exists.",
+        SetupTitle => "Set up Pforte",
+        SetupIntro => "Create your company account. You become its owner and first admin.",
+        CompanyLabel => "Company name",
+        OwnerNameLabel => "Your name",
+        OwnerEmailLabel => "Your email",
+        CreateAccountButton => "Create account",
+        SetupDone => {
+            "Your account is ready (customer number {number}). We have sent an invitation to {email}: open it to choose your password."
+        }
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

@@ -4,4 +4,5 @@ pub mod admin_users;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod setup;
 pub mod welcome;

@@ -1,8 +1,6 @@
 //! SECURITY.md 16 and 38: passwords and tokens never reach the logs, even at debug level.
 
 use crate::harness::*;
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
 async fn secrets_never_in_logs(engine: Engine) {
     let db = fresh_database(engine).await;
@@ -26,47 +24,8 @@ async fn secrets_never_in_logs(engine: Engine) {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let log_path =
-        std::env::temp_dir().join(format!("pforte-log-{port}-{}.txt", std::process::id()));
-    let log = std::fs::File::create(&log_path).expect("log file");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_pforte"))
-        .arg("serve")
-        .env("PFORTE_DATABASE_URL", &db)
-        .env(
-            "PFORTE_MAIL_DIR",
-            std::env::temp_dir().join("pforte-it-mailbox"),
-        )
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PFORTE_PUBLIC_URL", &base)
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start pforte serve");
-
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let mut up = false;
-    for _ in 0..150 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "server did not come up");
+    let served = Served::start(&db).await;
+    let (base, client) = (served.base.clone(), served.client.clone());
     let post = |body: String, cookie: Option<String>| {
         let mut req = client
             .post(format!("{base}/api/submit_password"))
@@ -109,11 +68,8 @@ async fn secrets_never_in_logs(engine: Engine) {
         .send()
         .await
         .expect("log out");
-    let _ = server.kill();
-    let _ = server.wait();
+    let (logs, _) = served.stop();
 
-    let logs = std::fs::read_to_string(&log_path).expect("read log");
-    let _ = std::fs::remove_file(&log_path);
     assert!(
         logs.contains("sign_in_password"),
         "the audit events are logged: {logs}"

@@ -13,5 +13,6 @@ mod mail;
 mod onboarding;
 mod requests;
 mod sessions;
+mod setup;
 mod signin;
 mod smtp;
