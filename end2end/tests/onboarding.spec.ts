@@ -36,7 +36,13 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
 
   await expectStep(page, "Create password");
   await check(page);
+  if (hydrated) {
+    // Live feedback while typing.
+    await page.getByLabel("Password", { exact: true }).fill("short");
+    await expect(page.getByText("5 of at least 15 characters.")).toBeVisible();
+  }
   await page.getByLabel("Password", { exact: true }).fill(password);
+  if (hydrated) await expect(page.getByText(/^Long enough\./)).toBeVisible();
   await page.getByLabel("Repeat password").fill(password + " typo");
   await page.getByRole("button", { name: "Create password" }).click();
   await expect(page.getByRole("alert")).toHaveText("The two passwords do not match.");

@@ -123,6 +123,9 @@ pub enum Msg {
     CreateAccountButton,
     /// Contains `{email}` and `{number}`.
     SetupDone,
+    /// Contains `{count}`.
+    PasswordLengthSoFar,
+    PasswordLongEnough,
 }
 
 impl Msg {
@@ -231,6 +234,10 @@ fn en(msg: Msg) -> &'static str {
         ColumnStatus => "Status",
         InvitationSentTo => "Invitation sent to {email}.",
         EmailTaken => "A user with this email address already exists.",
+        PasswordLengthSoFar => "{count} of at least 15 characters.",
+        PasswordLongEnough => {
+            "Long enough. When you save it, Pforte also checks that it is not common or built from your details."
+        }
         SetupTitle => "Set up Pforte",
         SetupIntro => "Create your company account. You become its owner and first admin.",
         CompanyLabel => "Company name",

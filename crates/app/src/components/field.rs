@@ -14,6 +14,12 @@ pub fn Field(
     #[prop(default = false)] autofocus: bool,
     #[prop(default = 256)] maxlength: u32,
     #[prop(default = true)] required: bool,
+    /// Ids of elements that describe the field (hints, live feedback).
+    #[prop(optional)]
+    describedby: Option<&'static str>,
+    /// Receives what the user types, for live feedback once hydrated.
+    #[prop(optional)]
+    typed: Option<RwSignal<String>>,
 ) -> impl IntoView {
     view! {
         <div class="field">
@@ -27,6 +33,12 @@ pub fn Field(
                 autofocus=autofocus
                 maxlength=maxlength
                 required=required
+                aria-describedby=describedby
+                on:input=move |ev| {
+                    if let Some(typed) = typed {
+                        typed.set(event_target_value(&ev));
+                    }
+                }
                 spellcheck="false"
                 autocapitalize="none"
             />
