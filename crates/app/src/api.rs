@@ -63,16 +63,10 @@ pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    let Some(token) = current_session_token(&state.web) else {
-        return Ok(None);
-    };
-    let Some(user) = state
-        .auth
-        .signed_in_user(&token)
-        .await
-        .map_err(|e| fail("current_user", e))?
-    else {
-        return Ok(None);
+    let user = match signed_in(&state).await {
+        Ok(user) => user,
+        Err(AppError::NotSignedIn) => return Ok(None),
+        Err(other) => return Err(other),
     };
     let account = state
         .auth

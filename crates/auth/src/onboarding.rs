@@ -85,11 +85,11 @@ impl Auth {
 
     /// Loads the invitation's user after checking that the invitation stands at `step`.
     async fn at_step(&self, token: &str, step: Step) -> Result<User, AuthError> {
-        let state = self.onboarding_state(token).await?;
-        if state.step != step {
+        let invitation = self.invitation(token).await?;
+        if Step::parse(&invitation.stage) != step {
             return Err(AuthError::StepOutOfOrder);
         }
-        self.user_by_id(state.user_id).await
+        self.user_by_id(invitation.user_id).await
     }
 
     /// Moves the invitation from `from` to `to`, only if it still stands at `from`.

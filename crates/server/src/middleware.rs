@@ -12,11 +12,13 @@ use std::net::SocketAddr;
 
 /// Paths that need a signed-in user; visitors are sent to `/login?next=…`.
 fn is_protected(path: &str) -> bool {
-    path == "/"
-        || path == "/account"
-        || path.starts_with("/account/")
-        || path == "/admin"
-        || path.starts_with("/admin/")
+    path == "/" || is_under(path, "/account") || is_under(path, "/admin")
+}
+
+/// `path` is `prefix` itself or below it (`/admin`, `/admin/users`, not `/administer`).
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The policy for HTML answers that did not set their own (the app shell sets one with a nonce).
@@ -178,7 +180,7 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
             None => None,
         };
         let signed_in = user.is_some();
-        let is_admin_page = req.uri().path() == "/admin" || req.uri().path().starts_with("/admin/");
+        let is_admin_page = is_under(req.uri().path(), "/admin");
         if is_admin_page
             && user
                 .as_ref()
@@ -218,5 +220,6 @@ mod tests {
         assert!(is_protected("/admin/users"));
         assert!(!is_protected("/login"));
         assert!(!is_protected("/accounting"));
+        assert!(!is_protected("/administer"));
     }
 }
