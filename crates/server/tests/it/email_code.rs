@@ -14,31 +14,6 @@ async fn owner(app: &TestApp) -> User {
         .expect("owner")
 }
 
-/// The code in the newest mail of the outbox.
-async fn last_code(app: &TestApp) -> String {
-    let text: String = sqlx::query("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
-        .fetch_one(&app.auth.store.pool)
-        .await
-        .expect("mail")
-        .get("body_text");
-    let code: String = text
-        .split("code is ")
-        .nth(1)
-        .expect("code in mail")
-        .chars()
-        .take(6)
-        .collect();
-    assert!(code.bytes().all(|b| b.is_ascii_digit()), "{text}");
-    code
-}
-
-fn other_code(code: &str) -> String {
-    format!(
-        "{:06}",
-        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
-    )
-}
-
 async fn code_is_single_use_and_bound_to_its_flow(engine: Engine) {
     let app = TestApp::start(engine).await;
     let user = owner(&app).await;

@@ -8,6 +8,7 @@ use pforte_auth::{Auth, ManualClock, RequestMeta, Settings, Store};
 use pforte_shared::types::Role;
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderValue};
+use sqlx::Row;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
@@ -323,4 +324,35 @@ impl Served {
         let _ = std::fs::remove_file(&self.stdout_path);
         (err, out)
     }
+}
+
+/// The text of the newest mail in the outbox.
+pub async fn last_mail(app: &TestApp) -> String {
+    sqlx::query("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("mail")
+        .get("body_text")
+}
+
+/// The email code in the newest mail of the outbox.
+pub async fn last_code(app: &TestApp) -> String {
+    let text = last_mail(app).await;
+    let code: String = text
+        .split("code is ")
+        .nth(1)
+        .expect("code in mail")
+        .chars()
+        .take(6)
+        .collect();
+    assert!(code.bytes().all(|b| b.is_ascii_digit()), "{text}");
+    code
+}
+
+/// A well-formed code that is not `code`.
+pub fn other_code(code: &str) -> String {
+    format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    )
 }

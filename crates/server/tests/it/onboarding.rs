@@ -15,15 +15,6 @@ fn meta() -> RequestMeta {
     RequestMeta::new("127.0.0.1", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156")
 }
 
-/// Newest mail text in the outbox.
-async fn last_mail(app: &TestApp) -> String {
-    sqlx::query("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
-        .fetch_one(&app.auth.store.pool)
-        .await
-        .expect("mail")
-        .get("body_text")
-}
-
 /// Invites Ben and returns the token from the invitation mail.
 async fn invite(app: &TestApp) -> String {
     app.auth
@@ -52,15 +43,16 @@ async fn invite(app: &TestApp) -> String {
     token
 }
 
-async fn code_from_mail(app: &TestApp) -> String {
-    last_mail(app)
+/// Steps 1 and 2 with the right answers: the invitation then waits for its code.
+async fn advance_to_code(app: &TestApp, token: &str, m: &RequestMeta) {
+    app.auth
+        .submit_invited_email(token, "ben.kurz@example.com", m)
         .await
-        .split("code is ")
-        .nth(1)
-        .expect("code")
-        .chars()
-        .take(6)
-        .collect()
+        .expect("email");
+    app.auth
+        .set_onboarding_password(token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), m)
+        .await
+        .expect("password");
 }
 
 fn pw(s: &str) -> Password {
@@ -178,7 +170,7 @@ async fn four_steps_in_order(engine: Engine) {
     assert!(app.auth.signed_in_user("x").await.expect("q").is_none());
 
     // 3. Code: wrong, then right; the cooldown is reported.
-    let code = code_from_mail(&app).await;
+    let code = last_code(&app).await;
     assert_eq!(
         app.auth
             .onboarding_state(&token)
@@ -187,10 +179,7 @@ async fn four_steps_in_order(engine: Engine) {
             .code_cooldown,
         60
     );
-    let wrong = format!(
-        "{:06}",
-        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
-    );
+    let wrong = other_code(&code);
     assert!(matches!(
         app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
         Err(AuthError::CodeInvalid)
@@ -246,15 +235,8 @@ async fn declining_trust_stores_no_device(engine: Engine) {
     let app = TestApp::start(engine).await;
     let token = invite(&app).await;
     let m = meta();
-    app.auth
-        .submit_invited_email(&token, "ben.kurz@example.com", &m)
-        .await
-        .expect("email");
-    app.auth
-        .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
-        .await
-        .expect("password");
-    let code = code_from_mail(&app).await;
+    advance_to_code(&app, &token, &m).await;
+    let code = last_code(&app).await;
     app.auth
         .confirm_onboarding_code(&token, &code, &m)
         .await
@@ -277,19 +259,9 @@ async fn five_wrong_codes_start_again(engine: Engine) {
     let app = TestApp::start(engine).await;
     let token = invite(&app).await;
     let m = meta();
-    app.auth
-        .submit_invited_email(&token, "ben.kurz@example.com", &m)
-        .await
-        .expect("email");
-    app.auth
-        .set_onboarding_password(&token, pw(NEW_PASSWORD), pw(NEW_PASSWORD), &m)
-        .await
-        .expect("password");
-    let code = code_from_mail(&app).await;
-    let wrong = format!(
-        "{:06}",
-        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
-    );
+    advance_to_code(&app, &token, &m).await;
+    let code = last_code(&app).await;
+    let wrong = other_code(&code);
     for _ in 0..5 {
         assert!(matches!(
             app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
@@ -399,7 +371,7 @@ async fn stepper_over_http(engine: Engine) {
         .post_form("/api/resend_onboarding_code", &[("token", &token)], None)
         .await;
     assert_eq!(res.status(), 429, "cooldown");
-    let code = code_from_mail(&app).await;
+    let code = last_code(&app).await;
     let res = app
         .post_form(
             "/api/confirm_onboarding_code",
