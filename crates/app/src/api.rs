@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use pforte_shared::AppError;
 use pforte_shared::types::CurrentUserResponse;
 
-/// Step one of sign-in: email or customer number, and password.
+/// Step one of sign-in: email or customer number, and password. Goes on to the email code on a
+/// new device, or straight to `next` on a trusted one.
 #[server(endpoint = "submit_password")]
 pub async fn submit_password(
     identifier: String,
@@ -16,27 +17,191 @@ pub async fn submit_password(
     use crate::state::*;
     use pforte_auth::secret::Password;
     use pforte_auth::session::Stage;
+    use pforte_shared::next::{safe_next, with_next};
 
     let state = app_state()?;
     let previous = current_session_token(&state.web);
+    let device = current_device_token(&state.web);
     let step = state
         .auth
         .submit_password(
             &identifier,
             Password::new(password),
             previous.as_deref(),
+            device.as_deref(),
             &request_meta(),
         )
         .await
         .map_err(|e| fail("submit_password", e))?;
-    set_cookie(&state.web.session_cookie(step.token.expose()));
-    match step.stage {
-        Stage::Complete => leptos_axum::redirect(&pforte_shared::next::safe_next(next.as_deref())),
-        // Later stages (email code, TOTP) have pages of their own; until they exist the
-        // state machine never yields them after a password.
-        _ => leptos_axum::redirect("/login"),
-    }
+    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    let next = next.as_deref();
+    leptos_axum::redirect(&match step.stage {
+        Stage::Complete => safe_next(next),
+        Stage::AwaitingEmailCode => with_next("/login/code", next),
+        Stage::AwaitingTrustDecision => with_next("/login/trust", next),
+        // TOTP gets its page with the two-factor issue; the state machine does not yield it yet.
+        Stage::AwaitingTotp => "/login".to_owned(),
+    });
     Ok(())
+}
+
+/// Where this browser's sign-in stands, for `/login/code` and `/login/trust`.
+#[server(endpoint = "sign_in_state")]
+pub async fn sign_in_state() -> Result<pforte_shared::types::SignInStateResponse, AppError> {
+    use crate::state::*;
+    use pforte_auth::session::Stage;
+    use pforte_shared::types::{SignInStateResponse, SignInStep};
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    let pending = state
+        .auth
+        .pending_state(token.as_deref())
+        .await
+        .map_err(|e| fail("sign_in_state", e))?;
+    Ok(SignInStateResponse {
+        step: pending.as_ref().and_then(|p| match p.stage {
+            Stage::AwaitingEmailCode => Some(SignInStep::EmailCode),
+            Stage::AwaitingTotp => Some(SignInStep::Totp),
+            Stage::AwaitingTrustDecision => Some(SignInStep::Trust),
+            Stage::Complete => None,
+        }),
+        code_cooldown: pending.map_or(0, |p| p.code_cooldown),
+    })
+}
+
+/// `/login/code`: "Confirm" the emailed code; then the trust question.
+#[server(endpoint = "confirm_sign_in_code")]
+pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    let step = state
+        .auth
+        .confirm_sign_in_code(token.as_deref(), &code, &request_meta())
+        .await
+        .map_err(|e| fail("confirm_sign_in_code", e))?;
+    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    leptos_axum::redirect(&pforte_shared::next::with_next(
+        "/login/trust",
+        next.as_deref(),
+    ));
+    Ok(())
+}
+
+/// `/login/code`: "Send new code".
+#[server(endpoint = "resend_sign_in_code")]
+pub async fn resend_sign_in_code() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    state
+        .auth
+        .resend_sign_in_code(token.as_deref(), &request_meta())
+        .await
+        .map_err(|e| fail("resend_sign_in_code", e))
+}
+
+/// `/login/trust`: "Yes" or "No"; then signed in and on to `next`.
+#[server(endpoint = "trust_sign_in_device")]
+pub async fn trust_sign_in_device(trust: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let trust = parse_yes_no(&trust)?;
+    let token = current_session_token(&state.web);
+    let step = state
+        .auth
+        .decide_sign_in_trust(token.as_deref(), trust, &request_meta())
+        .await
+        .map_err(|e| fail("trust_sign_in_device", e))?;
+    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    leptos_axum::redirect(&pforte_shared::next::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// The answer of a "Yes" / "No" form.
+#[cfg(feature = "ssr")]
+fn parse_yes_no(answer: &str) -> Result<bool, AppError> {
+    match answer {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(AppError::BadRequest),
+    }
+}
+
+/// `/account/security`: the user's trusted devices and recent security activity.
+#[server(endpoint = "security_overview")]
+pub async fn security_overview() -> Result<pforte_shared::types::SecurityOverview, AppError> {
+    use crate::state::*;
+    use pforte_auth::device::browser_label;
+    use pforte_shared::types::{ActivityView, SecurityOverview, TrustedDeviceView};
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let device = current_device_token(&state.web);
+    let devices = state
+        .auth
+        .devices_of(user.id, device.as_deref())
+        .await
+        .map_err(|e| fail("security_overview", e))?;
+    let activity = state
+        .auth
+        .security_activity(user.id, 20)
+        .await
+        .map_err(|e| fail("security_overview", e))?;
+    Ok(SecurityOverview {
+        devices: devices
+            .into_iter()
+            .map(|d| TrustedDeviceView {
+                id: d.id,
+                browser: d.browser,
+                created_at: d.created_at,
+                last_used_at: d.last_used_at,
+                expires_at: d.expires_at,
+                current: d.current,
+            })
+            .collect(),
+        activity: activity
+            .into_iter()
+            .map(|a| ActivityView {
+                at: a.at,
+                kind: a.kind,
+                browser: browser_label(&a.user_agent),
+                ip: a.ip,
+            })
+            .collect(),
+    })
+}
+
+/// `/account/security`: "Remove" one trusted device.
+#[server(endpoint = "remove_device")]
+pub async fn remove_device(device_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    state
+        .auth
+        .remove_device(&user, device_id, &request_meta())
+        .await
+        .map_err(|e| fail("remove_device", e))
+}
+
+/// `/account/security`: "Remove all" trusted devices.
+#[server(endpoint = "remove_all_devices")]
+pub async fn remove_all_devices() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    state
+        .auth
+        .remove_all_devices(&user, &request_meta())
+        .await
+        .map_err(|e| fail("remove_all_devices", e))
 }
 
 /// Ends the browser's session on the server and removes the cookie.
@@ -171,24 +336,17 @@ pub async fn resend_onboarding_code(token: String) -> Result<(), AppError> {
 pub async fn decide_trust(token: String, trust: String) -> Result<(), AppError> {
     use crate::state::*;
     let state = app_state()?;
-    let trust = match trust.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::BadRequest),
-    };
+    let trust = parse_yes_no(&trust)?;
     let finished = state
         .auth
         .finish_onboarding(&token, trust, &request_meta())
         .await
         .map_err(|e| fail("decide_trust", e))?;
-    set_cookie(&state.web.session_cookie(finished.session.expose()));
-    if let Some(device) = &finished.device {
-        set_cookie(
-            &state
-                .web
-                .device_cookie(device.expose(), state.auth.settings.trusted_device_secs),
-        );
-    }
+    set_step_cookies(
+        &state.web,
+        &finished,
+        state.auth.settings.trusted_device_secs,
+    );
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -78,6 +78,11 @@ impl WebConfig {
         self.cookie(self.session_cookie_name(), "", Some(0))
     }
 
+    /// The trusted-device token from a request's `Cookie` headers.
+    pub fn device_token<'a>(&self, headers: &'a http::HeaderMap) -> Option<&'a str> {
+        cookie_value(headers, self.device_cookie_name())
+    }
+
     /// The session token from a request's `Cookie` headers.
     pub fn session_token<'a>(&self, headers: &'a http::HeaderMap) -> Option<&'a str> {
         cookie_value(headers, self.session_cookie_name())
@@ -160,6 +165,19 @@ pub async fn signed_in_admin(state: &AppState) -> Result<pforte_auth::account::U
 /// The session cookie of the current request.
 pub fn current_session_token(web: &WebConfig) -> Option<String> {
     parts().and_then(|p| web.session_token(&p.headers).map(str::to_owned))
+}
+
+/// The trusted-device cookie of the current request.
+pub fn current_device_token(web: &WebConfig) -> Option<String> {
+    parts().and_then(|p| web.device_token(&p.headers).map(str::to_owned))
+}
+
+/// Sets the cookies a sign-in step hands out: always the new session, and a new trusted device.
+pub fn set_step_cookies(web: &WebConfig, step: &pforte_auth::signin::StepResult, device_secs: i64) {
+    set_cookie(&web.session_cookie(step.token.expose()));
+    if let Some(device) = &step.device {
+        set_cookie(&web.device_cookie(device.expose(), device_secs));
+    }
 }
 
 /// Adds a `Set-Cookie` header to the response of the current server function or page.

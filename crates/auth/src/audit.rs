@@ -3,6 +3,8 @@
 
 use crate::error::AuthError;
 use crate::{Auth, RequestMeta};
+use pforte_shared::types::ActivityKind;
+use sqlx::Row;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -65,4 +67,59 @@ pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(),
     .execute(&auth.store.pool)
     .await?;
     Ok(())
+}
+
+/// One line of a user's security activity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activity {
+    pub at: i64,
+    pub kind: ActivityKind,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The audit events a user sees as security activity, and how they are named.
+fn activity_kind(event: &str, outcome: &str) -> Option<ActivityKind> {
+    Some(match (event, outcome) {
+        ("signed_in", _) => ActivityKind::SignedIn,
+        ("sign_in_password", "failure") => ActivityKind::SignInFailed,
+        ("code_failed", _) => ActivityKind::CodeFailed,
+        ("device_trusted", _) => ActivityKind::DeviceTrusted,
+        ("device_removed", _) => ActivityKind::DeviceRemoved,
+        _ => return None,
+    })
+}
+
+impl Auth {
+    /// The user's most recent sign-ins, failed attempts, and devices trusted or removed.
+    pub async fn security_activity(
+        &self,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Activity>, AuthError> {
+        let rows = sqlx::query(
+            "SELECT at, event, outcome, ip, user_agent FROM audit_events \
+             WHERE user_id = $1 AND (event IN ('signed_in', 'code_failed', 'device_trusted', 'device_removed') \
+                   OR (event = 'sign_in_password' AND outcome = 'failure')) \
+             ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.store.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let event: String = row.try_get("event")?;
+            let outcome: String = row.try_get("outcome")?;
+            if let Some(kind) = activity_kind(&event, &outcome) {
+                out.push(Activity {
+                    at: row.try_get("at")?,
+                    kind,
+                    ip: row.try_get("ip")?,
+                    user_agent: row.try_get("user_agent")?,
+                });
+            }
+        }
+        Ok(out)
+    }
 }

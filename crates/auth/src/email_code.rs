@@ -153,7 +153,8 @@ impl Auth {
     }
 
     /// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,
-    /// so that parallel guesses cannot exceed five. A correct code is used up. Returns the user id.
+    /// so that parallel guesses cannot exceed five. A correct code is used up. The fifth wrong try
+    /// (and every try after it) is `CodeAttemptsExhausted`. Returns the user id.
     pub async fn verify_email_code(&self, flow: &CodeFlow, code: &str) -> Result<i64, AuthError> {
         let code = code.trim();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -163,7 +164,7 @@ impl Auth {
         let row = sqlx::query(
             "UPDATE email_codes SET failures = failures + 1 \
              WHERE session_hash = $1 AND failures < $2 AND expires_at > $3 \
-             RETURNING user_id, code_hash",
+             RETURNING user_id, code_hash, failures",
         )
         .bind(&flow.0)
         .bind(MAX_FAILURES)
@@ -192,6 +193,9 @@ impl Auth {
                 .execute(&self.store.pool)
                 .await?;
             Ok(row.try_get("user_id")?)
+        } else if row.try_get::<i64, _>("failures")? >= MAX_FAILURES {
+            // That was the fifth wrong try: the attempt is over now, not at the next try.
+            Err(AuthError::CodeAttemptsExhausted)
         } else {
             Err(AuthError::CodeInvalid)
         }

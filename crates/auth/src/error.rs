@@ -19,6 +19,9 @@ pub enum AuthError {
     /// A step of a multi-step flow was called before its turn.
     #[error("step out of order")]
     StepOutOfOrder,
+    /// No sign-in is in progress in this browser (never started, ended, or expired).
+    #[error("no sign-in in progress")]
+    SignInEnded,
     #[error("code invalid")]
     CodeInvalid,
     #[error("code expired")]
@@ -63,6 +66,7 @@ impl From<AuthError> for AppError {
             AuthError::Invalid { field, problem } => AppError::field(field, problem),
             AuthError::LinkInvalid => AppError::LinkInvalid,
             AuthError::StepOutOfOrder => AppError::StepOutOfOrder,
+            AuthError::SignInEnded => AppError::SignInEnded,
             AuthError::CodeInvalid => AppError::CodeInvalid,
             AuthError::CodeExpired => AppError::CodeExpired,
             AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,

@@ -4,7 +4,7 @@
 use crate::account::{Account, User, UserStatus};
 use crate::audit::{self, Event};
 use crate::error::AuthError;
-use crate::outbox::{Mail, enqueue, escape_html};
+use crate::outbox::{Mail, enqueue};
 use crate::secret::Token;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -30,34 +30,18 @@ pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) ->
     };
     let greeting = fill(Msg::InvitationGreeting.text(lang), "name", name);
     let body = fill(Msg::InvitationBody.text(lang), "company", &account.name);
-    let button = Msg::InvitationButton.text(lang);
     let validity = fill(
         Msg::InvitationValidity.text(lang),
         "days",
         &days.to_string(),
     );
-    let ignore = Msg::InvitationIgnore.text(lang);
-    let text = format!("{greeting}\n\n{body}\n\n{button}:\n{link}\n\n{validity}\n{ignore}\n");
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><body style=\"font-family:system-ui,sans-serif;color:#1b2430\">\
-         <p>{greeting}</p><p>{body}</p>\
-         <p><a href=\"{link}\" style=\"display:inline-block;background:#1f4e79;color:#fff;padding:12px 20px;\
-         border-radius:6px;text-decoration:none;font-weight:600\">{button}</a></p>\
-         <p>{validity}<br>{ignore}</p></body></html>",
-        code = lang.code(),
-        greeting = escape_html(&greeting),
-        body = escape_html(&body),
-        link = escape_html(link),
-        button = escape_html(button),
-        validity = escape_html(&validity),
-        ignore = escape_html(ignore),
-    );
-    Mail {
-        to: user.email.clone(),
-        subject: Msg::InvitationSubject.text(lang).to_owned(),
-        text,
-        html,
-    }
+    Mail::with_action(
+        &user.email,
+        Msg::InvitationSubject.text(lang),
+        &[greeting, body],
+        (Msg::InvitationButton.text(lang), link),
+        &[&validity, Msg::InvitationIgnore.text(lang)],
+    )
 }
 
 impl Auth {

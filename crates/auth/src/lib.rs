@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod clock;
+pub mod device;
 pub mod email_code;
 pub mod error;
 pub mod invitation;
@@ -18,6 +19,7 @@ pub mod session;
 pub mod setup;
 pub mod signin;
 pub mod store;
+pub mod throttle;
 
 pub use clock::{Clock, ManualClock};
 pub use error::AuthError;
@@ -56,6 +58,12 @@ pub struct Settings {
     pub session_absolute_secs: i64,
     pub invitation_secs: i64,
     pub trusted_device_secs: i64,
+    /// Length of a per-IP counting window (SECURITY.md 12).
+    pub ip_window_secs: i64,
+    /// Failed password sign-ins one IP address may make per window before it gets 429.
+    pub ip_sign_in_failures: i64,
+    /// Requests that send mail (new codes, reset links) one IP address may make per window.
+    pub ip_mail_requests: i64,
 }
 
 impl Default for Settings {
@@ -66,6 +74,9 @@ impl Default for Settings {
             session_absolute_secs: 24 * 60 * 60,
             invitation_secs: 7 * 24 * 60 * 60,
             trusted_device_secs: 30 * 24 * 60 * 60,
+            ip_window_secs: 15 * 60,
+            ip_sign_in_failures: 100,
+            ip_mail_requests: 30,
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::error::AuthError;
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::{Password, Token, TokenHash};
 use crate::session::Stage;
+use crate::signin::StepResult;
 use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
 use pforte_shared::identifier::normalize_email;
@@ -49,14 +50,6 @@ pub struct OnboardingState {
     pub user_id: i64,
     /// Seconds until "Send new code" works again (step `Code` only).
     pub code_cooldown: i64,
-}
-
-/// The end of onboarding: a signed-in session, and a device token when the user trusted the device.
-#[derive(Debug)]
-pub struct Finished {
-    pub session: Token,
-    pub device: Option<Token>,
-    pub user_id: i64,
 }
 
 fn hash_of(presented: &str) -> Result<TokenHash, AuthError> {
@@ -201,6 +194,7 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let user = self.at_step(token, Step::Code).await?;
+        self.count_ip(crate::throttle::Scope::IpMail, meta).await?;
         self.send_email_code(&CodeFlow::onboarding(&hash_of(token)?), &user)
             .await?;
         audit::record(self, Event::for_user(&user, "code_sent"), meta).await
@@ -261,7 +255,7 @@ impl Auth {
         token: &str,
         trust: bool,
         meta: &RequestMeta,
-    ) -> Result<Finished, AuthError> {
+    ) -> Result<StepResult, AuthError> {
         let user = self.at_step(token, Step::Trust).await?;
         let invitation = hash_of(token)?;
         let now = self.now();
@@ -282,19 +276,7 @@ impl Auth {
             .execute(&mut *tx)
             .await?;
         let device = if trust {
-            let device = Token::generate();
-            sqlx::query(
-                "INSERT INTO trusted_devices (token_hash, user_id, browser, created_at, last_used_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $4, $5)",
-            )
-            .bind(device.hash().as_str())
-            .bind(user.id)
-            .bind(&meta.user_agent)
-            .bind(now)
-            .bind(now + self.settings.trusted_device_secs)
-            .execute(&mut *tx)
-            .await?;
-            Some(device)
+            Some(self.trust_device(&mut tx, &user, meta).await?)
         } else {
             None
         };
@@ -308,10 +290,11 @@ impl Auth {
         if device.is_some() {
             audit::record(self, Event::for_user(&user, "device_trusted"), meta).await?;
         }
-        Ok(Finished {
-            session,
-            device,
+        Ok(StepResult {
+            token: session,
+            stage: Stage::Complete,
             user_id: user.id,
+            device,
         })
     }
 }

@@ -23,6 +23,47 @@ impl std::fmt::Debug for Mail {
     }
 }
 
+impl Mail {
+    /// A mail of a few paragraphs, one call to action (a button in HTML, the link in plain text)
+    /// and closing lines.
+    pub fn with_action(
+        to: &str,
+        subject: &str,
+        paragraphs: &[String],
+        (label, link): (&str, &str),
+        closing: &[&str],
+    ) -> Mail {
+        let lang = pforte_shared::Lang::En;
+        let mut text = String::new();
+        let mut html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif;color:#1b2430\">",
+            lang.code()
+        );
+        for p in paragraphs {
+            text.push_str(&format!("{p}\n\n"));
+            html.push_str(&format!("<p>{}</p>", escape_html(p)));
+        }
+        text.push_str(&format!("{label}:\n{link}\n\n{}\n", closing.join("\n")));
+        html.push_str(&format!(
+            "<p><a href=\"{link}\" style=\"display:inline-block;background:#1f4e79;color:#fff;padding:12px 20px;\
+             border-radius:6px;text-decoration:none;font-weight:600\">{label}</a></p><p>{closing}</p></body></html>",
+            link = escape_html(link),
+            label = escape_html(label),
+            closing = closing
+                .iter()
+                .map(|line| escape_html(line))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+        ));
+        Mail {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            text,
+            html,
+        }
+    }
+}
+
 /// Escapes text for an HTML mail body.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -3,9 +3,9 @@
 
 use crate::account::{USER_COLUMNS, User, UserStatus, user_from_row};
 use crate::error::AuthError;
-use crate::secret::Token;
+use crate::secret::{Token, TokenHash};
 use crate::{Auth, RequestMeta};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// How long a half-finished sign-in may wait for its next step.
 pub const PENDING_LIFETIME_SECS: i64 = 15 * 60;
@@ -65,6 +65,18 @@ impl Auth {
         stage: Stage,
         meta: &RequestMeta,
     ) -> Result<Token, AuthError> {
+        let mut conn = self.store.pool.acquire().await?;
+        self.insert_session(&mut conn, user_id, stage, meta).await
+    }
+
+    /// [`Auth::start_session`] inside the caller's transaction.
+    pub(crate) async fn insert_session(
+        &self,
+        conn: &mut AnyConnection,
+        user_id: i64,
+        stage: Stage,
+        meta: &RequestMeta,
+    ) -> Result<Token, AuthError> {
         let token = Token::generate();
         let now = self.now();
         sqlx::query(
@@ -77,9 +89,32 @@ impl Auth {
         .bind(now)
         .bind(&meta.ip)
         .bind(&meta.user_agent)
-        .execute(&self.store.pool)
+        .execute(conn)
         .await?;
         Ok(token)
+    }
+
+    /// Moves a session from stage `from` to `to` under a new token, inside the caller's
+    /// transaction: the old token stops working. Fails with `StepOutOfOrder` unless the session
+    /// still stands at `from` (so a step cannot be used twice, even by parallel requests).
+    pub(crate) async fn replace_session(
+        &self,
+        conn: &mut AnyConnection,
+        old: &TokenHash,
+        from: Stage,
+        to: Stage,
+        user_id: i64,
+        meta: &RequestMeta,
+    ) -> Result<Token, AuthError> {
+        let gone = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND stage = $2")
+            .bind(old.as_str())
+            .bind(from.as_str())
+            .execute(&mut *conn)
+            .await?;
+        if gone.rows_affected() != 1 {
+            return Err(AuthError::StepOutOfOrder);
+        }
+        self.insert_session(conn, user_id, to, meta).await
     }
 
     /// Looks a session up by its cookie value. Expired sessions are deleted and read as absent.

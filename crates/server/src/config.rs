@@ -13,6 +13,8 @@ pub struct Config {
     pub mail_from: String,
     /// Where the development mailbox writes `.eml` files (`PFORTE_MAIL_DIR`, default `data/mail`).
     pub mail_dir: std::path::PathBuf,
+    /// `PFORTE_TRUSTED_DEVICE_DAYS` (1–365, default 30): how long a trusted device skips the email code.
+    pub trusted_device_days: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -24,6 +26,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("mail_from", &self.mail_from)
             .field("mail_dir", &self.mail_dir)
+            .field("trusted_device_days", &self.trusted_device_days)
             .finish()
     }
 }
@@ -108,6 +111,21 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| "data/mail".to_owned())
             .into();
+        let trusted_device_days =
+            match get("PFORTE_TRUSTED_DEVICE_DAYS").filter(|v| !v.trim().is_empty()) {
+                None => 30,
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=365).contains(d))
+                    .ok_or_else(|| {
+                        bad(
+                            "PFORTE_TRUSTED_DEVICE_DAYS",
+                            "expected a number of days from 1 to 365",
+                        )
+                    })?,
+            };
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -115,6 +133,7 @@ impl Config {
             smtp_url,
             mail_from,
             mail_dir,
+            trusted_device_days,
         })
     }
 }
@@ -138,6 +157,7 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/pforte.db");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.trusted_device_days, 30);
     }
 
     #[test]
@@ -153,6 +173,12 @@ mod tests {
         assert_eq!(e.variable, "PFORTE_SMTP_URL");
         let e = parse(&[("PFORTE_MAIL_FROM", "nobody")]).expect_err("bad from");
         assert_eq!(e.variable, "PFORTE_MAIL_FROM");
+        for days in ["0", "366", "thirty"] {
+            let e = parse(&[("PFORTE_TRUSTED_DEVICE_DAYS", days)]).expect_err("bad days");
+            assert_eq!(e.variable, "PFORTE_TRUSTED_DEVICE_DAYS");
+        }
+        let c = parse(&[("PFORTE_TRUSTED_DEVICE_DAYS", "7")]).expect("valid days");
+        assert_eq!(c.trusted_device_days, 7);
     }
 
     #[test]

@@ -68,6 +68,7 @@ async fn open(config: &Config) -> Result<Auth, String> {
     store.migrate().await.map_err(describe)?;
     let settings = Settings {
         public_url: config.public_url.clone(),
+        trusted_device_secs: config.trusted_device_days * 24 * 60 * 60,
         ..Settings::default()
     };
     Ok(Auth::new(store, Arc::new(SystemClock), settings))

@@ -43,7 +43,7 @@ pub async fn trace(req: Request, next: Next) -> Response {
 }
 
 /// Server functions answer every `Err` with 500; this sets the status the error stands for
-/// (`AppError::status`), so user errors are 4xx and only real faults 5xx. Plain form posts are
+/// (`AppError::status`, with `Retry-After` on 429), so user errors are 4xx and only real faults 5xx. Plain form posts are
 /// redirects and pass untouched.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
     let is_server_fn = req.uri().path().starts_with("/api/");
@@ -63,6 +63,11 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status())
     {
         parts.status = status;
+        if let AppError::RateLimited { retry_after } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

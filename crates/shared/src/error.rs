@@ -20,6 +20,9 @@ pub enum AppError {
     RateLimited { retry_after: u64 },
     #[error("invalid field {field}")]
     Field { field: String, problem: Msg },
+    /// No sign-in is in progress in this browser (never started, ended, or expired).
+    #[error("sign-in ended")]
+    SignInEnded,
     #[error("code invalid")]
     CodeInvalid,
     #[error("code expired")]
@@ -62,6 +65,7 @@ impl AppError {
             AppError::Field { problem, .. } => problem.text(lang).to_owned(),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
+            AppError::SignInEnded => Msg::SignInEnded.text(lang).to_owned(),
             AppError::CodeInvalid => Msg::CodeInvalid.text(lang).to_owned(),
             AppError::CodeExpired => Msg::CodeExpired.text(lang).to_owned(),
             AppError::CodeAttemptsExhausted => Msg::CodeAttemptsExhausted.text(lang).to_owned(),
@@ -73,7 +77,7 @@ impl AppError {
     /// The HTTP status the server answers with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::InvalidCredentials | AppError::NotSignedIn => 401,
+            AppError::InvalidCredentials | AppError::NotSignedIn | AppError::SignInEnded => 401,
             AppError::Forbidden => 403,
             AppError::RateLimited { .. } => 429,
             AppError::Field { .. } => 422,

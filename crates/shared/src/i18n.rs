@@ -126,6 +126,39 @@ pub enum Msg {
     /// Contains `{count}`.
     PasswordLengthSoFar,
     PasswordLongEnough,
+    /// Page title of `/login/code`.
+    LoginCodeTitle,
+    SignInEnded,
+    Security,
+    TrustedDevicesTitle,
+    NoTrustedDevices,
+    ColumnBrowser,
+    ColumnTrustedSince,
+    ColumnLastUsed,
+    ColumnExpires,
+    ThisDevice,
+    Remove,
+    RemoveAll,
+    ActivityTitle,
+    NoActivity,
+    ColumnTime,
+    ColumnEvent,
+    ColumnIp,
+    ActivitySignedIn,
+    ActivitySignInFailed,
+    ActivityCodeFailed,
+    ActivityDeviceTrusted,
+    ActivityDeviceRemoved,
+    UnknownBrowser,
+    /// Contains `{browser}` and `{os}`.
+    BrowserOn,
+    DeviceMailSubject,
+    /// Contains `{browser}` and `{time}`.
+    DeviceMailBody,
+    DeviceMailAction,
+    DeviceMailNotYou,
+    /// Contains `{name}`.
+    RemoveDeviceLabel,
 }
 
 impl Msg {
@@ -247,6 +280,41 @@ fn en(msg: Msg) -> &'static str {
         SetupDone => {
             "Your account is ready (customer number {number}). We have sent an invitation to {email}: open it to choose your password."
         }
+        LoginCodeTitle => "Confirm your sign-in",
+        SignInEnded => "This sign-in has ended. Please log in again.",
+        Security => "Security",
+        TrustedDevicesTitle => "Trusted devices",
+        NoTrustedDevices => {
+            "No trusted devices. Each sign-in on a new browser is confirmed with an email code."
+        }
+        ColumnBrowser => "Browser",
+        ColumnTrustedSince => "Trusted since",
+        ColumnLastUsed => "Last used",
+        ColumnExpires => "Expires",
+        ThisDevice => "This device",
+        Remove => "Remove",
+        RemoveAll => "Remove all",
+        ActivityTitle => "Recent security activity",
+        NoActivity => "No activity yet.",
+        ColumnTime => "Time",
+        ColumnEvent => "Event",
+        ColumnIp => "IP address",
+        ActivitySignedIn => "Signed in",
+        ActivitySignInFailed => "Failed sign-in attempt",
+        ActivityCodeFailed => "Wrong email code",
+        ActivityDeviceTrusted => "Device trusted",
+        ActivityDeviceRemoved => "Device removed",
+        UnknownBrowser => "Unknown browser",
+        BrowserOn => "{browser} on {os}",
+        DeviceMailSubject => "New device trusted",
+        DeviceMailBody => {
+            "A new browser and device was trusted for your account: {browser}, on {time}. Signing in there no longer needs an email code."
+        }
+        DeviceMailAction => "Review your devices",
+        DeviceMailNotYou => {
+            "If this was not you, remove the device there and change your password."
+        }
+        RemoveDeviceLabel => "Remove {name}",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

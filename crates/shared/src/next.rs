@@ -10,6 +10,24 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// `path`, carrying a safe `next` along as a query parameter (nothing when `next` is `/` or unsafe),
+/// so that the steps after the password still end where the user wanted to go.
+pub fn with_next(path: &str, next: Option<&str>) -> String {
+    let next = safe_next(next);
+    if next == "/" {
+        return path.to_owned();
+    }
+    let mut out = format!("{path}?next=");
+    for b in next.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn is_local_path(n: &str) -> bool {
     n.starts_with('/')
         && !n.starts_with("//")
@@ -20,7 +38,21 @@ fn is_local_path(n: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, with_next};
+
+    #[test]
+    fn next_travels_encoded() {
+        assert_eq!(with_next("/login/code", None), "/login/code");
+        assert_eq!(with_next("/login/code", Some("/")), "/login/code");
+        assert_eq!(
+            with_next("/login/code", Some("//evil.example")),
+            "/login/code"
+        );
+        assert_eq!(
+            with_next("/login/code", Some("/account/security?tab=a&b")),
+            "/login/code?next=/account/security%3Ftab%3Da%26b"
+        );
+    }
 
     #[test]
     fn only_local_paths() {

@@ -68,3 +68,57 @@ pub struct UserRowResponse {
     pub role: Role,
     pub status: UserStatusView,
 }
+
+/// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    EmailCode,
+    Totp,
+    Trust,
+}
+
+/// What the second-step pages show: the pending step (`None` when no sign-in is in progress).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInStateResponse {
+    pub step: Option<SignInStep>,
+    /// Seconds until "Send new code" works again.
+    pub code_cooldown: i64,
+}
+
+/// A trusted device as `/account/security` lists it. Times are UNIX seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedDeviceView {
+    pub id: i64,
+    pub browser: String,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub expires_at: i64,
+    /// The device this page is looked at on.
+    pub current: bool,
+}
+
+/// The kinds of security activity a user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityKind {
+    SignedIn,
+    SignInFailed,
+    CodeFailed,
+    DeviceTrusted,
+    DeviceRemoved,
+}
+
+/// One line of "Recent security activity".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub at: i64,
+    pub kind: ActivityKind,
+    pub browser: String,
+    pub ip: String,
+}
+
+/// Everything `/account/security` shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub devices: Vec<TrustedDeviceView>,
+    pub activity: Vec<ActivityView>,
+}

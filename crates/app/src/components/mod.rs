@@ -1,4 +1,6 @@
 //! Building blocks the pages share.
 
 pub mod alert;
+pub mod countdown;
 pub mod field;
+pub mod trust;

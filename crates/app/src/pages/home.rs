@@ -25,9 +25,12 @@ pub fn Home() -> impl IntoView {
                             <h1 id="home-title">{t(Msg::HomeTitle)}</h1>
                             <p class="signed-in">{fill(t(Msg::SignedInAs), "email", &user.email)}</p>
                             <p class="muted">{user.account_name.clone()} " · " {user.customer_number.clone()}</p>
-                            {(user.role == Role::Admin).then(|| view! {
-                                <nav class="links"><a href="/admin/users">{t(Msg::Users)}</a></nav>
-                            })}
+                            <nav class="links">
+                                <a href="/account/security">{t(Msg::Security)}</a>
+                                {(user.role == Role::Admin).then(|| view! {
+                                    <a href="/admin/users">{t(Msg::Users)}</a>
+                                })}
+                            </nav>
                             <ActionForm action=log_out>
                                 <button type="submit" class="secondary">{t(Msg::LogOut)}</button>
                             </ActionForm>

@@ -1,8 +1,10 @@
 //! One module per route.
 
+pub mod account_security;
 pub mod admin_users;
 pub mod home;
 pub mod login;
+pub mod login_steps;
 pub mod not_found;
 pub mod setup;
 pub mod welcome;

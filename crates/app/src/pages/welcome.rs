@@ -6,7 +6,9 @@ use crate::api::{
     onboarding_state,
 };
 use crate::components::alert::ErrorAlert;
+use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
+use crate::components::trust::TrustChoice;
 use crate::i18n::{lang, t};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
@@ -155,57 +157,16 @@ fn step_form(
                     <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 />
                     <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
                 </ActionForm>
-                <ResendCode token=resend_token cooldown resend />
+                <ActionForm action=resend attr:class="resend">
+                    <input type="hidden" name="token" value=resend_token />
+                    <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
+                    <ResendCountdown seconds=cooldown />
+                </ActionForm>
             }
         }),
-        OnboardingStep::Trust => EitherOf4::D({
-            let no_token = token.clone();
-            view! {
-                <h2 class="question">{t(Msg::TrustQuestion)}</h2>
-                <p class="muted">{t(Msg::TrustHint)}</p>
-                <div class="choices">
-                    <ActionForm action=trust>
-                        <input type="hidden" name="token" value=token />
-                        <input type="hidden" name="trust" value="yes" />
-                        <button type="submit" class="primary">{t(Msg::Yes)}</button>
-                    </ActionForm>
-                    <ActionForm action=trust>
-                        <input type="hidden" name="token" value=no_token />
-                        <input type="hidden" name="trust" value="no" />
-                        <button type="submit" class="secondary">{t(Msg::No)}</button>
-                    </ActionForm>
-                </div>
-            }
+        OnboardingStep::Trust => EitherOf4::D(view! {
+            <h2 class="question">{t(Msg::TrustQuestion)}</h2>
+            <TrustChoice action=trust hidden_name="token" hidden_value=token />
         }),
-    }
-}
-
-/// "Send new code" with the cooldown shown as a countdown (ticking once hydrated).
-#[component]
-fn ResendCode(
-    token: String,
-    cooldown: i64,
-    resend: ServerAction<ResendOnboardingCode>,
-) -> impl IntoView {
-    let remaining = RwSignal::new(cooldown);
-    Effect::new(move || {
-        if let Ok(handle) = set_interval_with_handle(
-            move || remaining.update(|r| *r = (*r - 1).max(0)),
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    view! {
-        <ActionForm action=resend attr:class="resend">
-            <input type="hidden" name="token" value=token />
-            <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
-            <p class="muted" aria-live="polite">
-                {move || {
-                    let r = remaining.get();
-                    (r > 0).then(|| fill(t(Msg::ResendIn), "seconds", &r.to_string()))
-                }}
-            </p>
-        </ActionForm>
     }
 }

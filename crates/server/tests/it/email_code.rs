@@ -83,12 +83,19 @@ async fn five_wrong_tries_end_the_code(engine: Engine) {
     let flow = CodeFlow::sign_in(&Token::generate().hash());
     app.auth.send_email_code(&flow, &user).await.expect("send");
     let code = last_code(&app).await;
-    for _ in 0..5 {
+    for _ in 0..4 {
         assert!(matches!(
             app.auth.verify_email_code(&flow, &other_code(&code)).await,
             Err(AuthError::CodeInvalid)
         ));
     }
+    assert!(
+        matches!(
+            app.auth.verify_email_code(&flow, &other_code(&code)).await,
+            Err(AuthError::CodeAttemptsExhausted)
+        ),
+        "the 5th wrong try ends the code"
+    );
     assert!(
         matches!(
             app.auth.verify_email_code(&flow, &code).await,
@@ -173,7 +180,8 @@ async fn parallel_guesses_are_counted_atomically(engine: Engine) {
         .await
         .expect("row")
         .get("failures");
-    assert_eq!(failures, evaluated);
+    assert_eq!(failures, 5, "exactly five tries were compared");
+    assert_eq!(evaluated, 4, "the fifth wrong try already answers that the code is used up");
 }
 
 crate::dual!(

@@ -91,14 +91,24 @@ impl TestApp {
     }
 
     pub async fn start_with(engine: Engine, public_url: &str) -> TestApp {
+        TestApp::start_configured(engine, public_url, |_| {}).await
+    }
+
+    /// Starts with the default settings changed by `configure`.
+    pub async fn start_configured(
+        engine: Engine,
+        public_url: &str,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let database_url = fresh_database(engine).await;
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let clock = ManualClock::new(START);
-        let settings = Settings {
+        let mut settings = Settings {
             public_url: public_url.to_owned(),
             ..Settings::default()
         };
+        configure(&mut settings);
         let auth = Auth::new(store, Arc::new(clock.clone()), settings);
         let (account, _) = auth
             .create_account(
@@ -188,18 +198,79 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
-    /// Signs in and returns the `name=value` pair of the session cookie.
-    pub async fn sign_in(&self, identifier: &str, password: &str) -> String {
+    /// The password step, with the browser's cookies (session, trusted device) if any.
+    pub async fn submit_password(
+        &self,
+        identifier: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.post_form(
+            "/api/submit_password",
+            &[("identifier", identifier), ("password", password)],
+            cookie,
+        )
+        .await
+    }
+
+    /// Finishes a sign-in waiting for its email code: the code from the newest mail, then "Yes"
+    /// or "No". Returns the signed-in session cookie and, after "Yes", the device cookie.
+    pub async fn finish_with_code(&self, pending: &str, trust: bool) -> (String, Option<String>) {
+        let code = last_code(self).await;
         let res = self
             .post_form(
-                "/api/submit_password",
-                &[("identifier", identifier), ("password", password)],
-                None,
+                "/api/confirm_sign_in_code",
+                &[("code", &code)],
+                Some(pending),
             )
             .await;
-        assert_eq!(res.status(), 200, "sign-in should succeed");
-        session_cookie(&res).expect("session cookie set")
+        assert_eq!(res.status(), 200, "the code should be accepted");
+        assert_eq!(header(&res, "location"), "/login/trust");
+        let deciding = session_cookie(&res).expect("new session cookie after the code");
+        let answer = if trust { "yes" } else { "no" };
+        let res = self
+            .post_form(
+                "/api/trust_sign_in_device",
+                &[("trust", answer)],
+                Some(&deciding),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "the trust decision should be accepted");
+        let device = device_cookie(&res);
+        assert_eq!(device.is_some(), trust, "a device cookie only after Yes");
+        (
+            session_cookie(&res).expect("signed-in session cookie"),
+            device,
+        )
     }
+
+    /// Signs in on a new browser (password, email code, "No") and returns the `name=value` pair
+    /// of the session cookie.
+    pub async fn sign_in(&self, identifier: &str, password: &str) -> String {
+        let res = self.submit_password(identifier, password, None).await;
+        assert_eq!(res.status(), 200, "sign-in should succeed");
+        assert_eq!(header(&res, "location"), "/login/code");
+        let pending = session_cookie(&res).expect("pending session cookie");
+        self.finish_with_code(&pending, false).await.0
+    }
+
+    /// Signs in on a new browser and trusts it: returns (session cookie, device cookie).
+    pub async fn sign_in_trusting(&self, identifier: &str, password: &str) -> (String, String) {
+        let res = self.submit_password(identifier, password, None).await;
+        assert_eq!(header(&res, "location"), "/login/code");
+        let pending = session_cookie(&res).expect("pending session cookie");
+        let (session, device) = self.finish_with_code(&pending, true).await;
+        (session, device.expect("device cookie"))
+    }
+}
+
+/// The `name=value` of the trusted-device cookie a response sets, if any.
+pub fn device_cookie(res: &reqwest::Response) -> Option<String> {
+    set_cookies(res)
+        .into_iter()
+        .find(|c| c.starts_with("__Host-pforte_device=") || c.starts_with("pforte_device="))
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .filter(|c| !c.ends_with('='))
 }
 
 /// The `name=value` of the session cookie a response sets, if any.
@@ -337,7 +408,11 @@ pub async fn last_mail(app: &TestApp) -> String {
 
 /// The email code in the newest mail of the outbox.
 pub async fn last_code(app: &TestApp) -> String {
-    let text = last_mail(app).await;
+    code_in(&last_mail(app).await)
+}
+
+/// The email code in a mail's text.
+pub fn code_in(text: &str) -> String {
     let code: String = text
         .split("code is ")
         .nth(1)

@@ -6,13 +6,16 @@ mod harness;
 
 mod admin;
 mod cli;
+mod devices;
 mod email_code;
 mod invitation;
 mod logs;
 mod mail;
 mod onboarding;
 mod requests;
+mod second_step;
 mod sessions;
 mod setup;
 mod signin;
 mod smtp;
+mod throttle;

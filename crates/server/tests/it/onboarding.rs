@@ -202,7 +202,7 @@ async fn four_steps_in_order(engine: Engine) {
         .expect("finish");
     let signed_in = app
         .auth
-        .signed_in_user(finished.session.expose())
+        .signed_in_user(finished.token.expose())
         .await
         .expect("q")
         .expect("signed in");
@@ -218,6 +218,11 @@ async fn four_steps_in_order(engine: Engine) {
     assert_eq!(
         row.get::<i64, _>("expires_at") - row.get::<i64, _>("created_at"),
         30 * 24 * 3600
+    );
+    let mail = last_mail(&app).await;
+    assert!(
+        mail.contains("A new browser and device was trusted") && mail.contains("Chrome"),
+        "the user is told about the new device: {mail}"
     );
     assert!(matches!(
         app.auth.onboarding_state(&token).await,
@@ -262,28 +267,32 @@ async fn five_wrong_codes_start_again(engine: Engine) {
     advance_to_code(&app, &token, &m).await;
     let code = last_code(&app).await;
     let wrong = other_code(&code);
-    for _ in 0..5 {
+    for _ in 0..4 {
         assert!(matches!(
             app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
             Err(AuthError::CodeInvalid)
         ));
     }
     assert!(matches!(
-        app.auth.confirm_onboarding_code(&token, &code, &m).await,
+        app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
         Err(AuthError::CodeAttemptsExhausted)
     ));
     assert_eq!(
         step(&app, &token).await,
         Step::Email,
-        "the 6th try ends the attempt"
+        "the 5th wrong try ends the attempt"
     );
+    assert!(matches!(
+        app.auth.confirm_onboarding_code(&token, &code, &m).await,
+        Err(AuthError::StepOutOfOrder)
+    ));
     let failed: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'code_failed'")
             .fetch_one(&app.auth.store.pool)
             .await
             .expect("count")
             .get("n");
-    assert_eq!(failed, 6);
+    assert_eq!(failed, 5);
 }
 
 /// The position of `aria-current="step"` names the current step on the page.

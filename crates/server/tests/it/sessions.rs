@@ -71,8 +71,9 @@ async fn rotation_kills_planted_cookie(engine: Engine) {
             Some(&first),
         )
         .await;
-    let second = session_cookie(&res).expect("new cookie");
-    assert_ne!(first, second);
+    let pending = session_cookie(&res).expect("new cookie");
+    assert_ne!(first, pending);
+    let (second, _) = app.finish_with_code(&pending, false).await;
     assert_eq!(
         app.get("/", Some(&first)).await.status(),
         303,

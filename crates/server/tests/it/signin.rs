@@ -16,8 +16,13 @@ async fn sign_in_by_email(engine: Engine) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(header(&res, "location"), "/");
-    let cookie = session_cookie(&res).expect("session cookie");
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "a new browser needs a code"
+    );
+    let pending = session_cookie(&res).expect("session cookie");
+    let (cookie, _) = app.finish_with_code(&pending, false).await;
     let home = app.get("/", Some(&cookie)).await;
     assert_eq!(home.status(), 200);
     let body = home.text().await.expect("body");
@@ -174,10 +179,10 @@ async fn unknown_user_costs_a_hash(engine: Engine) {
 async fn next_is_local_only(engine: Engine) {
     let app = TestApp::start(engine).await;
     for (next, expected) in [
-        ("/account/security", "/account/security"),
-        ("https://evil.example", "/"),
-        ("//evil.example", "/"),
-        ("/\\evil.example", "/"),
+        ("/account/security", "/login/code?next=/account/security"),
+        ("https://evil.example", "/login/code"),
+        ("//evil.example", "/login/code"),
+        ("/\\evil.example", "/login/code"),
     ] {
         let res = app
             .post_form(
@@ -216,7 +221,7 @@ async fn plain_form_post_redirects(engine: Engine) {
     .await
     .expect("post");
     assert_eq!(ok.status(), 302);
-    assert_eq!(header(&ok, "location"), "/");
+    assert_eq!(header(&ok, "location"), "/login/code");
     assert!(session_cookie(&ok).is_some());
     let bad = form("anna.berg%40example.com", "wrong+wrong+wrong+wrong")
         .await

@@ -1,0 +1,153 @@
+//! `/account/security`: trusted devices ("Remove", "Remove all") and recent security activity.
+
+use crate::api::{RemoveAllDevices, RemoveDevice, security_overview};
+use crate::components::alert::ErrorAlert;
+use crate::i18n::t;
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use pforte_shared::i18n::fill;
+use pforte_shared::time::format_utc;
+use pforte_shared::types::{ActivityKind, ActivityView, TrustedDeviceView};
+use pforte_shared::{AppError, Msg};
+
+fn activity_text(kind: ActivityKind) -> &'static str {
+    t(match kind {
+        ActivityKind::SignedIn => Msg::ActivitySignedIn,
+        ActivityKind::SignInFailed => Msg::ActivitySignInFailed,
+        ActivityKind::CodeFailed => Msg::ActivityCodeFailed,
+        ActivityKind::DeviceTrusted => Msg::ActivityDeviceTrusted,
+        ActivityKind::DeviceRemoved => Msg::ActivityDeviceRemoved,
+    })
+}
+
+#[component]
+pub fn AccountSecurity() -> impl IntoView {
+    let remove = ServerAction::<RemoveDevice>::new();
+    let remove_all = ServerAction::<RemoveAllDevices>::new();
+    let overview = Resource::new(
+        move || (remove.version().get(), remove_all.version().get()),
+        |_| security_overview(),
+    );
+    let error = Signal::derive(move || {
+        remove
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove_all.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text=t(Msg::Security) />
+        <section class="card wide" aria-labelledby="security-title">
+            <p class="brand">{t(Msg::ProductName)}</p>
+            <h1 id="security-title">{t(Msg::Security)}</h1>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(o) => EitherOf3::A(view! {
+                            <h2 id="devices-title">{t(Msg::TrustedDevicesTitle)}</h2>
+                            <ErrorAlert error />
+                            <Devices devices=o.devices remove remove_all />
+                            <h2 id="activity-title">{t(Msg::ActivityTitle)}</h2>
+                            <Activity rows=o.activity />
+                        }),
+                        Err(AppError::NotSignedIn) => EitherOf3::B(view! {
+                            <Redirect path="/login?next=%2Faccount%2Fsecurity" />
+                        }),
+                        Err(e) => EitherOf3::C(view! { <ErrorAlert error=Some(e) /> }),
+                    }
+                })}
+            </Suspense>
+            <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
+        </section>
+    }
+}
+
+#[component]
+fn Devices(
+    devices: Vec<TrustedDeviceView>,
+    remove: ServerAction<RemoveDevice>,
+    remove_all: ServerAction<RemoveAllDevices>,
+) -> impl IntoView {
+    if devices.is_empty() {
+        return Either::Left(view! { <p>{t(Msg::NoTrustedDevices)}</p> });
+    }
+    Either::Right(view! {
+        <div class="table-wrap">
+            <table aria-labelledby="devices-title">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
+                        <th scope="col">{t(Msg::ColumnTrustedSince)}</th>
+                        <th scope="col">{t(Msg::ColumnLastUsed)}</th>
+                        <th scope="col">{t(Msg::ColumnExpires)}</th>
+                        <th scope="col">{t(Msg::ColumnActions)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {devices
+                        .into_iter()
+                        .map(|d| {
+                            let label = fill(t(Msg::RemoveDeviceLabel), "name", &d.browser);
+                            view! {
+                                <tr>
+                                    <td>
+                                        {d.browser.clone()}
+                                        {d.current.then(|| view! { " " <span class="badge">{t(Msg::ThisDevice)}</span> })}
+                                    </td>
+                                    <td>{format_utc(d.created_at)}</td>
+                                    <td>{format_utc(d.last_used_at)}</td>
+                                    <td>{format_utc(d.expires_at)}</td>
+                                    <td>
+                                        <ActionForm action=remove>
+                                            <input type="hidden" name="device_id" value=d.id.to_string() />
+                                            <button type="submit" class="secondary small" aria-label=label>{t(Msg::Remove)}</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <ActionForm action=remove_all>
+            <button type="submit" class="secondary">{t(Msg::RemoveAll)}</button>
+        </ActionForm>
+    })
+}
+
+#[component]
+fn Activity(rows: Vec<ActivityView>) -> impl IntoView {
+    if rows.is_empty() {
+        return Either::Left(view! { <p>{t(Msg::NoActivity)}</p> });
+    }
+    Either::Right(view! {
+        <div class="table-wrap">
+            <table aria-labelledby="activity-title">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::ColumnTime)}</th>
+                        <th scope="col">{t(Msg::ColumnEvent)}</th>
+                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
+                        <th scope="col">{t(Msg::ColumnIp)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|a| view! {
+                            <tr>
+                                <td>{format_utc(a.at)}</td>
+                                <td>{activity_text(a.kind)}</td>
+                                <td>{a.browser}</td>
+                                <td>{a.ip}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    })
+}

@@ -1,0 +1,122 @@
+//! `/login/code` and `/login/trust`: the second step of a sign-in on a new device. The server keeps
+//! where the sign-in stands (`sign_in_state`); these pages render it. Both work hydrated and as
+//! plain form posts.
+
+use crate::api::{ConfirmSignInCode, ResendSignInCode, TrustSignInDevice, sign_in_state};
+use crate::components::alert::ErrorAlert;
+use crate::components::countdown::ResendCountdown;
+use crate::components::field::Field;
+use crate::components::trust::TrustChoice;
+use crate::i18n::t;
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+use pforte_shared::next::with_next;
+use pforte_shared::types::SignInStep;
+use pforte_shared::{AppError, Msg};
+
+/// The `next` query parameter, carried through the steps.
+fn next_param() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.read().get("next")
+}
+
+/// No sign-in in progress (never started, ended after five wrong codes, or expired).
+#[component]
+fn SignInEnded(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <ErrorAlert error />
+        {move || error.get().is_none().then(|| view! { <p>{t(Msg::SignInEnded)}</p> })}
+        <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
+    }
+}
+
+/// A card with the product name and the page's heading.
+#[component]
+fn StepCard(title: Msg, children: Children) -> impl IntoView {
+    view! {
+        <Title text=t(title) />
+        <section class="card" aria-labelledby="step-title">
+            <p class="brand">{t(Msg::ProductName)}</p>
+            <h1 id="step-title">{t(title)}</h1>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+pub fn LoginCode() -> impl IntoView {
+    let next = next_param();
+    let confirm = ServerAction::<ConfirmSignInCode>::new();
+    let resend = ServerAction::<ResendSignInCode>::new();
+    let state = Resource::new(
+        move || (confirm.version().get(), resend.version().get()),
+        |_| sign_in_state(),
+    );
+    let error = Signal::derive(move || {
+        confirm
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| resend.value().get().and_then(Result::err))
+    });
+    view! {
+        <StepCard title=Msg::LoginCodeTitle>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    let state = state.await;
+                    match state.as_ref().ok().and_then(|s| s.step) {
+                        Some(SignInStep::EmailCode) => {
+                            let cooldown = state.map_or(0, |s| s.code_cooldown);
+                            EitherOf3::A(view! {
+                                <p id="code-sent">{t(Msg::CodeSent)}</p>
+                                <ErrorAlert error />
+                                <ActionForm action=confirm>
+                                    <input type="hidden" name="next" value=next />
+                                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 describedby="code-sent" />
+                                    <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                                </ActionForm>
+                                <ActionForm action=resend attr:class="resend">
+                                    <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
+                                    <ResendCountdown seconds=cooldown />
+                                </ActionForm>
+                            })
+                        }
+                        Some(SignInStep::Trust) => EitherOf3::B(view! {
+                            <Redirect path=with_next("/login/trust", next().as_deref()) />
+                        }),
+                        _ => EitherOf3::C(view! { <SignInEnded error /> }),
+                    }
+                })}
+            </Suspense>
+        </StepCard>
+    }
+}
+
+#[component]
+pub fn LoginTrust() -> impl IntoView {
+    let next = next_param();
+    let trust = ServerAction::<TrustSignInDevice>::new();
+    let state = Resource::new(|| (), |_| sign_in_state());
+    let error = Signal::derive(move || trust.value().get().and_then(Result::err));
+    view! {
+        <StepCard title=Msg::TrustQuestion>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    match state.await.ok().and_then(|s| s.step) {
+                        Some(SignInStep::Trust) => EitherOf3::A(view! {
+                            <ErrorAlert error />
+                            <TrustChoice action=trust hidden_name="next" hidden_value=next().unwrap_or_default() />
+                        }),
+                        Some(SignInStep::EmailCode) => EitherOf3::B(view! {
+                            <Redirect path=with_next("/login/code", next().as_deref()) />
+                        }),
+                        _ => EitherOf3::C(view! { <SignInEnded error /> }),
+                    }
+                })}
+            </Suspense>
+        </StepCard>
+    }
+}

@@ -1,0 +1,220 @@
+//! Throttling (SECURITY.md 10–13), kept in the `throttles` table so that it holds across sessions,
+//! IP addresses and instances.
+//!
+//! - **Per user** (or per trusted device): growing delays after consecutive failures and a hard
+//!   stop at 100. An attempt is *claimed* before the password is checked — counted as a failure in
+//!   one conditional update — and the count is cleared when the password was right. So parallel
+//!   guesses cannot slip through the delay: each one needs its own successful claim.
+//! - **Per IP**: a secondary limit per time window, answered with 429 and `Retry-After`.
+
+use crate::error::AuthError;
+use crate::{Auth, RequestMeta};
+use sqlx::Row;
+use std::net::IpAddr;
+
+/// Consecutive failures after which a user is locked until a password reset or an admin lifts it.
+pub const HARD_STOP: i64 = 100;
+
+/// Wait after consecutive failures (Kanidm's steps): fewer than `below` failures → `secs` seconds.
+const DELAY_STEPS: [(i64, i64); 4] = [(3, 1), (9, 3), (25, 5), (HARD_STOP, 10)];
+
+/// Seconds to wait after `failures` consecutive failures before the next attempt is evaluated
+/// (`None` at the hard stop).
+pub fn delay_after(failures: i64) -> Option<i64> {
+    if failures <= 0 {
+        return Some(0);
+    }
+    DELAY_STEPS
+        .iter()
+        .find(|(below, _)| failures < *below)
+        .map(|(_, secs)| *secs)
+}
+
+/// The same steps as an SQL expression over the `failures` column.
+fn delay_sql() -> String {
+    let mut sql = String::from("CASE WHEN failures <= 0 THEN 0");
+    for (below, secs) in DELAY_STEPS {
+        sql.push_str(&format!(" WHEN failures < {below} THEN {secs}"));
+    }
+    sql.push_str(" ELSE 0 END");
+    sql
+}
+
+/// Who a counter belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Password failures of one user, however the user was named (email or customer number).
+    User,
+    /// Password failures on one trusted device: its user's lock does not apply there.
+    Device,
+    /// Failed sign-ins from one IP address (or IPv6 /64) per window.
+    IpSignIn,
+    /// Requests that send mail (code resends, reset requests) from one IP address per window.
+    IpMail,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Device => "device",
+            Scope::IpSignIn => "ip_sign_in",
+            Scope::IpMail => "ip_mail",
+        }
+    }
+}
+
+/// The key of an IP counter: the address, or its /64 network for IPv6 (one host usually holds a
+/// whole /64). Empty when the address is unknown.
+pub fn ip_key(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map(|v4| v4.to_string())
+            .unwrap_or_default(),
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+impl Auth {
+    /// Claims one attempt for `key`: counts it as a failure unless the delay after the previous
+    /// failure is still running or the hard stop is reached. Returns false when throttled.
+    /// Call [`Auth::clear_failures`] when the attempt succeeds.
+    pub async fn claim_attempt(&self, scope: Scope, key: &str) -> Result<bool, AuthError> {
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 0, 0) \
+             ON CONFLICT (scope, key) DO NOTHING",
+        )
+        .bind(scope.as_str())
+        .bind(key)
+        .execute(&self.store.pool)
+        .await?;
+        let claimed = sqlx::query(&format!(
+            "UPDATE throttles SET failures = failures + 1, last_failure = $1 \
+             WHERE scope = $2 AND key = $3 AND failures < $4 AND last_failure + ({}) <= $1",
+            delay_sql()
+        ))
+        .bind(now)
+        .bind(scope.as_str())
+        .bind(key)
+        .bind(HARD_STOP)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// A success: the consecutive failures of `key` start again from zero.
+    pub async fn clear_failures(&self, scope: Scope, key: &str) -> Result<(), AuthError> {
+        sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2")
+            .bind(scope.as_str())
+            .bind(key)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Consecutive failures counted for `key` (for tests and operators).
+    pub async fn failures(&self, scope: Scope, key: &str) -> Result<i64, AuthError> {
+        let row = sqlx::query("SELECT failures FROM throttles WHERE scope = $1 AND key = $2")
+            .bind(scope.as_str())
+            .bind(key)
+            .fetch_optional(&self.store.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("failures")?,
+            None => 0,
+        })
+    }
+
+    /// Counts one request of this IP in the current window of `scope`; over the limit it is
+    /// refused with the seconds until the window ends. One atomic upsert per call.
+    pub async fn count_ip(&self, scope: Scope, meta: &RequestMeta) -> Result<(), AuthError> {
+        let key = ip_key(&meta.ip);
+        if key.is_empty() {
+            return Ok(());
+        }
+        let (limit, window) = match scope {
+            Scope::IpMail => (self.settings.ip_mail_requests, self.settings.ip_window_secs),
+            _ => (
+                self.settings.ip_sign_in_failures,
+                self.settings.ip_window_secs,
+            ),
+        };
+        let now = self.now();
+        let row = sqlx::query(
+            "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 1, $3) \
+             ON CONFLICT (scope, key) DO UPDATE SET \
+               failures = CASE WHEN throttles.last_failure <= $4 THEN 1 ELSE throttles.failures + 1 END, \
+               last_failure = CASE WHEN throttles.last_failure <= $4 THEN $3 ELSE throttles.last_failure END \
+             RETURNING failures, last_failure",
+        )
+        .bind(scope.as_str())
+        .bind(&key)
+        .bind(now)
+        .bind(now - window)
+        .fetch_one(&self.store.pool)
+        .await?;
+        let count: i64 = row.try_get("failures")?;
+        let window_start: i64 = row.try_get("last_failure")?;
+        if count > limit {
+            tracing::warn!(scope = scope.as_str(), ip = %key, "per-IP limit reached");
+            return Err(AuthError::RateLimited {
+                retry_after: (window_start + window - now).max(1) as u64,
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes back one counted request of this IP (a sign-in that turned out right).
+    pub async fn uncount_ip(&self, scope: Scope, meta: &RequestMeta) -> Result<(), AuthError> {
+        sqlx::query(
+            "UPDATE throttles SET failures = failures - 1 WHERE scope = $1 AND key = $2 AND failures > 0",
+        )
+        .bind(scope.as_str())
+        .bind(ip_key(&meta.ip))
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_and_stop_at_one_hundred() {
+        assert_eq!(delay_after(0), Some(0));
+        assert_eq!(delay_after(1), Some(1));
+        assert_eq!(delay_after(2), Some(1));
+        assert_eq!(delay_after(3), Some(3));
+        assert_eq!(delay_after(8), Some(3));
+        assert_eq!(delay_after(9), Some(5));
+        assert_eq!(delay_after(24), Some(5));
+        assert_eq!(delay_after(25), Some(10));
+        assert_eq!(delay_after(99), Some(10));
+        assert_eq!(delay_after(100), None);
+    }
+
+    #[test]
+    fn sql_uses_the_same_steps() {
+        let sql = delay_sql();
+        for (below, secs) in DELAY_STEPS {
+            assert!(sql.contains(&format!("WHEN failures < {below} THEN {secs}")));
+        }
+    }
+
+    #[test]
+    fn ip_keys() {
+        assert_eq!(ip_key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(ip_key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(ip_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(ip_key("test"), "");
+    }
+}

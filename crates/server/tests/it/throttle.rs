@@ -1,0 +1,255 @@
+//! Throttling (SPEC §5, SECURITY.md 7, 8, 10–13): per user in the database, growing delays and a
+//! hard stop; a trusted device is exempt; per IP a secondary limit with 429 and Retry-After.
+
+use crate::harness::*;
+use pforte_auth::throttle::Scope;
+use sqlx::Row;
+
+const WRONG: &str = "this is not the right password";
+
+async fn owner_id(app: &TestApp) -> i64 {
+    app.auth
+        .user_by_email(OWNER_EMAIL)
+        .await
+        .expect("query")
+        .expect("owner")
+        .id
+}
+
+async fn user_failures(app: &TestApp) -> i64 {
+    app.auth
+        .failures(Scope::User, &owner_id(app).await.to_string())
+        .await
+        .expect("failures")
+}
+
+/// The body of the generic failure, to compare throttled answers with it.
+async fn failure(
+    app: &TestApp,
+    identifier: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> (u16, String) {
+    let res = app.submit_password(identifier, password, cookie).await;
+    assert!(session_cookie(&res).is_none(), "no session on failure");
+    (res.status().as_u16(), res.text().await.expect("body"))
+}
+
+/// After a failure the next attempt waits: even the right password is refused with the generic
+/// answer until the delay has passed; a success resets the count.
+async fn delay_refuses_even_the_right_password(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let wrong = failure(&app, OWNER_EMAIL, WRONG, None).await;
+    assert_eq!(wrong.0, 401);
+    let throttled = failure(&app, OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(throttled, wrong, "a throttled user gets the same answer");
+    assert_eq!(
+        user_failures(&app).await,
+        1,
+        "a throttled attempt is not counted"
+    );
+    app.clock.advance(1);
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "after the delay the right password works"
+    );
+    assert_eq!(user_failures(&app).await, 0, "success resets");
+    let detail: Vec<String> = sqlx::query(
+        "SELECT detail FROM audit_events WHERE event = 'sign_in_password' AND outcome = 'failure' ORDER BY id",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| r.get("detail"))
+    .collect();
+    assert_eq!(detail, ["wrong password", "throttled"]);
+}
+
+/// Delays grow with consecutive failures: 1 s, then 3 s from the third, 5 s from the ninth.
+async fn delays_grow(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    for n in 1..=9 {
+        let (status, _) = failure(&app, OWNER_EMAIL, WRONG, None).await;
+        assert_eq!(status, 401);
+        assert_eq!(user_failures(&app).await, n, "failure {n} counted");
+        let delay = match n {
+            1..=2 => 1,
+            3..=8 => 3,
+            _ => 5,
+        };
+        app.clock.advance(delay - 1);
+        failure(&app, OWNER_EMAIL, WRONG, None).await;
+        assert_eq!(
+            user_failures(&app).await,
+            n,
+            "still waiting {delay} s after failure {n}"
+        );
+        app.clock.advance(1);
+    }
+}
+
+/// SECURITY.md 8: email (in any spelling) and customer number count for one user.
+async fn identifiers_count_for_one_user(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    failure(&app, " Anna.Berg@EXAMPLE.com", WRONG, None).await;
+    app.clock.advance(1);
+    failure(&app, &app.customer_number, WRONG, None).await;
+    app.clock.advance(1);
+    failure(&app, OWNER_EMAIL, WRONG, None).await;
+    assert_eq!(user_failures(&app).await, 3);
+}
+
+/// The hard stop at 100 consecutive failures holds the right password out, for days; a trusted
+/// device of the user still gets in (so the lock cannot lock a user out).
+async fn hard_stop_at_one_hundred(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 99, $2)",
+    )
+    .bind(owner_id(&app).await.to_string())
+    .bind(START)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("99 failures");
+    app.clock.advance(60);
+    failure(&app, OWNER_EMAIL, WRONG, None).await;
+    assert_eq!(user_failures(&app).await, 100);
+    app.clock.advance(3 * 24 * 3600);
+    let (status, body) = failure(&app, OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("InvalidCredentials"));
+    assert_eq!(user_failures(&app).await, 100);
+
+    let res = app
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "the trusted device is exempt from the lock"
+    );
+    assert_eq!(header(&res, "location"), "/");
+    assert_eq!(
+        user_failures(&app).await,
+        100,
+        "the lock stays for other browsers"
+    );
+}
+
+/// A trusted device has its own counter: guesses there delay that device, not the user.
+async fn trusted_device_has_its_own_counter(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.clock.advance(10);
+    failure(&app, OWNER_EMAIL, WRONG, Some(&device)).await;
+    assert_eq!(user_failures(&app).await, 0);
+    let throttled = failure(&app, OWNER_EMAIL, OWNER_PASSWORD, Some(&device)).await;
+    assert_eq!(throttled.0, 401, "the device waits after its own failure");
+    // Meanwhile an attacker's failures elsewhere do not touch the device.
+    failure(&app, OWNER_EMAIL, WRONG, None).await;
+    assert_eq!(user_failures(&app).await, 1);
+    app.clock.advance(1);
+    let res = app
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(header(&res, "location"), "/");
+}
+
+/// SECURITY.md 13: parallel wrong passwords pass the delay one at a time: of 20 at once, one is
+/// evaluated.
+async fn parallel_wrong_passwords_are_evaluated_once(engine: Engine) {
+    let app = std::sync::Arc::new(TestApp::start(engine).await);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let app = app.clone();
+        tasks.spawn(async move {
+            app.submit_password(OWNER_EMAIL, WRONG, None)
+                .await
+                .status()
+                .as_u16()
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("task"), 401);
+    }
+    let rows: Vec<String> = sqlx::query(
+        "SELECT detail FROM audit_events WHERE event = 'sign_in_password' AND outcome = 'failure'",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| r.get("detail"))
+    .collect();
+    assert_eq!(rows.len(), 20);
+    let evaluated = rows.iter().filter(|d| *d == "wrong password").count();
+    assert_eq!(evaluated, 1, "{rows:?}");
+    assert_eq!(user_failures(&app).await, 1);
+}
+
+/// Per IP: failed sign-ins beyond the limit get 429 with Retry-After until the window ends;
+/// successful sign-ins do not count.
+async fn per_ip_limit(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |s| {
+        s.ip_sign_in_failures = 5;
+        s.ip_window_secs = 600;
+    })
+    .await;
+    for n in 0..4 {
+        let (status, _) = failure(&app, &format!("nobody{n}@example.com"), WRONG, None).await;
+        assert_eq!(status, 401);
+    }
+    for _ in 0..3 {
+        let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+        assert_eq!(
+            res.status(),
+            200,
+            "right passwords are not held against the IP"
+        );
+    }
+    let (status, _) = failure(&app, "nobody4@example.com", WRONG, None).await;
+    assert_eq!(status, 401, "the fifth failure is still answered");
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(res.status(), 429);
+    let retry: i64 = header(&res, "retry-after").parse().expect("Retry-After");
+    assert!((1..=600).contains(&retry), "{retry}");
+    assert!(res.text().await.expect("body").contains("RateLimited"));
+    app.clock.advance(601);
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(res.status(), 200, "a new window");
+}
+
+/// Per IP: code resends are limited too.
+async fn per_ip_limit_on_code_resends(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |s| s.ip_mail_requests = 2).await;
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    let pending = session_cookie(&res).expect("pending");
+    for _ in 0..2 {
+        app.clock.advance(61);
+        let res = app
+            .post_form("/api/resend_sign_in_code", &[], Some(&pending))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    app.clock.advance(61);
+    let res = app
+        .post_form("/api/resend_sign_in_code", &[], Some(&pending))
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(!header(&res, "retry-after").is_empty());
+}
+
+crate::dual!(
+    delay_refuses_even_the_right_password,
+    delays_grow,
+    identifiers_count_for_one_user,
+    hard_stop_at_one_hundred,
+    trusted_device_has_its_own_counter,
+    parallel_wrong_passwords_are_evaluated_once,
+    per_ip_limit,
+    per_ip_limit_on_code_resends,
+);
