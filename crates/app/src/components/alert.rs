@@ -1,5 +1,6 @@
 use crate::i18n::lang;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use pforte_shared::AppError;
 
 /// An error announced to assistive technology (`role="alert"`). Renders nothing without an error.
@@ -14,4 +15,32 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
             }
         })
     }
+}
+
+/// What an action's last run ended with: `None` before it ran, then its error or `Some(None)`.
+pub fn outcome<S>(action: ServerAction<S>) -> Signal<Option<Option<AppError>>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().map(|r| r.err()))
+}
+
+/// The error of whichever of a page's actions finished last, so that an old error does not hide
+/// a newer one. On the server (and for plain form posts, where at most one action carries an
+/// error in the URL) the first error in `outcomes` is shown.
+pub fn latest_error(outcomes: Vec<Signal<Option<Option<AppError>>>>) -> Signal<Option<AppError>> {
+    // Set in the browser only (effects do not run on the server): the outcome that changed last.
+    let latest = RwSignal::new(None::<Option<AppError>>);
+    for &outcome in &outcomes {
+        Effect::new(move || {
+            if let Some(result) = outcome.get() {
+                latest.set(Some(result));
+            }
+        });
+    }
+    Signal::derive(move || match latest.get() {
+        Some(result) => result,
+        None => outcomes.iter().find_map(|o| o.get().flatten()),
+    })
 }

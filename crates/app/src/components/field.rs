@@ -21,10 +21,22 @@ pub fn Field(
     #[prop(optional)]
     typed: Option<RwSignal<String>>,
 ) -> impl IntoView {
+    // `autofocus` only works on page load; after a step changes the page in the browser, focus
+    // the field once it is mounted.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let (true, Some(el)) = (autofocus, input.get()) {
+            // Next frame: the element is in the document by then.
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
+        }
+    });
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=input_type

@@ -1,7 +1,7 @@
 //! `/account/security`: trusted devices ("Remove", "Remove all") and recent security activity.
 
 use crate::api::{RemoveAllDevices, RemoveDevice, security_overview};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -30,13 +30,7 @@ pub fn AccountSecurity() -> impl IntoView {
         move || (remove.version().get(), remove_all.version().get()),
         |_| security_overview(),
     );
-    let error = Signal::derive(move || {
-        remove
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| remove_all.value().get().and_then(Result::err))
-    });
+    let error = latest_error(vec![outcome(remove), outcome(remove_all)]);
     view! {
         <Title text=t(Msg::Security) />
         <section class="card wide" aria-labelledby="security-title">

@@ -2,7 +2,7 @@
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
 use crate::api::{CreateUser, ResendInvitation, list_users};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
 use crate::i18n::{lang, t};
 use leptos::either::Either;
@@ -35,13 +35,7 @@ pub fn AdminUsers() -> impl IntoView {
         move || (create.version().get(), resend.version().get()),
         |_| list_users(),
     );
-    let error = Signal::derive(move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| resend.value().get().and_then(Result::err))
-    });
+    let error = latest_error(vec![outcome(create), outcome(resend)]);
     let created = move || {
         create
             .value()

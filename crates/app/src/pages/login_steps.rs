@@ -3,7 +3,7 @@
 //! plain form posts.
 
 use crate::api::{ConfirmSignInCode, ResendSignInCode, TrustSignInDevice, sign_in_state};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::trust::TrustChoice;
@@ -55,13 +55,7 @@ pub fn LoginCode() -> impl IntoView {
         move || (confirm.version().get(), resend.version().get()),
         |_| sign_in_state(),
     );
-    let error = Signal::derive(move || {
-        confirm
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| resend.value().get().and_then(Result::err))
-    });
+    let error = latest_error(vec![outcome(confirm), outcome(resend)]);
     view! {
         <StepCard title=Msg::LoginCodeTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>

@@ -5,7 +5,7 @@ use crate::api::{
     ConfirmOnboardingCode, CreatePassword, DecideTrust, ResendOnboardingCode, SubmitInvitedEmail,
     onboarding_state,
 };
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::trust::TrustChoice;
@@ -14,9 +14,9 @@ use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::types::OnboardingStep;
-use pforte_shared::{AppError, Msg};
 
 const STEPS: [(OnboardingStep, Msg); 4] = [
     (OnboardingStep::Email, Msg::StepEmail),
@@ -69,14 +69,13 @@ pub fn Welcome() -> impl IntoView {
         },
         |(token, ..)| onboarding_state(token),
     );
-    let error = Signal::derive(move || {
-        let latest = |v: Option<Result<(), AppError>>| v.and_then(Result::err);
-        latest(email.value().get())
-            .or_else(|| latest(password.value().get()))
-            .or_else(|| latest(code.value().get()))
-            .or_else(|| latest(resend.value().get()))
-            .or_else(|| latest(trust.value().get()))
-    });
+    let error = latest_error(vec![
+        outcome(email),
+        outcome(password),
+        outcome(code),
+        outcome(resend),
+        outcome(trust),
+    ]);
     view! {
         <Title text=t(Msg::WelcomeTitle) />
         <section class="card" aria-labelledby="welcome-title">

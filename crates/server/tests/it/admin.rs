@@ -127,7 +127,10 @@ async fn admin_creates_and_reinvites(engine: Engine) {
     .await
     .expect("count")
     .get("n");
-    assert_eq!(invitation_mails, 2, "the first invitation and the resent one");
+    assert_eq!(
+        invitation_mails, 2,
+        "the first invitation and the resent one"
+    );
 }
 
 async fn admins_of_another_account_are_refused(engine: Engine) {

@@ -181,7 +181,10 @@ async fn parallel_guesses_are_counted_atomically(engine: Engine) {
         .expect("row")
         .get("failures");
     assert_eq!(failures, 5, "exactly five tries were compared");
-    assert_eq!(evaluated, 4, "the fifth wrong try already answers that the code is used up");
+    assert_eq!(
+        evaluated, 4,
+        "the fifth wrong try already answers that the code is used up"
+    );
 }
 
 crate::dual!(

@@ -1,0 +1,120 @@
+import { Browser, Page } from "@playwright/test";
+import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { LoginPage, HomePage, CodePage, signInWithCode } from "./fixtures/pages";
+import { pforte } from "./fixtures/global-setup";
+import { codeSentBy, waitForMail } from "./fixtures/mailbox";
+import { owner } from "./fixtures/accounts";
+
+const password = "amber walrus paints seven kites";
+
+/** A user of their own for each test, so that one test's devices and delays do not touch another's. */
+function newUser(name: string): string {
+  const email = `${name}.${Date.now()}@example.com`;
+  pforte(["create-user", "--customer-number", owner.customerNumber, "--email", email, "--password-stdin"], password + "\n");
+  return email;
+}
+
+async function login(page: Page) {
+  await new LoginPage(page).goto();
+  await waitForHydration(page);
+}
+
+async function expectSignedIn(page: Page, email: string) {
+  await expect(new HomePage(page).signedInAs(email)).toBeVisible();
+}
+
+/** Signs out and in again in the same browser: true when no code was asked. */
+async function signsInWithoutCode(page: Page, email: string): Promise<boolean> {
+  await new HomePage(page).logOut();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn(email, password);
+  await expect(page).toHaveURL(/\/$|\/login\/code/);
+  return !page.url().includes("/login/code");
+}
+
+async function freshBrowser(browser: Browser) {
+  const context = await browser.newContext();
+  return { context, page: await context.newPage() };
+}
+
+test("Yes trusts this browser only: the next sign-in here needs no code, another browser does", async ({ page, browser }) => {
+  const email = newUser("frida");
+  await login(page);
+  await signInWithCode(page, email, email, password, "Yes");
+  await expectSignedIn(page, email);
+  const mail = await waitForMail(email, "New device trusted");
+  expect(mail.text).toContain("/account/security");
+  expect(mail.text).toMatch(/Chrome \d+ on Linux/);
+
+  expect(await signsInWithoutCode(page, email)).toBe(true);
+  await expectSignedIn(page, email);
+
+  const other = await freshBrowser(browser);
+  await other.page.goto("/login");
+  await new LoginPage(other.page).signIn(email, password);
+  await new CodePage(other.page).expectShown();
+  await other.context.close();
+});
+
+test("No: the code is asked again next time", async ({ page }) => {
+  const email = newUser("gustav");
+  await login(page);
+  await signInWithCode(page, email, email, password, "No");
+  await expectSignedIn(page, email);
+  expect(await signsInWithoutCode(page, email)).toBe(false);
+});
+
+test("wrong code, and Send new code says when it is possible", async ({ page }) => {
+  const email = newUser("hanna");
+  await login(page);
+  const code = await codeSentBy(email, async () => {
+    await new LoginPage(page).signIn(email, password);
+    await new CodePage(page).expectShown();
+  });
+  await expect(page.getByText(/You can request a new code in \d+ seconds\./)).toBeVisible();
+  await expectAccessible(page);
+  await new CodePage(page).confirm(code === "000000" ? "000001" : "000000");
+  await expect(page.getByRole("alert")).toHaveText("The code is not correct.");
+  await page.getByRole("button", { name: "Send new code" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/^Too many attempts\. Please try again in \d+ seconds\.$/);
+  // The countdown ticks while hydrated.
+  const before = await page.getByText(/You can request a new code in \d+ seconds\./).textContent();
+  await expect(page.getByText(/You can request a new code in \d+ seconds\./)).not.toHaveText(before ?? "", { timeout: 5000 });
+  await new CodePage(page).confirm(code);
+  await expect(page).toHaveURL(/\/login\/trust$/);
+});
+
+test("Remove on the security page: the code is asked again", async ({ page }) => {
+  const email = newUser("ida");
+  await login(page);
+  await signInWithCode(page, email, email, password, "Yes");
+  await expectSignedIn(page, email);
+  await page.getByRole("link", { name: "Security" }).click();
+  await expect(page.getByRole("heading", { name: "Security", level: 1 })).toBeVisible();
+  const devices = page.getByRole("table", { name: "Trusted devices" });
+  await expect(devices.getByRole("row")).toHaveCount(2);
+  await expect(devices).toContainText("This device");
+  const activity = page.getByRole("table", { name: "Recent security activity" });
+  await expect(activity).toContainText("Device trusted");
+  await expect(activity).toContainText("Signed in");
+  await expectAccessible(page);
+  await devices.getByRole("button", { name: /^Remove Chrome/ }).click();
+  await expect(page.getByText("No trusted devices.")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Recent security activity" })).toContainText("Device removed");
+  await page.goto("/");
+  expect(await signsInWithoutCode(page, email)).toBe(false);
+});
+
+test("Remove all works without JavaScript", async ({ browser }) => {
+  const email = newUser("jonas");
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await signInWithCode(page, email, email, password, "Yes");
+  await expectSignedIn(page, email);
+  await page.goto("/account/security");
+  await expect(page.getByRole("table", { name: "Trusted devices" })).toContainText("This device");
+  await page.getByRole("button", { name: "Remove all" }).click();
+  await expect(page.getByText("No trusted devices.")).toBeVisible();
+  await context.close();
+});
