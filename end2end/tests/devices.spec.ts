@@ -118,3 +118,29 @@ test("Remove all works without JavaScript", async ({ browser }) => {
   await expect(page.getByText("No trusted devices.")).toBeVisible();
   await context.close();
 });
+
+test("Change password forgets the trusted devices", async ({ page }) => {
+  const email = newUser("karla");
+  await login(page);
+  await signInWithCode(page, email, email, password, "Yes");
+  await expectSignedIn(page, email);
+  await page.goto("/account/security");
+  await waitForHydration(page);
+  await expect(page.getByRole("table", { name: "Trusted devices" })).toContainText("This device");
+  const newPassword = "granite otter sketches five harbours";
+  await page.getByLabel("Current password").fill("not my password at all");
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Repeat new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toHaveText("The current password is not correct.");
+  await expectAccessible(page);
+  // After a failure the next try is evaluated a second later (SECURITY.md 10).
+  await page.waitForTimeout(1100);
+  await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Repeat new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText(/^Your password was changed\./);
+  await expect(page.getByText("No trusted devices.")).toBeVisible();
+  await waitForMail(email, "Your password was changed");
+});

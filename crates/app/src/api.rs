@@ -176,6 +176,33 @@ pub async fn security_overview() -> Result<pforte_shared::types::SecurityOvervie
     })
 }
 
+/// `/account/security`: "Change password". Forgets trusted devices and ends the other sessions.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_repeat: String,
+) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let keep = current_session_token(&state.web).unwrap_or_default();
+    state
+        .auth
+        .change_password(
+            &user,
+            Password::new(current_password),
+            Password::new(new_password),
+            Password::new(new_password_repeat),
+            &keep,
+            &request_meta(),
+        )
+        .await
+        .map_err(|e| fail("change_password", e))
+}
+
 /// `/account/security`: "Remove" one trusted device.
 #[server(endpoint = "remove_device")]
 pub async fn remove_device(device_id: i64) -> Result<(), AppError> {
@@ -377,6 +404,7 @@ pub async fn list_users() -> Result<Vec<pforte_shared::types::UserRowResponse>, 
                 UserStatus::Active => UserStatusView::Active,
                 UserStatus::Disabled => UserStatusView::Disabled,
             },
+            can_change_status: u.id != admin.id && !u.is_owner,
         })
         .collect())
 }
@@ -441,6 +469,21 @@ pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
         .resend_invitation(target.id, &request_meta())
         .await
         .map_err(|e| fail("resend_invitation", e))
+}
+
+/// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.
+#[server(endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let active = parse_yes_no(&active)?;
+    state
+        .auth
+        .set_user_active(&admin, user_id, active, &request_meta())
+        .await
+        .map_err(|e| fail("set_user_active", e))
 }
 
 /// Whether a first-run setup link still works.

@@ -86,6 +86,7 @@ fn activity_kind(event: &str, outcome: &str) -> Option<ActivityKind> {
         ("code_failed", _) => ActivityKind::CodeFailed,
         ("device_trusted", _) => ActivityKind::DeviceTrusted,
         ("device_removed", _) => ActivityKind::DeviceRemoved,
+        ("password_changed", "success") => ActivityKind::PasswordChanged,
         _ => return None,
     })
 }
@@ -100,7 +101,8 @@ impl Auth {
         let rows = sqlx::query(
             "SELECT at, event, outcome, ip, user_agent FROM audit_events \
              WHERE user_id = $1 AND (event IN ('signed_in', 'code_failed', 'device_trusted', 'device_removed') \
-                   OR (event = 'sign_in_password' AND outcome = 'failure')) \
+                   OR (event = 'sign_in_password' AND outcome = 'failure') \
+                   OR (event = 'password_changed' AND outcome = 'success')) \
              ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(user_id)

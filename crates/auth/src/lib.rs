@@ -11,6 +11,7 @@ pub mod email_code;
 pub mod error;
 pub mod invitation;
 pub mod mailer;
+pub mod manage;
 pub mod onboarding;
 pub mod outbox;
 pub mod password;

@@ -6,7 +6,7 @@ use crate::account::{User, UserStatus};
 use crate::audit::{self, Event, Outcome};
 use crate::email_code::{self, CodeFlow};
 use crate::error::AuthError;
-use crate::password::{PasswordContext, check_policy};
+use crate::password::check_policy;
 use crate::secret::{Password, Token, TokenHash};
 use crate::session::Stage;
 use crate::signin::StepResult;
@@ -147,16 +147,7 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let user = self.at_step(token, Step::Password).await?;
-        let account = self.account_by_id(user.account_id).await?;
-        check_policy(
-            &password,
-            &PasswordContext {
-                email: user.email.clone(),
-                name: user.display_name.clone(),
-                company: account.name.clone(),
-                customer_number: account.customer_number.clone(),
-            },
-        )?;
+        check_policy(&password, &self.password_context(&user).await?)?;
         if password.expose() != repeat.expose() {
             return Err(AuthError::invalid("password_repeat", Msg::PasswordsDiffer));
         }

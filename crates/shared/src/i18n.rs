@@ -159,6 +159,26 @@ pub enum Msg {
     DeviceMailNotYou,
     /// Contains `{name}`.
     RemoveDeviceLabel,
+    ChangePasswordTitle,
+    CurrentPasswordLabel,
+    NewPasswordLabel,
+    RepeatNewPasswordLabel,
+    ChangePasswordButton,
+    PasswordChanged,
+    CurrentPasswordWrong,
+    PasswordChangedSubject,
+    /// Contains `{time}`.
+    PasswordChangedBody,
+    PasswordChangedNotYou,
+    ReviewSecurity,
+    ActivityPasswordChanged,
+    Deactivate,
+    Reactivate,
+    CannotChangeOwnStatus,
+    /// Contains `{name}`.
+    DeactivateLabel,
+    /// Contains `{name}`.
+    ReactivateLabel,
 }
 
 impl Msg {
@@ -315,6 +335,27 @@ fn en(msg: Msg) -> &'static str {
             "If this was not you, remove the device there and change your password."
         }
         RemoveDeviceLabel => "Remove {name}",
+        ChangePasswordTitle => "Change password",
+        CurrentPasswordLabel => "Current password",
+        NewPasswordLabel => "New password",
+        RepeatNewPasswordLabel => "Repeat new password",
+        ChangePasswordButton => "Change password",
+        PasswordChanged => {
+            "Your password was changed. Trusted devices were removed and your other sessions were signed out."
+        }
+        CurrentPasswordWrong => "The current password is not correct.",
+        PasswordChangedSubject => "Your password was changed",
+        PasswordChangedBody => {
+            "The password of your account was changed on {time}. All trusted devices were removed and your other sessions were signed out."
+        }
+        PasswordChangedNotYou => "If you did not change it, contact your administrator at once.",
+        ReviewSecurity => "Review your account security",
+        ActivityPasswordChanged => "Password changed",
+        Deactivate => "Deactivate",
+        Reactivate => "Reactivate",
+        CannotChangeOwnStatus => "You cannot deactivate yourself or the account owner.",
+        DeactivateLabel => "Deactivate {name}",
+        ReactivateLabel => "Reactivate {name}",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

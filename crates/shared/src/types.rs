@@ -67,6 +67,8 @@ pub struct UserRowResponse {
     pub email: String,
     pub role: Role,
     pub status: UserStatusView,
+    /// False for the admin looking at the list and for the account owner: no "Deactivate".
+    pub can_change_status: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).
@@ -105,6 +107,7 @@ pub enum ActivityKind {
     CodeFailed,
     DeviceTrusted,
     DeviceRemoved,
+    PasswordChanged,
 }
 
 /// One line of "Recent security activity".

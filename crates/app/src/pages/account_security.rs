@@ -1,7 +1,8 @@
 //! `/account/security`: trusted devices ("Remove", "Remove all") and recent security activity.
 
-use crate::api::{RemoveAllDevices, RemoveDevice, security_overview};
+use crate::api::{ChangePassword, RemoveAllDevices, RemoveDevice, security_overview};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::field::Field;
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ fn activity_text(kind: ActivityKind) -> &'static str {
         ActivityKind::CodeFailed => Msg::ActivityCodeFailed,
         ActivityKind::DeviceTrusted => Msg::ActivityDeviceTrusted,
         ActivityKind::DeviceRemoved => Msg::ActivityDeviceRemoved,
+        ActivityKind::PasswordChanged => Msg::ActivityPasswordChanged,
     })
 }
 
@@ -26,11 +28,21 @@ fn activity_text(kind: ActivityKind) -> &'static str {
 pub fn AccountSecurity() -> impl IntoView {
     let remove = ServerAction::<RemoveDevice>::new();
     let remove_all = ServerAction::<RemoveAllDevices>::new();
+    let change = ServerAction::<ChangePassword>::new();
     let overview = Resource::new(
-        move || (remove.version().get(), remove_all.version().get()),
+        move || {
+            (
+                remove.version().get(),
+                remove_all.version().get(),
+                change.version().get(),
+            )
+        },
         |_| security_overview(),
     );
     let error = latest_error(vec![outcome(remove), outcome(remove_all)]);
+    let change_error = latest_error(vec![outcome(change)]);
+    let changed =
+        move || matches!(change.value().get(), Some(Ok(()))).then(|| t(Msg::PasswordChanged));
     view! {
         <Title text=t(Msg::Security) />
         <section class="card wide" aria-labelledby="security-title">
@@ -53,6 +65,16 @@ pub fn AccountSecurity() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
+            <ActionForm action=change attr:aria-labelledby="password-title">
+                <ErrorAlert error=change_error />
+                <p class="status" role="status">{changed}</p>
+                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=1024 />
+                <p class="muted" id="new-password-hint">{t(Msg::PasswordHint)}</p>
+                <Field id="new_password" name="new_password" label=t(Msg::NewPasswordLabel) input_type="password" autocomplete="new-password" maxlength=1024 describedby="new-password-hint" />
+                <Field id="new_password_repeat" name="new_password_repeat" label=t(Msg::RepeatNewPasswordLabel) input_type="password" autocomplete="new-password" maxlength=1024 />
+                <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
+            </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </section>
     }

@@ -1,7 +1,7 @@
 //! `/admin/users`: the users of the admin's account, "Create user" and "Resend invitation".
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
-use crate::api::{CreateUser, ResendInvitation, list_users};
+use crate::api::{CreateUser, ResendInvitation, SetUserActive, list_users};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
 use crate::i18n::{lang, t};
@@ -31,11 +31,18 @@ fn role_text(role: Role) -> &'static str {
 pub fn AdminUsers() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let resend = ServerAction::<ResendInvitation>::new();
+    let status = ServerAction::<SetUserActive>::new();
     let users = Resource::new(
-        move || (create.version().get(), resend.version().get()),
+        move || {
+            (
+                create.version().get(),
+                resend.version().get(),
+                status.version().get(),
+            )
+        },
         |_| list_users(),
     );
-    let error = latest_error(vec![outcome(create), outcome(resend)]);
+    let error = latest_error(vec![outcome(create), outcome(resend), outcome(status)]);
     let created = move || {
         create
             .value()
@@ -53,7 +60,7 @@ pub fn AdminUsers() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => Either::Left(view! { <UserTable rows resend /> }),
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend status /> }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
                         }),
@@ -80,7 +87,11 @@ pub fn AdminUsers() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(rows: Vec<UserRowResponse>, resend: ServerAction<ResendInvitation>) -> impl IntoView {
+fn UserTable(
+    rows: Vec<UserRowResponse>,
+    resend: ServerAction<ResendInvitation>,
+    status: ServerAction<SetUserActive>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table>
@@ -100,6 +111,7 @@ fn UserTable(rows: Vec<UserRowResponse>, resend: ServerAction<ResendInvitation>)
                         .map(|row| {
                             let invited = row.status == UserStatusView::Invited;
                             let id = row.id.to_string();
+                            let status_id = id.clone();
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>
@@ -107,12 +119,30 @@ fn UserTable(rows: Vec<UserRowResponse>, resend: ServerAction<ResendInvitation>)
                                     <td>{role_text(row.role)}</td>
                                     <td>{status_text(row.status)}</td>
                                     <td>
-                                        {invited.then(|| view! {
-                                            <ActionForm action=resend>
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <button type="submit" class="secondary small">{t(Msg::ResendInvitation)}</button>
-                                            </ActionForm>
-                                        })}
+                                        <div class="row-actions">
+                                            {invited.then(|| view! {
+                                                <ActionForm action=resend>
+                                                    <input type="hidden" name="user_id" value=id.clone() />
+                                                    <button type="submit" class="secondary small">{t(Msg::ResendInvitation)}</button>
+                                                </ActionForm>
+                                            })}
+                                            {row.can_change_status.then(|| {
+                                                let disabled = row.status == UserStatusView::Disabled;
+                                                let (text, label, active) = if disabled {
+                                                    (Msg::Reactivate, Msg::ReactivateLabel, "yes")
+                                                } else {
+                                                    (Msg::Deactivate, Msg::DeactivateLabel, "no")
+                                                };
+                                                let label = fill(t(label), "name", &row.email);
+                                                view! {
+                                                    <ActionForm action=status>
+                                                        <input type="hidden" name="user_id" value=status_id />
+                                                        <input type="hidden" name="active" value=active />
+                                                        <button type="submit" class="secondary small" aria-label=label>{t(text)}</button>
+                                                    </ActionForm>
+                                                }
+                                            })}
+                                        </div>
                                     </td>
                                 </tr>
                             }

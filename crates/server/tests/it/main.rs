@@ -11,6 +11,7 @@ mod email_code;
 mod invitation;
 mod logs;
 mod mail;
+mod manage;
 mod onboarding;
 mod requests;
 mod second_step;

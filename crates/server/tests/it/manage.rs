@@ -1,0 +1,247 @@
+//! Password change and deactivation forget trusted devices and end sessions (SPEC §2.6,
+//! SECURITY.md 18).
+
+use crate::harness::*;
+use pforte_auth::account::NewUser;
+use pforte_auth::secret::Password;
+use pforte_shared::types::Role;
+use sqlx::Row;
+
+const NEW_PASSWORD: &str = "glacier pelican hums under lanterns";
+const BEN_EMAIL: &str = "ben.kurz@example.com";
+const BEN_PASSWORD: &str = "mossy trombone eats violet clouds";
+
+async fn devices_of(app: &TestApp, email: &str) -> i64 {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM trusted_devices d JOIN users u ON u.id = d.user_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(&app.auth.store.pool)
+    .await
+    .expect("count")
+    .get("n")
+}
+
+async fn change(
+    app: &TestApp,
+    session: &str,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> reqwest::Response {
+    app.post_form(
+        "/api/change_password",
+        &[
+            ("current_password", current),
+            ("new_password", new),
+            ("new_password_repeat", repeat),
+        ],
+        Some(session),
+    )
+    .await
+}
+
+async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (other_session, _) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let (session, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    assert_eq!(devices_of(&app, OWNER_EMAIL).await, 2);
+
+    // Refusals change nothing.
+    let res = change(
+        &app,
+        &session,
+        "not my password at all",
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("CurrentPasswordWrong")
+    );
+    app.clock.advance(1);
+    let res = change(&app, &session, OWNER_PASSWORD, "too short", "too short").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("PasswordTooShort"));
+    let res = change(
+        &app,
+        &session,
+        OWNER_PASSWORD,
+        NEW_PASSWORD,
+        "something else entirely",
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("PasswordsDiffer"));
+    assert_eq!(devices_of(&app, OWNER_EMAIL).await, 2);
+    assert_eq!(app.get("/", Some(&other_session)).await.status(), 200);
+    let res = change(
+        &app,
+        "__Host-pforte_session=nobody",
+        OWNER_PASSWORD,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+
+    let res = change(&app, &session, OWNER_PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        devices_of(&app, OWNER_EMAIL).await,
+        0,
+        "all devices forgotten"
+    );
+    assert_eq!(
+        app.get("/", Some(&session)).await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get("/", Some(&other_session)).await.status(),
+        303,
+        "other sessions end"
+    );
+    let mail = last_mail(&app).await;
+    assert!(
+        mail.contains("The password of your account was changed"),
+        "{mail}"
+    );
+
+    // The old password is gone; the new one works; the old device no longer skips the code.
+    let res = app
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(res.status(), 401);
+    app.clock.advance(1);
+    let res = app
+        .submit_password(OWNER_EMAIL, NEW_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(header(&res, "location"), "/login/code");
+    let page = app
+        .get("/account/security", Some(&session))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Password changed"),
+        "the activity shows the change"
+    );
+}
+
+async fn add_ben(app: &TestApp) -> i64 {
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: BEN_EMAIL.into(),
+                display_name: "Ben Kurz".into(),
+                role: Role::User,
+                google_email: None,
+                password: Some(Password::new(BEN_PASSWORD.into())),
+            },
+            &pforte_auth::RequestMeta::default(),
+        )
+        .await
+        .expect("ben")
+        .id
+}
+
+async fn set_active(app: &TestApp, cookie: &str, id: i64, active: &str) -> reqwest::Response {
+    app.post_form(
+        "/api/set_user_active",
+        &[("user_id", &id.to_string()), ("active", active)],
+        Some(cookie),
+    )
+    .await
+}
+
+async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let ben = add_ben(&app).await;
+    let (ben_session, ben_device) = app.sign_in_trusting(BEN_EMAIL, BEN_PASSWORD).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+
+    // Ben is no admin; Anna cannot deactivate herself (the owner).
+    assert_eq!(
+        set_active(&app, &ben_session, ben, "no").await.status(),
+        403
+    );
+    let owner_id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(OWNER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("row")
+        .get("id");
+    assert_eq!(set_active(&app, &anna, owner_id, "no").await.status(), 422);
+    let page = app
+        .get("/admin/users", Some(&anna))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Deactivate ben.kurz@example.com"));
+    assert!(!page.contains("Deactivate anna.berg@example.com"));
+
+    assert_eq!(set_active(&app, &anna, ben, "no").await.status(), 200);
+    assert_eq!(devices_of(&app, BEN_EMAIL).await, 0);
+    assert_eq!(
+        app.get("/", Some(&ben_session)).await.status(),
+        303,
+        "Ben's session ended"
+    );
+    let res = app
+        .submit_password(BEN_EMAIL, BEN_PASSWORD, Some(&ben_device))
+        .await;
+    assert_eq!(res.status(), 401, "a deactivated user cannot sign in");
+    let page = app
+        .get("/admin/users", Some(&anna))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Disabled") && page.contains("Reactivate ben.kurz@example.com"));
+
+    assert_eq!(set_active(&app, &anna, ben, "yes").await.status(), 200);
+    app.clock.advance(1);
+    let res = app
+        .submit_password(BEN_EMAIL, BEN_PASSWORD, Some(&ben_device))
+        .await;
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "the device was forgotten"
+    );
+    let kinds: Vec<String> = sqlx::query(
+        "SELECT event, detail FROM audit_events WHERE event LIKE 'user_%activated' ORDER BY id",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| {
+        format!(
+            "{} {}",
+            r.get::<String, _>("event"),
+            r.get::<String, _>("detail")
+        )
+    })
+    .collect();
+    assert_eq!(
+        kinds,
+        [
+            format!("user_deactivated by user {owner_id}"),
+            format!("user_reactivated by user {owner_id}"),
+        ]
+    );
+}
+
+crate::dual!(
+    password_change_forgets_devices_and_other_sessions,
+    deactivation_ends_sessions_and_forgets_devices,
+);
