@@ -61,6 +61,18 @@ impl PasswordContext {
     }
 }
 
+/// True when the password, or what is left of it without spaces or without the digits and symbols
+/// people tack on at the end, is on the shipped list of common passwords (the `passwords` crate's
+/// list of about 100,000 from breaches). `lower` is normalised and lower-cased.
+fn is_listed_common(lower: &str) -> bool {
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let stem = compact.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    [lower, compact.as_str(), stem]
+        .iter()
+        .filter(|candidate| candidate.chars().count() >= 8)
+        .any(|candidate| passwords::analyzer::is_common_password(candidate))
+}
+
 /// Checks a new password against the policy. Cheap checks come first; nothing is hashed here.
 pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<(), AuthError> {
     let raw = password.expose();
@@ -79,6 +91,9 @@ pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<()
     let words = context.words();
     if words.iter().any(|w| lower.contains(w.as_str())) {
         return Err(AuthError::invalid("password", Msg::PasswordPersonal));
+    }
+    if is_listed_common(&lower) {
+        return Err(AuthError::invalid("password", Msg::PasswordCommon));
     }
     let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(&normalized, &inputs);
@@ -248,6 +263,23 @@ mod tests {
                 "{p}: {verdict:?}"
             );
         }
+    }
+
+    #[test]
+    fn listed_common_passwords_are_refused_as_common() {
+        // On the shipped list as they are, without their spaces, or without what is tacked on.
+        for p in [
+            "thisismypassword",
+            "linkedinpassword",
+            "1qaz2wsx3edc4rfv",
+            "This is my password",
+            "sunshine2026!!!!!!",
+            "Football 1234567890",
+        ] {
+            assert_eq!(check(p), Err(Msg::PasswordCommon), "{p}");
+        }
+        // A long phrase that merely contains a common word is not refused for it.
+        assert_eq!(check("sunshine over quiet granite harbours"), Ok(()));
     }
 
     #[test]
