@@ -70,7 +70,7 @@ fn is_listed_common(lower: &str) -> bool {
     [lower, compact.as_str(), stem]
         .iter()
         .filter(|candidate| candidate.chars().count() >= 8)
-        .any(|candidate| passwords::analyzer::is_common_password(candidate))
+        .any(passwords::analyzer::is_common_password)
 }
 
 /// Checks a new password against the policy. Cheap checks come first; nothing is hashed here.
