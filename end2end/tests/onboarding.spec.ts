@@ -40,6 +40,8 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
     // Live feedback while typing.
     await page.getByLabel("Password", { exact: true }).fill("short");
     await expect(page.getByText("5 of at least 15 characters.")).toBeVisible();
+    await page.getByLabel("Password", { exact: true }).fill("passwordpassword");
+    await expect(page.getByText(/easy to guess/)).toBeVisible();
   }
   await page.getByLabel("Password", { exact: true }).fill(password);
   if (hydrated) await expect(page.getByText(/^Long enough\./)).toBeVisible();

@@ -136,8 +136,7 @@ fn parse_yes_no(answer: &str) -> Result<bool, AppError> {
 #[server(endpoint = "security_overview")]
 pub async fn security_overview() -> Result<pforte_shared::types::SecurityOverview, AppError> {
     use crate::state::*;
-    use pforte_auth::device::browser_label;
-    use pforte_shared::types::{ActivityView, SecurityOverview, TrustedDeviceView};
+    use pforte_shared::types::SecurityOverview;
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
@@ -152,28 +151,7 @@ pub async fn security_overview() -> Result<pforte_shared::types::SecurityOvervie
         .security_activity(user.id, 20)
         .await
         .map_err(|e| fail("security_overview", e))?;
-    Ok(SecurityOverview {
-        devices: devices
-            .into_iter()
-            .map(|d| TrustedDeviceView {
-                id: d.id,
-                browser: d.browser,
-                created_at: d.created_at,
-                last_used_at: d.last_used_at,
-                expires_at: d.expires_at,
-                current: d.current,
-            })
-            .collect(),
-        activity: activity
-            .into_iter()
-            .map(|a| ActivityView {
-                at: a.at,
-                kind: a.kind,
-                browser: browser_label(&a.user_agent),
-                ip: a.ip,
-            })
-            .collect(),
-    })
+    Ok(SecurityOverview { devices, activity })
 }
 
 /// `/account/security`: "Change password". Forgets trusted devices and ends the other sessions.

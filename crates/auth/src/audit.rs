@@ -1,9 +1,10 @@
 //! Audit events: every sign-in attempt and security change, with user, IP, browser, UTC time, outcome.
 //! Never a password, code or token.
 
+use crate::device::browser_label;
 use crate::error::AuthError;
 use crate::{Auth, RequestMeta};
-use pforte_shared::types::ActivityKind;
+use pforte_shared::types::{ActivityKind, ActivityView};
 use sqlx::Row;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,15 +70,6 @@ pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(),
     Ok(())
 }
 
-/// One line of a user's security activity.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Activity {
-    pub at: i64,
-    pub kind: ActivityKind,
-    pub ip: String,
-    pub user_agent: String,
-}
-
 /// The audit events a user sees as security activity, and how they are named.
 fn activity_kind(event: &str, outcome: &str) -> Option<ActivityKind> {
     Some(match (event, outcome) {
@@ -97,7 +89,7 @@ impl Auth {
         &self,
         user_id: i64,
         limit: i64,
-    ) -> Result<Vec<Activity>, AuthError> {
+    ) -> Result<Vec<ActivityView>, AuthError> {
         let rows = sqlx::query(
             "SELECT at, event, outcome, ip, user_agent FROM audit_events \
              WHERE user_id = $1 AND (event IN ('signed_in', 'code_failed', 'device_trusted', 'device_removed') \
@@ -114,11 +106,11 @@ impl Auth {
             let event: String = row.try_get("event")?;
             let outcome: String = row.try_get("outcome")?;
             if let Some(kind) = activity_kind(&event, &outcome) {
-                out.push(Activity {
+                out.push(ActivityView {
                     at: row.try_get("at")?,
                     kind,
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?),
                     ip: row.try_get("ip")?,
-                    user_agent: row.try_get("user_agent")?,
                 });
             }
         }

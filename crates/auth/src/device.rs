@@ -11,6 +11,7 @@ use crate::secret::{Token, TokenHash};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
+use pforte_shared::types::TrustedDeviceView;
 use pforte_shared::{Lang, Msg};
 use sqlx::{AnyConnection, Row};
 
@@ -59,18 +60,6 @@ pub fn browser_label(user_agent: &str) -> String {
     }
 }
 
-/// A device in the user's list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrustedDevice {
-    pub id: i64,
-    pub browser: String,
-    pub created_at: i64,
-    pub last_used_at: i64,
-    pub expires_at: i64,
-    /// True for the device whose cookie came with the request.
-    pub current: bool,
-}
-
 /// The "New device trusted" mail: browser, time, and the way to `/account/security`.
 pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64) -> Mail {
     let lang = Lang::En;
@@ -91,10 +80,6 @@ pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64) -> Mail {
     )
 }
 
-fn device_hash(presented: &str) -> Option<TokenHash> {
-    Token::from_presented(presented).map(|t| t.hash())
-}
-
 impl Auth {
     /// The device's hash when `presented` is an unexpired trusted-device token of `user_id`.
     /// Tampered, unknown, removed, expired or another user's tokens give `None`.
@@ -103,7 +88,7 @@ impl Auth {
         presented: Option<&str>,
         user_id: i64,
     ) -> Result<Option<TokenHash>, AuthError> {
-        let Some(hash) = presented.and_then(device_hash) else {
+        let Some(hash) = presented.and_then(TokenHash::of_presented) else {
             return Ok(None);
         };
         let row =
@@ -134,14 +119,18 @@ impl Auth {
         Ok(())
     }
 
-    /// Trusts the requesting browser for `user` inside `conn`'s transaction and queues the
-    /// "New device trusted" mail with it. Returns the token for the cookie.
-    pub(crate) async fn trust_device(
+    /// When the user answered "Yes": trusts the requesting browser for `user` inside `conn`'s
+    /// transaction and queues the "New device trusted" mail with it. Returns the cookie's token.
+    pub(crate) async fn trust_device_if(
         &self,
         conn: &mut AnyConnection,
         user: &User,
+        trust: bool,
         meta: &RequestMeta,
-    ) -> Result<Token, AuthError> {
+    ) -> Result<Option<Token>, AuthError> {
+        if !trust {
+            return Ok(None);
+        }
         let device = Token::generate();
         let now = self.now();
         let browser = browser_label(&meta.user_agent);
@@ -158,7 +147,7 @@ impl Auth {
         .await?;
         let mail = device_mail(&self.settings.public_url, &user.email, &browser, now);
         enqueue(conn, self.clock.as_ref(), &mail).await?;
-        Ok(device)
+        Ok(Some(device))
     }
 
     /// The user's unexpired devices, newest first; `presented` marks the current one.
@@ -166,8 +155,8 @@ impl Auth {
         &self,
         user_id: i64,
         presented: Option<&str>,
-    ) -> Result<Vec<TrustedDevice>, AuthError> {
-        let current = presented.and_then(device_hash);
+    ) -> Result<Vec<TrustedDeviceView>, AuthError> {
+        let current = presented.and_then(TokenHash::of_presented);
         let rows = sqlx::query(
             "SELECT id, token_hash, browser, created_at, last_used_at, expires_at FROM trusted_devices \
              WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC",
@@ -179,7 +168,7 @@ impl Auth {
         rows.iter()
             .map(|row| {
                 let hash: String = row.try_get("token_hash")?;
-                Ok(TrustedDevice {
+                Ok(TrustedDeviceView {
                     id: row.try_get("id")?,
                     browser: row.try_get("browser")?,
                     created_at: row.try_get("created_at")?,

@@ -8,7 +8,7 @@ use crate::device::forget_devices;
 use crate::error::AuthError;
 use crate::outbox::{Mail, enqueue};
 use crate::password::{PasswordContext, check_policy};
-use crate::secret::{Password, Token};
+use crate::secret::{Password, TokenHash};
 use crate::throttle::Scope;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -91,7 +91,7 @@ impl Auth {
             ));
         }
         let hash = self.hasher.hash(new).await?;
-        let keep = Token::from_presented(keep).map(|t| t.hash());
+        let keep = TokenHash::of_presented(keep);
         let now = self.now();
         let mut tx = self.store.pool.begin().await?;
         sqlx::query(

@@ -7,7 +7,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::email_code::{self, CodeFlow};
 use crate::error::AuthError;
 use crate::password::check_policy;
-use crate::secret::{Password, Token, TokenHash};
+use crate::secret::{Password, TokenHash};
 use crate::session::Stage;
 use crate::signin::StepResult;
 use crate::{Auth, RequestMeta};
@@ -53,9 +53,7 @@ pub struct OnboardingState {
 }
 
 fn hash_of(presented: &str) -> Result<TokenHash, AuthError> {
-    Token::from_presented(presented)
-        .map(|t| t.hash())
-        .ok_or(AuthError::LinkInvalid)
+    TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)
 }
 
 impl Auth {
@@ -266,11 +264,7 @@ impl Auth {
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        let device = if trust {
-            Some(self.trust_device(&mut tx, &user, meta).await?)
-        } else {
-            None
-        };
+        let device = self.trust_device_if(&mut tx, &user, trust, meta).await?;
         tx.commit().await?;
         let session = self.start_session(user.id, Stage::Complete, meta).await?;
         let user = User {

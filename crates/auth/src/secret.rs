@@ -51,6 +51,11 @@ impl std::fmt::Debug for Token {
 pub struct TokenHash(pub String);
 
 impl TokenHash {
+    /// The hash of a token received from a browser; `None` for values that cannot be tokens.
+    pub fn of_presented(value: &str) -> Option<TokenHash> {
+        Token::from_presented(value).map(|t| t.hash())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -45,9 +45,7 @@ pub struct PendingState {
 }
 
 fn session_hash(presented: &str) -> Result<TokenHash, AuthError> {
-    Token::from_presented(presented)
-        .map(|t| t.hash())
-        .ok_or(AuthError::SignInEnded)
+    TokenHash::of_presented(presented).ok_or(AuthError::SignInEnded)
 }
 
 impl Auth {
@@ -322,11 +320,7 @@ impl Auth {
                 meta,
             )
             .await?;
-        let device = if trust {
-            Some(self.trust_device(&mut tx, &user, meta).await?)
-        } else {
-            None
-        };
+        let device = self.trust_device_if(&mut tx, &user, trust, meta).await?;
         tx.commit().await?;
         self.record_signed_in(&user, "email code", meta).await?;
         if device.is_some() {

@@ -179,6 +179,8 @@ pub enum Msg {
     DeactivateLabel,
     /// Contains `{name}`.
     ReactivateLabel,
+    PasswordStrengthWeak,
+    PasswordStrengthFair,
 }
 
 impl Msg {
@@ -356,6 +358,10 @@ fn en(msg: Msg) -> &'static str {
         CannotChangeOwnStatus => "You cannot deactivate yourself or the account owner.",
         DeactivateLabel => "Deactivate {name}",
         ReactivateLabel => "Reactivate {name}",
+        PasswordStrengthWeak => {
+            "Long enough, but easy to guess: it repeats itself or runs in sequence. Try a few unrelated words."
+        }
+        PasswordStrengthFair => "Long enough. Another unrelated word would make it much stronger.",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

@@ -3,4 +3,5 @@
 pub mod alert;
 pub mod countdown;
 pub mod field;
+pub mod new_password;
 pub mod trust;

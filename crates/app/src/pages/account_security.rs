@@ -3,6 +3,7 @@
 use crate::api::{ChangePassword, RemoveAllDevices, RemoveDevice, security_overview};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::new_password::NewPasswordFields;
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -70,9 +71,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <ErrorAlert error=change_error />
                 <p class="status" role="status">{changed}</p>
                 <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=1024 />
-                <p class="muted" id="new-password-hint">{t(Msg::PasswordHint)}</p>
-                <Field id="new_password" name="new_password" label=t(Msg::NewPasswordLabel) input_type="password" autocomplete="new-password" maxlength=1024 describedby="new-password-hint" />
-                <Field id="new_password_repeat" name="new_password_repeat" label=t(Msg::RepeatNewPasswordLabel) input_type="password" autocomplete="new-password" maxlength=1024 />
+                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) />
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>

@@ -8,6 +8,7 @@ use crate::api::{
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
+use crate::components::new_password::NewPasswordFields;
 use crate::components::trust::TrustChoice;
 use crate::i18n::{lang, t};
 use leptos::either::{Either, EitherOf4};
@@ -15,7 +16,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
-use pforte_shared::i18n::fill;
 use pforte_shared::types::OnboardingStep;
 
 const STEPS: [(OnboardingStep, Msg); 4] = [
@@ -119,33 +119,12 @@ fn step_form(
                 <button type="submit" class="primary">{t(Msg::SignInWithEmail)}</button>
             </ActionForm>
         }),
-        OnboardingStep::Password => EitherOf4::B({
-            let typed = RwSignal::new(String::new());
-            let repeated = RwSignal::new(String::new());
-            // Live feedback once hydrated; the full policy runs on the server when saving.
-            let length = move || {
-                let count = typed.with(|p| p.chars().count());
-                match count {
-                    0 => None,
-                    n if n < 15 => Some(fill(t(Msg::PasswordLengthSoFar), "count", &n.to_string())),
-                    _ => Some(t(Msg::PasswordLongEnough).to_owned()),
-                }
-            };
-            let mismatch = move || {
-                let differs = repeated.with(|r| !r.is_empty() && typed.with(|p| p != r));
-                differs.then(|| t(Msg::PasswordsDiffer))
-            };
-            view! {
-                <ActionForm action=password>
-                    <input type="hidden" name="token" value=token />
-                    <p class="muted" id="password-hint">{t(Msg::PasswordHint)}</p>
-                    <Field id="password" name="password" label=t(Msg::PasswordLabel) input_type="password" autocomplete="new-password" autofocus=true maxlength=1024 describedby="password-hint password-feedback" typed />
-                    <p class="feedback" id="password-feedback" aria-live="polite">{length}</p>
-                    <Field id="password_repeat" name="password_repeat" label=t(Msg::PasswordRepeatLabel) input_type="password" autocomplete="new-password" maxlength=1024 describedby="repeat-feedback" typed=repeated />
-                    <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
-                    <button type="submit" class="primary">{t(Msg::CreatePasswordButton)}</button>
-                </ActionForm>
-            }
+        OnboardingStep::Password => EitherOf4::B(view! {
+            <ActionForm action=password>
+                <input type="hidden" name="token" value=token />
+                <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true />
+                <button type="submit" class="primary">{t(Msg::CreatePasswordButton)}</button>
+            </ActionForm>
         }),
         OnboardingStep::Code => EitherOf4::C({
             let resend_token = token.clone();

@@ -1,31 +1,9 @@
 //! Trusted devices (SPEC §2.1, §2.6; SECURITY.md 17–18) and the security activity page.
 
 use crate::harness::*;
-use pforte_auth::account::NewUser;
-use pforte_auth::secret::Password;
-use pforte_shared::types::Role;
 use sqlx::Row;
 
-const BEN_EMAIL: &str = "ben.kurz@example.com";
-const BEN_PASSWORD: &str = "mossy trombone eats violet clouds";
 const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
-async fn add_ben(app: &TestApp) {
-    app.auth
-        .create_user(
-            &app.customer_number,
-            NewUser {
-                email: BEN_EMAIL.into(),
-                display_name: "Ben Kurz".into(),
-                role: Role::User,
-                google_email: None,
-                password: Some(Password::new(BEN_PASSWORD.into())),
-            },
-            &pforte_auth::RequestMeta::default(),
-        )
-        .await
-        .expect("ben");
-}
 
 async fn device_count(app: &TestApp) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM trusted_devices")
@@ -42,13 +20,7 @@ async fn trusted_device_skips_the_code(engine: Engine) {
     let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
     let pending = session_cookie(&res).expect("pending");
     let code = last_code(&app).await;
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &code)],
-            Some(&pending),
-        )
-        .await;
+    let res = app.confirm_code(&pending, &code).await;
     let deciding = session_cookie(&res).expect("deciding");
     let res = app
         .post_form(
@@ -58,22 +30,17 @@ async fn trusted_device_skips_the_code(engine: Engine) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let raw = set_cookies(&res)
-        .into_iter()
-        .find(|c| c.starts_with("__Host-pforte_device="))
-        .expect("device cookie");
-    for attr in [
-        "Path=/",
-        "HttpOnly",
-        "SameSite=Lax",
-        "Secure",
-        "Max-Age=2592000",
-    ] {
-        assert!(
-            raw.split("; ").any(|a| a == attr),
-            "{attr} missing in {raw}"
-        );
-    }
+    cookie_with(
+        &res,
+        "__Host-pforte_device",
+        &[
+            "Path=/",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Max-Age=2592000",
+        ],
+    );
     let device = device_cookie(&res).expect("device");
     let token = device
         .split_once('=')
@@ -139,10 +106,10 @@ async fn trusted_device_skips_the_code(engine: Engine) {
 /// Another user's device cookie does not skip this user's code.
 async fn device_of_another_user_does_not_help(engine: Engine) {
     let app = TestApp::start(engine).await;
-    add_ben(&app).await;
+    app.add_member().await;
     let (_, anna_device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
     let res = app
-        .submit_password(BEN_EMAIL, BEN_PASSWORD, Some(&anna_device))
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, Some(&anna_device))
         .await;
     assert_eq!(header(&res, "location"), "/login/code");
 }
@@ -202,8 +169,8 @@ async fn tampered_expired_or_removed_device_asks_for_code(engine: Engine) {
 /// own devices; "Remove all" forgets them all.
 async fn security_page_lists_and_removes(engine: Engine) {
     let app = TestApp::start(engine).await;
-    add_ben(&app).await;
-    let (ben_session, _) = app.sign_in_trusting(BEN_EMAIL, BEN_PASSWORD).await;
+    app.add_member().await;
+    let (ben_session, _) = app.sign_in_trusting(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let ben_device: i64 = sqlx::query("SELECT id FROM trusted_devices")
         .fetch_one(&app.auth.store.pool)
         .await

@@ -40,6 +40,8 @@ pub const OWNER_EMAIL: &str = "anna.berg@example.com";
 pub const OWNER_PASSWORD: &str = "velvet ostrich juggles quartz lanterns";
 pub const COMPANY: &str = "Nordlicht Logistik";
 pub const START: i64 = 1_800_000_000;
+pub const MEMBER_EMAIL: &str = "ben.kurz@example.com";
+pub const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
 
 pub struct TestApp {
     pub base: String,
@@ -213,17 +215,40 @@ impl TestApp {
         .await
     }
 
+    /// Adds an active plain user (Ben Kurz, `MEMBER_EMAIL`) to the owner's account; returns the id.
+    pub async fn add_member(&self) -> i64 {
+        self.auth
+            .create_user(
+                &self.customer_number,
+                NewUser {
+                    email: MEMBER_EMAIL.into(),
+                    display_name: "Ben Kurz".into(),
+                    role: Role::User,
+                    google_email: None,
+                    password: Some(Password::new(MEMBER_PASSWORD.into())),
+                },
+                &RequestMeta::default(),
+            )
+            .await
+            .expect("member")
+            .id
+    }
+
+    /// "Confirm" on `/login/code` for the pending sign-in `pending`.
+    pub async fn confirm_code(&self, pending: &str, code: &str) -> reqwest::Response {
+        self.post_form(
+            "/api/confirm_sign_in_code",
+            &[("code", code)],
+            Some(pending),
+        )
+        .await
+    }
+
     /// Finishes a sign-in waiting for its email code: the code from the newest mail, then "Yes"
     /// or "No". Returns the signed-in session cookie and, after "Yes", the device cookie.
     pub async fn finish_with_code(&self, pending: &str, trust: bool) -> (String, Option<String>) {
         let code = last_code(self).await;
-        let res = self
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &code)],
-                Some(pending),
-            )
-            .await;
+        let res = self.confirm_code(pending, &code).await;
         assert_eq!(res.status(), 200, "the code should be accepted");
         assert_eq!(header(&res, "location"), "/login/trust");
         let deciding = session_cookie(&res).expect("new session cookie after the code");
@@ -280,6 +305,22 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("__Host-pforte_session=") || c.starts_with("pforte_session="))
         .and_then(|c| c.split(';').next().map(str::to_owned))
         .filter(|c| !c.ends_with('='))
+}
+
+/// The whole `Set-Cookie` value of cookie `name`, after checking that it carries every one of
+/// `attributes` (`Path=/`, `HttpOnly`, …).
+pub fn cookie_with(res: &reqwest::Response, name: &str, attributes: &[&str]) -> String {
+    let raw = set_cookies(res)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("cookie {name} not set"));
+    for attr in attributes {
+        assert!(
+            raw.split("; ").any(|a| a == *attr),
+            "{attr} missing in {raw}"
+        );
+    }
+    raw
 }
 
 pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {

@@ -2,14 +2,9 @@
 //! SECURITY.md 18).
 
 use crate::harness::*;
-use pforte_auth::account::NewUser;
-use pforte_auth::secret::Password;
-use pforte_shared::types::Role;
 use sqlx::Row;
 
 const NEW_PASSWORD: &str = "glacier pelican hums under lanterns";
-const BEN_EMAIL: &str = "ben.kurz@example.com";
-const BEN_PASSWORD: &str = "mossy trombone eats violet clouds";
 
 async fn devices_of(app: &TestApp, email: &str) -> i64 {
     sqlx::query(
@@ -134,24 +129,6 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
     );
 }
 
-async fn add_ben(app: &TestApp) -> i64 {
-    app.auth
-        .create_user(
-            &app.customer_number,
-            NewUser {
-                email: BEN_EMAIL.into(),
-                display_name: "Ben Kurz".into(),
-                role: Role::User,
-                google_email: None,
-                password: Some(Password::new(BEN_PASSWORD.into())),
-            },
-            &pforte_auth::RequestMeta::default(),
-        )
-        .await
-        .expect("ben")
-        .id
-}
-
 async fn set_active(app: &TestApp, cookie: &str, id: i64, active: &str) -> reqwest::Response {
     app.post_form(
         "/api/set_user_active",
@@ -163,8 +140,8 @@ async fn set_active(app: &TestApp, cookie: &str, id: i64, active: &str) -> reqwe
 
 async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let ben = add_ben(&app).await;
-    let (ben_session, ben_device) = app.sign_in_trusting(BEN_EMAIL, BEN_PASSWORD).await;
+    let ben = app.add_member().await;
+    let (ben_session, ben_device) = app.sign_in_trusting(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
 
     // Ben is no admin; Anna cannot deactivate herself (the owner).
@@ -189,14 +166,14 @@ async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
     assert!(!page.contains("Deactivate anna.berg@example.com"));
 
     assert_eq!(set_active(&app, &anna, ben, "no").await.status(), 200);
-    assert_eq!(devices_of(&app, BEN_EMAIL).await, 0);
+    assert_eq!(devices_of(&app, MEMBER_EMAIL).await, 0);
     assert_eq!(
         app.get("/", Some(&ben_session)).await.status(),
         303,
         "Ben's session ended"
     );
     let res = app
-        .submit_password(BEN_EMAIL, BEN_PASSWORD, Some(&ben_device))
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, Some(&ben_device))
         .await;
     assert_eq!(res.status(), 401, "a deactivated user cannot sign in");
     let page = app
@@ -210,7 +187,7 @@ async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
     assert_eq!(set_active(&app, &anna, ben, "yes").await.status(), 200);
     app.clock.advance(1);
     let res = app
-        .submit_password(BEN_EMAIL, BEN_PASSWORD, Some(&ben_device))
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, Some(&ben_device))
         .await;
     assert_eq!(
         header(&res, "location"),

@@ -401,23 +401,17 @@ async fn stepper_over_http(engine: Engine) {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(header(&res, "location"), "/");
-    let cookies = set_cookies(&res);
-    let device = cookies
-        .iter()
-        .find(|c| c.starts_with("__Host-pforte_device="))
-        .expect("device cookie");
-    for attr in [
-        "Path=/",
-        "HttpOnly",
-        "SameSite=Lax",
-        "Secure",
-        "Max-Age=2592000",
-    ] {
-        assert!(
-            device.split("; ").any(|a| a == attr),
-            "{attr} missing in {device}"
-        );
-    }
+    cookie_with(
+        &res,
+        "__Host-pforte_device",
+        &[
+            "Path=/",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Max-Age=2592000",
+        ],
+    );
     let session = session_cookie(&res).expect("session cookie");
     let home = app
         .get("/", Some(&session))

@@ -35,34 +35,16 @@ async fn new_browser_confirms_with_code(engine: Engine) {
     }
 
     let code = last_code(&app).await;
-    let wrong = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &other_code(&code))],
-            Some(&pending),
-        )
-        .await;
+    let wrong = app.confirm_code(&pending, &other_code(&code)).await;
     assert_eq!(wrong.status(), 422);
     assert!(wrong.text().await.expect("body").contains("CodeInvalid"));
-    let right = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &code)],
-            Some(&pending),
-        )
-        .await;
+    let right = app.confirm_code(&pending, &code).await;
     assert_eq!(right.status(), 200);
     assert_eq!(header(&right, "location"), "/login/trust");
     let deciding = session_cookie(&right).expect("renewed after the code");
     assert_ne!(deciding, pending, "the token is renewed after the code");
     assert_eq!(app.get("/", Some(&deciding)).await.status(), 303);
-    let replay = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &code)],
-            Some(&pending),
-        )
-        .await;
+    let replay = app.confirm_code(&pending, &code).await;
     assert_eq!(replay.status(), 401, "the pending token died with the code");
     let page = app.get("/login/trust", Some(&deciding)).await;
     let body = page.text().await.expect("page");
@@ -143,21 +125,9 @@ async fn code_is_bound_to_its_sign_in(engine: Engine) {
     if first_code == second_code {
         return; // one in a million: the same digits prove nothing here
     }
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &first_code)],
-            Some(&second),
-        )
-        .await;
+    let res = app.confirm_code(&second, &first_code).await;
     assert_eq!(res.status(), 422);
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &first_code)],
-            Some(&first),
-        )
-        .await;
+    let res = app.confirm_code(&first, &first_code).await;
     assert_eq!(res.status(), 200);
 }
 
@@ -169,23 +139,11 @@ async fn five_wrong_codes_end_the_sign_in(engine: Engine) {
     let code = last_code(&app).await;
     let wrong = other_code(&code);
     for attempt in 1..=5 {
-        let res = app
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &wrong)],
-                Some(&pending),
-            )
-            .await;
+        let res = app.confirm_code(&pending, &wrong).await;
         let expected = if attempt < 5 { 422 } else { 429 };
         assert_eq!(res.status(), expected, "attempt {attempt}");
     }
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &code)],
-            Some(&pending),
-        )
-        .await;
+    let res = app.confirm_code(&pending, &code).await;
     assert_eq!(res.status(), 401);
     assert!(res.text().await.expect("body").contains("SignInEnded"));
     let state = app
@@ -201,13 +159,7 @@ async fn resend_replaces_and_keeps_the_count(engine: Engine) {
     let pending = session_cookie(&res).expect("pending");
     let old = last_code(&app).await;
     for _ in 0..2 {
-        let res = app
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &other_code(&old))],
-                Some(&pending),
-            )
-            .await;
+        let res = app.confirm_code(&pending, &other_code(&old)).await;
         assert_eq!(res.status(), 422);
     }
     let early = app
@@ -223,35 +175,17 @@ async fn resend_replaces_and_keeps_the_count(engine: Engine) {
     assert_eq!(res.status(), 200);
     let new = last_code(&app).await;
     if new != old {
-        let res = app
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &old)],
-                Some(&pending),
-            )
-            .await;
+        let res = app.confirm_code(&pending, &old).await;
         assert_eq!(res.status(), 422, "the old code is replaced");
     }
     // 2 (before) + 1 (old code, if tried) wrong so far; the count goes on to five.
     let tried_old = u32::from(new != old);
     for attempt in (3 + tried_old)..=5 {
-        let res = app
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &other_code(&new))],
-                Some(&pending),
-            )
-            .await;
+        let res = app.confirm_code(&pending, &other_code(&new)).await;
         let expected = if attempt < 5 { 422 } else { 429 };
         assert_eq!(res.status(), expected, "wrong try {attempt}");
     }
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &new)],
-            Some(&pending),
-        )
-        .await;
+    let res = app.confirm_code(&pending, &new).await;
     assert_eq!(res.status(), 401, "the resend did not reset the count");
 }
 
@@ -263,13 +197,7 @@ async fn code_expires_after_ten_minutes(engine: Engine) {
         let pending = session_cookie(&res).expect("pending");
         let code = last_code(&app).await;
         app.clock.advance(wait);
-        let res = app
-            .post_form(
-                "/api/confirm_sign_in_code",
-                &[("code", &code)],
-                Some(&pending),
-            )
-            .await;
+        let res = app.confirm_code(&pending, &code).await;
         if accepted {
             assert_eq!(res.status(), 200, "accepted at {wait} s");
         } else {
@@ -289,13 +217,7 @@ async fn parallel_wrong_codes_are_counted(engine: Engine) {
     for _ in 0..50 {
         let (app, pending, wrong) = (app.clone(), pending.clone(), wrong.clone());
         tasks.spawn(async move {
-            let res = app
-                .post_form(
-                    "/api/confirm_sign_in_code",
-                    &[("code", &wrong)],
-                    Some(&pending),
-                )
-                .await;
+            let res = app.confirm_code(&pending, &wrong).await;
             res.text().await.expect("body")
         });
     }

@@ -23,6 +23,19 @@ async fn user_failures(app: &TestApp) -> i64 {
         .expect("failures")
 }
 
+/// Why each failed password step failed, in order (from the audit).
+async fn failure_details(app: &TestApp) -> Vec<String> {
+    sqlx::query(
+        "SELECT detail FROM audit_events WHERE event = 'sign_in_password' AND outcome = 'failure' ORDER BY id",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| r.get("detail"))
+    .collect()
+}
+
 /// The body of the generic failure, to compare throttled answers with it.
 async fn failure(
     app: &TestApp,
@@ -56,16 +69,7 @@ async fn delay_refuses_even_the_right_password(engine: Engine) {
         "after the delay the right password works"
     );
     assert_eq!(user_failures(&app).await, 0, "success resets");
-    let detail: Vec<String> = sqlx::query(
-        "SELECT detail FROM audit_events WHERE event = 'sign_in_password' AND outcome = 'failure' ORDER BY id",
-    )
-    .fetch_all(&app.auth.store.pool)
-    .await
-    .expect("audit")
-    .iter()
-    .map(|r| r.get("detail"))
-    .collect();
-    assert_eq!(detail, ["wrong password", "throttled"]);
+    assert_eq!(failure_details(&app).await, ["wrong password", "throttled"]);
 }
 
 /// Delays grow with consecutive failures: 1 s, then 3 s from the third, 5 s from the ninth.
@@ -176,15 +180,7 @@ async fn parallel_wrong_passwords_are_evaluated_once(engine: Engine) {
     while let Some(status) = tasks.join_next().await {
         assert_eq!(status.expect("task"), 401);
     }
-    let rows: Vec<String> = sqlx::query(
-        "SELECT detail FROM audit_events WHERE event = 'sign_in_password' AND outcome = 'failure'",
-    )
-    .fetch_all(&app.auth.store.pool)
-    .await
-    .expect("audit")
-    .iter()
-    .map(|r| r.get("detail"))
-    .collect();
+    let rows = failure_details(&app).await;
     assert_eq!(rows.len(), 20);
     let evaluated = rows.iter().filter(|d| *d == "wrong password").count();
     assert_eq!(evaluated, 1, "{rows:?}");

@@ -1,0 +1,47 @@
+use crate::components::field::Field;
+use crate::i18n::t;
+use leptos::prelude::*;
+use pforte_shared::Msg;
+use pforte_shared::i18n::fill;
+use pforte_shared::strength::{Strength, strength};
+
+/// A new password and its repeat, with the policy hint and live feedback once hydrated: length so
+/// far, then a rough strength estimate, and whether the repeat matches. The server's policy decides
+/// when the form is sent. One per page (the hint and feedback ids are fixed).
+#[component]
+pub fn NewPasswordFields(
+    /// Form field names (the server function's arguments), also the input ids.
+    name: &'static str,
+    repeat_name: &'static str,
+    label: &'static str,
+    repeat_label: &'static str,
+    #[prop(default = false)] autofocus: bool,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let repeated = RwSignal::new(String::new());
+    let feedback = move || {
+        typed.with(|p| match p.chars().count() {
+            0 => None,
+            n if n < 15 => Some(fill(t(Msg::PasswordLengthSoFar), "count", &n.to_string())),
+            _ => Some(
+                t(match strength(p) {
+                    Strength::Weak => Msg::PasswordStrengthWeak,
+                    Strength::Fair => Msg::PasswordStrengthFair,
+                    Strength::Strong => Msg::PasswordLongEnough,
+                })
+                .to_owned(),
+            ),
+        })
+    };
+    let mismatch = move || {
+        let differs = repeated.with(|r| !r.is_empty() && typed.with(|p| p != r));
+        differs.then(|| t(Msg::PasswordsDiffer))
+    };
+    view! {
+        <p class="muted" id="password-hint">{t(Msg::PasswordHint)}</p>
+        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=1024 describedby="password-hint password-feedback" typed />
+        <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
+        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=1024 describedby="repeat-feedback" typed=repeated />
+        <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
+    }
+}
