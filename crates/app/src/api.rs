@@ -420,7 +420,7 @@ pub async fn create_user(
                 google_email,
                 password: None,
             },
-            &request_meta(),
+            &request_meta().acting(admin.id),
         )
         .await
         .map_err(|e| match e {
@@ -444,7 +444,7 @@ pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
         .map_err(|e| fail("resend_invitation", e))?;
     state
         .auth
-        .resend_invitation(target.id, &request_meta())
+        .resend_invitation(target.id, &request_meta().acting(admin.id))
         .await
         .map_err(|e| fail("resend_invitation", e))
 }
@@ -459,7 +459,7 @@ pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppErro
     let active = parse_yes_no(&active)?;
     state
         .auth
-        .set_user_active(&admin, user_id, active, &request_meta())
+        .set_user_active(&admin, user_id, active, &request_meta().acting(admin.id))
         .await
         .map_err(|e| fail("set_user_active", e))
 }

@@ -50,12 +50,13 @@ pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(),
         event = event.kind,
         outcome = event.outcome.as_str(),
         user_id = event.user_id,
+        actor_id = meta.actor,
         ip = %meta.ip,
         "audit"
     );
     sqlx::query(
-        "INSERT INTO audit_events (at, user_id, account_id, event, outcome, ip, user_agent, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_events (at, user_id, account_id, event, outcome, ip, user_agent, detail, actor_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(auth.now())
     .bind(event.user_id)
@@ -65,6 +66,7 @@ pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(),
     .bind(&meta.ip)
     .bind(&meta.user_agent)
     .bind(&event.detail)
+    .bind(meta.actor)
     .execute(&auth.store.pool)
     .await?;
     Ok(())

@@ -33,6 +33,8 @@ use std::sync::Arc;
 pub struct RequestMeta {
     pub ip: String,
     pub user_agent: String,
+    /// The signed-in user making the request, when it acts on someone else (an admin).
+    pub actor: Option<i64>,
 }
 
 impl RequestMeta {
@@ -46,6 +48,15 @@ impl RequestMeta {
         RequestMeta {
             ip: ip.into(),
             user_agent,
+            actor: None,
+        }
+    }
+
+    /// The same request, made by the signed-in user `actor` (recorded in audit rows).
+    pub fn acting(self, actor: i64) -> Self {
+        RequestMeta {
+            actor: Some(actor),
+            ..self
         }
     }
 }

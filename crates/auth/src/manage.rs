@@ -159,14 +159,6 @@ impl Auth {
         } else {
             "user_deactivated"
         };
-        audit::record(
-            self,
-            Event {
-                detail: format!("by user {}", admin.id),
-                ..Event::for_user(&target, kind)
-            },
-            meta,
-        )
-        .await
+        audit::record(self, Event::for_user(&target, kind), meta).await
     }
 }

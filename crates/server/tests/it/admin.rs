@@ -131,6 +131,30 @@ async fn admin_creates_and_reinvites(engine: Engine) {
         invitation_mails, 2,
         "the first invitation and the resent one"
     );
+    let actors: Vec<(String, Option<i64>)> =
+        sqlx::query("SELECT event, actor_id FROM audit_events WHERE user_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| (r.get("event"), r.get("actor_id")))
+            .collect();
+    let anna_id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(OWNER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("anna")
+        .get("id");
+    assert_eq!(
+        actors,
+        [
+            ("user_created".to_owned(), Some(anna_id)),
+            ("invitation_sent".to_owned(), Some(anna_id)),
+            ("invitation_sent".to_owned(), Some(anna_id)),
+        ],
+        "each admin action names the admin"
+    );
 }
 
 async fn admins_of_another_account_are_refused(engine: Engine) {
