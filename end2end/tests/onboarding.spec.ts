@@ -107,4 +107,10 @@ test("an admin invites a user, a resend kills the old link, and the user onboard
 
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) })).toContainText("Active");
+  await waitForHydration(page);
+  const active = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
+  await active.getByRole("button", { name: `Deactivate ${email}` }).click();
+  await expect(active).toContainText("Disabled");
+  await active.getByRole("button", { name: `Reactivate ${email}` }).click();
+  await expect(active).toContainText("Active");
 });
