@@ -20,6 +20,7 @@ pub mod session;
 pub mod setup;
 pub mod signin;
 pub mod store;
+pub mod sweep;
 pub mod throttle;
 
 pub use clock::{Clock, ManualClock};

@@ -1,5 +1,6 @@
-//! The mail worker: delivers due outbox mails, retrying failures with backoff. Several instances
-//! may run it at once; claims in the database keep each mail with one worker.
+//! The background workers of every instance: the mail worker delivers due outbox mails, retrying
+//! failures with backoff (claims in the database keep each mail with one worker), and the sweeper
+//! deletes expired rows. Several instances may run both at once.
 
 use pforte_auth::Auth;
 use pforte_auth::mailer::Mailer;
@@ -24,6 +25,19 @@ pub async fn deliver_due(auth: &Auth, mailer: &Mailer) -> Result<usize, pforte_a
         }
     }
     Ok(delivered)
+}
+
+/// Runs [`Auth::sweep`] every `every` until the process ends.
+pub fn spawn_sweeper(auth: Auth, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            match auth.sweep().await {
+                Ok(swept) => tracing::debug!(?swept, "swept expired rows"),
+                Err(error) => tracing::error!(%error, "sweep failed"),
+            }
+        }
+    })
 }
 
 /// Runs [`deliver_due`] every `poll` until the process ends.

@@ -205,6 +205,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let auth = open(&config).await?;
     pforte_server::mail_worker::spawn(auth.clone(), mailer, std::time::Duration::from_secs(1));
+    pforte_server::mail_worker::spawn_sweeper(auth.clone(), std::time::Duration::from_secs(600));
     if let Some(token) = auth.create_setup_token().await.map_err(describe)? {
         // Printed on purpose, once: the operator needs this link; it is never logged by tracing.
         println!(

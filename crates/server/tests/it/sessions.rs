@@ -185,6 +185,7 @@ crate::dual!(
     protected_pages_send_visitors_to_login,
     current_user_is_none_for_visitors,
     pending_sign_in_is_signed_out,
+    sweep_removes_only_what_is_over,
 );
 
 /// SECURITY.md 9: a half-finished sign-in (password ok, second step pending) is signed out for
@@ -212,4 +213,63 @@ async fn pending_sign_in_is_signed_out(engine: Engine) {
         let res = app.post_form("/api/current_user", &[], Some(&cookie)).await;
         assert_eq!(res.text().await.expect("body"), "null", "{stage:?}");
     }
+}
+
+/// The sweeper deletes what has expired, and nothing else; failure counts of users stay.
+async fn sweep_removes_only_what_is_over(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let count = |table: &'static str| {
+        let pool = app.auth.store.pool.clone();
+        async move {
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+                .get::<i64, _>("n")
+        }
+    };
+    let (signed_in, _) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await; // left pending, with its code
+    app.submit_password("nobody@example.com", "not a password", None)
+        .await; // an IP window
+    app.submit_password(OWNER_EMAIL, "not the password", None)
+        .await; // a user failure
+    assert_eq!(count("sessions").await, 2);
+    assert_eq!(
+        count("email_codes").await,
+        1,
+        "the pending sign-in's code; a used one is gone"
+    );
+
+    assert_eq!(
+        app.auth.sweep().await.expect("sweep").sessions,
+        0,
+        "nothing is over yet"
+    );
+    app.clock.advance(16 * 60);
+    assert_eq!(app.get("/", Some(&signed_in)).await.status(), 200);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(
+        swept.sessions, 1,
+        "the pending sign-in is over after 15 minutes"
+    );
+    assert_eq!(swept.ip_windows, 1, "the 15-minute IP window has ended");
+    assert_eq!(count("sessions").await, 1);
+
+    app.clock.advance(2 * 3600);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.sessions, 1, "idle for more than an hour");
+    assert_eq!(swept.email_codes, 1, "expired for more than an hour");
+    assert_eq!(swept.trusted_devices, 0);
+    app.clock.advance(30 * 24 * 3600);
+    assert_eq!(app.auth.sweep().await.expect("sweep").trusted_devices, 1);
+    let user_failures: i64 = sqlx::query("SELECT failures FROM throttles WHERE scope = 'user'")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("user throttle")
+        .get("failures");
+    assert_eq!(
+        user_failures, 1,
+        "failure counts end with a success, not with time"
+    );
 }
