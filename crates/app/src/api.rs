@@ -33,7 +33,7 @@ pub async fn submit_password(
         )
         .await
         .map_err(|e| fail("submit_password", e))?;
-    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    set_step_cookies(&state, &step);
     let next = next.as_deref();
     leptos_axum::redirect(&match step.stage {
         Stage::Complete => safe_next(next),
@@ -82,7 +82,7 @@ pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<
         .confirm_sign_in_code(token.as_deref(), &code, &request_meta())
         .await
         .map_err(|e| fail("confirm_sign_in_code", e))?;
-    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    set_step_cookies(&state, &step);
     leptos_axum::redirect(&pforte_shared::next::with_next(
         "/login/trust",
         next.as_deref(),
@@ -117,7 +117,7 @@ pub async fn trust_sign_in_device(trust: String, next: Option<String>) -> Result
         .decide_sign_in_trust(token.as_deref(), trust, &request_meta())
         .await
         .map_err(|e| fail("trust_sign_in_device", e))?;
-    set_step_cookies(&state.web, &step, state.auth.settings.trusted_device_secs);
+    set_step_cookies(&state, &step);
     leptos_axum::redirect(&pforte_shared::next::safe_next(next.as_deref()));
     Ok(())
 }
@@ -347,11 +347,7 @@ pub async fn decide_trust(token: String, trust: String) -> Result<(), AppError> 
         .finish_onboarding(&token, trust, &request_meta())
         .await
         .map_err(|e| fail("decide_trust", e))?;
-    set_step_cookies(
-        &state.web,
-        &finished,
-        state.auth.settings.trusted_device_secs,
-    );
+    set_step_cookies(&state, &finished);
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -173,10 +173,11 @@ pub fn current_device_token(web: &WebConfig) -> Option<String> {
 }
 
 /// Sets the cookies a sign-in step hands out: always the new session, and a new trusted device.
-pub fn set_step_cookies(web: &WebConfig, step: &pforte_auth::signin::StepResult, device_secs: i64) {
-    set_cookie(&web.session_cookie(step.token.expose()));
+pub fn set_step_cookies(state: &AppState, step: &pforte_auth::signin::StepResult) {
+    set_cookie(&state.web.session_cookie(step.token.expose()));
     if let Some(device) = &step.device {
-        set_cookie(&web.device_cookie(device.expose(), device_secs));
+        let max_age = state.auth.settings.trusted_device_secs;
+        set_cookie(&state.web.device_cookie(device.expose(), max_age));
     }
 }
 

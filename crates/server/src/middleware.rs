@@ -43,8 +43,8 @@ pub async fn trace(req: Request, next: Next) -> Response {
 }
 
 /// Server functions answer every `Err` with 500; this sets the status the error stands for
-/// (`AppError::status`, with `Retry-After` on 429), so user errors are 4xx and only real faults 5xx. Plain form posts are
-/// redirects and pass untouched.
+/// (`AppError::status`, with `Retry-After` on 429), so user errors are 4xx and only real faults
+/// 5xx. Plain form posts are redirects and pass untouched.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
     let is_server_fn = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
