@@ -144,3 +144,28 @@ test("Change password forgets the trusted devices", async ({ page }) => {
   await expect(page.getByText("No trusted devices.")).toBeVisible();
   await waitForMail(email, "Your password was changed");
 });
+
+test("Sign out everywhere else ends the other browser's session", async ({ page, browser }) => {
+  const email = newUser("lena");
+  const other = await freshBrowser(browser);
+  await other.page.goto("/login");
+  await waitForHydration(other.page);
+  await signInWithCode(other.page, email, email, password, "No");
+  await expectSignedIn(other.page, email);
+
+  await login(page);
+  await signInWithCode(page, email, email, password, "No");
+  await expectSignedIn(page, email);
+  await page.goto("/account/security");
+  await waitForHydration(page);
+  const sessions = page.getByRole("table", { name: "Active sessions" });
+  await expect(sessions.getByRole("row")).toHaveCount(3);
+  await expect(sessions).toContainText("This session");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(sessions.getByRole("row")).toHaveCount(2);
+
+  await other.page.goto("/");
+  await expect(other.page).toHaveURL(/\/login\?next=%2F$/);
+  await other.context.close();
+});

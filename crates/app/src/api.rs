@@ -151,7 +151,17 @@ pub async fn security_overview() -> Result<pforte_shared::types::SecurityOvervie
         .security_activity(user.id, 20)
         .await
         .map_err(|e| fail("security_overview", e))?;
-    Ok(SecurityOverview { devices, activity })
+    let session = current_session_token(&state.web);
+    let sessions = state
+        .auth
+        .active_sessions(user.id, session.as_deref())
+        .await
+        .map_err(|e| fail("security_overview", e))?;
+    Ok(SecurityOverview {
+        devices,
+        sessions,
+        activity,
+    })
 }
 
 /// `/account/security`: "Change password". Forgets trusted devices and ends the other sessions.
@@ -179,6 +189,35 @@ pub async fn change_password(
         )
         .await
         .map_err(|e| fail("change_password", e))
+}
+
+/// `/account/security`: "Sign out" one of the user's other sessions.
+#[server(endpoint = "sign_out_session")]
+pub async fn sign_out_session(session_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    state
+        .auth
+        .sign_out_session(&user, session_id, &request_meta())
+        .await
+        .map_err(|e| fail("sign_out_session", e))
+}
+
+/// `/account/security`: "Sign out everywhere else".
+#[server(endpoint = "sign_out_elsewhere")]
+pub async fn sign_out_elsewhere() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let keep = current_session_token(&state.web).unwrap_or_default();
+    state
+        .auth
+        .sign_out_elsewhere(&user, &keep, &request_meta())
+        .await
+        .map_err(|e| fail("sign_out_elsewhere", e))
 }
 
 /// `/account/security`: "Remove" one trusted device.

@@ -8,7 +8,8 @@ use crate::device::forget_devices;
 use crate::error::AuthError;
 use crate::outbox::{Mail, enqueue};
 use crate::password::{PasswordContext, check_policy};
-use crate::secret::{Password, TokenHash};
+use crate::secret::Password;
+use crate::session::end_other_sessions;
 use crate::throttle::Scope;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -91,7 +92,6 @@ impl Auth {
             ));
         }
         let hash = self.hasher.hash(new).await?;
-        let keep = TokenHash::of_presented(keep);
         let now = self.now();
         let mut tx = self.store.pool.begin().await?;
         sqlx::query(
@@ -103,11 +103,7 @@ impl Auth {
         .execute(&mut *tx)
         .await?;
         forget_devices(&mut tx, user.id).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user.id)
-            .bind(keep.as_ref().map_or("", |k| k.as_str()))
-            .execute(&mut *tx)
-            .await?;
+        end_other_sessions(&mut tx, user.id, keep).await?;
         let mail = password_changed_mail(&self.settings.public_url, &user.email, now);
         enqueue(&mut tx, self.clock.as_ref(), &mail).await?;
         tx.commit().await?;

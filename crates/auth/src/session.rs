@@ -2,9 +2,12 @@
 //! timeouts are enforced here, on the server, against the [`Clock`](crate::Clock).
 
 use crate::account::{USER_COLUMNS, User, UserStatus, user_from_row};
+use crate::audit::{self, Event};
+use crate::device::browser_label;
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
 use crate::{Auth, RequestMeta};
+use pforte_shared::types::SessionView;
 use sqlx::{AnyConnection, Row};
 
 /// How long a half-finished sign-in may wait for its next step.
@@ -194,12 +197,91 @@ impl Auth {
         Ok(())
     }
 
-    /// Ends every session of a user (password reset, deactivation).
-    pub async fn end_all_sessions(&self, user_id: i64) -> Result<(), AuthError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
+    /// The user's signed-in sessions that have not timed out, most recently active first;
+    /// `current` (this request's cookie) is marked.
+    pub async fn active_sessions(
+        &self,
+        user_id: i64,
+        current: Option<&str>,
+    ) -> Result<Vec<SessionView>, AuthError> {
+        let now = self.now();
+        let current = current.and_then(TokenHash::of_presented);
+        let rows = sqlx::query(
+            "SELECT id, token_hash, ip, user_agent, created_at, last_seen_at FROM sessions \
+             WHERE user_id = $1 AND stage = 'complete' AND last_seen_at >= $2 AND created_at >= $3 \
+             ORDER BY last_seen_at DESC, id DESC",
+        )
+        .bind(user_id)
+        .bind(now - self.settings.session_idle_secs)
+        .bind(now - self.settings.session_absolute_secs)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let hash: String = row.try_get("token_hash")?;
+                Ok(SessionView {
+                    id: row.try_get("id")?,
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?),
+                    ip: row.try_get("ip")?,
+                    created_at: row.try_get("created_at")?,
+                    last_seen_at: row.try_get("last_seen_at")?,
+                    current: current.as_ref().is_some_and(|c| c.matches(&hash)),
+                })
+            })
+            .collect()
+    }
+
+    /// "Sign out" on one of the user's own sessions. Another user's session id is `NotFound`.
+    pub async fn sign_out_session(
+        &self,
+        user: &User,
+        session_id: i64,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        let ended = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(session_id)
+            .bind(user.id)
             .execute(&self.store.pool)
             .await?;
-        Ok(())
+        if ended.rows_affected() == 0 {
+            return Err(AuthError::NotFound("session"));
+        }
+        audit::record(self, Event::for_user(user, "session_ended"), meta).await
     }
+
+    /// "Sign out everywhere else": ends all the user's sessions but the one presented as `keep`.
+    pub async fn sign_out_elsewhere(
+        &self,
+        user: &User,
+        keep: &str,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        let mut conn = self.store.pool.acquire().await?;
+        let ended = end_other_sessions(&mut conn, user.id, keep).await?;
+        audit::record(
+            self,
+            Event {
+                detail: format!("ended {ended}"),
+                ..Event::for_user(user, "sessions_ended_elsewhere")
+            },
+            meta,
+        )
+        .await
+    }
+}
+
+/// Ends every session of a user except the one presented as `keep`, inside the caller's
+/// transaction (password change, "Sign out everywhere else"). Returns how many ended.
+pub(crate) async fn end_other_sessions(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    keep: &str,
+) -> Result<u64, AuthError> {
+    let keep = TokenHash::of_presented(keep);
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.as_ref().map_or("", |k| k.as_str()))
+        .execute(conn)
+        .await?;
+    Ok(ended.rows_affected())
 }

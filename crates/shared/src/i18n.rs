@@ -181,6 +181,14 @@ pub enum Msg {
     ReactivateLabel,
     PasswordStrengthWeak,
     PasswordStrengthFair,
+    ActiveSessionsTitle,
+    SignOut,
+    SignOutEverywhereElse,
+    ThisSession,
+    ColumnSignedIn,
+    ColumnLastActive,
+    /// Contains `{name}`.
+    SignOutSessionLabel,
 }
 
 impl Msg {
@@ -362,6 +370,13 @@ fn en(msg: Msg) -> &'static str {
             "Long enough, but easy to guess: it repeats itself or runs in sequence. Try a few unrelated words."
         }
         PasswordStrengthFair => "Long enough. Another unrelated word would make it much stronger.",
+        ActiveSessionsTitle => "Active sessions",
+        SignOut => "Sign out",
+        SignOutEverywhereElse => "Sign out everywhere else",
+        ThisSession => "This session",
+        ColumnSignedIn => "Signed in",
+        ColumnLastActive => "Last active",
+        SignOutSessionLabel => "Sign out {name}",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

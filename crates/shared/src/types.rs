@@ -119,9 +119,22 @@ pub struct ActivityView {
     pub ip: String,
 }
 
+/// A signed-in session as "Active sessions" lists it. Times are UNIX seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: i64,
+    pub browser: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// The session this page is looked at in.
+    pub current: bool,
+}
+
 /// Everything `/account/security` shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
     pub devices: Vec<TrustedDeviceView>,
+    pub sessions: Vec<SessionView>,
     pub activity: Vec<ActivityView>,
 }

@@ -1,6 +1,10 @@
-//! `/account/security`: trusted devices ("Remove", "Remove all") and recent security activity.
+//! `/account/security`: trusted devices ("Remove", "Remove all"), active sessions ("Sign out",
+//! "Sign out everywhere else"), recent security activity, and "Change password".
 
-use crate::api::{ChangePassword, RemoveAllDevices, RemoveDevice, security_overview};
+use crate::api::{
+    ChangePassword, RemoveAllDevices, RemoveDevice, SignOutElsewhere, SignOutSession,
+    security_overview,
+};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
@@ -11,7 +15,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
-use pforte_shared::types::{ActivityKind, ActivityView, TrustedDeviceView};
+use pforte_shared::types::{ActivityKind, ActivityView, SessionView, TrustedDeviceView};
 use pforte_shared::{AppError, Msg};
 
 fn activity_text(kind: ActivityKind) -> &'static str {
@@ -30,17 +34,22 @@ pub fn AccountSecurity() -> impl IntoView {
     let remove = ServerAction::<RemoveDevice>::new();
     let remove_all = ServerAction::<RemoveAllDevices>::new();
     let change = ServerAction::<ChangePassword>::new();
+    let sign_out = ServerAction::<SignOutSession>::new();
+    let sign_out_elsewhere = ServerAction::<SignOutElsewhere>::new();
     let overview = Resource::new(
         move || {
             (
                 remove.version().get(),
                 remove_all.version().get(),
                 change.version().get(),
+                sign_out.version().get(),
+                sign_out_elsewhere.version().get(),
             )
         },
         |_| security_overview(),
     );
     let error = latest_error(vec![outcome(remove), outcome(remove_all)]);
+    let session_error = latest_error(vec![outcome(sign_out), outcome(sign_out_elsewhere)]);
     let change_error = latest_error(vec![outcome(change)]);
     let changed =
         move || matches!(change.value().get(), Some(Ok(()))).then(|| t(Msg::PasswordChanged));
@@ -56,6 +65,9 @@ pub fn AccountSecurity() -> impl IntoView {
                             <h2 id="devices-title">{t(Msg::TrustedDevicesTitle)}</h2>
                             <ErrorAlert error />
                             <Devices devices=o.devices remove remove_all />
+                            <h2 id="sessions-title">{t(Msg::ActiveSessionsTitle)}</h2>
+                            <ErrorAlert error=session_error />
+                            <Sessions sessions=o.sessions sign_out sign_out_elsewhere />
                             <h2 id="activity-title">{t(Msg::ActivityTitle)}</h2>
                             <Activity rows=o.activity />
                         }),
@@ -131,6 +143,67 @@ fn Devices(
             <button type="submit" class="secondary">{t(Msg::RemoveAll)}</button>
         </ActionForm>
     })
+}
+
+#[component]
+fn Sessions(
+    sessions: Vec<SessionView>,
+    sign_out: ServerAction<SignOutSession>,
+    sign_out_elsewhere: ServerAction<SignOutElsewhere>,
+) -> impl IntoView {
+    let others = sessions.iter().any(|s| !s.current);
+    view! {
+        <div class="table-wrap">
+            <table aria-labelledby="sessions-title">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
+                        <th scope="col">{t(Msg::ColumnIp)}</th>
+                        <th scope="col">{t(Msg::ColumnSignedIn)}</th>
+                        <th scope="col">{t(Msg::ColumnLastActive)}</th>
+                        <th scope="col">{t(Msg::ColumnActions)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {sessions
+                        .into_iter()
+                        .map(|s| {
+                            let label = fill(
+                                t(Msg::SignOutSessionLabel),
+                                "name",
+                                &format!("{} ({})", s.browser, s.ip),
+                            );
+                            view! {
+                                <tr>
+                                    <td>{s.browser.clone()}</td>
+                                    <td>{s.ip.clone()}</td>
+                                    <td>{format_utc(s.created_at)}</td>
+                                    <td>{format_utc(s.last_seen_at)}</td>
+                                    <td>
+                                        {if s.current {
+                                            Either::Left(view! { <span class="badge">{t(Msg::ThisSession)}</span> })
+                                        } else {
+                                            Either::Right(view! {
+                                                <ActionForm action=sign_out>
+                                                    <input type="hidden" name="session_id" value=s.id.to_string() />
+                                                    <button type="submit" class="secondary small" aria-label=label>{t(Msg::SignOut)}</button>
+                                                </ActionForm>
+                                            })
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {others.then(|| view! {
+            <ActionForm action=sign_out_elsewhere>
+                <button type="submit" class="secondary">{t(Msg::SignOutEverywhereElse)}</button>
+            </ActionForm>
+        })}
+    }
 }
 
 #[component]

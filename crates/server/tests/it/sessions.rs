@@ -186,6 +186,7 @@ crate::dual!(
     current_user_is_none_for_visitors,
     pending_sign_in_is_signed_out,
     sweep_removes_only_what_is_over,
+    active_sessions_can_be_signed_out,
 );
 
 /// SECURITY.md 9: a half-finished sign-in (password ok, second step pending) is signed out for
@@ -271,5 +272,83 @@ async fn sweep_removes_only_what_is_over(engine: Engine) {
     assert_eq!(
         user_failures, 1,
         "failure counts end with a success, not with time"
+    );
+}
+
+/// `/account/security` lists the user's signed-in sessions; "Sign out" ends one of them, "Sign out
+/// everywhere else" all but this one; another user's session cannot be touched.
+async fn active_sessions_can_be_signed_out(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.add_member().await;
+    let ben = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let first = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let second = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let third = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app
+        .get("/account/security", Some(&third))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Active sessions") && page.contains("This session"));
+    assert_eq!(
+        page.matches("Sign out Unknown browser (127.0.0.1)").count(),
+        2,
+        "two others"
+    );
+    assert!(page.contains("Sign out everywhere else"));
+
+    let id_of = |cookie: String| {
+        let pool = app.auth.store.pool.clone();
+        async move {
+            let hash = pforte_auth::secret::TokenHash::of_presented(
+                cookie.split_once('=').expect("pair").1,
+            )
+            .expect("token");
+            sqlx::query("SELECT id FROM sessions WHERE token_hash = $1")
+                .bind(hash.as_str())
+                .fetch_one(&pool)
+                .await
+                .expect("session row")
+                .get::<i64, _>("id")
+        }
+    };
+    let ben_id = id_of(ben.clone()).await;
+    let res = app
+        .post_form(
+            "/api/sign_out_session",
+            &[("session_id", &ben_id.to_string())],
+            Some(&third),
+        )
+        .await;
+    assert_eq!(res.status(), 400, "not Anna's session");
+    assert_eq!(app.get("/", Some(&ben)).await.status(), 200);
+
+    let first_id = id_of(first.clone()).await;
+    let res = app
+        .post_form(
+            "/api/sign_out_session",
+            &[("session_id", &first_id.to_string())],
+            Some(&third),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.get("/", Some(&first)).await.status(), 303, "signed out");
+    assert_eq!(app.get("/", Some(&second)).await.status(), 200);
+
+    let res = app
+        .post_form("/api/sign_out_elsewhere", &[], Some(&third))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.get("/", Some(&second)).await.status(), 303);
+    assert_eq!(
+        app.get("/", Some(&third)).await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get("/", Some(&ben)).await.status(),
+        200,
+        "other users are untouched"
     );
 }
