@@ -4,4 +4,5 @@ pub mod alert;
 pub mod countdown;
 pub mod field;
 pub mod new_password;
+pub mod table;
 pub mod trust;

@@ -8,6 +8,7 @@ use crate::api::{
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
+use crate::components::table::DataTable;
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -101,18 +102,7 @@ fn Devices(
         return Either::Left(view! { <p>{t(Msg::NoTrustedDevices)}</p> });
     }
     Either::Right(view! {
-        <div class="table-wrap">
-            <table aria-labelledby="devices-title">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
-                        <th scope="col">{t(Msg::ColumnTrustedSince)}</th>
-                        <th scope="col">{t(Msg::ColumnLastUsed)}</th>
-                        <th scope="col">{t(Msg::ColumnExpires)}</th>
-                        <th scope="col">{t(Msg::ColumnActions)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable labelledby="devices-title" columns=&[Msg::ColumnBrowser, Msg::ColumnTrustedSince, Msg::ColumnLastUsed, Msg::ColumnExpires, Msg::ColumnActions]>
                     {devices
                         .into_iter()
                         .map(|d| {
@@ -136,9 +126,7 @@ fn Devices(
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         <ActionForm action=remove_all>
             <button type="submit" class="secondary">{t(Msg::RemoveAll)}</button>
         </ActionForm>
@@ -153,18 +141,7 @@ fn Sessions(
 ) -> impl IntoView {
     let others = sessions.iter().any(|s| !s.current);
     view! {
-        <div class="table-wrap">
-            <table aria-labelledby="sessions-title">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
-                        <th scope="col">{t(Msg::ColumnIp)}</th>
-                        <th scope="col">{t(Msg::ColumnSignedIn)}</th>
-                        <th scope="col">{t(Msg::ColumnLastActive)}</th>
-                        <th scope="col">{t(Msg::ColumnActions)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable labelledby="sessions-title" columns=&[Msg::ColumnBrowser, Msg::ColumnIp, Msg::ColumnSignedIn, Msg::ColumnLastActive, Msg::ColumnActions]>
                     {sessions
                         .into_iter()
                         .map(|s| {
@@ -195,9 +172,7 @@ fn Sessions(
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         {others.then(|| view! {
             <ActionForm action=sign_out_elsewhere>
                 <button type="submit" class="secondary">{t(Msg::SignOutEverywhereElse)}</button>
@@ -212,17 +187,7 @@ fn Activity(rows: Vec<ActivityView>) -> impl IntoView {
         return Either::Left(view! { <p>{t(Msg::NoActivity)}</p> });
     }
     Either::Right(view! {
-        <div class="table-wrap">
-            <table aria-labelledby="activity-title">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Msg::ColumnTime)}</th>
-                        <th scope="col">{t(Msg::ColumnEvent)}</th>
-                        <th scope="col">{t(Msg::ColumnBrowser)}</th>
-                        <th scope="col">{t(Msg::ColumnIp)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable labelledby="activity-title" columns=&[Msg::ColumnTime, Msg::ColumnEvent, Msg::ColumnBrowser, Msg::ColumnIp]>
                     {rows
                         .into_iter()
                         .map(|a| view! {
@@ -234,8 +199,6 @@ fn Activity(rows: Vec<ActivityView>) -> impl IntoView {
                             </tr>
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     })
 }

@@ -4,6 +4,7 @@
 use crate::api::{CreateUser, ResendInvitation, SetUserActive, list_users};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::table::DataTable;
 use crate::i18n::{lang, t};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -93,19 +94,7 @@ fn UserTable(
     status: ServerAction<SetUserActive>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption class="visually-hidden">{t(Msg::Users)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t(Msg::NameLabel)}</th>
-                        <th scope="col">{t(Msg::EmailLabel)}</th>
-                        <th scope="col">{t(Msg::RoleLabel)}</th>
-                        <th scope="col">{t(Msg::ColumnStatus)}</th>
-                        <th scope="col">{t(Msg::ColumnActions)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable labelledby="users-title" columns=&[Msg::NameLabel, Msg::EmailLabel, Msg::RoleLabel, Msg::ColumnStatus, Msg::ColumnActions]>
                     {rows
                         .into_iter()
                         .map(|row| {
@@ -148,8 +137,6 @@ fn UserTable(
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }
