@@ -3,9 +3,10 @@
 //! A new code replaces the old one, at most one per 60 s, and never resets the failure count.
 
 use crate::account::User;
+use crate::audit::{self, Event, Outcome};
 use crate::error::AuthError;
 use crate::outbox::{Mail, enqueue, escape_html};
-use crate::{Auth, Clock};
+use crate::{Auth, Clock, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
 use rand::Rng;
@@ -150,6 +151,35 @@ impl Auth {
             Some(r) => (r.try_get::<i64, _>("sent_at")? + RESEND_COOLDOWN_SECS - self.now()).max(0),
             None => 0,
         })
+    }
+
+    /// [`Auth::verify_email_code`] for `user`, recording every wrong, expired or used-up code as a
+    /// `code_failed` audit event (`detail` names the flow).
+    pub async fn check_email_code(
+        &self,
+        flow: &CodeFlow,
+        code: &str,
+        user: &User,
+        detail: &str,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        let result = self.verify_email_code(flow, code).await;
+        if let Err(
+            AuthError::CodeInvalid | AuthError::CodeExpired | AuthError::CodeAttemptsExhausted,
+        ) = &result
+        {
+            audit::record(
+                self,
+                Event {
+                    outcome: Outcome::Failure,
+                    detail: detail.to_owned(),
+                    ..Event::for_user(user, "code_failed")
+                },
+                meta,
+            )
+            .await?;
+        }
+        result.map(|_| ())
     }
 
     /// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,

@@ -5,7 +5,7 @@ use crate::account::{Account, User, UserStatus};
 use crate::audit::{self, Event};
 use crate::error::AuthError;
 use crate::outbox::{Mail, enqueue};
-use crate::secret::Token;
+use crate::secret::{Token, TokenHash};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
@@ -14,6 +14,8 @@ use sqlx::{AnyConnection, Row};
 /// An open invitation, looked up by its token.
 #[derive(Clone, Debug)]
 pub struct Invitation {
+    /// The stored form of the link's token (it also names the onboarding's code flow).
+    pub hash: TokenHash,
     pub user_id: i64,
     /// Where the onboarding stepper stands (`email` first).
     pub stage: String,
@@ -99,17 +101,18 @@ impl Auth {
     /// The open invitation of a link token: unknown, used, replaced and expired links are all
     /// [`AuthError::LinkInvalid`].
     pub async fn invitation(&self, presented: &str) -> Result<Invitation, AuthError> {
-        let token = Token::from_presented(presented).ok_or(AuthError::LinkInvalid)?;
+        let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
         let row = sqlx::query(
             "SELECT i.user_id, i.stage, i.expires_at FROM invitations i JOIN users u ON u.id = i.user_id \
              WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.status = 'invited'",
         )
-        .bind(token.hash().as_str())
+        .bind(hash.as_str())
         .bind(self.now())
         .fetch_optional(&self.store.pool)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
         Ok(Invitation {
+            hash,
             user_id: row.try_get("user_id")?,
             stage: row.try_get("stage")?,
             expires_at: row.try_get("expires_at")?,
@@ -118,18 +121,29 @@ impl Auth {
 
     /// Marks an invitation used, once: a second call fails.
     pub async fn use_invitation(&self, presented: &str) -> Result<(), AuthError> {
-        let token = Token::from_presented(presented).ok_or(AuthError::LinkInvalid)?;
-        let done = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-        )
-        .bind(self.now())
-        .bind(token.hash().as_str())
-        .execute(&self.store.pool)
-        .await?;
-        if done.rows_affected() == 1 {
+        let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
+        let mut conn = self.store.pool.acquire().await?;
+        if mark_used(&mut conn, &hash, self.now()).await? {
             Ok(())
         } else {
             Err(AuthError::LinkInvalid)
         }
     }
+}
+
+/// Uses up an open, unexpired invitation inside the caller's transaction. False when it was
+/// already used (or has expired): each invitation is used once.
+pub(crate) async fn mark_used(
+    conn: &mut AnyConnection,
+    hash: &TokenHash,
+    now: i64,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(hash.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -6,6 +6,7 @@ use crate::account::{User, UserStatus};
 use crate::audit::{self, Event, Outcome};
 use crate::email_code::{self, CodeFlow};
 use crate::error::AuthError;
+use crate::invitation::mark_used;
 use crate::password::check_policy;
 use crate::secret::{Password, TokenHash};
 use crate::session::Stage;
@@ -52,17 +53,13 @@ pub struct OnboardingState {
     pub code_cooldown: i64,
 }
 
-fn hash_of(presented: &str) -> Result<TokenHash, AuthError> {
-    TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)
-}
-
 impl Auth {
     /// The current step of an open invitation.
     pub async fn onboarding_state(&self, token: &str) -> Result<OnboardingState, AuthError> {
         let invitation = self.invitation(token).await?;
         let step = Step::parse(&invitation.stage);
         let code_cooldown = if step == Step::Code {
-            self.code_cooldown(&CodeFlow::onboarding(&hash_of(token)?))
+            self.code_cooldown(&CodeFlow::onboarding(&invitation.hash))
                 .await?
         } else {
             0
@@ -74,13 +71,14 @@ impl Auth {
         })
     }
 
-    /// Loads the invitation's user after checking that the invitation stands at `step`.
-    async fn at_step(&self, token: &str, step: Step) -> Result<User, AuthError> {
+    /// Loads the invitation's user after checking that the invitation stands at `step`; returns
+    /// the user and the invitation's hash.
+    async fn at_step(&self, token: &str, step: Step) -> Result<(User, TokenHash), AuthError> {
         let invitation = self.invitation(token).await?;
         if Step::parse(&invitation.stage) != step {
             return Err(AuthError::StepOutOfOrder);
         }
-        self.user_by_id(invitation.user_id).await
+        Ok((self.user_by_id(invitation.user_id).await?, invitation.hash))
     }
 
     /// Moves the invitation from `from` to `to`, only if it still stands at `from`.
@@ -118,7 +116,7 @@ impl Auth {
         email: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let user = self.at_step(token, Step::Email).await?;
+        let (user, invitation) = self.at_step(token, Step::Email).await?;
         let matches = normalize_email(email).is_ok_and(|e| e == user.email);
         if !matches {
             audit::record(
@@ -132,7 +130,7 @@ impl Auth {
             .await?;
             return Err(AuthError::invalid("email", Msg::InvitedEmailMismatch));
         }
-        self.advance_alone(&hash_of(token)?, Step::Email, Step::Password)
+        self.advance_alone(&invitation, Step::Email, Step::Password)
             .await
     }
 
@@ -144,13 +142,12 @@ impl Auth {
         repeat: Password,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let user = self.at_step(token, Step::Password).await?;
+        let (user, invitation) = self.at_step(token, Step::Password).await?;
         check_policy(&password, &self.password_context(&user).await?)?;
         if password.expose() != repeat.expose() {
             return Err(AuthError::invalid("password_repeat", Msg::PasswordsDiffer));
         }
         let hash = self.hasher.hash(password).await?;
-        let invitation = hash_of(token)?;
         let now = self.now();
         let mut tx = self.store.pool.begin().await?;
         self.advance(&mut tx, &invitation, Step::Password, Step::Code)
@@ -182,9 +179,9 @@ impl Auth {
         token: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let user = self.at_step(token, Step::Code).await?;
+        let (user, invitation) = self.at_step(token, Step::Code).await?;
         self.count_ip(crate::throttle::Scope::IpMail, meta).await?;
-        self.send_email_code(&CodeFlow::onboarding(&hash_of(token)?), &user)
+        self.send_email_code(&CodeFlow::onboarding(&invitation), &user)
             .await?;
         audit::record(self, Event::for_user(&user, "code_sent"), meta).await
     }
@@ -196,32 +193,18 @@ impl Auth {
         code: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let user = self.at_step(token, Step::Code).await?;
-        let invitation = hash_of(token)?;
+        let (user, invitation) = self.at_step(token, Step::Code).await?;
         let flow = CodeFlow::onboarding(&invitation);
-        match self.verify_email_code(&flow, code).await {
-            Ok(_) => {
+        match self
+            .check_email_code(&flow, code, &user, "", meta)
+            .await
+        {
+            Ok(()) => {
                 self.advance_alone(&invitation, Step::Code, Step::Trust)
                     .await?;
                 audit::record(self, Event::for_user(&user, "code_confirmed"), meta).await
             }
             Err(error) => {
-                if matches!(
-                    error,
-                    AuthError::CodeInvalid
-                        | AuthError::CodeAttemptsExhausted
-                        | AuthError::CodeExpired
-                ) {
-                    audit::record(
-                        self,
-                        Event {
-                            outcome: Outcome::Failure,
-                            ..Event::for_user(&user, "code_failed")
-                        },
-                        meta,
-                    )
-                    .await?;
-                }
                 if matches!(error, AuthError::CodeAttemptsExhausted) {
                     let mut tx = self.store.pool.begin().await?;
                     sqlx::query("DELETE FROM email_codes WHERE session_hash = $1")
@@ -245,18 +228,10 @@ impl Auth {
         trust: bool,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        let user = self.at_step(token, Step::Trust).await?;
-        let invitation = hash_of(token)?;
+        let (user, invitation) = self.at_step(token, Step::Trust).await?;
         let now = self.now();
         let mut tx = self.store.pool.begin().await?;
-        let used = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND stage = 'trust' AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(invitation.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if used.rows_affected() != 1 {
+        if !mark_used(&mut tx, &invitation, now).await? {
             return Err(AuthError::StepOutOfOrder);
         }
         sqlx::query("UPDATE users SET status = 'active', updated_at = $1 WHERE id = $2 AND status = 'invited'")
@@ -265,8 +240,10 @@ impl Auth {
             .execute(&mut *tx)
             .await?;
         let device = self.trust_device_if(&mut tx, &user, trust, meta).await?;
+        let session = self
+            .insert_session(&mut tx, user.id, Stage::Complete, meta)
+            .await?;
         tx.commit().await?;
-        let session = self.start_session(user.id, Stage::Complete, meta).await?;
         let user = User {
             status: UserStatus::Active,
             ..user

@@ -50,6 +50,8 @@ impl Stage {
 
 #[derive(Clone, Debug)]
 pub struct Session {
+    /// The stored form of the browser's token.
+    pub hash: TokenHash,
     pub user_id: i64,
     pub stage: Stage,
     pub created_at: i64,
@@ -122,10 +124,9 @@ impl Auth {
 
     /// Looks a session up by its cookie value. Expired sessions are deleted and read as absent.
     pub async fn session(&self, presented: &str) -> Result<Option<Session>, AuthError> {
-        let Some(token) = Token::from_presented(presented) else {
+        let Some(hash) = TokenHash::of_presented(presented) else {
             return Ok(None);
         };
-        let hash = token.hash();
         let Some(row) = sqlx::query(
             "SELECT user_id, stage, created_at, last_seen_at, authenticated_at \
              FROM sessions WHERE token_hash = $1",
@@ -137,6 +138,7 @@ impl Auth {
             return Ok(None);
         };
         let session = Session {
+            hash,
             user_id: row.try_get("user_id")?,
             stage: Stage::parse(&row.try_get::<String, _>("stage")?)
                 .unwrap_or(Stage::AwaitingEmailCode),
@@ -152,13 +154,13 @@ impl Auth {
         };
         let idle = now - session.last_seen_at > self.settings.session_idle_secs;
         if idle || now - session.created_at > lifetime || now < session.created_at - 300 {
-            self.delete_session_hash(hash.as_str()).await?;
+            self.delete_session_hash(session.hash.as_str()).await?;
             return Ok(None);
         }
         if now - session.last_seen_at >= TOUCH_AFTER_SECS {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now)
-                .bind(hash.as_str())
+                .bind(session.hash.as_str())
                 .execute(&self.store.pool)
                 .await?;
         }
@@ -183,8 +185,8 @@ impl Auth {
 
     /// Ends a session on the server. Unknown or malformed tokens are ignored.
     pub async fn end_session(&self, presented: &str) -> Result<(), AuthError> {
-        if let Some(token) = Token::from_presented(presented) {
-            self.delete_session_hash(token.hash().as_str()).await?;
+        if let Some(hash) = TokenHash::of_presented(presented) {
+            self.delete_session_hash(hash.as_str()).await?;
         }
         Ok(())
     }

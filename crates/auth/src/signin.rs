@@ -10,7 +10,7 @@ use crate::account::{User, UserStatus};
 use crate::audit::{self, Event, Outcome};
 use crate::email_code::{self, CodeFlow};
 use crate::error::AuthError;
-use crate::secret::{Password, Token, TokenHash};
+use crate::secret::{Password, Token};
 use crate::session::{Session, Stage};
 use crate::throttle::Scope;
 use crate::{Auth, RequestMeta};
@@ -42,10 +42,6 @@ pub struct PendingState {
     pub stage: Stage,
     /// Seconds until "Send new code" works again.
     pub code_cooldown: i64,
-}
-
-fn session_hash(presented: &str) -> Result<TokenHash, AuthError> {
-    TokenHash::of_presented(presented).ok_or(AuthError::SignInEnded)
 }
 
 impl Auth {
@@ -175,15 +171,14 @@ impl Auth {
         .await
     }
 
-    /// The sign-in in progress in this browser, if it stands at `stage`: its token hash, the
-    /// session and the user. No pending sign-in is `SignInEnded`; another stage `StepOutOfOrder`.
+    /// The sign-in in progress in this browser, if it stands at `stage`: the session and the user.
+    /// No pending sign-in is `SignInEnded`; another stage `StepOutOfOrder`.
     async fn pending(
         &self,
         presented: Option<&str>,
         stage: Stage,
-    ) -> Result<(TokenHash, Session, User), AuthError> {
+    ) -> Result<(Session, User), AuthError> {
         let presented = presented.ok_or(AuthError::SignInEnded)?;
-        let hash = session_hash(presented)?;
         let session = self
             .session(presented)
             .await?
@@ -199,7 +194,7 @@ impl Auth {
             self.end_session(presented).await?;
             return Err(AuthError::SignInEnded);
         }
-        Ok((hash, session, user))
+        Ok((session, user))
     }
 
     /// Where this browser's sign-in stands (`None`: nothing pending).
@@ -217,7 +212,7 @@ impl Auth {
             return Ok(None);
         }
         let code_cooldown = if session.stage == Stage::AwaitingEmailCode {
-            self.code_cooldown(&CodeFlow::sign_in(&session_hash(presented)?))
+            self.code_cooldown(&CodeFlow::sign_in(&session.hash))
                 .await?
         } else {
             0
@@ -236,24 +231,12 @@ impl Auth {
         code: &str,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        let (hash, _, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
-        let flow = CodeFlow::sign_in(&hash);
-        if let Err(error) = self.verify_email_code(&flow, code).await {
-            if matches!(
-                error,
-                AuthError::CodeInvalid | AuthError::CodeExpired | AuthError::CodeAttemptsExhausted
-            ) {
-                audit::record(
-                    self,
-                    Event {
-                        outcome: Outcome::Failure,
-                        detail: "sign-in".to_owned(),
-                        ..Event::for_user(&user, "code_failed")
-                    },
-                    meta,
-                )
-                .await?;
-            }
+        let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
+        let flow = CodeFlow::sign_in(&session.hash);
+        if let Err(error) = self
+            .check_email_code(&flow, code, &user, "sign-in", meta)
+            .await
+        {
             if matches!(error, AuthError::CodeAttemptsExhausted) {
                 // The sign-in ends. The used-up code stays until it expires, so that tries still
                 // in flight are answered "exhausted" rather than compared.
@@ -267,7 +250,7 @@ impl Auth {
         let token = self
             .replace_session(
                 &mut tx,
-                &hash,
+                &session.hash,
                 Stage::AwaitingEmailCode,
                 Stage::AwaitingTrustDecision,
                 user.id,
@@ -291,9 +274,9 @@ impl Auth {
         presented: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let (hash, _, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
+        let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
         self.count_ip(Scope::IpMail, meta).await?;
-        self.send_email_code(&CodeFlow::sign_in(&hash), &user)
+        self.send_email_code(&CodeFlow::sign_in(&session.hash), &user)
             .await?;
         audit::record(self, Event::for_user(&user, "code_sent"), meta).await
     }
@@ -306,14 +289,14 @@ impl Auth {
         trust: bool,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        let (hash, _, user) = self
+        let (session, user) = self
             .pending(presented, Stage::AwaitingTrustDecision)
             .await?;
         let mut tx = self.store.pool.begin().await?;
         let token = self
             .replace_session(
                 &mut tx,
-                &hash,
+                &session.hash,
                 Stage::AwaitingTrustDecision,
                 Stage::Complete,
                 user.id,
