@@ -16,8 +16,6 @@ pub async fn submit_password(
 ) -> Result<(), AppError> {
     use crate::state::*;
     use pforte_auth::secret::Password;
-    use pforte_auth::session::Stage;
-    use pforte_shared::next::{safe_next, with_next};
 
     let state = app_state()?;
     let previous = current_session_token(&state.web);
@@ -34,15 +32,22 @@ pub async fn submit_password(
         .await
         .map_err(|e| fail("submit_password", e))?;
     set_step_cookies(&state, &step);
-    let next = next.as_deref();
-    leptos_axum::redirect(&match step.stage {
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
+    Ok(())
+}
+
+/// Where a browser goes once a sign-in step moved it to `stage`, carrying the safe `next`.
+#[cfg(feature = "ssr")]
+fn page_after(stage: pforte_auth::session::Stage, next: Option<&str>) -> String {
+    use pforte_auth::session::Stage;
+    use pforte_shared::next::{safe_next, with_next};
+    match stage {
         Stage::Complete => safe_next(next),
         Stage::AwaitingEmailCode => with_next("/login/code", next),
         Stage::AwaitingTrustDecision => with_next("/login/trust", next),
         // TOTP gets its page with the two-factor issue; the state machine does not yield it yet.
         Stage::AwaitingTotp => "/login".to_owned(),
-    });
-    Ok(())
+    }
 }
 
 /// Where this browser's sign-in stands, for `/login/code` and `/login/trust`.
@@ -83,10 +88,7 @@ pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<
         .await
         .map_err(|e| fail("confirm_sign_in_code", e))?;
     set_step_cookies(&state, &step);
-    leptos_axum::redirect(&pforte_shared::next::with_next(
-        "/login/trust",
-        next.as_deref(),
-    ));
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
     Ok(())
 }
 
@@ -118,7 +120,7 @@ pub async fn trust_sign_in_device(trust: String, next: Option<String>) -> Result
         .await
         .map_err(|e| fail("trust_sign_in_device", e))?;
     set_step_cookies(&state, &step);
-    leptos_axum::redirect(&pforte_shared::next::safe_next(next.as_deref()));
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
     Ok(())
 }
 

@@ -195,10 +195,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let (user, invitation) = self.at_step(token, Step::Code).await?;
         let flow = CodeFlow::onboarding(&invitation);
-        match self
-            .check_email_code(&flow, code, &user, "", meta)
-            .await
-        {
+        match self.check_email_code(&flow, code, &user, "", meta).await {
             Ok(()) => {
                 self.advance_alone(&invitation, Step::Code, Step::Trust)
                     .await?;

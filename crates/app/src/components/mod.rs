@@ -1,6 +1,7 @@
 //! Building blocks the pages share.
 
 pub mod alert;
+pub mod card;
 pub mod countdown;
 pub mod field;
 pub mod new_password;

@@ -6,13 +6,13 @@ use crate::api::{
     security_overview,
 };
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
 use crate::components::table::DataTable;
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
@@ -55,10 +55,7 @@ pub fn AccountSecurity() -> impl IntoView {
     let changed =
         move || matches!(change.value().get(), Some(Ok(()))).then(|| t(Msg::PasswordChanged));
     view! {
-        <Title text=t(Msg::Security) />
-        <section class="card wide" aria-labelledby="security-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="security-title">{t(Msg::Security)}</h1>
+        <Card title=Msg::Security wide=true>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
@@ -88,7 +85,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
-        </section>
+        </Card>
     }
 }
 

@@ -3,12 +3,12 @@
 
 use crate::api::{CreateUser, ResendInvitation, SetUserActive, list_users};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::table::DataTable;
 use crate::i18n::{lang, t};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::types::{Role, UserRowResponse, UserStatusView};
@@ -52,10 +52,7 @@ pub fn AdminUsers() -> impl IntoView {
             .map(|email| fill(t(Msg::InvitationSentTo), "email", &email))
     };
     view! {
-        <Title text=t(Msg::Users) />
-        <section class="card wide" aria-labelledby="users-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="users-title">{t(Msg::Users)}</h1>
+        <Card title=Msg::Users wide=true>
             <ErrorAlert error />
             <p class="status" role="status">{created}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
@@ -83,7 +80,7 @@ pub fn AdminUsers() -> impl IntoView {
                 <button type="submit" class="primary">{t(Msg::CreateUserButton)}</button>
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
-        </section>
+        </Card>
     }
 }
 
@@ -94,7 +91,7 @@ fn UserTable(
     status: ServerAction<SetUserActive>,
 ) -> impl IntoView {
     view! {
-        <DataTable labelledby="users-title" columns=&[Msg::NameLabel, Msg::EmailLabel, Msg::RoleLabel, Msg::ColumnStatus, Msg::ColumnActions]>
+        <DataTable labelledby=PAGE_TITLE_ID columns=&[Msg::NameLabel, Msg::EmailLabel, Msg::RoleLabel, Msg::ColumnStatus, Msg::ColumnActions]>
                     {rows
                         .into_iter()
                         .map(|row| {

@@ -1,10 +1,10 @@
 //! `/`: who is signed in, and the way out.
 
 use crate::api::{LogOut, current_user};
+use crate::components::card::Card;
 use crate::i18n::t;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
@@ -15,14 +15,11 @@ pub fn Home() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     let log_out = ServerAction::<LogOut>::new();
     view! {
-        <Title text=t(Msg::HomeTitle) />
         <Suspense fallback=|| view! { <p class="card">{t(Msg::Working)}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => Either::Left(view! {
-                        <section class="card" aria-labelledby="home-title">
-                            <p class="brand">{t(Msg::ProductName)}</p>
-                            <h1 id="home-title">{t(Msg::HomeTitle)}</h1>
+                        <Card title=Msg::HomeTitle>
                             <p class="signed-in">{fill(t(Msg::SignedInAs), "email", &user.email)}</p>
                             <p class="muted">{user.account_name.clone()} " · " {user.customer_number.clone()}</p>
                             <nav class="links">
@@ -34,7 +31,7 @@ pub fn Home() -> impl IntoView {
                             <ActionForm action=log_out>
                                 <button type="submit" class="secondary">{t(Msg::LogOut)}</button>
                             </ActionForm>
-                        </section>
+                        </Card>
                     }),
                     _ => Either::Right(view! { <Redirect path="/login?next=%2F" /> }),
                 }

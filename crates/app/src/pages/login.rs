@@ -2,10 +2,10 @@
 
 use crate::api::SubmitPassword;
 use crate::components::alert::ErrorAlert;
+use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use pforte_shared::Msg;
 
@@ -16,10 +16,7 @@ pub fn Login() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t(Msg::LoginTitle) />
-        <section class="card" aria-labelledby="login-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="login-title">{t(Msg::LoginTitle)}</h1>
+        <Card title=Msg::LoginTitle>
             <p class="lead">{t(Msg::Tagline)}</p>
             <ActionForm action=action>
                 <input type="hidden" name="next" value=next />
@@ -47,6 +44,6 @@ pub fn Login() -> impl IntoView {
                 <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
                 <a href="/login-help">{t(Msg::LoginHelpLink)}</a>
             </nav>
-        </section>
+        </Card>
     }
 }

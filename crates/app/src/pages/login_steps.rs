@@ -4,13 +4,13 @@
 
 use crate::api::{ConfirmSignInCode, ResendSignInCode, TrustSignInDevice, sign_in_state};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::trust::TrustChoice;
 use crate::i18n::t;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use pforte_shared::next::with_next;
@@ -33,19 +33,6 @@ fn SignInEnded(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
-/// A card with the product name and the page's heading.
-#[component]
-fn StepCard(title: Msg, children: Children) -> impl IntoView {
-    view! {
-        <Title text=t(title) />
-        <section class="card" aria-labelledby="step-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="step-title">{t(title)}</h1>
-            {children()}
-        </section>
-    }
-}
-
 #[component]
 pub fn LoginCode() -> impl IntoView {
     let next = next_param();
@@ -57,7 +44,7 @@ pub fn LoginCode() -> impl IntoView {
     );
     let error = latest_error(vec![outcome(confirm), outcome(resend)]);
     view! {
-        <StepCard title=Msg::LoginCodeTitle>
+        <Card title=Msg::LoginCodeTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     let state = state.await;
@@ -85,7 +72,7 @@ pub fn LoginCode() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </StepCard>
+        </Card>
     }
 }
 
@@ -96,7 +83,7 @@ pub fn LoginTrust() -> impl IntoView {
     let state = Resource::new(|| (), |_| sign_in_state());
     let error = Signal::derive(move || trust.value().get().and_then(Result::err));
     view! {
-        <StepCard title=Msg::TrustQuestion>
+        <Card title=Msg::TrustQuestion>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await.ok().and_then(|s| s.step) {
@@ -111,6 +98,6 @@ pub fn LoginTrust() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </StepCard>
+        </Card>
     }
 }

@@ -1,6 +1,6 @@
+use crate::components::card::Card;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use pforte_shared::Msg;
 
 #[component]
@@ -10,12 +10,9 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=t(Msg::NotFoundTitle) />
-        <section class="card" aria-labelledby="nf-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="nf-title">{t(Msg::NotFoundTitle)}</h1>
+        <Card title=Msg::NotFoundTitle>
             <p>{t(Msg::NotFoundBody)}</p>
             <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
-        </section>
+        </Card>
     }
 }

@@ -2,11 +2,11 @@
 
 use crate::api::{CompleteSetup, setup_link_valid};
 use crate::components::alert::ErrorAlert;
+use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::i18n::t;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
@@ -22,10 +22,7 @@ pub fn Setup() -> impl IntoView {
     );
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t(Msg::SetupTitle) />
-        <section class="card" aria-labelledby="setup-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="setup-title">{t(Msg::SetupTitle)}</h1>
+        <Card title=Msg::SetupTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     let done = action.value().get().and_then(Result::ok);
@@ -51,6 +48,6 @@ pub fn Setup() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </section>
+        </Card>
     }
 }

@@ -6,6 +6,7 @@ use crate::api::{
     onboarding_state,
 };
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
@@ -13,7 +14,6 @@ use crate::components::trust::TrustChoice;
 use crate::i18n::{lang, t};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
 use pforte_shared::types::OnboardingStep;
@@ -77,10 +77,7 @@ pub fn Welcome() -> impl IntoView {
         outcome(trust),
     ]);
     view! {
-        <Title text=t(Msg::WelcomeTitle) />
-        <section class="card" aria-labelledby="welcome-title">
-            <p class="brand">{t(Msg::ProductName)}</p>
-            <h1 id="welcome-title">{t(Msg::WelcomeTitle)}</h1>
+        <Card title=Msg::WelcomeTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await {
@@ -96,7 +93,7 @@ pub fn Welcome() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </section>
+        </Card>
     }
 }
 
