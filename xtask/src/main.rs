@@ -60,6 +60,49 @@ fn status(cmd: &mut Command) -> Result {
     }
 }
 
+/// Like [`status`], but a command still running after `limit` is stopped with everything it
+/// started, and the step fails: a test that hangs costs minutes, never the whole CI budget.
+fn status_within(cmd: &mut Command, limit: std::time::Duration) -> Result {
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let started = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().map_err(|e| format!("{shown}: {e}"))? {
+            return if st.success() {
+                Ok(())
+            } else {
+                Err(format!("{shown} failed ({st})"))
+            };
+        }
+        if started.elapsed() > limit {
+            kill_tree(child.id());
+            let _ = child.wait();
+            return Err(format!(
+                "{shown} was still running after {} minutes and was stopped",
+                limit.as_secs() / 60
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// Kills a process and all its descendants, children first.
+fn kill_tree(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-STOP", &pid.to_string()])
+        .status();
+    if let Some(children) = output(Command::new("pgrep").args(["-P", &pid.to_string()])) {
+        for child in children.split_whitespace().filter_map(|p| p.parse().ok()) {
+            kill_tree(child);
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
+}
+
 fn output(cmd: &mut Command) -> Option<String> {
     cmd.stderr(Stdio::null())
         .output()
@@ -281,6 +324,9 @@ const HOST_PACKAGES: [&str; 8] = [
     "xtask",
 ];
 
+/// The most a test step may take; each takes under two minutes on two cores today.
+const TEST_STEP_LIMIT: std::time::Duration = std::time::Duration::from_secs(20 * 60);
+
 fn test() -> Result {
     let mut timings = Vec::new();
     let mut timed = |name: &str, f: &mut dyn FnMut() -> Result| -> Result {
@@ -328,12 +374,13 @@ fn test() -> Result {
     timed(
         "unit and integration tests (SQLite and PostgreSQL)",
         &mut || {
-            status(
+            status_within(
                 cargo()
                     .arg("test")
                     .args(HOST_PACKAGES)
                     .current_dir(&root)
                     .env("PFORTE_TEST_POSTGRES_URL", pg.url()),
+                TEST_STEP_LIMIT,
             )
         },
     )?;
@@ -341,10 +388,11 @@ fn test() -> Result {
     timed("browser tests (Playwright, Debian Chromium)", &mut || {
         let e2e = root.join("end2end");
         let _ = std::fs::remove_dir_all(e2e.join(".tmp"));
-        status(
+        status_within(
             Command::new("npx")
                 .args(["playwright", "test"])
                 .current_dir(&e2e),
+            TEST_STEP_LIMIT,
         )
     })?;
     eprintln!("\ntimings:");
@@ -367,5 +415,47 @@ fn bench() -> Result {
         Ok(())
     } else {
         Err("benchmark failed".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A step over its limit fails, and what it started is stopped with it.
+    #[test]
+    fn step_over_its_limit_is_stopped_with_its_children() {
+        let pid_file = std::env::temp_dir().join(format!("xtask-limit-{}", std::process::id()));
+        let script = format!("sleep 300 & echo $! > {}; wait", pid_file.display());
+        let result = status_within(
+            Command::new("sh").args(["-c", &script]),
+            std::time::Duration::from_secs(1),
+        );
+        let err = result.expect_err("over the limit");
+        assert!(err.contains("was stopped"), "{err}");
+        let pid = std::fs::read_to_string(&pid_file).expect("pid of the child");
+        let _ = std::fs::remove_file(&pid_file);
+        let status = std::path::Path::new("/proc")
+            .join(pid.trim())
+            .join("status");
+        // Once killed, the child is gone or a zombie waiting for init.
+        let gone = (0..50).any(|_| {
+            let state = std::fs::read_to_string(&status).unwrap_or_default();
+            let alive = state
+                .lines()
+                .any(|l| l.starts_with("State:") && !l.contains('Z'));
+            if alive {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            !alive
+        });
+        assert!(gone, "the child sleep {} still runs", pid.trim());
+    }
+
+    #[test]
+    fn step_within_its_limit_reports_its_status() {
+        let limit = std::time::Duration::from_secs(60);
+        assert!(status_within(&mut Command::new("true"), limit).is_ok());
+        assert!(status_within(&mut Command::new("false"), limit).is_err());
     }
 }

@@ -258,8 +258,10 @@ impl Auth {
         keep: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let mut conn = self.store.pool.acquire().await?;
-        let ended = end_other_sessions(&mut conn, user.id, keep).await?;
+        let ended = {
+            let mut conn = self.store.pool.acquire().await?;
+            end_other_sessions(&mut conn, user.id, keep).await?
+        };
         audit::record(
             self,
             Event {

@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use pforte_app::state::AppState;
 use pforte_app::{App, shell};
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -54,8 +55,16 @@ async fn healthz(State(state): State<ServerState>) -> (StatusCode, &'static str)
     }
 }
 
+/// The app's routes, found once per process. Finding them renders the app with every
+/// `Resource` held back — a process-wide switch in Leptos — so doing it while another router in
+/// this process serves pages would leave those pages' resources waiting forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let server_state = ServerState(state.clone());
     let context = {
         let state = state.clone();

@@ -42,6 +42,8 @@ pub const COMPANY: &str = "Nordlicht Logistik";
 pub const START: i64 = 1_800_000_000;
 pub const MEMBER_EMAIL: &str = "ben.kurz@example.com";
 pub const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
+/// No request of a test may hang the run: one that takes this long fails its test instead.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct TestApp {
     pub base: String,
@@ -49,7 +51,7 @@ pub struct TestApp {
     pub auth: Auth,
     pub client: reqwest::Client,
     pub customer_number: String,
-    pub database_url: String,
+    pub database_url: TestDatabase,
 }
 
 fn random_suffix() -> String {
@@ -57,12 +59,42 @@ fn random_suffix() -> String {
     format!("{n:016x}")
 }
 
-/// A database URL for a fresh, empty database of the engine.
-pub async fn fresh_database(engine: Engine) -> String {
+/// A fresh, empty database of the engine, used as its URL (`&db`). A SQLite database's
+/// directory is removed when this is dropped; PostgreSQL test servers are temporary as a whole.
+pub struct TestDatabase {
+    url: String,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl std::ops::Deref for TestDatabase {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TestDatabase {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.url.as_ref()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub async fn fresh_database(engine: Engine) -> TestDatabase {
     match engine {
         Engine::Sqlite => {
             let dir = std::env::temp_dir().join(format!("pforte-it-{}", random_suffix()));
-            format!("sqlite://{}/pforte.db", dir.display())
+            TestDatabase {
+                url: format!("sqlite://{}/pforte.db", dir.display()),
+                dir: Some(dir),
+            }
         }
         Engine::Postgres => {
             let admin = std::env::var("PFORTE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
@@ -82,7 +114,10 @@ pub async fn fresh_database(engine: Engine) -> String {
                 .expect("create test database");
             pool.close().await;
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-            format!("{base}/{name}")
+            TestDatabase {
+                url: format!("{base}/{name}"),
+                dir: None,
+            }
         }
     }
 }
@@ -102,6 +137,16 @@ impl TestApp {
         public_url: &str,
         configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
+        // The server's request and audit log, shown with a failing test's output.
+        static LOGS: std::sync::Once = std::sync::Once::new();
+        LOGS.call_once(|| {
+            let filter = std::env::var("PFORTE_TEST_LOG")
+                .unwrap_or_else(|_| "pforte_server=debug,pforte_app=info,pforte_auth=info".into());
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        });
         let database_url = fresh_database(engine).await;
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
@@ -147,6 +192,7 @@ impl TestApp {
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .expect("client");
         TestApp {
@@ -189,7 +235,7 @@ impl TestApp {
             .body(body)
             .send()
             .await
-            .expect("request")
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
@@ -197,7 +243,9 @@ impl TestApp {
         if let Some(c) = cookie {
             req = req.header("cookie", c);
         }
-        req.send().await.expect("request")
+        req.send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     /// The password step, with the browser's cookies (session, trusted device) if any.

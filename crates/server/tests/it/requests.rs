@@ -170,7 +170,64 @@ async fn healthz_reports_database(engine: Engine) {
     assert_eq!(app.get("/healthz", None).await.status(), 503);
 }
 
+/// Pages render whole while other routers are built in the same process (as each test does,
+/// and as a second instance could): building one must not hold up another's page loads.
+async fn pages_render_while_routers_are_built(engine: Engine) {
+    let app = std::sync::Arc::new(TestApp::start(engine).await);
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let state = pforte_app::state::AppState {
+        leptos_options: pforte_server::router::leptos_options(([127, 0, 0, 1], 0).into()),
+        auth: app.auth.clone(),
+        web: pforte_app::state::WebConfig::new(PUBLIC_URL),
+    };
+    let building = tokio::task::spawn_blocking(move || {
+        for _ in 0..200 {
+            drop(pforte_server::router::build(state.clone()));
+        }
+    });
+    let mut pages = tokio::task::JoinSet::new();
+    let mut failures = Vec::new();
+    for i in 0..120 {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        pages.spawn(async move {
+            let path = ["/", "/account/security", "/admin/users"][i % 3];
+            let res = app
+                .client
+                .get(app.url(path))
+                .header("cookie", cookie)
+                .timeout(std::time::Duration::from_secs(10))
+                .send()
+                .await
+                .map_err(|e| format!("{path}: {e}"))?;
+            let status = res.status();
+            let body = res.text().await.map_err(|e| format!("{path}: {e}"))?;
+            if status == 200 && body.contains("</html>") {
+                Ok(())
+            } else {
+                Err(format!("{path}: {status}, {} bytes", body.len()))
+            }
+        });
+        if pages.len() >= 8
+            && let Some(Err(e)) = pages.join_next().await.map(|r| r.expect("page task"))
+        {
+            failures.push(e);
+        }
+    }
+    building.await.expect("builds");
+    while let Some(result) = pages.join_next().await {
+        if let Err(e) = result.expect("page task") {
+            failures.push(e);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "pages that did not render: {failures:?}"
+    );
+}
+
 crate::dual!(
+    pages_render_while_routers_are_built,
     cross_site_posts_are_refused,
     oversize_body_is_refused,
     hostile_input_never_5xx,
