@@ -15,7 +15,13 @@ pub struct WebConfig {
     pub public_url: String,
     /// True when the public URL is https: cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// The longest a request may take; the server answers 503 after it (`REQUEST_LIMIT`).
+    pub request_limit: std::time::Duration,
 }
+
+/// A request still unanswered after this is stopped and answered 503: a stuck database or a page
+/// that never finishes rendering costs the browser seconds, not a connection held forever.
+pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl WebConfig {
     pub fn new(public_url: &str) -> Self {
@@ -23,6 +29,7 @@ impl WebConfig {
         WebConfig {
             secure_cookies: public_url.starts_with("https://"),
             public_url,
+            request_limit: REQUEST_LIMIT,
         }
     }
 

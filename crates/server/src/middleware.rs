@@ -42,6 +42,27 @@ pub async fn trace(req: Request, next: Next) -> Response {
     res
 }
 
+/// Answers 503 (with `Retry-After`) to a request not done within `WebConfig::request_limit`.
+/// What it was doing is dropped: an open transaction rolls back.
+pub async fn time_limit(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = redacted_path(req.uri().path());
+    match tokio::time::timeout(state.0.web.request_limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::error!(%method, path, "request took too long and was stopped");
+            let mut res = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This is taking too long. Please try again.\n",
+            )
+                .into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            res
+        }
+    }
+}
+
 /// Server functions answer every `Err` with 500; this sets the status the error stands for
 /// (`AppError::status`, with `Retry-After` on 429), so user errors are 4xx and only real faults
 /// 5xx. Plain form posts are redirects and pass untouched.

@@ -92,6 +92,10 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::client_ip))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
+            middleware::time_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
             middleware::security_headers,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -128,14 +128,14 @@ impl TestApp {
     }
 
     pub async fn start_with(engine: Engine, public_url: &str) -> TestApp {
-        TestApp::start_configured(engine, public_url, |_| {}).await
+        TestApp::start_configured(engine, public_url, |_, _| {}).await
     }
 
-    /// Starts with the default settings changed by `configure`.
+    /// Starts with the default settings (domain and web) changed by `configure`.
     pub async fn start_configured(
         engine: Engine,
         public_url: &str,
-        configure: impl FnOnce(&mut Settings),
+        configure: impl FnOnce(&mut Settings, &mut WebConfig),
     ) -> TestApp {
         // The server's request and audit log, shown with a failing test's output.
         static LOGS: std::sync::Once = std::sync::Once::new();
@@ -155,7 +155,8 @@ impl TestApp {
             public_url: public_url.to_owned(),
             ..Settings::default()
         };
-        configure(&mut settings);
+        let mut web = WebConfig::new(public_url);
+        configure(&mut settings, &mut web);
         let auth = Auth::new(store, Arc::new(clock.clone()), settings);
         let (account, _) = auth
             .create_account(
@@ -179,7 +180,7 @@ impl TestApp {
         let state = AppState {
             leptos_options: pforte_server::router::leptos_options(addr),
             auth: auth.clone(),
-            web: WebConfig::new(public_url),
+            web,
         };
         let app = pforte_server::router::build(state);
         tokio::spawn(async move {

@@ -226,8 +226,55 @@ async fn pages_render_while_routers_are_built(engine: Engine) {
     );
 }
 
+/// A request that cannot finish (here: the session row it must update is locked by another
+/// transaction) is answered 503 at the time limit, and the server answers again once it is free.
+async fn stuck_requests_are_answered_in_time(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |_, web| {
+        web.request_limit = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let owner = app
+        .auth
+        .user_by_email(OWNER_EMAIL)
+        .await
+        .expect("query")
+        .expect("owner");
+    let token = app
+        .auth
+        .start_session(
+            owner.id,
+            pforte_auth::session::Stage::Complete,
+            &pforte_auth::RequestMeta::default(),
+        )
+        .await
+        .expect("session");
+    let cookie = format!("__Host-pforte_session={}", token.expose());
+    assert_eq!(app.get("/", Some(&cookie)).await.status(), 200);
+
+    app.clock.advance(60); // the next page view updates the session's last activity
+    let mut lock = app.auth.store.pool.begin().await.expect("begin");
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at")
+        .execute(&mut *lock)
+        .await
+        .expect("lock the sessions");
+    let res = app.get("/", Some(&cookie)).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(header(&res, "retry-after"), "5");
+    assert_eq!(
+        res.text().await.expect("body"),
+        "This is taking too long. Please try again.\n"
+    );
+    lock.rollback().await.expect("rollback");
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.status(),
+        200,
+        "free again"
+    );
+}
+
 crate::dual!(
     pages_render_while_routers_are_built,
+    stuck_requests_are_answered_in_time,
     cross_site_posts_are_refused,
     oversize_body_is_refused,
     hostile_input_never_5xx,

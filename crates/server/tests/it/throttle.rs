@@ -190,7 +190,7 @@ async fn parallel_wrong_passwords_are_evaluated_once(engine: Engine) {
 /// Per IP: failed sign-ins beyond the limit get 429 with Retry-After until the window ends;
 /// successful sign-ins do not count.
 async fn per_ip_limit(engine: Engine) {
-    let app = TestApp::start_configured(engine, PUBLIC_URL, |s| {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |s, _| {
         s.ip_sign_in_failures = 5;
         s.ip_window_secs = 600;
     })
@@ -221,7 +221,7 @@ async fn per_ip_limit(engine: Engine) {
 
 /// Per IP: code resends are limited too.
 async fn per_ip_limit_on_code_resends(engine: Engine) {
-    let app = TestApp::start_configured(engine, PUBLIC_URL, |s| s.ip_mail_requests = 2).await;
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |s, _| s.ip_mail_requests = 2).await;
     let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
     let pending = session_cookie(&res).expect("pending");
     for _ in 0..2 {
