@@ -407,6 +407,11 @@ pub async fn list_users() -> Result<Vec<pforte_shared::types::UserRowResponse>, 
         .users_of_account(admin.account_id)
         .await
         .map_err(|e| fail("list_users", e))?;
+    let locked = state
+        .auth
+        .locked_users(admin.account_id)
+        .await
+        .map_err(|e| fail("list_users", e))?;
     Ok(users
         .into_iter()
         .map(|u| UserRowResponse {
@@ -420,6 +425,7 @@ pub async fn list_users() -> Result<Vec<pforte_shared::types::UserRowResponse>, 
                 UserStatus::Disabled => UserStatusView::Disabled,
             },
             can_change_status: u.id != admin.id && !u.is_owner,
+            locked: locked.contains(&u.id),
         })
         .collect())
 }
@@ -499,6 +505,20 @@ pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppErro
         .set_user_active(&admin, user_id, active, &request_meta().acting(admin.id))
         .await
         .map_err(|e| fail("set_user_active", e))
+}
+
+/// `/admin/users`: "Unlock" a user held at the hard stop of failed sign-ins.
+#[server(endpoint = "unlock_user")]
+pub async fn unlock_user(user_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    state
+        .auth
+        .unlock_user(&admin, user_id, &request_meta().acting(admin.id))
+        .await
+        .map_err(|e| fail("unlock_user", e))
 }
 
 /// Whether a first-run setup link still works.

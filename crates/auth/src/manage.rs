@@ -1,5 +1,5 @@
-//! Changes to a user's standing: the user changes their password; an admin deactivates or
-//! reactivates a user. Each one forgets the user's trusted devices where SECURITY.md 18 says so,
+//! Changes to a user's standing: the user changes their password; an admin deactivates,
+//! reactivates or unlocks a user. Each one forgets the user's trusted devices where SECURITY.md 18 says so,
 //! ends sessions, and is audited; the password change also mails the user.
 
 use crate::account::{User, UserStatus};
@@ -10,11 +10,12 @@ use crate::outbox::{Mail, enqueue};
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
 use crate::session::end_other_sessions;
-use crate::throttle::Scope;
+use crate::throttle::{HARD_STOP, Scope};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
 use pforte_shared::{Lang, Msg};
+use sqlx::Row;
 
 /// The "Your password was changed" mail.
 pub fn password_changed_mail(public_url: &str, to: &str, at: i64) -> Mail {
@@ -156,5 +157,40 @@ impl Auth {
             "user_deactivated"
         };
         audit::record(self, Event::for_user(&target, kind), meta).await
+    }
+
+    /// The users of an account held at the hard stop (SECURITY.md 11): their password sign-in
+    /// is refused everywhere but on their trusted devices until an admin unlocks them.
+    pub async fn locked_users(&self, account_id: i64) -> Result<Vec<i64>, AuthError> {
+        let rows = sqlx::query(
+            "SELECT users.id FROM users JOIN throttles \
+             ON throttles.scope = $1 AND throttles.key = CAST(users.id AS TEXT) \
+             WHERE users.account_id = $2 AND throttles.failures >= $3 ORDER BY users.id",
+        )
+        .bind(Scope::User.as_str())
+        .bind(account_id)
+        .bind(HARD_STOP)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get("id").map_err(AuthError::from))
+            .collect()
+    }
+
+    /// "Unlock" on `/admin/users`: lifts the hard stop of a user of the admin's account, whose
+    /// failures start again from zero. A user who is not locked is left as they are.
+    pub async fn unlock_user(
+        &self,
+        admin: &User,
+        target_id: i64,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        let target = self.managed_user(admin, target_id).await?;
+        let key = target.id.to_string();
+        if self.failures(Scope::User, &key).await? < HARD_STOP {
+            return Ok(()); // nothing to change
+        }
+        self.clear_failures(Scope::User, &key).await?;
+        audit::record(self, Event::for_user(&target, "user_unlocked"), meta).await
     }
 }

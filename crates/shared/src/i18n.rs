@@ -179,6 +179,11 @@ pub enum Msg {
     DeactivateLabel,
     /// Contains `{name}`.
     ReactivateLabel,
+    Unlock,
+    /// Contains `{name}`.
+    UnlockLabel,
+    /// After the status of a user held at the hard stop.
+    StatusLocked,
     PasswordStrengthWeak,
     PasswordStrengthFair,
     ActiveSessionsTitle,
@@ -366,6 +371,9 @@ fn en(msg: Msg) -> &'static str {
         CannotChangeOwnStatus => "You cannot deactivate yourself or the account owner.",
         DeactivateLabel => "Deactivate {name}",
         ReactivateLabel => "Reactivate {name}",
+        Unlock => "Unlock",
+        UnlockLabel => "Unlock {name}",
+        StatusLocked => "locked after too many failed sign-ins",
         PasswordStrengthWeak => {
             "Long enough, but easy to guess: it repeats itself or runs in sequence. Try a few unrelated words."
         }

@@ -69,6 +69,8 @@ pub struct UserRowResponse {
     pub status: UserStatusView,
     /// False for the admin looking at the list and for the account owner: no "Deactivate".
     pub can_change_status: bool,
+    /// Held at the hard stop of failed sign-ins: the row offers "Unlock".
+    pub locked: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).

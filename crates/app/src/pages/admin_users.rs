@@ -1,7 +1,8 @@
-//! `/admin/users`: the users of the admin's account, "Create user" and "Resend invitation".
+//! `/admin/users`: the users of the admin's account, "Create user", "Resend invitation",
+//! "Deactivate" / "Reactivate" and "Unlock".
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
-use crate::api::{CreateUser, ResendInvitation, SetUserActive, list_users};
+use crate::api::{CreateUser, ResendInvitation, SetUserActive, UnlockUser, list_users};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
@@ -33,17 +34,24 @@ pub fn AdminUsers() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let status = ServerAction::<SetUserActive>::new();
+    let unlock = ServerAction::<UnlockUser>::new();
     let users = Resource::new(
         move || {
             (
                 create.version().get(),
                 resend.version().get(),
                 status.version().get(),
+                unlock.version().get(),
             )
         },
         |_| list_users(),
     );
-    let error = latest_error(vec![outcome(create), outcome(resend), outcome(status)]);
+    let error = latest_error(vec![
+        outcome(create),
+        outcome(resend),
+        outcome(status),
+        outcome(unlock),
+    ]);
     let created = move || {
         create
             .value()
@@ -58,7 +66,7 @@ pub fn AdminUsers() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => Either::Left(view! { <UserTable rows resend status /> }),
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend status unlock /> }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
                         }),
@@ -89,6 +97,7 @@ fn UserTable(
     rows: Vec<UserRowResponse>,
     resend: ServerAction<ResendInvitation>,
     status: ServerAction<SetUserActive>,
+    unlock: ServerAction<UnlockUser>,
 ) -> impl IntoView {
     view! {
         <DataTable labelledby=PAGE_TITLE_ID columns=&[Msg::NameLabel, Msg::EmailLabel, Msg::RoleLabel, Msg::ColumnStatus, Msg::ColumnActions]>
@@ -98,12 +107,16 @@ fn UserTable(
                             let invited = row.status == UserStatusView::Invited;
                             let id = row.id.to_string();
                             let status_id = id.clone();
+                            let unlock_id = id.clone();
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>
                                     <td>{row.email.clone()}</td>
                                     <td>{role_text(row.role)}</td>
-                                    <td>{status_text(row.status)}</td>
+                                    <td>
+                                        {status_text(row.status)}
+                                        {row.locked.then(|| format!(", {}", t(Msg::StatusLocked)))}
+                                    </td>
                                     <td>
                                         <div class="row-actions">
                                             {invited.then(|| view! {
@@ -127,6 +140,12 @@ fn UserTable(
                                                         <button type="submit" class="secondary small" aria-label=label>{t(text)}</button>
                                                     </ActionForm>
                                                 }
+                                            })}
+                                            {row.locked.then(|| view! {
+                                                <ActionForm action=unlock>
+                                                    <input type="hidden" name="user_id" value=unlock_id />
+                                                    <button type="submit" class="secondary small" aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</button>
+                                                </ActionForm>
                                             })}
                                         </div>
                                     </td>

@@ -239,7 +239,130 @@ async fn per_ip_limit_on_code_resends(engine: Engine) {
     assert!(!header(&res, "retry-after").is_empty());
 }
 
+/// An admin lifts a user's hard stop from `/admin/users` (SECURITY.md 11); plain users and
+/// admins of another account cannot, and unlocking a user who is not locked changes nothing.
+async fn admin_unlocks_the_hard_stop(engine: Engine) {
+    use pforte_auth::account::NewUser;
+    use pforte_auth::secret::Password;
+    use pforte_shared::types::Role;
+
+    let app = TestApp::start(engine).await;
+    let ben = app.add_member().await;
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 100, $2)",
+    )
+    .bind(ben.to_string())
+    .bind(START)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("100 failures");
+    app.clock.advance(24 * 3600);
+    let ben_failures = || async {
+        app.auth
+            .failures(Scope::User, &ben.to_string())
+            .await
+            .expect("failures")
+    };
+    let (status, _) = failure(&app, MEMBER_EMAIL, MEMBER_PASSWORD, None).await;
+    assert_eq!(status, 401, "locked");
+
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app
+        .get("/admin/users", Some(&anna))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("locked after too many failed sign-ins"));
+    assert_eq!(
+        page.matches("Unlock ").count(),
+        1,
+        "only Ben's row offers Unlock"
+    );
+    assert!(page.contains(&format!("aria-label=\"Unlock {MEMBER_EMAIL}\"")));
+
+    // A plain user of the account and an admin of another account are refused.
+    for (account, email, role) in [
+        (
+            Some(app.customer_number.as_str()),
+            "carla@example.com",
+            Role::User,
+        ),
+        (None, "eve@other.example", Role::Admin),
+    ] {
+        let user = NewUser {
+            email: email.into(),
+            display_name: String::new(),
+            role,
+            google_email: None,
+            password: Some(Password::new("silver walrus counts marbles".into())),
+        };
+        let meta = pforte_auth::RequestMeta::default();
+        match account {
+            Some(number) => drop(
+                app.auth
+                    .create_user(number, user, &meta)
+                    .await
+                    .expect("user"),
+            ),
+            None => drop(
+                app.auth
+                    .create_account("Other GmbH", None, user, &meta)
+                    .await
+                    .expect("account"),
+            ),
+        }
+        let cookie = app.sign_in(email, "silver walrus counts marbles").await;
+        let res = app
+            .post_form(
+                "/api/unlock_user",
+                &[("user_id", &ben.to_string())],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(res.status(), 403, "{email}");
+        assert_eq!(ben_failures().await, 100, "{email} changed nothing");
+    }
+
+    let res = app
+        .post_form(
+            "/api/unlock_user",
+            &[("user_id", &ben.to_string())],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(ben_failures().await, 0);
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+        .await;
+    assert_eq!(res.status(), 200, "Ben signs in again");
+    assert_eq!(header(&res, "location"), "/login/code");
+
+    // Not locked (any more): nothing to unlock, nothing audited twice.
+    app.submit_password(MEMBER_EMAIL, WRONG, None).await;
+    let res = app
+        .post_form(
+            "/api/unlock_user",
+            &[("user_id", &ben.to_string())],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(ben_failures().await, 1, "a single failure is no lock");
+    let unlocks: Vec<(i64, Option<i64>)> =
+        sqlx::query("SELECT user_id, actor_id FROM audit_events WHERE event = 'user_unlocked'")
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| (r.get("user_id"), r.get("actor_id")))
+            .collect();
+    assert_eq!(unlocks, vec![(ben, Some(owner_id(&app).await))]);
+}
+
 crate::dual!(
+    admin_unlocks_the_hard_stop,
     delay_refuses_even_the_right_password,
     delays_grow,
     identifiers_count_for_one_user,
