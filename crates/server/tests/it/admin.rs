@@ -98,12 +98,7 @@ async fn admin_creates_and_reinvites(engine: Engine) {
         .await
         .expect("row")
         .get("id");
-    let page = app
-        .get("/admin/users", Some(&anna))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/admin/users", Some(&anna)).await;
     assert!(page.contains("Resend invitation") && page.contains("Invited"));
     let res = app
         .post_form(

@@ -273,12 +273,7 @@ async fn security_page_lists_and_removes(engine: Engine) {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(device_count(&app).await, 1, "only Anna's devices are gone");
-    let body = app
-        .get("/account/security", Some(&both))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let body = app.page("/account/security", Some(&both)).await;
     assert!(body.contains("No trusted devices."));
     assert!(body.contains("Device removed"));
     // Ben's device still works for Ben.

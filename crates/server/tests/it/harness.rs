@@ -249,6 +249,15 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// The HTML of a page (whatever its status).
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> String {
+        self.get(path, cookie)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// The password step, with the browser's cookies (session, trusted device) if any.
     pub async fn submit_password(
         &self,

@@ -117,12 +117,7 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
         .submit_password(OWNER_EMAIL, NEW_PASSWORD, Some(&device))
         .await;
     assert_eq!(header(&res, "location"), "/login/code");
-    let page = app
-        .get("/account/security", Some(&session))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/account/security", Some(&session)).await;
     assert!(
         page.contains("Password changed"),
         "the activity shows the change"
@@ -156,12 +151,7 @@ async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
         .expect("row")
         .get("id");
     assert_eq!(set_active(&app, &anna, owner_id, "no").await.status(), 422);
-    let page = app
-        .get("/admin/users", Some(&anna))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/admin/users", Some(&anna)).await;
     assert!(page.contains("Deactivate ben.kurz@example.com"));
     assert!(!page.contains("Deactivate anna.berg@example.com"));
 
@@ -176,12 +166,7 @@ async fn deactivation_ends_sessions_and_forgets_devices(engine: Engine) {
         .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, Some(&ben_device))
         .await;
     assert_eq!(res.status(), 401, "a deactivated user cannot sign in");
-    let page = app
-        .get("/admin/users", Some(&anna))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/admin/users", Some(&anna)).await;
     assert!(page.contains("Disabled") && page.contains("Reactivate ben.kurz@example.com"));
 
     assert_eq!(set_active(&app, &anna, ben, "yes").await.status(), 200);

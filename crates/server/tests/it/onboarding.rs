@@ -311,7 +311,7 @@ async fn stepper_over_http(engine: Engine) {
     let app = TestApp::start(engine).await;
     let token = invite(&app).await;
     let page_path = format!("/welcome/{token}");
-    let page = app.get(&page_path, None).await.text().await.expect("page");
+    let page = app.page(&page_path, None).await;
     assert_eq!(current_step(&page), "Enter email");
     for label in [
         "Enter email",
@@ -351,7 +351,7 @@ async fn stepper_over_http(engine: Engine) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let page = app.get(&page_path, None).await.text().await.expect("page");
+    let page = app.page(&page_path, None).await;
     assert_eq!(
         current_step(&page),
         "Create password",
@@ -370,7 +370,7 @@ async fn stepper_over_http(engine: Engine) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let page = app.get(&page_path, None).await.text().await.expect("page");
+    let page = app.page(&page_path, None).await;
     assert_eq!(current_step(&page), "Enter email code");
     assert!(
         page.contains("Send new code")
@@ -389,7 +389,7 @@ async fn stepper_over_http(engine: Engine) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let page = app.get(&page_path, None).await.text().await.expect("page");
+    let page = app.page(&page_path, None).await;
     assert_eq!(current_step(&page), "Trust device");
     assert!(page.contains("Do you trust this browser and device?"));
     let res = app
@@ -421,7 +421,7 @@ async fn stepper_over_http(engine: Engine) {
         .expect("home");
     assert!(home.contains("Signed in as ben.kurz@example.com"));
     // The link is used up.
-    let page = app.get(&page_path, None).await.text().await.expect("page");
+    let page = app.page(&page_path, None).await;
     assert!(page.contains("This link is invalid or has expired."));
 }
 

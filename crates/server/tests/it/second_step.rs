@@ -103,12 +103,7 @@ async fn steps_are_enforced(engine: Engine) {
         .await;
     assert_eq!(bad.status(), 400);
     // Without a pending sign-in, the code page says so and links back to the login.
-    let page = app
-        .get("/login/code", None)
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/login/code", None).await;
     assert!(page.contains("This sign-in has ended. Please log in again."));
     assert!(page.contains("href=\"/login\""));
 }
@@ -296,11 +291,8 @@ async fn code_step_without_javascript(engine: Engine) {
     let location = header(&bad, "location");
     assert!(location.contains("__err="), "{location}");
     let page = app
-        .get(location.trim_start_matches(PUBLIC_URL), Some(&pending))
-        .await
-        .text()
-        .await
-        .expect("page");
+        .page(location.trim_start_matches(PUBLIC_URL), Some(&pending))
+        .await;
     assert!(page.contains("The code is not correct."), "{page}");
     assert!(page.contains("role=\"alert\""));
     let ok = form(format!("code={code}")).await.expect("post");

@@ -284,12 +284,7 @@ async fn active_sessions_can_be_signed_out(engine: Engine) {
     let first = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let second = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let third = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let page = app
-        .get("/account/security", Some(&third))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/account/security", Some(&third)).await;
     assert!(page.contains("Active sessions") && page.contains("This session"));
     assert_eq!(
         page.matches("Sign out Unknown browser (127.0.0.1)").count(),

@@ -42,12 +42,7 @@ async fn sign_in_by_customer_number(engine: Engine) {
     let cookie = app
         .sign_in(&format!(" {} ", app.customer_number), OWNER_PASSWORD)
         .await;
-    let body = app
-        .get("/", Some(&cookie))
-        .await
-        .text()
-        .await
-        .expect("body");
+    let body = app.page("/", Some(&cookie)).await;
     assert!(body.contains("Signed in as anna.berg@example.com"));
 }
 
@@ -73,12 +68,7 @@ async fn plain_user_signs_in_without_users_link(engine: Engine) {
     let cookie = app
         .sign_in("ben@example.com", "mossy trombone eats violet clouds")
         .await;
-    let body = app
-        .get("/", Some(&cookie))
-        .await
-        .text()
-        .await
-        .expect("body");
+    let body = app.page("/", Some(&cookie)).await;
     assert!(body.contains("Signed in as ben@example.com"));
     assert!(!body.contains(">Users<"));
 }
@@ -236,7 +226,7 @@ async fn plain_form_post_redirects(engine: Engine) {
     assert!(session_cookie(&bad).is_none());
     // The login page renders the error from the URL.
     let path = location.trim_start_matches(PUBLIC_URL);
-    let page = app.get(path, None).await.text().await.expect("body");
+    let page = app.page(path, None).await;
     assert!(
         page.contains("Email/customer number or password is incorrect."),
         "{page}"

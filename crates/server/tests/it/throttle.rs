@@ -263,16 +263,23 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
             .await
             .expect("failures")
     };
+    let unlock = |cookie: &str| {
+        let cookie = cookie.to_owned();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/unlock_user",
+                &[("user_id", &ben.to_string())],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
     let (status, _) = failure(&app, MEMBER_EMAIL, MEMBER_PASSWORD, None).await;
     assert_eq!(status, 401, "locked");
 
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let page = app
-        .get("/admin/users", Some(&anna))
-        .await
-        .text()
-        .await
-        .expect("page");
+    let page = app.page("/admin/users", Some(&anna)).await;
     assert!(page.contains("locked after too many failed sign-ins"));
     assert_eq!(
         page.matches("Unlock ").count(),
@@ -313,24 +320,12 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
             ),
         }
         let cookie = app.sign_in(email, "silver walrus counts marbles").await;
-        let res = app
-            .post_form(
-                "/api/unlock_user",
-                &[("user_id", &ben.to_string())],
-                Some(&cookie),
-            )
-            .await;
+        let res = unlock(&cookie).await;
         assert_eq!(res.status(), 403, "{email}");
         assert_eq!(ben_failures().await, 100, "{email} changed nothing");
     }
 
-    let res = app
-        .post_form(
-            "/api/unlock_user",
-            &[("user_id", &ben.to_string())],
-            Some(&anna),
-        )
-        .await;
+    let res = unlock(&anna).await;
     assert_eq!(res.status(), 200);
     assert_eq!(ben_failures().await, 0);
     let res = app
@@ -341,13 +336,7 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
 
     // Not locked (any more): nothing to unlock, nothing audited twice.
     app.submit_password(MEMBER_EMAIL, WRONG, None).await;
-    let res = app
-        .post_form(
-            "/api/unlock_user",
-            &[("user_id", &ben.to_string())],
-            Some(&anna),
-        )
-        .await;
+    let res = unlock(&anna).await;
     assert_eq!(res.status(), 200);
     assert_eq!(ben_failures().await, 1, "a single failure is no lock");
     let unlocks: Vec<(i64, Option<i64>)> =
