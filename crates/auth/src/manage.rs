@@ -1,6 +1,7 @@
 //! Changes to a user's standing: the user changes their password; an admin deactivates,
-//! reactivates or unlocks a user. Each one forgets the user's trusted devices where SECURITY.md 18 says so,
-//! ends sessions, and is audited; the password change also mails the user.
+//! reactivates or unlocks a user. Each is audited. A password change and a deactivation also
+//! forget the user's trusted devices (SECURITY.md 18) and end sessions; the password change also
+//! mails the user.
 
 use crate::account::{User, UserStatus};
 use crate::audit::{self, Event, Outcome};

@@ -170,8 +170,8 @@ async fn healthz_reports_database(engine: Engine) {
     assert_eq!(app.get("/healthz", None).await.status(), 503);
 }
 
-/// Pages render whole while other routers are built in the same process (as each test does,
-/// and as a second instance could): building one must not hold up another's page loads.
+/// Pages render whole while other routers are built in the same process (as every test builds
+/// its own): building one must not hold up another's page loads.
 async fn pages_render_while_routers_are_built(engine: Engine) {
     let app = std::sync::Arc::new(TestApp::start(engine).await);
     let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
