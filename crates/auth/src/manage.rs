@@ -11,7 +11,7 @@ use crate::outbox::{Mail, enqueue};
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
 use crate::session::end_other_sessions;
-use crate::throttle::{HARD_STOP, Scope};
+use crate::throttle::{HARD_STOP, Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
@@ -61,7 +61,7 @@ impl Auth {
         keep: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let key = user.id.to_string();
+        let key = user_key(user.id);
         let allowed = self.claim_attempt(Scope::User, &key).await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
         if !self.hasher.verify(current, stored).await? {
@@ -187,11 +187,12 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let target = self.managed_user(admin, target_id).await?;
-        let key = target.id.to_string();
-        if self.failures(Scope::User, &key).await? < HARD_STOP {
-            return Ok(()); // nothing to change
+        if !self
+            .lift_hard_stop(Scope::User, &user_key(target.id))
+            .await?
+        {
+            return Ok(()); // not locked: nothing to change
         }
-        self.clear_failures(Scope::User, &key).await?;
         audit::record(self, Event::for_user(&target, "user_unlocked"), meta).await
     }
 }

@@ -12,7 +12,7 @@ use crate::email_code::{self, CodeFlow};
 use crate::error::AuthError;
 use crate::secret::{Password, Token};
 use crate::session::{Session, Stage};
-use crate::throttle::Scope;
+use crate::throttle::{Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::identifier::{Identifier, MAX_EMAIL_LEN};
 
@@ -80,7 +80,7 @@ impl Auth {
         };
         let counter = user.as_ref().map(|u| match &trusted {
             Some(hash) => (Scope::Device, hash.as_str().to_owned()),
-            None => (Scope::User, u.id.to_string()),
+            None => (Scope::User, user_key(u.id)),
         });
         let allowed = match &counter {
             Some((scope, key)) => self.claim_attempt(*scope, key).await?,

@@ -64,6 +64,12 @@ impl Scope {
     }
 }
 
+/// The key of a user's counter ([`Scope::User`]): the user's id as text, the same as
+/// `CAST(users.id AS TEXT)` in SQL that joins the counters to their users.
+pub fn user_key(user_id: i64) -> String {
+    user_id.to_string()
+}
+
 /// The key of an IP counter: the address, or its /64 network for IPv6 (one host usually holds a
 /// whole /64). Empty when the address is unknown.
 pub fn ip_key(ip: &str) -> String {
@@ -117,6 +123,19 @@ impl Auth {
             .execute(&self.store.pool)
             .await?;
         Ok(())
+    }
+
+    /// Lifts the hard stop of `key` in one statement: its failures start again from zero.
+    /// Returns false, changing nothing, when `key` is not at the hard stop.
+    pub async fn lift_hard_stop(&self, scope: Scope, key: &str) -> Result<bool, AuthError> {
+        let lifted =
+            sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2 AND failures >= $3")
+                .bind(scope.as_str())
+                .bind(key)
+                .bind(HARD_STOP)
+                .execute(&self.store.pool)
+                .await?;
+        Ok(lifted.rows_affected() == 1)
     }
 
     /// Consecutive failures counted for `key` (for tests and operators).
