@@ -249,6 +249,23 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// The session cookie (`name=value`) of a session of the owner at `stage`, started in the
+    /// domain without any request.
+    pub async fn owner_session(&self, stage: pforte_auth::session::Stage) -> String {
+        let owner = self
+            .auth
+            .user_by_email(OWNER_EMAIL)
+            .await
+            .expect("query")
+            .expect("owner");
+        let token = self
+            .auth
+            .start_session(owner.id, stage, &RequestMeta::default())
+            .await
+            .expect("session");
+        format!("__Host-pforte_session={}", token.expose())
+    }
+
     /// The HTML of a page (whatever its status).
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> String {
         self.get(path, cookie)

@@ -233,22 +233,9 @@ async fn stuck_requests_are_answered_in_time(engine: Engine) {
         web.request_limit = std::time::Duration::from_secs(1);
     })
     .await;
-    let owner = app
-        .auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner");
-    let token = app
-        .auth
-        .start_session(
-            owner.id,
-            pforte_auth::session::Stage::Complete,
-            &pforte_auth::RequestMeta::default(),
-        )
-        .await
-        .expect("session");
-    let cookie = format!("__Host-pforte_session={}", token.expose());
+    let cookie = app
+        .owner_session(pforte_auth::session::Stage::Complete)
+        .await;
     assert_eq!(app.get("/", Some(&cookie)).await.status(), 200);
 
     app.clock.advance(60); // the next page view updates the session's last activity

@@ -193,23 +193,12 @@ crate::dual!(
 /// protected pages and server functions.
 async fn pending_sign_in_is_signed_out(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let user = app
-        .auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner");
     for stage in [
         pforte_auth::session::Stage::AwaitingEmailCode,
         pforte_auth::session::Stage::AwaitingTotp,
         pforte_auth::session::Stage::AwaitingTrustDecision,
     ] {
-        let token = app
-            .auth
-            .start_session(user.id, stage, &pforte_auth::RequestMeta::default())
-            .await
-            .expect("session");
-        let cookie = format!("__Host-pforte_session={}", token.expose());
+        let cookie = app.owner_session(stage).await;
         assert_eq!(app.get("/", Some(&cookie)).await.status(), 303, "{stage:?}");
         let res = app.post_form("/api/current_user", &[], Some(&cookie)).await;
         assert_eq!(res.text().await.expect("body"), "null", "{stage:?}");
