@@ -4,7 +4,7 @@ use http::request::Parts;
 use http::{HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use pforte_auth::{Auth, AuthError, RequestMeta};
+use pforte_auth::{Auth, RequestMeta};
 use pforte_shared::AppError;
 use std::net::IpAddr;
 
@@ -126,7 +126,8 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// IP and browser of the current request.
+/// IP and browser of the current request (with its `Sec-CH-UA` hint, which names browsers whose
+/// User-Agent hides them).
 pub fn request_meta() -> RequestMeta {
     let Some(parts) = parts() else {
         return RequestMeta::default();
@@ -141,7 +142,8 @@ pub fn request_meta() -> RequestMeta {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    RequestMeta::new(ip, ua)
+    let hint = parts.headers.get("sec-ch-ua").and_then(|v| v.to_str().ok());
+    RequestMeta::with_client_hint(ip, ua, hint)
 }
 
 /// The client's IP address, put into request extensions by the server.
@@ -154,8 +156,7 @@ pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, A
     state
         .auth
         .signed_in_user(&token)
-        .await
-        .map_err(|e| fail("signed_in", e))?
+        .await?
         .ok_or(AppError::NotSignedIn)
 }
 
@@ -196,16 +197,6 @@ pub fn set_cookie(value: &str) {
     ) {
         res.append_header(header::SET_COOKIE, value);
     }
-}
-
-/// The one place that turns domain errors into user errors: internal causes are logged with
-/// context and become a generic message. (The server's `server_fn_status` middleware then answers
-/// with the error's status: 4xx for the user's mistakes, 5xx only for faults.)
-pub fn fail(context: &'static str, error: AuthError) -> AppError {
-    if error.is_internal() {
-        tracing::error!(%error, context, "request failed");
-    }
-    AppError::from(error)
 }
 
 /// Sends the Content-Security-Policy with this response's nonce.

@@ -1,39 +1,27 @@
 //! Accounts (companies, identified by a customer number) and their users.
 
+use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
+use crate::invitation;
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
-use crate::store::is_unique_violation;
-use crate::{Auth, RequestMeta, audit};
+use crate::store::Engine;
+use crate::stored::{self, stored_enum};
+use crate::throttle::HARD_STOP;
+use crate::tx::Tx;
+use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
 use pforte_shared::identifier::{normalize_email, parse_customer_number};
-use pforte_shared::types::Role;
+use pforte_shared::types::{Role, UserRowResponse, UserStatusView};
 use rand::Rng;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UserStatus {
-    Invited,
-    Active,
-    Disabled,
-}
-
-impl UserStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Invited => "invited",
-            UserStatus::Active => "active",
-            UserStatus::Disabled => "disabled",
-        }
-    }
-
-    fn parse(s: &str) -> UserStatus {
-        match s {
-            "active" => UserStatus::Active,
-            "invited" => UserStatus::Invited,
-            _ => UserStatus::Disabled,
-        }
+stored_enum! {
+    pub enum UserStatus {
+        Invited = "invited",
+        Active = "active",
+        Disabled = "disabled",
     }
 }
 
@@ -68,6 +56,22 @@ impl std::fmt::Debug for User {
     }
 }
 
+impl User {
+    /// The name to greet the user by: the display name, else the email.
+    pub fn greeting_name(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.email
+        } else {
+            &self.display_name
+        }
+    }
+}
+
+/// Whether `admin` may deactivate or reactivate `target`: never themselves, never the owner.
+pub fn may_change_status(admin: &User, target: &User) -> bool {
+    target.id != admin.id && !target.is_owner
+}
+
 pub(crate) const USER_COLUMNS: &str =
     "id, account_id, email, display_name, role, status, is_owner, password_hash";
 
@@ -78,7 +82,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         role: Role::parse(&row.try_get::<String, _>("role")?).unwrap_or(Role::User),
-        status: UserStatus::parse(&row.try_get::<String, _>("status")?),
+        status: stored::get(row, "status")?,
         is_owner: row.try_get::<i64, _>("is_owner")? != 0,
         password_hash: row.try_get("password_hash")?,
     })
@@ -92,7 +96,7 @@ fn account_from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
     })
 }
 
-/// What `create-account` and `create-user` ask for.
+/// What `create-account`, `create-user` and the admin page ask for.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub email: String,
@@ -118,6 +122,149 @@ fn clean_name(field: &'static str, raw: &str, required: bool) -> Result<String, 
         return Err(AuthError::invalid(field, Msg::BadRequest));
     }
     Ok(name)
+}
+
+/// Serialises account creation (and the setup link, which exists only while there is no account)
+/// across connections and instances: PostgreSQL locks the table for the rest of the unit of
+/// work; SQLite's units of work hold the database's write lock already.
+pub(crate) async fn lock_accounts(tx: &mut Tx<'_>) -> Result<(), AuthError> {
+    if tx.engine() == Engine::Postgres {
+        sqlx::query("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE")
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether any account exists, read in the unit of work.
+pub(crate) async fn any_account(tx: &mut Tx<'_>) -> Result<bool, AuthError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Creates an account and its owner (an admin) in the unit of work: the account, the owner, the
+/// owner's invitation and mail, and their audit rows commit together or not at all. Ends the
+/// first-run setup link, which is only for an installation without accounts.
+pub(crate) async fn create_account_in(
+    tx: &mut Tx<'_>,
+    name: &str,
+    customer_number: Option<&str>,
+    owner: NewUser,
+) -> Result<(Account, User), AuthError> {
+    let name = clean_name("name", name, true)?;
+    let given = match customer_number {
+        Some(raw) => Some(parse_customer_number(raw).ok_or(AuthError::invalid(
+            "customer_number",
+            Msg::InvalidIdentifier,
+        ))?),
+        None => None,
+    };
+    lock_accounts(tx).await?;
+    crate::setup::end_setup_link(tx).await?;
+    let now = tx.now;
+    let mut tries = 0;
+    let account = loop {
+        let number = given.clone().unwrap_or_else(|| {
+            rand::thread_rng()
+                .gen_range(1_000_000..=9_999_999)
+                .to_string()
+        });
+        let row = sqlx::query(
+            "INSERT INTO accounts (customer_number, name, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (customer_number) DO NOTHING RETURNING id, customer_number, name",
+        )
+        .bind(&number)
+        .bind(&name)
+        .bind(now)
+        .fetch_optional(tx.conn())
+        .await?;
+        match row {
+            Some(row) => break account_from_row(&row)?,
+            None if given.is_none() && tries < 20 => tries += 1,
+            None => return Err(AuthError::Conflict("customer number")),
+        }
+    };
+    tx.audit(Event {
+        account_id: Some(account.id),
+        ..Event::anonymous(EventKind::AccountCreated)
+    })
+    .await?;
+    let owner = NewUser {
+        role: Role::Admin,
+        ..owner
+    };
+    let user = insert_user(tx, &account, owner, true).await?;
+    Ok((account, user))
+}
+
+/// Adds a user to `account` in the unit of work, with the invitation and its mail when no
+/// password is given, and the audit rows.
+async fn insert_user(
+    tx: &mut Tx<'_>,
+    account: &Account,
+    new: NewUser,
+    is_owner: bool,
+) -> Result<User, AuthError> {
+    let email = normalize_email(&new.email)
+        .map_err(|_| AuthError::invalid("email", Msg::InvalidIdentifier))?;
+    let display_name = clean_name("name", &new.display_name, false)?;
+    let google_email = match new.google_email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(g) => Some(
+            normalize_email(g)
+                .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
+        ),
+    };
+    let (status, hash) = match new.password {
+        Some(password) => {
+            check_policy(
+                &password,
+                &PasswordContext {
+                    email: email.clone(),
+                    name: display_name.clone(),
+                    company: account.name.clone(),
+                    customer_number: account.customer_number.clone(),
+                },
+            )?;
+            (UserStatus::Active, Some(tx.hasher().hash(password).await?))
+        }
+        None => (UserStatus::Invited, None),
+    };
+    let now = tx.now;
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
+         password_hash, password_set_at, google_email, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         ON CONFLICT (email) DO NOTHING RETURNING {USER_COLUMNS}"
+    ))
+    .bind(account.id)
+    .bind(&email)
+    .bind(&display_name)
+    .bind(new.role.as_str())
+    .bind(status.as_str())
+    .bind(i64::from(is_owner))
+    .bind(hash.clone())
+    .bind(hash.as_ref().map(|_| now))
+    .bind(google_email)
+    .bind(now)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(AuthError::Conflict("email"))?;
+    let user = user_from_row(&row)?;
+    tx.audit(
+        Event::for_user(&user, EventKind::UserCreated).detail(format!(
+            "role={} status={}",
+            user.role.as_str(),
+            status.as_str()
+        )),
+    )
+    .await?;
+    if status == UserStatus::Invited {
+        invitation::issue(tx, &user, account).await?;
+    }
+    Ok(user)
 }
 
 impl Auth {
@@ -157,17 +304,6 @@ impl Auth {
         Ok(user_from_row(&row)?)
     }
 
-    /// The users of an account, by email.
-    pub async fn users_of_account(&self, account_id: i64) -> Result<Vec<User>, AuthError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY email"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.store.pool)
-        .await?;
-        Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
-    }
-
     /// The user `target_id`, if `admin` may manage them: an admin of the same account.
     pub async fn managed_user(&self, admin: &User, target_id: i64) -> Result<User, AuthError> {
         if admin.role != Role::Admin {
@@ -184,6 +320,43 @@ impl Auth {
         }
     }
 
+    /// `/admin/users`: the users of the admin's account, by email, with what the admin may do.
+    pub async fn user_list(&self, admin: &User) -> Result<Vec<UserRowResponse>, AuthError> {
+        if admin.role != Role::Admin {
+            return Err(AuthError::Forbidden);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, \
+             CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.scope = $2 \
+                  AND t.key = CAST(users.id AS TEXT) AND t.failures >= $3) \
+             THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS locked \
+             FROM users WHERE account_id = $1 ORDER BY email"
+        ))
+        .bind(admin.account_id)
+        .bind(crate::throttle::Scope::User.as_str())
+        .bind(HARD_STOP)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let user = user_from_row(row)?;
+                Ok(UserRowResponse {
+                    id: user.id,
+                    can_change_status: may_change_status(admin, &user),
+                    locked: row.try_get::<i64, _>("locked")? != 0,
+                    status: match user.status {
+                        UserStatus::Invited => UserStatusView::Invited,
+                        UserStatus::Active => UserStatusView::Active,
+                        UserStatus::Disabled => UserStatusView::Disabled,
+                    },
+                    role: user.role,
+                    name: user.display_name,
+                    email: user.email,
+                })
+            })
+            .collect()
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, AuthError> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
@@ -197,13 +370,8 @@ impl Auth {
     /// The owner of the account with this customer number.
     pub async fn owner_by_customer_number(&self, number: &str) -> Result<Option<User>, AuthError> {
         let row = sqlx::query(&format!(
-            "SELECT {} FROM users u WHERE u.is_owner = 1 AND u.account_id = \
-             (SELECT a.id FROM accounts a WHERE a.customer_number = $1)",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT {USER_COLUMNS} FROM users WHERE is_owner = 1 AND account_id = \
+             (SELECT a.id FROM accounts a WHERE a.customer_number = $1)"
         ))
         .bind(number)
         .fetch_optional(&self.store.pool)
@@ -211,7 +379,7 @@ impl Auth {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
-    /// Creates an account and its owner (an admin). Returns both.
+    /// Creates an account and its owner (an admin), in one unit of work. Returns both.
     pub async fn create_account(
         &self,
         name: &str,
@@ -219,58 +387,13 @@ impl Auth {
         owner: NewUser,
         meta: &RequestMeta,
     ) -> Result<(Account, User), AuthError> {
-        let name = clean_name("name", name, true)?;
-        let given = match customer_number {
-            Some(raw) => Some(parse_customer_number(raw).ok_or(AuthError::invalid(
-                "customer_number",
-                Msg::InvalidIdentifier,
-            ))?),
-            None => None,
-        };
-        let now = self.now();
-        let mut tries = 0;
-        let account = loop {
-            let number = given.clone().unwrap_or_else(|| {
-                rand::thread_rng()
-                    .gen_range(1_000_000..=9_999_999)
-                    .to_string()
-            });
-            let res = sqlx::query(
-                "INSERT INTO accounts (customer_number, name, created_at) VALUES ($1, $2, $3) \
-                 RETURNING id, customer_number, name",
-            )
-            .bind(&number)
-            .bind(&name)
-            .bind(now)
-            .fetch_one(&self.store.pool)
-            .await;
-            match res {
-                Ok(row) => break account_from_row(&row)?,
-                Err(e) if is_unique_violation(&e) && given.is_none() && tries < 20 => tries += 1,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(AuthError::Conflict("customer number"));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        let owner = NewUser {
-            role: Role::Admin,
-            ..owner
-        };
-        match self.insert_user(&account, owner, true, meta).await {
-            Ok(user) => Ok((account, user)),
-            Err(e) => {
-                // Keep the database as it was: no account without an owner.
-                sqlx::query("DELETE FROM accounts WHERE id = $1")
-                    .bind(account.id)
-                    .execute(&self.store.pool)
-                    .await?;
-                Err(e)
-            }
-        }
+        let mut tx = self.begin(meta).await?;
+        let created = create_account_in(&mut tx, name, customer_number, owner).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
-    /// Creates a user in the account with this customer number.
+    /// Creates a user in the account with this customer number (the command line).
     pub async fn create_user(
         &self,
         customer_number: &str,
@@ -282,85 +405,28 @@ impl Auth {
             Msg::InvalidIdentifier,
         ))?;
         let account = self.account_by_customer_number(&number).await?;
-        self.insert_user(&account, new, false, meta).await
+        let mut tx = self.begin(meta).await?;
+        let user = insert_user(&mut tx, &account, new, false).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
-    async fn insert_user(
+    /// "Create user and send invitation" on `/admin/users`: a user in the admin's own account,
+    /// recorded with the admin as actor.
+    pub async fn create_user_as(
         &self,
-        account: &Account,
+        admin: &User,
         new: NewUser,
-        is_owner: bool,
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
-        let email = normalize_email(&new.email)
-            .map_err(|_| AuthError::invalid("email", Msg::InvalidIdentifier))?;
-        let display_name = clean_name("name", &new.display_name, false)?;
-        let google_email = match new.google_email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(g) => Some(
-                normalize_email(g)
-                    .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
-            ),
-        };
-        let (status, hash) = match new.password {
-            Some(password) => {
-                check_policy(
-                    &password,
-                    &PasswordContext {
-                        email: email.clone(),
-                        name: display_name.clone(),
-                        company: account.name.clone(),
-                        customer_number: account.customer_number.clone(),
-                    },
-                )?;
-                (UserStatus::Active, Some(self.hasher.hash(password).await?))
-            }
-            None => (UserStatus::Invited, None),
-        };
-        let now = self.now();
-        let mut tx = self.store.pool.begin().await?;
-        let res = sqlx::query(&format!(
-            "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
-             password_hash, password_set_at, google_email, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {USER_COLUMNS}"
-        ))
-        .bind(account.id)
-        .bind(&email)
-        .bind(&display_name)
-        .bind(new.role.as_str())
-        .bind(status.as_str())
-        .bind(i64::from(is_owner))
-        .bind(hash.clone())
-        .bind(hash.as_ref().map(|_| now))
-        .bind(google_email)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
-        let user = match res {
-            Ok(row) => user_from_row(&row)?,
-            Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict("email")),
-            Err(e) => return Err(e.into()),
-        };
-        // The invitation and its mail commit together with the user, or not at all.
-        if status == UserStatus::Invited {
-            self.issue_invitation(&mut tx, &user, account).await?;
+        if admin.role != Role::Admin {
+            return Err(AuthError::Forbidden);
         }
+        let account = self.account_by_id(admin.account_id).await?;
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
+        let user = insert_user(&mut tx, &account, new, false).await?;
         tx.commit().await?;
-        audit::record(
-            self,
-            audit::Event {
-                user_id: Some(user.id),
-                account_id: Some(account.id),
-                kind: "user_created",
-                outcome: audit::Outcome::Success,
-                detail: format!("role={} status={}", user.role.as_str(), status.as_str()),
-            },
-            meta,
-        )
-        .await?;
-        if status == UserStatus::Invited {
-            audit::record(self, audit::Event::for_user(&user, "invitation_sent"), meta).await?;
-        }
         Ok(user)
     }
 }

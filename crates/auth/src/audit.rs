@@ -1,24 +1,52 @@
-//! Audit events: every sign-in attempt and security change, with user, IP, browser, UTC time, outcome.
-//! Never a password, code or token.
+//! Audit events: every sign-in attempt and security change, with user, IP, browser, UTC time,
+//! outcome and acting admin. Never a password, code or token. Events are written only through a
+//! unit of work ([`crate::tx::Tx::audit`]), so they commit with the change they describe.
 
-use crate::device::browser_label;
+use crate::Auth;
 use crate::error::AuthError;
-use crate::{Auth, RequestMeta};
+use crate::stored::{self, stored_enum};
+use crate::user_agent::browser_label;
+use pforte_shared::Lang;
 use pforte_shared::types::{ActivityKind, ActivityView};
 use sqlx::Row;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
+stored_enum! {
+    pub enum Outcome {
+        Success = "success",
+        Failure = "failure",
+    }
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-        }
+stored_enum! {
+    /// What happened. The stored names are what operators query; never rename one.
+    pub enum EventKind {
+        /// The password step, succeeded (detail: the next stage) or failed (detail: why).
+        SignInPassword = "sign_in_password",
+        /// A sign-in completed (detail: how: "email code", "trusted device").
+        SignedIn = "signed_in",
+        LogOut = "log_out",
+        CodeSent = "code_sent",
+        CodeConfirmed = "code_confirmed",
+        /// A wrong, expired or used-up email code (detail: the flow).
+        CodeFailed = "code_failed",
+        DeviceTrusted = "device_trusted",
+        DeviceRemoved = "device_removed",
+        /// "Sign out" of one other session.
+        SessionEnded = "session_ended",
+        SessionsEndedElsewhere = "sessions_ended_elsewhere",
+        /// Set during onboarding.
+        PasswordCreated = "password_created",
+        /// Changed on the security page (failures: wrong current password or throttled).
+        PasswordChanged = "password_changed",
+        /// Onboarding step 1 with an email that is not the invited one.
+        OnboardingEmail = "onboarding_email",
+        InvitationSent = "invitation_sent",
+        InvitationUsed = "invitation_used",
+        AccountCreated = "account_created",
+        UserCreated = "user_created",
+        UserDeactivated = "user_deactivated",
+        UserReactivated = "user_reactivated",
+        UserUnlocked = "user_unlocked",
     }
 }
 
@@ -26,7 +54,7 @@ impl Outcome {
 pub struct Event {
     pub user_id: Option<i64>,
     pub account_id: Option<i64>,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub outcome: Outcome,
     /// Free text for operators. Must never hold a secret.
     pub detail: String,
@@ -34,7 +62,7 @@ pub struct Event {
 
 impl Event {
     /// A successful event about a user, without detail.
-    pub fn for_user(user: &crate::account::User, kind: &'static str) -> Event {
+    pub fn for_user(user: &crate::account::User, kind: EventKind) -> Event {
         Event {
             user_id: Some(user.id),
             account_id: Some(user.account_id),
@@ -43,75 +71,101 @@ impl Event {
             detail: String::new(),
         }
     }
+
+    /// A successful event about no user in particular (an unknown identifier, a bare session).
+    pub fn anonymous(kind: EventKind) -> Event {
+        Event {
+            user_id: None,
+            account_id: None,
+            kind,
+            outcome: Outcome::Success,
+            detail: String::new(),
+        }
+    }
+
+    pub fn detail(self, detail: impl Into<String>) -> Event {
+        Event {
+            detail: detail.into(),
+            ..self
+        }
+    }
+
+    pub fn failed(self) -> Event {
+        Event {
+            outcome: Outcome::Failure,
+            ..self
+        }
+    }
 }
 
-pub async fn record(auth: &Auth, event: Event, meta: &RequestMeta) -> Result<(), AuthError> {
-    tracing::info!(
-        event = event.kind,
-        outcome = event.outcome.as_str(),
-        user_id = event.user_id,
-        actor_id = meta.actor,
-        ip = %meta.ip,
-        "audit"
-    );
-    sqlx::query(
-        "INSERT INTO audit_events (at, user_id, account_id, event, outcome, ip, user_agent, detail, actor_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(auth.now())
-    .bind(event.user_id)
-    .bind(event.account_id)
-    .bind(event.kind)
-    .bind(event.outcome.as_str())
-    .bind(&meta.ip)
-    .bind(&meta.user_agent)
-    .bind(&event.detail)
-    .bind(meta.actor)
-    .execute(&auth.store.pool)
-    .await?;
-    Ok(())
-}
+/// The audit events a user sees as "Recent security activity", with the outcome they must have
+/// (`None`: any) and what they are called there. The query and the naming both read this table.
+const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 6] = [
+    (EventKind::SignedIn, None, ActivityKind::SignedIn),
+    (
+        EventKind::SignInPassword,
+        Some(Outcome::Failure),
+        ActivityKind::SignInFailed,
+    ),
+    (EventKind::CodeFailed, None, ActivityKind::CodeFailed),
+    (EventKind::DeviceTrusted, None, ActivityKind::DeviceTrusted),
+    (EventKind::DeviceRemoved, None, ActivityKind::DeviceRemoved),
+    (
+        EventKind::PasswordChanged,
+        Some(Outcome::Success),
+        ActivityKind::PasswordChanged,
+    ),
+];
 
-/// The audit events a user sees as security activity, and how they are named.
-fn activity_kind(event: &str, outcome: &str) -> Option<ActivityKind> {
-    Some(match (event, outcome) {
-        ("signed_in", _) => ActivityKind::SignedIn,
-        ("sign_in_password", "failure") => ActivityKind::SignInFailed,
-        ("code_failed", _) => ActivityKind::CodeFailed,
-        ("device_trusted", _) => ActivityKind::DeviceTrusted,
-        ("device_removed", _) => ActivityKind::DeviceRemoved,
-        ("password_changed", "success") => ActivityKind::PasswordChanged,
-        _ => return None,
-    })
+fn activity_kind(event: EventKind, outcome: Outcome) -> Option<ActivityKind> {
+    ACTIVITY
+        .iter()
+        .find(|(e, o, _)| *e == event && o.is_none_or(|o| o == outcome))
+        .map(|(_, _, kind)| *kind)
 }
 
 impl Auth {
-    /// The user's most recent sign-ins, failed attempts, and devices trusted or removed.
+    /// The user's most recent security activity (see [`ACTIVITY`]), newest first.
     pub async fn security_activity(
         &self,
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<ActivityView>, AuthError> {
-        let rows = sqlx::query(
+        // `(event = $3 AND outcome = $4) OR (event = $5) OR …`, one term per row of ACTIVITY.
+        let mut next = 3;
+        let terms: Vec<String> = ACTIVITY
+            .iter()
+            .map(|(_, outcome, _)| {
+                let term = match outcome {
+                    Some(_) => format!("(event = ${} AND outcome = ${})", next, next + 1),
+                    None => format!("event = ${next}"),
+                };
+                next += if outcome.is_some() { 2 } else { 1 };
+                term
+            })
+            .collect();
+        let sql = format!(
             "SELECT at, event, outcome, ip, user_agent FROM audit_events \
-             WHERE user_id = $1 AND (event IN ('signed_in', 'code_failed', 'device_trusted', 'device_removed') \
-                   OR (event = 'sign_in_password' AND outcome = 'failure') \
-                   OR (event = 'password_changed' AND outcome = 'success')) \
-             ORDER BY at DESC, id DESC LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(&self.store.pool)
-        .await?;
+             WHERE user_id = $1 AND ({}) ORDER BY at DESC, id DESC LIMIT $2",
+            terms.join(" OR ")
+        );
+        let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
+        for (event, outcome, _) in ACTIVITY {
+            query = query.bind(event.as_str());
+            if let Some(outcome) = outcome {
+                query = query.bind(outcome.as_str());
+            }
+        }
+        let rows = query.fetch_all(&self.store.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let event: String = row.try_get("event")?;
-            let outcome: String = row.try_get("outcome")?;
-            if let Some(kind) = activity_kind(&event, &outcome) {
+            let event: EventKind = stored::get(row, "event")?;
+            let outcome: Outcome = stored::get(row, "outcome")?;
+            if let Some(kind) = activity_kind(event, outcome) {
                 out.push(ActivityView {
                     at: row.try_get("at")?,
                     kind,
-                    browser: browser_label(&row.try_get::<String, _>("user_agent")?),
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, Lang::En),
                     ip: row.try_get("ip")?,
                 });
             }

@@ -1,17 +1,18 @@
-//! Email codes (SPEC §5, SECURITY.md 14–16): 6 digits from the OS CSPRNG, stored hashed, valid 10
-//! minutes, 5 tries per code, bound to one flow (a pending sign-in or an invitation), single use.
-//! A new code replaces the old one, at most one per 60 s, and never resets the failure count.
+//! Email codes: 6 digits from the OS CSPRNG, stored hashed, valid 10 minutes, 5 tries per code,
+//! bound to one flow (a pending sign-in or an invitation), single use. A new code replaces the
+//! old one, at most one per 60 s, and never resets the failure count.
 
 use crate::account::User;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
-use crate::outbox::{Mail, enqueue, escape_html};
-use crate::{Auth, Clock, RequestMeta};
+use crate::outbox::{Mail, escape_html};
+use crate::tx::Tx;
+use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 pub const CODE_VALID_SECS: i64 = 10 * 60;
@@ -72,18 +73,13 @@ pub fn code_mail(to: &str, code: &str) -> Mail {
     }
 }
 
-/// Sends a new code for `flow` to `user`, inside `conn`'s transaction, replacing an earlier one.
+/// Sends a new code for `flow` to `user` in the unit of work, replacing an earlier one.
 /// Refused within 60 s of the last send.
-pub async fn issue(
-    conn: &mut AnyConnection,
-    clock: &dyn Clock,
-    flow: &CodeFlow,
-    user: &User,
-) -> Result<(), AuthError> {
-    let now = clock.now();
+pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
+    let now = tx.now;
     let last = sqlx::query("SELECT sent_at FROM email_codes WHERE session_hash = $1")
         .bind(&flow.0)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(tx.conn())
         .await?;
     let code = generate_code();
     let hash = code_hash(flow, &code);
@@ -106,7 +102,7 @@ pub async fn issue(
             .bind(now + CODE_VALID_SECS)
             .bind(&flow.0)
             .bind(sent_at)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
             if updated.rows_affected() != 1 {
                 // Another request sent a code in between.
@@ -125,20 +121,127 @@ pub async fn issue(
             .bind(&hash)
             .bind(now)
             .bind(now + CODE_VALID_SECS)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
         }
     }
-    enqueue(conn, clock, &code_mail(&user.email, &code)).await
+    tx.queue_mail(&code_mail(&user.email, &code)).await
+}
+
+/// Forgets the code of `flow` (an onboarding sent back to its first step).
+pub(crate) async fn discard(tx: &mut Tx<'_>, flow: &CodeFlow) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM email_codes WHERE session_hash = $1")
+        .bind(&flow.0)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The outcome of a code check. Either way the unit of work commits: a wrong try stays counted.
+#[derive(Debug)]
+pub(crate) enum Verdict {
+    /// The right code, now used up; the user it was sent to.
+    Right { user_id: i64 },
+    /// `CodeInvalid`, `CodeExpired` or `CodeAttemptsExhausted`.
+    Wrong(AuthError),
+}
+
+/// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,
+/// so that parallel guesses cannot exceed five. A right code is used up. The fifth wrong try (and
+/// every try after it) is `CodeAttemptsExhausted`. A code that is not 6 digits is refused before
+/// anything is counted.
+async fn count_and_compare(
+    tx: &mut Tx<'_>,
+    flow: &CodeFlow,
+    code: &str,
+) -> Result<Verdict, AuthError> {
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AuthError::invalid("code", Msg::CodeFormat));
+    }
+    let now = tx.now;
+    let row = sqlx::query(
+        "UPDATE email_codes SET failures = failures + 1 \
+         WHERE session_hash = $1 AND failures < $2 AND expires_at > $3 \
+         RETURNING user_id, code_hash, failures",
+    )
+    .bind(&flow.0)
+    .bind(MAX_FAILURES)
+    .bind(now)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(row) = row else {
+        let state =
+            sqlx::query("SELECT failures, expires_at FROM email_codes WHERE session_hash = $1")
+                .bind(&flow.0)
+                .fetch_optional(tx.conn())
+                .await?;
+        return Ok(Verdict::Wrong(match state {
+            Some(r) if r.try_get::<i64, _>("failures")? >= MAX_FAILURES => {
+                AuthError::CodeAttemptsExhausted
+            }
+            Some(_) => AuthError::CodeExpired,
+            None => AuthError::CodeInvalid,
+        }));
+    };
+    let stored: String = row.try_get("code_hash")?;
+    let presented = code_hash(flow, code);
+    Ok(
+        if bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
+            discard(tx, flow).await?;
+            Verdict::Right {
+                user_id: row.try_get("user_id")?,
+            }
+        } else if row.try_get::<i64, _>("failures")? >= MAX_FAILURES {
+            // That was the fifth wrong try: the attempt is over now, not at the next try.
+            Verdict::Wrong(AuthError::CodeAttemptsExhausted)
+        } else {
+            Verdict::Wrong(AuthError::CodeInvalid)
+        },
+    )
+}
+
+/// [`count_and_compare`] for `user`, recording a wrong, expired or used-up code as a
+/// `code_failed` audit event (`detail` names the flow).
+pub(crate) async fn check(
+    tx: &mut Tx<'_>,
+    flow: &CodeFlow,
+    code: &str,
+    user: &User,
+    detail: &str,
+) -> Result<Verdict, AuthError> {
+    let verdict = count_and_compare(tx, flow, code).await?;
+    if let Verdict::Wrong(_) = verdict {
+        tx.audit(
+            Event::for_user(user, EventKind::CodeFailed)
+                .failed()
+                .detail(detail),
+        )
+        .await?;
+    }
+    Ok(verdict)
 }
 
 impl Auth {
-    /// Sends a code in its own transaction (see [`issue`]).
+    /// Sends a code in a unit of work of its own (see [`issue`]).
     pub async fn send_email_code(&self, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
-        let mut tx = self.store.pool.begin().await?;
-        issue(&mut tx, self.clock.as_ref(), flow, user).await?;
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        issue(&mut tx, flow, user).await?;
+        tx.commit().await
+    }
+
+    /// Checks a code in a unit of work of its own (see [`count_and_compare`]), unaudited.
+    /// Returns the user the code was sent to.
+    pub async fn verify_email_code(&self, flow: &CodeFlow, code: &str) -> Result<i64, AuthError> {
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        let verdict = count_and_compare(&mut tx, flow, code).await?;
         tx.commit().await?;
-        Ok(())
+        match verdict {
+            Verdict::Right { user_id } => Ok(user_id),
+            Verdict::Wrong(error) => Err(error),
+        }
     }
 
     /// Seconds until a new code may be sent for `flow` (0 when it may be sent now).
@@ -151,84 +254,6 @@ impl Auth {
             Some(r) => (r.try_get::<i64, _>("sent_at")? + RESEND_COOLDOWN_SECS - self.now()).max(0),
             None => 0,
         })
-    }
-
-    /// [`Auth::verify_email_code`] for `user`, recording every wrong, expired or used-up code as a
-    /// `code_failed` audit event (`detail` names the flow).
-    pub async fn check_email_code(
-        &self,
-        flow: &CodeFlow,
-        code: &str,
-        user: &User,
-        detail: &str,
-        meta: &RequestMeta,
-    ) -> Result<(), AuthError> {
-        let result = self.verify_email_code(flow, code).await;
-        if let Err(
-            AuthError::CodeInvalid | AuthError::CodeExpired | AuthError::CodeAttemptsExhausted,
-        ) = &result
-        {
-            audit::record(
-                self,
-                Event {
-                    outcome: Outcome::Failure,
-                    detail: detail.to_owned(),
-                    ..Event::for_user(user, "code_failed")
-                },
-                meta,
-            )
-            .await?;
-        }
-        result.map(|_| ())
-    }
-
-    /// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,
-    /// so that parallel guesses cannot exceed five. A correct code is used up. The fifth wrong try
-    /// (and every try after it) is `CodeAttemptsExhausted`. Returns the user id.
-    pub async fn verify_email_code(&self, flow: &CodeFlow, code: &str) -> Result<i64, AuthError> {
-        let code = code.trim();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AuthError::invalid("code", Msg::CodeFormat));
-        }
-        let now = self.now();
-        let row = sqlx::query(
-            "UPDATE email_codes SET failures = failures + 1 \
-             WHERE session_hash = $1 AND failures < $2 AND expires_at > $3 \
-             RETURNING user_id, code_hash, failures",
-        )
-        .bind(&flow.0)
-        .bind(MAX_FAILURES)
-        .bind(now)
-        .fetch_optional(&self.store.pool)
-        .await?;
-        let Some(row) = row else {
-            let state =
-                sqlx::query("SELECT failures, expires_at FROM email_codes WHERE session_hash = $1")
-                    .bind(&flow.0)
-                    .fetch_optional(&self.store.pool)
-                    .await?;
-            return Err(match state {
-                Some(r) if r.try_get::<i64, _>("failures")? >= MAX_FAILURES => {
-                    AuthError::CodeAttemptsExhausted
-                }
-                Some(_) => AuthError::CodeExpired,
-                None => AuthError::CodeInvalid,
-            });
-        };
-        let stored: String = row.try_get("code_hash")?;
-        let presented = code_hash(flow, code);
-        if bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
-            sqlx::query("DELETE FROM email_codes WHERE session_hash = $1")
-                .bind(&flow.0)
-                .execute(&self.store.pool)
-                .await?;
-            Ok(row.try_get("user_id")?)
-        } else if row.try_get::<i64, _>("failures")? >= MAX_FAILURES {
-            // That was the fifth wrong try: the attempt is over now, not at the next try.
-            Err(AuthError::CodeAttemptsExhausted)
-        } else {
-            Err(AuthError::CodeInvalid)
-        }
     }
 }
 

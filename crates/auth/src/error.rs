@@ -57,8 +57,15 @@ impl AuthError {
     }
 }
 
+/// The one place that turns domain errors into user errors, so that a server function ends in `?`.
+/// Internal causes are logged here, with where the `?` stood, and users see only a generic message.
 impl From<AuthError> for AppError {
+    #[track_caller]
     fn from(e: AuthError) -> Self {
+        if e.is_internal() {
+            let at = std::panic::Location::caller();
+            tracing::error!(error = %e, at = %at, "request failed");
+        }
         match e {
             AuthError::InvalidCredentials => AppError::InvalidCredentials,
             AuthError::NotSignedIn => AppError::NotSignedIn,
@@ -71,6 +78,7 @@ impl From<AuthError> for AppError {
             AuthError::CodeExpired => AppError::CodeExpired,
             AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,
             AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
+            AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
             AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_) => {
                 AppError::Internal

@@ -1,15 +1,18 @@
 //! Invitations: a 256-bit token, only its hash stored, single use, valid 7 days (configurable);
-//! issuing a new one (resend) replaces the old. The mail is queued in the same transaction.
+//! issuing a new one (resend) replaces the old. The mail is queued in the same unit of work.
 
 use crate::account::{Account, User, UserStatus};
-use crate::audit::{self, Event};
+use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
-use crate::outbox::{Mail, enqueue};
+use crate::onboarding::Step;
+use crate::outbox::Mail;
 use crate::secret::{Token, TokenHash};
+use crate::stored;
+use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// An open invitation, looked up by its token.
 #[derive(Clone, Debug)]
@@ -17,20 +20,19 @@ pub struct Invitation {
     /// The stored form of the link's token (it also names the onboarding's code flow).
     pub hash: TokenHash,
     pub user_id: i64,
-    /// Where the onboarding stepper stands (`email` first).
-    pub stage: String,
+    /// Where the onboarding stepper stands.
+    pub step: Step,
     pub expires_at: i64,
 }
 
 /// The invitation mail: plain text and HTML, with the call to action "To the user account".
 pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) -> Mail {
     let lang = Lang::En;
-    let name = if user.display_name.is_empty() {
-        user.email.as_str()
-    } else {
-        user.display_name.as_str()
-    };
-    let greeting = fill(Msg::InvitationGreeting.text(lang), "name", name);
+    let greeting = fill(
+        Msg::InvitationGreeting.text(lang),
+        "name",
+        user.greeting_name(),
+    );
     let body = fill(Msg::InvitationBody.text(lang), "company", &account.name);
     let validity = fill(
         Msg::InvitationValidity.text(lang),
@@ -46,56 +48,68 @@ pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) ->
     )
 }
 
-impl Auth {
-    /// Replaces any open invitation of `user` with a new one and queues its mail, inside `conn`'s
-    /// transaction.
-    pub(crate) async fn issue_invitation(
-        &self,
-        conn: &mut AnyConnection,
-        user: &User,
-        account: &Account,
-    ) -> Result<(), AuthError> {
-        let token = Token::generate();
-        let now = self.now();
-        sqlx::query("DELETE FROM invitations WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "INSERT INTO invitations (token_hash, user_id, stage, created_at, expires_at) \
-             VALUES ($1, $2, 'email', $3, $4)",
-        )
-        .bind(token.hash().as_str())
+/// Replaces any open invitation of `user` with a new one, queues its mail and records it.
+pub(crate) async fn issue(
+    tx: &mut Tx<'_>,
+    user: &User,
+    account: &Account,
+) -> Result<(), AuthError> {
+    let token = Token::generate();
+    let (now, settings) = (tx.now, tx.settings());
+    sqlx::query("DELETE FROM invitations WHERE user_id = $1")
         .bind(user.id)
-        .bind(now)
-        .bind(now + self.settings.invitation_secs)
-        .execute(&mut *conn)
+        .execute(tx.conn())
         .await?;
-        let link = format!("{}/welcome/{}", self.settings.public_url, token.expose());
-        let days = self.settings.invitation_secs / (24 * 60 * 60);
-        enqueue(
-            conn,
-            self.clock.as_ref(),
-            &invitation_mail(&link, user, account, days),
-        )
+    sqlx::query(
+        "INSERT INTO invitations (token_hash, user_id, stage, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token.hash().as_str())
+    .bind(user.id)
+    .bind(Step::Email.as_str())
+    .bind(now)
+    .bind(now + settings.invitation_secs)
+    .execute(tx.conn())
+    .await?;
+    let link = format!("{}/welcome/{}", settings.public_url, token.expose());
+    let days = settings.invitation_secs / (24 * 60 * 60);
+    tx.queue_mail(&invitation_mail(&link, user, account, days))
+        .await?;
+    tx.audit(Event::for_user(user, EventKind::InvitationSent))
         .await
-    }
+}
 
-    /// Sends a new invitation to a user who has not finished onboarding; the old link stops working.
+/// Uses up an open, unexpired invitation. False when it was already used (or has expired): each
+/// invitation is used once.
+pub(crate) async fn mark_used(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(tx.now)
+    .bind(hash.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+impl Auth {
+    /// "Resend invitation" on `/admin/users`: a new link for an invited user of the admin's
+    /// account; the old link stops working. Recorded with the admin as actor.
     pub async fn resend_invitation(
         &self,
+        admin: &User,
         user_id: i64,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let user = self.user_by_id(user_id).await?;
+        let user = self.managed_user(admin, user_id).await?;
         if user.status != UserStatus::Invited {
             return Err(AuthError::Conflict("active user"));
         }
         let account = self.account_by_id(user.account_id).await?;
-        let mut tx = self.store.pool.begin().await?;
-        self.issue_invitation(&mut tx, &user, &account).await?;
-        tx.commit().await?;
-        audit::record(self, Event::for_user(&user, "invitation_sent"), meta).await
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
+        issue(&mut tx, &user, &account).await?;
+        tx.commit().await
     }
 
     /// The open invitation of a link token: unknown, used, replaced and expired links are all
@@ -104,17 +118,18 @@ impl Auth {
         let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
         let row = sqlx::query(
             "SELECT i.user_id, i.stage, i.expires_at FROM invitations i JOIN users u ON u.id = i.user_id \
-             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.status = 'invited'",
+             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.status = $3",
         )
         .bind(hash.as_str())
         .bind(self.now())
+        .bind(UserStatus::Invited.as_str())
         .fetch_optional(&self.store.pool)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
         Ok(Invitation {
             hash,
             user_id: row.try_get("user_id")?,
-            stage: row.try_get("stage")?,
+            step: stored::get(&row, "stage")?,
             expires_at: row.try_get("expires_at")?,
         })
     }
@@ -122,28 +137,11 @@ impl Auth {
     /// Marks an invitation used, once: a second call fails.
     pub async fn use_invitation(&self, presented: &str) -> Result<(), AuthError> {
         let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
-        let mut conn = self.store.pool.acquire().await?;
-        if mark_used(&mut conn, &hash, self.now()).await? {
-            Ok(())
-        } else {
-            Err(AuthError::LinkInvalid)
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        if !mark_used(&mut tx, &hash).await? {
+            return Err(AuthError::LinkInvalid);
         }
+        tx.commit().await
     }
-}
-
-/// Uses up an open, unexpired invitation inside the caller's transaction. False when it was
-/// already used (or has expired): each invitation is used once.
-pub(crate) async fn mark_used(
-    conn: &mut AnyConnection,
-    hash: &TokenHash,
-    now: i64,
-) -> Result<bool, AuthError> {
-    let done = sqlx::query(
-        "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(hash.as_str())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }

@@ -1,7 +1,8 @@
 //! Pforte's domain: accounts, users, passwords, sessions, the sign-in state machine, audit, storage.
 //!
 //! No HTTP and no Leptos here. Time is a parameter ([`Clock`]); the system clock is read only by
-//! the server binary.
+//! the server binary. Every state-changing operation runs in one unit of work ([`tx::Tx`]), which
+//! carries its one clock reading and commits its audit rows and mails with the change.
 
 pub mod account;
 pub mod audit;
@@ -20,8 +21,11 @@ pub mod session;
 pub mod setup;
 pub mod signin;
 pub mod store;
+pub mod stored;
 pub mod sweep;
 pub mod throttle;
+pub mod tx;
+pub mod user_agent;
 
 pub use clock::{Clock, ManualClock};
 pub use error::AuthError;
@@ -39,16 +43,20 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
+    /// `user_agent` is the User-Agent header; see [`user_agent::stored_user_agent`].
     pub fn new(ip: impl Into<String>, user_agent: &str) -> Self {
-        // User-controlled text is bounded and stripped of control characters so it cannot forge log lines.
-        let user_agent: String = user_agent
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(256)
-            .collect();
+        RequestMeta::with_client_hint(ip, user_agent, None)
+    }
+
+    /// With the browser's `Sec-CH-UA` header, which names browsers whose User-Agent hides them.
+    pub fn with_client_hint(
+        ip: impl Into<String>,
+        user_agent: &str,
+        client_hint: Option<&str>,
+    ) -> Self {
         RequestMeta {
             ip: ip.into(),
-            user_agent,
+            user_agent: user_agent::stored_user_agent(user_agent, client_hint),
             actor: None,
         }
     }
@@ -62,7 +70,7 @@ impl RequestMeta {
     }
 }
 
-/// Tunable security settings (SPEC §5).
+/// Tunable security settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// `PFORTE_PUBLIC_URL` without trailing slash: the base of every link in a mail.
@@ -71,7 +79,7 @@ pub struct Settings {
     pub session_absolute_secs: i64,
     pub invitation_secs: i64,
     pub trusted_device_secs: i64,
-    /// Length of a per-IP counting window (SECURITY.md 12).
+    /// Length of a per-IP counting window.
     pub ip_window_secs: i64,
     /// Failed password sign-ins one IP address may make per window before it gets 429.
     pub ip_sign_in_failures: i64,

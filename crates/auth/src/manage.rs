@@ -1,22 +1,20 @@
 //! Changes to a user's standing: the user changes their password; an admin deactivates,
 //! reactivates or unlocks a user. Each is audited. A password change and a deactivation also
-//! forget the user's trusted devices (SECURITY.md 18) and end sessions; the password change also
-//! mails the user.
+//! forget the user's trusted devices and end sessions; the password change also mails the user.
 
-use crate::account::{User, UserStatus};
-use crate::audit::{self, Event, Outcome};
-use crate::device::forget_devices;
+use crate::account::{User, UserStatus, may_change_status};
+use crate::audit::{Event, EventKind};
+use crate::device;
 use crate::error::AuthError;
-use crate::outbox::{Mail, enqueue};
+use crate::outbox::Mail;
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
-use crate::session::end_other_sessions;
-use crate::throttle::{HARD_STOP, Scope, user_key};
+use crate::session;
+use crate::throttle::{self, Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
 use pforte_shared::{Lang, Msg};
-use sqlx::Row;
 
 /// The "Your password was changed" mail.
 pub fn password_changed_mail(public_url: &str, to: &str, at: i64) -> Mail {
@@ -49,9 +47,10 @@ impl Auth {
         })
     }
 
-    /// "Change password" on `/account/security`: needs the current password (throttled like a
-    /// sign-in), checks the new one against the policy, then forgets all trusted devices, ends the
-    /// user's other sessions (`keep` stays) and mails the user.
+    /// "Change password" on `/account/security`: needs the current password (claimed from the
+    /// user's throttle like a sign-in, in a unit of work committed before the check), checks the
+    /// new one against the policy, then forgets all trusted devices, ends the user's other
+    /// sessions (`keep` stays) and mails the user.
     pub async fn change_password(
         &self,
         user: &User,
@@ -62,54 +61,63 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let key = user_key(user.id);
-        let allowed = self.claim_attempt(Scope::User, &key).await?;
+        let mut claim = self.begin(meta).await?;
+        let now = claim.now;
+        let allowed = throttle::claim(&mut claim, Scope::User, &key).await?;
+        claim.commit().await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
         if !self.hasher.verify(current, stored).await? {
-            audit::record(
-                self,
-                Event {
-                    outcome: Outcome::Failure,
-                    detail: if allowed {
-                        "wrong password"
-                    } else {
-                        "throttled"
-                    }
-                    .to_owned(),
-                    ..Event::for_user(user, "password_changed")
-                },
-                meta,
+            let mut tx = self.begin_at(now, meta).await?;
+            let reason = if allowed {
+                "wrong password"
+            } else {
+                "throttled"
+            };
+            tx.audit(
+                Event::for_user(user, EventKind::PasswordChanged)
+                    .failed()
+                    .detail(reason),
             )
             .await?;
+            tx.commit().await?;
             return Err(AuthError::invalid(
                 "current_password",
                 Msg::CurrentPasswordWrong,
             ));
         }
-        self.clear_failures(Scope::User, &key).await?;
-        check_policy(&new, &self.password_context(user).await?)?;
-        if new.expose() != repeat.expose() {
-            return Err(AuthError::invalid(
+        let checked = match check_policy(&new, &self.password_context(user).await?) {
+            Ok(()) if new.expose() != repeat.expose() => Err(AuthError::invalid(
                 "new_password_repeat",
                 Msg::PasswordsDiffer,
-            ));
-        }
-        let hash = self.hasher.hash(new).await?;
-        let now = self.now();
-        let mut tx = self.store.pool.begin().await?;
+            )),
+            other => other,
+        };
+        let hash = match checked {
+            Ok(()) => Some(self.hasher.hash(new).await?),
+            Err(_) => None,
+        };
+        let mut tx = self.begin_at(now, meta).await?;
+        // The current password was right: its claim is cleared even when the new one is refused.
+        throttle::clear(&mut tx, Scope::User, &key).await?;
+        let Some(hash) = hash else {
+            tx.commit().await?;
+            return checked;
+        };
         sqlx::query(
             "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 WHERE id = $3",
         )
         .bind(&hash)
         .bind(now)
         .bind(user.id)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
-        forget_devices(&mut tx, user.id).await?;
-        end_other_sessions(&mut tx, user.id, keep).await?;
-        let mail = password_changed_mail(&self.settings.public_url, &user.email, now);
-        enqueue(&mut tx, self.clock.as_ref(), &mail).await?;
-        tx.commit().await?;
-        audit::record(self, Event::for_user(user, "password_changed"), meta).await
+        device::forget_all(&mut tx, user.id).await?;
+        session::end_others(&mut tx, user.id, keep).await?;
+        let mail = password_changed_mail(&tx.settings().public_url, &user.email, now);
+        tx.queue_mail(&mail).await?;
+        tx.audit(Event::for_user(user, EventKind::PasswordChanged))
+            .await?;
+        tx.commit().await
     }
 
     /// "Deactivate" / "Reactivate" on `/admin/users`. A deactivated user cannot sign in: their
@@ -124,7 +132,7 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let target = self.managed_user(admin, target_id).await?;
-        if target.id == admin.id || target.is_owner {
+        if !may_change_status(admin, &target) {
             return Err(AuthError::invalid("user_id", Msg::CannotChangeOwnStatus));
         }
         let (from, to) = match (active, &target.password_hash) {
@@ -135,47 +143,29 @@ impl Auth {
         if from.is_some_and(|f| f != target.status) || (!active && target.status == to) {
             return Ok(()); // nothing to change
         }
-        let mut tx = self.store.pool.begin().await?;
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
         sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(to.as_str())
-            .bind(self.now())
+            .bind(tx.now)
             .bind(target.id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         if !active {
-            forget_devices(&mut tx, target.id).await?;
-            for table in ["sessions", "invitations"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
-                    .bind(target.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            device::forget_all(&mut tx, target.id).await?;
+            session::end_others(&mut tx, target.id, "").await?;
+            sqlx::query("DELETE FROM invitations WHERE user_id = $1")
+                .bind(target.id)
+                .execute(tx.conn())
+                .await?;
         }
-        tx.commit().await?;
         let kind = if active {
-            "user_reactivated"
+            EventKind::UserReactivated
         } else {
-            "user_deactivated"
+            EventKind::UserDeactivated
         };
-        audit::record(self, Event::for_user(&target, kind), meta).await
-    }
-
-    /// The users of an account held at the hard stop (SECURITY.md 11): their password sign-in
-    /// is refused everywhere but on their trusted devices until an admin unlocks them.
-    pub async fn locked_users(&self, account_id: i64) -> Result<Vec<i64>, AuthError> {
-        let rows = sqlx::query(
-            "SELECT users.id FROM users JOIN throttles \
-             ON throttles.scope = $1 AND throttles.key = CAST(users.id AS TEXT) \
-             WHERE users.account_id = $2 AND throttles.failures >= $3 ORDER BY users.id",
-        )
-        .bind(Scope::User.as_str())
-        .bind(account_id)
-        .bind(HARD_STOP)
-        .fetch_all(&self.store.pool)
-        .await?;
-        rows.iter()
-            .map(|r| r.try_get("id").map_err(AuthError::from))
-            .collect()
+        tx.audit(Event::for_user(&target, kind)).await?;
+        tx.commit().await
     }
 
     /// "Unlock" on `/admin/users`: lifts the hard stop of a user of the admin's account, whose
@@ -187,12 +177,13 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let target = self.managed_user(admin, target_id).await?;
-        if !self
-            .lift_hard_stop(Scope::User, &user_key(target.id))
-            .await?
-        {
-            return Ok(()); // not locked: nothing to change
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
+        if throttle::lift_hard_stop(&mut tx, Scope::User, &user_key(target.id)).await? {
+            tx.audit(Event::for_user(&target, EventKind::UserUnlocked))
+                .await?;
+            tx.commit().await?;
         }
-        audit::record(self, Event::for_user(&target, "user_unlocked"), meta).await
+        Ok(())
     }
 }

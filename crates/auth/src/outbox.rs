@@ -1,9 +1,11 @@
-//! The outbox: mails are written in the same transaction as the change that causes them, and a
-//! worker delivers them with retries and backoff, so an SMTP outage loses nothing and doubles nothing.
+//! The outbox: mails are written in the same unit of work as the change that causes them
+//! ([`crate::tx::Tx::queue_mail`]), and [`Auth::deliver_due`] — run by a worker in every instance —
+//! delivers them with retries and backoff, so an SMTP outage loses nothing and doubles nothing.
 
 use crate::error::AuthError;
-use crate::{Auth, Clock};
-use sqlx::{AnyConnection, Row};
+use crate::mailer::Mailer;
+use crate::{Auth, RequestMeta};
+use sqlx::Row;
 
 /// One mail, as HTML and plain text. Bodies may hold links with tokens: `Debug` leaves them out.
 #[derive(Clone, PartialEq, Eq)]
@@ -97,26 +99,8 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     (5_i64 << exp).min(600)
 }
 
-/// Adds a mail to the outbox inside the caller's transaction.
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    clock: &dyn Clock,
-    mail: &Mail,
-) -> Result<(), AuthError> {
-    let now = clock.now();
-    sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, created_at, next_try_at, attempts) \
-         VALUES ($1, $2, $3, $4, $5, $5, 0)",
-    )
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
+/// Mails claimed per delivery pass.
+pub const BATCH: i64 = 20;
 
 impl Auth {
     /// Claims up to `limit` due mails. A claim is atomic: two workers never hold the same mail.
@@ -182,12 +166,31 @@ impl Auth {
         Ok(row.try_get("n")?)
     }
 
-    /// Puts one mail in the outbox on its own (for changes that need no other write).
+    /// Puts one mail in the outbox in a unit of work of its own (for tools and tests).
     pub async fn queue_mail(&self, mail: &Mail) -> Result<(), AuthError> {
-        let mut tx = self.store.pool.begin().await?;
-        enqueue(&mut tx, self.clock.as_ref(), mail).await?;
-        tx.commit().await?;
-        Ok(())
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        tx.queue_mail(mail).await?;
+        tx.commit().await
+    }
+
+    /// One delivery pass: claims due mails and tries each once; a failure is retried later with
+    /// backoff. Returns how many were delivered.
+    pub async fn deliver_due(&self, mailer: &Mailer) -> Result<usize, AuthError> {
+        let mut delivered = 0;
+        for claimed in self.claim_due_mails(BATCH).await? {
+            match mailer.deliver(claimed.id, &claimed.mail).await {
+                Ok(()) => {
+                    self.mark_mail_sent(claimed.id).await?;
+                    delivered += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(id = claimed.id, attempts = claimed.attempts + 1, %error, "mail delivery failed; will retry");
+                    self.mark_mail_failed(claimed.id, claimed.attempts).await?;
+                }
+            }
+        }
+        Ok(delivered)
     }
 }
 

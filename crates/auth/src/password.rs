@@ -1,4 +1,5 @@
-//! Passwords: the policy (SPEC §5, SECURITY.md 2–5) and argon2id hashing on a bounded pool.
+//! Passwords: the policy (length, common and personal passwords, strength) and argon2id hashing
+//! on a bounded pool.
 
 use crate::error::AuthError;
 use crate::secret::Password;
@@ -9,10 +10,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
-pub const MIN_CHARS: usize = 15;
-pub const MAX_CHARS: usize = 256;
-/// A UTF-8 code point has at most 4 bytes: anything longer is refused before normalising.
-const MAX_BYTES: usize = MAX_CHARS * 4;
+pub use pforte_shared::password::{MAX_BYTES, MAX_CHARS, MIN_CHARS};
 
 /// argon2id m=19456 KiB, t=2, p=1 (OWASP's minimum recommendation).
 pub fn argon2() -> Argon2<'static> {

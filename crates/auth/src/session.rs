@@ -1,51 +1,58 @@
 //! Sessions: a 256-bit random token in a cookie, only its SHA-256 stored. Idle and absolute
-//! timeouts are enforced here, on the server, against the [`Clock`](crate::Clock).
+//! timeouts are enforced here, on the server, against the [`Clock`](crate::Clock); one SQL
+//! predicate ([`LIVE`]) says which sessions are still alive, for the lookup, the list of active
+//! sessions and the sweeper alike.
 
 use crate::account::{USER_COLUMNS, User, UserStatus, user_from_row};
-use crate::audit::{self, Event};
-use crate::device::browser_label;
+use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
-use crate::{Auth, RequestMeta};
+use crate::stored::{self, stored_enum};
+use crate::tx::Tx;
+use crate::user_agent::browser_label;
+use crate::{Auth, RequestMeta, Settings};
+use pforte_shared::Lang;
 use pforte_shared::types::SessionView;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 
 /// How long a half-finished sign-in may wait for its next step.
 pub const PENDING_LIFETIME_SECS: i64 = 15 * 60;
 
-/// Where a session stands in the sign-in state machine. Only `Complete` is signed in:
-/// every other stage is a limited, pending state that protected pages treat as signed out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    /// Password accepted; an email code was sent and is awaited.
-    AwaitingEmailCode,
-    /// Password (or Google) accepted; an authenticator code is awaited.
-    AwaitingTotp,
-    /// Email code confirmed; the user decides whether to trust this device.
-    AwaitingTrustDecision,
-    /// Signed in.
-    Complete,
+stored_enum! {
+    /// Where a session stands in the sign-in state machine. Only `Complete` is signed in:
+    /// every other stage is a limited, pending state that protected pages treat as signed out.
+    pub enum Stage {
+        /// Password accepted; an email code was sent and is awaited.
+        AwaitingEmailCode = "email_code",
+        /// Password (or Google) accepted; an authenticator code is awaited.
+        AwaitingTotp = "totp",
+        /// Email code confirmed; the user decides whether to trust this device.
+        AwaitingTrustDecision = "trust",
+        /// Signed in.
+        Complete = "complete",
+    }
 }
 
-impl Stage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::AwaitingEmailCode => "email_code",
-            Stage::AwaitingTotp => "totp",
-            Stage::AwaitingTrustDecision => "trust",
-            Stage::Complete => "complete",
-        }
-    }
+/// The one rule for how long a session lives, over the columns of `sessions`: seen within the
+/// idle timeout, and younger than its stage's lifetime (the absolute timeout once signed in, 15
+/// minutes while a sign-in is pending). Its placeholders are `$1`–`$4`: bind them with
+/// [`bind_live`] first, and number a query's own parameters from `$5`.
+pub(crate) const LIVE: &str =
+    "(last_seen_at >= $1 AND created_at >= CASE WHEN stage = $2 THEN $3 ELSE $4 END)";
 
-    fn parse(s: &str) -> Option<Stage> {
-        Some(match s {
-            "email_code" => Stage::AwaitingEmailCode,
-            "totp" => Stage::AwaitingTotp,
-            "trust" => Stage::AwaitingTrustDecision,
-            "complete" => Stage::Complete,
-            _ => return None,
-        })
-    }
+/// Binds the placeholders of [`LIVE`] for the time `now`.
+pub(crate) fn bind_live<'q>(
+    query: Query<'q, sqlx::Any, AnyArguments<'q>>,
+    now: i64,
+    settings: &Settings,
+) -> Query<'q, sqlx::Any, AnyArguments<'q>> {
+    query
+        .bind(now - settings.session_idle_secs)
+        .bind(Stage::Complete.as_str())
+        .bind(now - settings.session_absolute_secs)
+        .bind(now - PENDING_LIFETIME_SECS)
 }
 
 #[derive(Clone, Debug)]
@@ -62,101 +69,125 @@ pub struct Session {
 /// Only refresh `last_seen_at` when it is older than this, to spare writes.
 const TOUCH_AFTER_SECS: i64 = 30;
 
+/// Stores a new session in the unit of work and returns its token (the only time the plain
+/// token exists).
+pub(crate) async fn insert(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    stage: Stage,
+) -> Result<Token, AuthError> {
+    let token = Token::generate();
+    let (now, meta) = (tx.now, tx.meta);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, \
+         authenticated_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $4, $5, $6)",
+    )
+    .bind(token.hash().as_str())
+    .bind(user_id)
+    .bind(stage.as_str())
+    .bind(now)
+    .bind(&meta.ip)
+    .bind(&meta.user_agent)
+    .execute(tx.conn())
+    .await?;
+    Ok(token)
+}
+
+/// Moves a session from stage `from` to `to` under a new token: the old token stops working.
+/// Fails with `StepOutOfOrder` unless the session still stands at `from` (so a step cannot be
+/// used twice, even by parallel requests).
+pub(crate) async fn replace(
+    tx: &mut Tx<'_>,
+    old: &TokenHash,
+    from: Stage,
+    to: Stage,
+    user_id: i64,
+) -> Result<Token, AuthError> {
+    let gone = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND stage = $2")
+        .bind(old.as_str())
+        .bind(from.as_str())
+        .execute(tx.conn())
+        .await?;
+    if gone.rows_affected() != 1 {
+        return Err(AuthError::StepOutOfOrder);
+    }
+    insert(tx, user_id, to).await
+}
+
+/// Ends the session presented as `presented`, if any. Returns whether one ended.
+pub(crate) async fn delete(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, AuthError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(hash.as_str())
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every session of a user except the one presented as `keep` (password change, "Sign out
+/// everywhere else", deactivation with `keep` empty). Returns how many ended.
+pub(crate) async fn end_others(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    keep: &str,
+) -> Result<u64, AuthError> {
+    let keep = TokenHash::of_presented(keep);
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.as_ref().map_or("", |k| k.as_str()))
+        .execute(tx.conn())
+        .await?;
+    Ok(ended.rows_affected())
+}
+
 impl Auth {
-    /// Stores a new session and returns its token (the only time the plain token exists).
+    /// Starts a session at `stage` on its own (for tools and tests; sign-in steps start theirs
+    /// in their own unit of work).
     pub async fn start_session(
         &self,
         user_id: i64,
         stage: Stage,
         meta: &RequestMeta,
     ) -> Result<Token, AuthError> {
-        let mut conn = self.store.pool.acquire().await?;
-        self.insert_session(&mut conn, user_id, stage, meta).await
-    }
-
-    /// [`Auth::start_session`] inside the caller's transaction.
-    pub(crate) async fn insert_session(
-        &self,
-        conn: &mut AnyConnection,
-        user_id: i64,
-        stage: Stage,
-        meta: &RequestMeta,
-    ) -> Result<Token, AuthError> {
-        let token = Token::generate();
-        let now = self.now();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, \
-             authenticated_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $4, $5, $6)",
-        )
-        .bind(token.hash().as_str())
-        .bind(user_id)
-        .bind(stage.as_str())
-        .bind(now)
-        .bind(&meta.ip)
-        .bind(&meta.user_agent)
-        .execute(conn)
-        .await?;
+        let mut tx = self.begin(meta).await?;
+        let token = insert(&mut tx, user_id, stage).await?;
+        tx.commit().await?;
         Ok(token)
     }
 
-    /// Moves a session from stage `from` to `to` under a new token, inside the caller's
-    /// transaction: the old token stops working. Fails with `StepOutOfOrder` unless the session
-    /// still stands at `from` (so a step cannot be used twice, even by parallel requests).
-    pub(crate) async fn replace_session(
-        &self,
-        conn: &mut AnyConnection,
-        old: &TokenHash,
-        from: Stage,
-        to: Stage,
-        user_id: i64,
-        meta: &RequestMeta,
-    ) -> Result<Token, AuthError> {
-        let gone = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND stage = $2")
-            .bind(old.as_str())
-            .bind(from.as_str())
-            .execute(&mut *conn)
-            .await?;
-        if gone.rows_affected() != 1 {
-            return Err(AuthError::StepOutOfOrder);
-        }
-        self.insert_session(conn, user_id, to, meta).await
-    }
-
-    /// Looks a session up by its cookie value. Expired sessions are deleted and read as absent.
+    /// Looks a session up by its cookie value. A session past [`LIVE`] is deleted and read as
+    /// absent; a live one has its last use refreshed (at most every 30 s).
     pub async fn session(&self, presented: &str) -> Result<Option<Session>, AuthError> {
         let Some(hash) = TokenHash::of_presented(presented) else {
             return Ok(None);
         };
-        let Some(row) = sqlx::query(
-            "SELECT user_id, stage, created_at, last_seen_at, authenticated_at \
-             FROM sessions WHERE token_hash = $1",
-        )
-        .bind(hash.as_str())
-        .fetch_optional(&self.store.pool)
-        .await?
+        let now = self.now();
+        let sql = format!(
+            "SELECT user_id, stage, created_at, last_seen_at, authenticated_at, \
+             CASE WHEN {LIVE} THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS live \
+             FROM sessions WHERE token_hash = $5"
+        );
+        let Some(row) = bind_live(sqlx::query(&sql), now, &self.settings)
+            .bind(hash.as_str())
+            .fetch_optional(&self.store.pool)
+            .await?
         else {
             return Ok(None);
         };
+        if row.try_get::<i64, _>("live")? == 0 {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(hash.as_str())
+                .execute(&self.store.pool)
+                .await?;
+            return Ok(None);
+        }
         let session = Session {
             hash,
             user_id: row.try_get("user_id")?,
-            stage: Stage::parse(&row.try_get::<String, _>("stage")?)
-                .unwrap_or(Stage::AwaitingEmailCode),
+            stage: stored::get(&row, "stage")?,
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
             authenticated_at: row.try_get("authenticated_at")?,
         };
-        let now = self.now();
-        let lifetime = if session.stage == Stage::Complete {
-            self.settings.session_absolute_secs
-        } else {
-            PENDING_LIFETIME_SECS
-        };
-        let idle = now - session.last_seen_at > self.settings.session_idle_secs;
-        if idle || now - session.created_at > lifetime || now < session.created_at - 300 {
-            self.delete_session_hash(session.hash.as_str()).await?;
-            return Ok(None);
-        }
         if now - session.last_seen_at >= TOUCH_AFTER_SECS {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now)
@@ -183,47 +214,28 @@ impl Auth {
         Ok(user.filter(|u| u.status == UserStatus::Active))
     }
 
-    /// Ends a session on the server. Unknown or malformed tokens are ignored.
-    pub async fn end_session(&self, presented: &str) -> Result<(), AuthError> {
-        if let Some(hash) = TokenHash::of_presented(presented) {
-            self.delete_session_hash(hash.as_str()).await?;
-        }
-        Ok(())
-    }
-
-    async fn delete_session_hash(&self, hash: &str) -> Result<(), AuthError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(hash)
-            .execute(&self.store.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The user's signed-in sessions that have not timed out, most recently active first;
+    /// The user's signed-in sessions that are still live, most recently active first;
     /// `current` (this request's cookie) is marked.
     pub async fn active_sessions(
         &self,
         user_id: i64,
         current: Option<&str>,
     ) -> Result<Vec<SessionView>, AuthError> {
-        let now = self.now();
         let current = current.and_then(TokenHash::of_presented);
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT id, token_hash, ip, user_agent, created_at, last_seen_at FROM sessions \
-             WHERE user_id = $1 AND stage = 'complete' AND last_seen_at >= $2 AND created_at >= $3 \
-             ORDER BY last_seen_at DESC, id DESC",
-        )
-        .bind(user_id)
-        .bind(now - self.settings.session_idle_secs)
-        .bind(now - self.settings.session_absolute_secs)
-        .fetch_all(&self.store.pool)
-        .await?;
+             WHERE user_id = $5 AND stage = $2 AND {LIVE} ORDER BY last_seen_at DESC, id DESC"
+        );
+        let rows = bind_live(sqlx::query(&sql), self.now(), &self.settings)
+            .bind(user_id)
+            .fetch_all(&self.store.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let hash: String = row.try_get("token_hash")?;
                 Ok(SessionView {
                     id: row.try_get("id")?,
-                    browser: browser_label(&row.try_get::<String, _>("user_agent")?),
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, Lang::En),
                     ip: row.try_get("ip")?,
                     created_at: row.try_get("created_at")?,
                     last_seen_at: row.try_get("last_seen_at")?,
@@ -240,15 +252,18 @@ impl Auth {
         session_id: i64,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
+        let mut tx = self.begin(meta).await?;
         let ended = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(session_id)
             .bind(user.id)
-            .execute(&self.store.pool)
+            .execute(tx.conn())
             .await?;
         if ended.rows_affected() == 0 {
             return Err(AuthError::NotFound("session"));
         }
-        audit::record(self, Event::for_user(user, "session_ended"), meta).await
+        tx.audit(Event::for_user(user, EventKind::SessionEnded))
+            .await?;
+        tx.commit().await
     }
 
     /// "Sign out everywhere else": ends all the user's sessions but the one presented as `keep`.
@@ -258,34 +273,13 @@ impl Auth {
         keep: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
-        let ended = {
-            let mut conn = self.store.pool.acquire().await?;
-            end_other_sessions(&mut conn, user.id, keep).await?
-        };
-        audit::record(
-            self,
-            Event {
-                detail: format!("ended {ended}"),
-                ..Event::for_user(user, "sessions_ended_elsewhere")
-            },
-            meta,
+        let mut tx = self.begin(meta).await?;
+        let ended = end_others(&mut tx, user.id, keep).await?;
+        tx.audit(
+            Event::for_user(user, EventKind::SessionsEndedElsewhere)
+                .detail(format!("ended {ended}")),
         )
-        .await
-    }
-}
-
-/// Ends every session of a user except the one presented as `keep`, inside the caller's
-/// transaction (password change, "Sign out everywhere else"). Returns how many ended.
-pub(crate) async fn end_other_sessions(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    keep: &str,
-) -> Result<u64, AuthError> {
-    let keep = TokenHash::of_presented(keep);
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user_id)
-        .bind(keep.as_ref().map_or("", |k| k.as_str()))
-        .execute(conn)
         .await?;
-    Ok(ended.rows_affected())
+        tx.commit().await
+    }
 }

@@ -1,5 +1,5 @@
-//! The sign-in state machine (SPEC §2.1). A correct password moves a browser to the next [`Stage`];
-//! every later step checks the stored stage first and moves it on under a new session token.
+//! The sign-in state machine. A correct password moves a browser to the next [`Stage`]; every
+//! later step checks the stored stage first and moves it on under a new session token.
 //!
 //! ```text
 //! password ──trusted device──────────────────────────────▶ Complete
@@ -7,12 +7,13 @@
 //! ```
 
 use crate::account::{User, UserStatus};
-use crate::audit::{self, Event, Outcome};
-use crate::email_code::{self, CodeFlow};
+use crate::audit::{Event, EventKind};
+use crate::device;
+use crate::email_code::{self, CodeFlow, Verdict};
 use crate::error::AuthError;
-use crate::secret::{Password, Token};
-use crate::session::{Session, Stage};
-use crate::throttle::{Scope, user_key};
+use crate::secret::{Password, Token, TokenHash};
+use crate::session::{self, Session, Stage};
+use crate::throttle::{self, Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::identifier::{Identifier, MAX_EMAIL_LEN};
 
@@ -60,10 +61,11 @@ impl Auth {
     /// inactive or throttled user — is [`AuthError::InvalidCredentials`] after one argon2
     /// verification. Too many failures from one IP address are `RateLimited` (429).
     ///
-    /// The attempt is claimed from the user's throttle before the password is checked; a valid
-    /// trusted-device cookie (`device`) of that user claims from the device's own counter instead,
-    /// so that nobody can lock a user out of their trusted browsers. The previous session of this
-    /// browser (if any) ends.
+    /// Two units of work at one clock reading: the first counts the request against the IP and
+    /// claims the attempt from the user's throttle — or, with a valid trusted-device cookie of
+    /// that user (`device`), from the device's own counter, so that nobody can lock a user out of
+    /// their trusted browsers — and commits before the password is checked; the second records
+    /// the outcome. The previous session of this browser (if any) ends on success.
     pub async fn submit_password(
         &self,
         identifier: &str,
@@ -72,7 +74,6 @@ impl Auth {
         device: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        self.count_ip(Scope::IpSignIn, meta).await?;
         let user = self.find_by_identifier(identifier).await?;
         let trusted = match &user {
             Some(u) => self.trusted_device(device, u.id).await?,
@@ -82,16 +83,21 @@ impl Auth {
             Some(hash) => (Scope::Device, hash.as_str().to_owned()),
             None => (Scope::User, user_key(u.id)),
         });
+        let mut claim = self.begin(meta).await?;
+        let now = claim.now;
+        throttle::count_ip(&mut claim, Scope::IpSignIn).await?;
         let allowed = match &counter {
-            Some((scope, key)) => self.claim_attempt(*scope, key).await?,
+            Some((scope, key)) => throttle::claim(&mut claim, *scope, key).await?,
             None => true,
         };
+        claim.commit().await?;
         // A throttled attempt is not evaluated, but costs the same dummy verification.
         let stored = user
             .as_ref()
             .filter(|_| allowed)
             .and_then(|u| u.password_hash.clone());
         let password_ok = self.hasher.verify(password, stored).await?;
+        let mut tx = self.begin_at(now, meta).await?;
         let user = match user {
             Some(u) if password_ok && u.status == UserStatus::Active => u,
             other => {
@@ -101,51 +107,39 @@ impl Auth {
                     Some(u) if u.status != UserStatus::Active => "user not active",
                     Some(_) => "wrong password",
                 };
-                audit::record(
-                    self,
-                    Event {
-                        user_id: other.as_ref().map(|u| u.id),
-                        account_id: other.as_ref().map(|u| u.account_id),
-                        kind: "sign_in_password",
-                        outcome: Outcome::Failure,
-                        detail: reason.to_owned(),
-                    },
-                    meta,
-                )
-                .await?;
+                let event = match &other {
+                    Some(u) => Event::for_user(u, EventKind::SignInPassword),
+                    None => Event::anonymous(EventKind::SignInPassword),
+                };
+                tx.audit(event.failed().detail(reason)).await?;
+                tx.commit().await?;
                 return Err(AuthError::InvalidCredentials);
             }
         };
         if let Some((scope, key)) = &counter {
-            self.clear_failures(*scope, key).await?;
+            throttle::clear(&mut tx, *scope, key).await?;
         }
-        self.uncount_ip(Scope::IpSignIn, meta).await?;
-        if let Some(previous) = previous_session {
-            self.end_session(previous).await?;
+        throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
+        if let Some(previous) = previous_session.and_then(TokenHash::of_presented) {
+            session::delete(&mut tx, &previous).await?;
         }
         let stage = stage_after_password(&user, trusted.is_some());
-        let mut tx = self.store.pool.begin().await?;
-        let token = self.insert_session(&mut tx, user.id, stage, meta).await?;
-        if stage == Stage::AwaitingEmailCode {
-            let flow = CodeFlow::sign_in(&token.hash());
-            email_code::issue(&mut tx, self.clock.as_ref(), &flow, &user).await?;
-        }
-        tx.commit().await?;
-        audit::record(
-            self,
-            Event {
-                detail: format!("next={}", stage.as_str()),
-                ..Event::for_user(&user, "sign_in_password")
-            },
-            meta,
+        let token = session::insert(&mut tx, user.id, stage).await?;
+        tx.audit(
+            Event::for_user(&user, EventKind::SignInPassword)
+                .detail(format!("next={}", stage.as_str())),
         )
         .await?;
         if let Some(hash) = &trusted {
-            self.touch_device(hash).await?;
-            self.record_signed_in(&user, "trusted device", meta).await?;
+            device::touch(&mut tx, hash).await?;
+            tx.audit(Event::for_user(&user, EventKind::SignedIn).detail("trusted device"))
+                .await?;
         } else if stage == Stage::AwaitingEmailCode {
-            audit::record(self, Event::for_user(&user, "code_sent"), meta).await?;
+            email_code::issue(&mut tx, &CodeFlow::sign_in(&token.hash()), &user).await?;
+            tx.audit(Event::for_user(&user, EventKind::CodeSent))
+                .await?;
         }
+        tx.commit().await?;
         Ok(StepResult {
             token,
             stage,
@@ -154,25 +148,9 @@ impl Auth {
         })
     }
 
-    async fn record_signed_in(
-        &self,
-        user: &User,
-        how: &str,
-        meta: &RequestMeta,
-    ) -> Result<(), AuthError> {
-        audit::record(
-            self,
-            Event {
-                detail: how.to_owned(),
-                ..Event::for_user(user, "signed_in")
-            },
-            meta,
-        )
-        .await
-    }
-
     /// The sign-in in progress in this browser, if it stands at `stage`: the session and the user.
-    /// No pending sign-in is `SignInEnded`; another stage `StepOutOfOrder`.
+    /// No pending sign-in (or one whose user is no longer active) is `SignInEnded`; another
+    /// stage `StepOutOfOrder`.
     async fn pending(
         &self,
         presented: Option<&str>,
@@ -191,7 +169,6 @@ impl Auth {
         }
         let user = self.user_by_id(session.user_id).await?;
         if user.status != UserStatus::Active {
-            self.end_session(presented).await?;
             return Err(AuthError::SignInEnded);
         }
         Ok((session, user))
@@ -232,39 +209,38 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
         let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
+        let mut tx = self.begin(meta).await?;
         let flow = CodeFlow::sign_in(&session.hash);
-        if let Err(error) = self
-            .check_email_code(&flow, code, &user, "sign-in", meta)
-            .await
-        {
-            if matches!(error, AuthError::CodeAttemptsExhausted) {
-                // The sign-in ends. The used-up code stays until it expires, so that tries still
-                // in flight are answered "exhausted" rather than compared.
-                if let Some(presented) = presented {
-                    self.end_session(presented).await?;
-                }
+        match email_code::check(&mut tx, &flow, code, &user, "sign-in").await? {
+            Verdict::Right { .. } => {
+                let token = session::replace(
+                    &mut tx,
+                    &session.hash,
+                    Stage::AwaitingEmailCode,
+                    Stage::AwaitingTrustDecision,
+                    user.id,
+                )
+                .await?;
+                tx.audit(Event::for_user(&user, EventKind::CodeConfirmed))
+                    .await?;
+                tx.commit().await?;
+                Ok(StepResult {
+                    token,
+                    stage: Stage::AwaitingTrustDecision,
+                    user_id: user.id,
+                    device: None,
+                })
             }
-            return Err(error);
+            Verdict::Wrong(error) => {
+                if matches!(error, AuthError::CodeAttemptsExhausted) {
+                    // The sign-in ends. The used-up code stays until it expires, so that tries
+                    // still in flight are answered "exhausted" rather than compared.
+                    session::delete(&mut tx, &session.hash).await?;
+                }
+                tx.commit().await?;
+                Err(error)
+            }
         }
-        let mut tx = self.store.pool.begin().await?;
-        let token = self
-            .replace_session(
-                &mut tx,
-                &session.hash,
-                Stage::AwaitingEmailCode,
-                Stage::AwaitingTrustDecision,
-                user.id,
-                meta,
-            )
-            .await?;
-        tx.commit().await?;
-        audit::record(self, Event::for_user(&user, "code_confirmed"), meta).await?;
-        Ok(StepResult {
-            token,
-            stage: Stage::AwaitingTrustDecision,
-            user_id: user.id,
-            device: None,
-        })
     }
 
     /// "Send new code" on `/login/code`: replaces the code (60 s cooldown, the count of wrong
@@ -275,10 +251,12 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
-        self.count_ip(Scope::IpMail, meta).await?;
-        self.send_email_code(&CodeFlow::sign_in(&session.hash), &user)
+        let mut tx = self.begin(meta).await?;
+        throttle::count_ip(&mut tx, Scope::IpMail).await?;
+        email_code::issue(&mut tx, &CodeFlow::sign_in(&session.hash), &user).await?;
+        tx.audit(Event::for_user(&user, EventKind::CodeSent))
             .await?;
-        audit::record(self, Event::for_user(&user, "code_sent"), meta).await
+        tx.commit().await
     }
 
     /// Last step on a new device: "Yes" trusts it (and mails the user), "No" does not; either
@@ -292,23 +270,19 @@ impl Auth {
         let (session, user) = self
             .pending(presented, Stage::AwaitingTrustDecision)
             .await?;
-        let mut tx = self.store.pool.begin().await?;
-        let token = self
-            .replace_session(
-                &mut tx,
-                &session.hash,
-                Stage::AwaitingTrustDecision,
-                Stage::Complete,
-                user.id,
-                meta,
-            )
+        let mut tx = self.begin(meta).await?;
+        let token = session::replace(
+            &mut tx,
+            &session.hash,
+            Stage::AwaitingTrustDecision,
+            Stage::Complete,
+            user.id,
+        )
+        .await?;
+        tx.audit(Event::for_user(&user, EventKind::SignedIn).detail("email code"))
             .await?;
-        let device = self.trust_device_if(&mut tx, &user, trust, meta).await?;
+        let device = device::trust_if(&mut tx, &user, trust).await?;
         tx.commit().await?;
-        self.record_signed_in(&user, "email code", meta).await?;
-        if device.is_some() {
-            audit::record(self, Event::for_user(&user, "device_trusted"), meta).await?;
-        }
         Ok(StepResult {
             token,
             stage: Stage::Complete,
@@ -317,23 +291,20 @@ impl Auth {
         })
     }
 
-    /// Ends the browser's session and records it.
+    /// Ends the browser's session on the server and records it. Unknown or malformed tokens
+    /// change nothing.
     pub async fn log_out(&self, presented: &str, meta: &RequestMeta) -> Result<(), AuthError> {
-        if let Some(session) = self.session(presented).await? {
-            self.end_session(presented).await?;
-            audit::record(
-                self,
-                Event {
-                    user_id: Some(session.user_id),
-                    account_id: None,
-                    kind: "log_out",
-                    outcome: Outcome::Success,
-                    detail: String::new(),
-                },
-                meta,
-            )
+        let Some(session) = self.session(presented).await? else {
+            return Ok(());
+        };
+        let mut tx = self.begin(meta).await?;
+        if session::delete(&mut tx, &session.hash).await? {
+            tx.audit(Event {
+                user_id: Some(session.user_id),
+                ..Event::anonymous(EventKind::LogOut)
+            })
             .await?;
         }
-        Ok(())
+        tx.commit().await
     }
 }

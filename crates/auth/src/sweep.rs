@@ -3,9 +3,10 @@
 //! Per-user and per-device failure counts are never swept: they end with a success (or, at the
 //! hard stop, with a password reset or an admin), not with time.
 
-use crate::Auth;
 use crate::error::AuthError;
-use crate::session::PENDING_LIFETIME_SECS;
+use crate::session::{LIVE, bind_live};
+use crate::throttle::Scope;
+use crate::{Auth, RequestMeta};
 
 /// How many rows one sweep removed, by table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,39 +18,38 @@ pub struct Swept {
 }
 
 impl Auth {
-    /// Deletes expired sessions (signed-in ones past the idle or absolute timeout, pending ones
-    /// past their 15 minutes), codes expired for an hour or more, expired trusted devices, and
-    /// per-IP windows that have ended.
+    /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
+    /// an hour or more, expired trusted devices, and per-IP windows that have ended.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
-        let now = self.now();
-        let s = &self.settings;
-        let sessions = sqlx::query(
-            "DELETE FROM sessions WHERE last_seen_at < $1 \
-             OR (stage = 'complete' AND created_at < $2) OR (stage <> 'complete' AND created_at < $3)",
-        )
-        .bind(now - s.session_idle_secs)
-        .bind(now - s.session_absolute_secs)
-        .bind(now - PENDING_LIFETIME_SECS)
-        .execute(&self.store.pool)
-        .await?
-        .rows_affected();
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        let now = tx.now;
+        let settings = tx.settings();
+        let sql = format!("DELETE FROM sessions WHERE NOT {LIVE}");
+        let sessions = bind_live(sqlx::query(&sql), now, settings)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         let email_codes = sqlx::query("DELETE FROM email_codes WHERE expires_at < $1")
             .bind(now - 3600)
-            .execute(&self.store.pool)
+            .execute(tx.conn())
             .await?
             .rows_affected();
         let trusted_devices = sqlx::query("DELETE FROM trusted_devices WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.store.pool)
+            .execute(tx.conn())
             .await?
             .rows_affected();
-        let ip_windows = sqlx::query(
-            "DELETE FROM throttles WHERE scope IN ('ip_sign_in', 'ip_mail') AND last_failure <= $1",
-        )
-        .bind(now - s.ip_window_secs)
-        .execute(&self.store.pool)
-        .await?
-        .rows_affected();
+        let [ip_sign_in, ip_mail] = Scope::PER_IP;
+        let ip_windows =
+            sqlx::query("DELETE FROM throttles WHERE scope IN ($1, $2) AND last_failure <= $3")
+                .bind(ip_sign_in.as_str())
+                .bind(ip_mail.as_str())
+                .bind(now - settings.ip_window_secs)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+        tx.commit().await?;
         Ok(Swept {
             sessions,
             email_codes,

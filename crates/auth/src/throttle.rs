@@ -1,36 +1,29 @@
-//! Throttling (SECURITY.md 10–13), kept in the `throttles` table so that it holds across sessions,
-//! IP addresses and instances.
+//! Throttling, kept in the `throttles` table so that it holds across sessions, IP addresses and
+//! instances.
 //!
 //! - **Per user** (or per trusted device): growing delays after consecutive failures and a hard
 //!   stop at 100. An attempt is *claimed* before the password is checked — counted as a failure in
-//!   one conditional update — and the count is cleared when the password was right. So parallel
-//!   guesses cannot slip through the delay: each one needs its own successful claim.
+//!   one conditional update, in a unit of work committed before the check — and the count is
+//!   cleared when the password was right. So parallel guesses cannot slip through the delay: each
+//!   one needs its own successful claim.
 //! - **Per IP**: a secondary limit per time window, answered with 429 and `Retry-After`.
 
 use crate::error::AuthError;
-use crate::{Auth, RequestMeta};
+use crate::stored::stored_enum;
+use crate::tx::Tx;
+use crate::{Auth, Settings};
 use sqlx::Row;
 use std::net::IpAddr;
 
 /// Consecutive failures after which a user is locked until a password reset or an admin lifts it.
 pub const HARD_STOP: i64 = 100;
 
-/// Wait after consecutive failures (Kanidm's steps): fewer than `below` failures → `secs` seconds.
+/// The wait before the next attempt is evaluated, by consecutive failures so far: fewer than
+/// `below` failures → `secs` seconds (1 s after 1–2, 3 s from the 3rd, 5 s from the 9th, 10 s from
+/// the 25th); from [`HARD_STOP`] on, no attempt is evaluated.
 const DELAY_STEPS: [(i64, i64); 4] = [(3, 1), (9, 3), (25, 5), (HARD_STOP, 10)];
 
-/// Seconds to wait after `failures` consecutive failures before the next attempt is evaluated
-/// (`None` at the hard stop).
-pub fn delay_after(failures: i64) -> Option<i64> {
-    if failures <= 0 {
-        return Some(0);
-    }
-    DELAY_STEPS
-        .iter()
-        .find(|(below, _)| failures < *below)
-        .map(|(_, secs)| *secs)
-}
-
-/// The same steps as an SQL expression over the `failures` column.
+/// [`DELAY_STEPS`] as an SQL expression over the `failures` column: the claim evaluates it.
 fn delay_sql() -> String {
     let mut sql = String::from("CASE WHEN failures <= 0 THEN 0");
     for (below, secs) in DELAY_STEPS {
@@ -40,26 +33,29 @@ fn delay_sql() -> String {
     sql
 }
 
-/// Who a counter belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// Password failures of one user, however the user was named (email or customer number).
-    User,
-    /// Password failures on one trusted device: its user's lock does not apply there.
-    Device,
-    /// Failed sign-ins from one IP address (or IPv6 /64) per window.
-    IpSignIn,
-    /// Requests that send mail (code resends, reset requests) from one IP address per window.
-    IpMail,
+stored_enum! {
+    /// Who a counter belongs to.
+    pub enum Scope {
+        /// Password failures of one user, however the user was named (email or customer number).
+        User = "user",
+        /// Password failures on one trusted device: its user's lock does not apply there.
+        Device = "device",
+        /// Failed sign-ins from one IP address (or IPv6 /64) per window.
+        IpSignIn = "ip_sign_in",
+        /// Requests that send mail (code resends, reset requests) from one IP address per window.
+        IpMail = "ip_mail",
+    }
 }
 
 impl Scope {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The per-IP scopes: counted per time window, and swept when the window has ended.
+    pub const PER_IP: [Scope; 2] = [Scope::IpSignIn, Scope::IpMail];
+
+    /// Requests allowed per window, for the per-IP scopes.
+    fn ip_limit(self, settings: &Settings) -> i64 {
         match self {
-            Scope::User => "user",
-            Scope::Device => "device",
-            Scope::IpSignIn => "ip_sign_in",
-            Scope::IpMail => "ip_mail",
+            Scope::IpMail => settings.ip_mail_requests,
+            _ => settings.ip_sign_in_failures,
         }
     }
 }
@@ -87,57 +83,109 @@ pub fn ip_key(ip: &str) -> String {
     }
 }
 
-impl Auth {
-    /// Claims one attempt for `key`: counts it as a failure unless the delay after the previous
-    /// failure is still running or the hard stop is reached. Returns false when throttled.
-    /// Call [`Auth::clear_failures`] when the attempt succeeds.
-    pub async fn claim_attempt(&self, scope: Scope, key: &str) -> Result<bool, AuthError> {
-        let now = self.now();
-        sqlx::query(
-            "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 0, 0) \
-             ON CONFLICT (scope, key) DO NOTHING",
-        )
-        .bind(scope.as_str())
-        .bind(key)
-        .execute(&self.store.pool)
-        .await?;
-        let claimed = sqlx::query(&format!(
-            "UPDATE throttles SET failures = failures + 1, last_failure = $1 \
-             WHERE scope = $2 AND key = $3 AND failures < $4 AND last_failure + ({}) <= $1",
-            delay_sql()
-        ))
-        .bind(now)
-        .bind(scope.as_str())
-        .bind(key)
-        .bind(HARD_STOP)
-        .execute(&self.store.pool)
-        .await?;
-        Ok(claimed.rows_affected() == 1)
-    }
+/// Claims one attempt for `key`: counts it as a failure unless the delay after the previous
+/// failure is still running or the hard stop is reached. Returns false when throttled. Commit
+/// the claim before checking the password; [`clear`] the count when the attempt succeeds.
+pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bool, AuthError> {
+    let now = tx.now;
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 0, 0) \
+         ON CONFLICT (scope, key) DO NOTHING",
+    )
+    .bind(scope.as_str())
+    .bind(key)
+    .execute(tx.conn())
+    .await?;
+    let claimed = sqlx::query(&format!(
+        "UPDATE throttles SET failures = failures + 1, last_failure = $1 \
+         WHERE scope = $2 AND key = $3 AND failures < $4 AND last_failure + ({}) <= $1",
+        delay_sql()
+    ))
+    .bind(now)
+    .bind(scope.as_str())
+    .bind(key)
+    .bind(HARD_STOP)
+    .execute(tx.conn())
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
 
-    /// A success: the consecutive failures of `key` start again from zero.
-    pub async fn clear_failures(&self, scope: Scope, key: &str) -> Result<(), AuthError> {
-        sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2")
+/// A success: the consecutive failures of `key` start again from zero.
+pub(crate) async fn clear(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2")
+        .bind(scope.as_str())
+        .bind(key)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Lifts the hard stop of `key` in one statement: its failures start again from zero.
+/// Returns false, changing nothing, when `key` is not at the hard stop.
+pub(crate) async fn lift_hard_stop(
+    tx: &mut Tx<'_>,
+    scope: Scope,
+    key: &str,
+) -> Result<bool, AuthError> {
+    let lifted =
+        sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2 AND failures >= $3")
             .bind(scope.as_str())
             .bind(key)
-            .execute(&self.store.pool)
+            .bind(HARD_STOP)
+            .execute(tx.conn())
             .await?;
-        Ok(())
-    }
+    Ok(lifted.rows_affected() == 1)
+}
 
-    /// Lifts the hard stop of `key` in one statement: its failures start again from zero.
-    /// Returns false, changing nothing, when `key` is not at the hard stop.
-    pub async fn lift_hard_stop(&self, scope: Scope, key: &str) -> Result<bool, AuthError> {
-        let lifted =
-            sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2 AND failures >= $3")
-                .bind(scope.as_str())
-                .bind(key)
-                .bind(HARD_STOP)
-                .execute(&self.store.pool)
-                .await?;
-        Ok(lifted.rows_affected() == 1)
+/// Counts one request of the unit's IP in the current window of `scope`; over the limit it is
+/// refused with the seconds until the window ends (and, rolled back, not counted). One atomic
+/// upsert per call.
+pub(crate) async fn count_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthError> {
+    let key = ip_key(&tx.meta.ip);
+    if key.is_empty() {
+        return Ok(());
     }
+    let settings = tx.settings();
+    let (limit, window) = (scope.ip_limit(settings), settings.ip_window_secs);
+    let now = tx.now;
+    let row = sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (scope, key) DO UPDATE SET \
+           failures = CASE WHEN throttles.last_failure <= $4 THEN 1 ELSE throttles.failures + 1 END, \
+           last_failure = CASE WHEN throttles.last_failure <= $4 THEN $3 ELSE throttles.last_failure END \
+         RETURNING failures, last_failure",
+    )
+    .bind(scope.as_str())
+    .bind(&key)
+    .bind(now)
+    .bind(now - window)
+    .fetch_one(tx.conn())
+    .await?;
+    let count: i64 = row.try_get("failures")?;
+    let window_start: i64 = row.try_get("last_failure")?;
+    if count > limit {
+        tracing::warn!(scope = scope.as_str(), ip = %key, "per-IP limit reached");
+        return Err(AuthError::RateLimited {
+            retry_after: (window_start + window - now).max(1) as u64,
+        });
+    }
+    Ok(())
+}
 
+/// Takes back one counted request of the unit's IP (a sign-in that turned out right).
+pub(crate) async fn uncount_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthError> {
+    let key = ip_key(&tx.meta.ip);
+    sqlx::query(
+        "UPDATE throttles SET failures = failures - 1 WHERE scope = $1 AND key = $2 AND failures > 0",
+    )
+    .bind(scope.as_str())
+    .bind(key)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+impl Auth {
     /// Consecutive failures counted for `key` (for tests and operators).
     pub async fn failures(&self, scope: Scope, key: &str) -> Result<i64, AuthError> {
         let row = sqlx::query("SELECT failures FROM throttles WHERE scope = $1 AND key = $2")
@@ -150,84 +198,11 @@ impl Auth {
             None => 0,
         })
     }
-
-    /// Counts one request of this IP in the current window of `scope`; over the limit it is
-    /// refused with the seconds until the window ends. One atomic upsert per call.
-    pub async fn count_ip(&self, scope: Scope, meta: &RequestMeta) -> Result<(), AuthError> {
-        let key = ip_key(&meta.ip);
-        if key.is_empty() {
-            return Ok(());
-        }
-        let (limit, window) = match scope {
-            Scope::IpMail => (self.settings.ip_mail_requests, self.settings.ip_window_secs),
-            _ => (
-                self.settings.ip_sign_in_failures,
-                self.settings.ip_window_secs,
-            ),
-        };
-        let now = self.now();
-        let row = sqlx::query(
-            "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 1, $3) \
-             ON CONFLICT (scope, key) DO UPDATE SET \
-               failures = CASE WHEN throttles.last_failure <= $4 THEN 1 ELSE throttles.failures + 1 END, \
-               last_failure = CASE WHEN throttles.last_failure <= $4 THEN $3 ELSE throttles.last_failure END \
-             RETURNING failures, last_failure",
-        )
-        .bind(scope.as_str())
-        .bind(&key)
-        .bind(now)
-        .bind(now - window)
-        .fetch_one(&self.store.pool)
-        .await?;
-        let count: i64 = row.try_get("failures")?;
-        let window_start: i64 = row.try_get("last_failure")?;
-        if count > limit {
-            tracing::warn!(scope = scope.as_str(), ip = %key, "per-IP limit reached");
-            return Err(AuthError::RateLimited {
-                retry_after: (window_start + window - now).max(1) as u64,
-            });
-        }
-        Ok(())
-    }
-
-    /// Takes back one counted request of this IP (a sign-in that turned out right).
-    pub async fn uncount_ip(&self, scope: Scope, meta: &RequestMeta) -> Result<(), AuthError> {
-        sqlx::query(
-            "UPDATE throttles SET failures = failures - 1 WHERE scope = $1 AND key = $2 AND failures > 0",
-        )
-        .bind(scope.as_str())
-        .bind(ip_key(&meta.ip))
-        .execute(&self.store.pool)
-        .await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn delays_grow_and_stop_at_one_hundred() {
-        assert_eq!(delay_after(0), Some(0));
-        assert_eq!(delay_after(1), Some(1));
-        assert_eq!(delay_after(2), Some(1));
-        assert_eq!(delay_after(3), Some(3));
-        assert_eq!(delay_after(8), Some(3));
-        assert_eq!(delay_after(9), Some(5));
-        assert_eq!(delay_after(24), Some(5));
-        assert_eq!(delay_after(25), Some(10));
-        assert_eq!(delay_after(99), Some(10));
-        assert_eq!(delay_after(100), None);
-    }
-
-    #[test]
-    fn sql_uses_the_same_steps() {
-        let sql = delay_sql();
-        for (below, secs) in DELAY_STEPS {
-            assert!(sql.contains(&format!("WHEN failures < {below} THEN {secs}")));
-        }
-    }
 
     #[test]
     fn ip_keys() {

@@ -1,4 +1,4 @@
-//! The command line (SPEC §4).
+//! The command line: `serve`, `migrate`, `create-account`, `create-user`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 

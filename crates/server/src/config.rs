@@ -1,4 +1,4 @@
-//! Configuration (SPEC §3): one typed value, parsed once from the environment.
+//! Configuration: one typed value, parsed once from the environment (`PFORTE_*`, `LEPTOS_SITE_ADDR`).
 //! A bad value stops start-up with one line naming the variable.
 
 use std::net::SocketAddr;

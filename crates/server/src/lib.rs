@@ -3,9 +3,10 @@
 
 pub mod cli;
 pub mod config;
-pub mod mail_worker;
 pub mod middleware;
 pub mod router;
+pub mod state;
+pub mod workers;
 
 use pforte_auth::Clock;
 

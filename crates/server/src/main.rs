@@ -53,7 +53,7 @@ fn main() -> ExitCode {
 fn describe(e: AuthError) -> String {
     match e {
         AuthError::Invalid { field, problem } => {
-            format!("{field}: {}", problem.text(pforte_shared::Lang::En))
+            format!("{field}: {}", problem.render(pforte_shared::Lang::En))
         }
         AuthError::NotFound(what) => format!("{what} not found"),
         AuthError::Conflict(what) => format!("{what} already exists"),
@@ -85,7 +85,7 @@ fn mailer(config: &Config) -> Result<Mailer, String> {
 /// After a command queued mail (an invitation), try to deliver it right away. What fails stays in
 /// the outbox for the server's worker.
 async fn deliver_now(auth: &Auth, mailer: &Mailer) {
-    match pforte_server::mail_worker::deliver_due(auth, mailer).await {
+    match auth.deliver_due(mailer).await {
         Ok(n) if n > 0 => eprintln!("sent {n} mail(s)"),
         Ok(_) if auth.pending_mail_count().await.unwrap_or(0) > 0 => {
             eprintln!("mail queued; the server delivers it when the mail server answers")
@@ -204,8 +204,12 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     let auth = open(&config).await?;
-    pforte_server::mail_worker::spawn(auth.clone(), mailer, std::time::Duration::from_secs(1));
-    pforte_server::mail_worker::spawn_sweeper(auth.clone(), std::time::Duration::from_secs(600));
+    pforte_server::workers::spawn(
+        &auth,
+        mailer,
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(600),
+    );
     if let Some(token) = auth.create_setup_token().await.map_err(describe)? {
         // Printed on purpose, once: the operator needs this link; it is never logged by tracing.
         println!(

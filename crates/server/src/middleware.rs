@@ -1,7 +1,7 @@
 //! Middleware every request passes: tracing without secrets, security headers, the cross-site
 //! check, the client IP, protected pages, and a panic guard that leaks nothing.
 
-use crate::router::ServerState;
+use crate::state::ServerState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -159,7 +159,7 @@ pub async fn security_headers(
     res
 }
 
-/// Refuses state-changing requests from other sites (SECURITY.md 28): `Sec-Fetch-Site` other
+/// Refuses state-changing requests from other sites: `Sec-Fetch-Site` other
 /// than same-origin/none, or an `Origin` that is not the public URL's.
 pub async fn refuse_cross_site(
     State(state): State<ServerState>,

@@ -2,8 +2,9 @@
 //! middleware stack that every request passes.
 
 use crate::middleware;
+use crate::state::ServerState;
 use axum::Router;
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
@@ -18,16 +19,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 /// Request bodies larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The router's state: the app's state, plus what axum and leptos_axum need from it.
-#[derive(Clone)]
-pub struct ServerState(pub AppState);
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.0.leptos_options.clone()
-    }
-}
 
 /// Leptos options: Pforte's fixed layout (`target/site/pkg/pforte.*`, as cargo-leptos writes it);
 /// `LEPTOS_SITE_ROOT` moves the site directory, `LEPTOS_RELOAD_PORT` serves `cargo leptos watch`.

@@ -62,7 +62,7 @@ impl AppError {
                 "seconds",
                 &retry_after.to_string(),
             ),
-            AppError::Field { problem, .. } => problem.text(lang).to_owned(),
+            AppError::Field { problem, .. } => problem.render(lang),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
             AppError::SignInEnded => Msg::SignInEnded.text(lang).to_owned(),

@@ -197,10 +197,22 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// The text as written, with its placeholders.
     pub fn text(self, lang: Lang) -> &'static str {
         match lang {
             Lang::En => en(self),
         }
+    }
+
+    /// The text with the placeholders that name fixed rules filled in: `{min}` and `{max}`, the
+    /// password length limits.
+    pub fn render(self, lang: Lang) -> String {
+        use crate::password::{MAX_CHARS, MIN_CHARS};
+        fill(
+            &fill(self.text(lang), "min", &MIN_CHARS.to_string()),
+            "max",
+            &MAX_CHARS.to_string(),
+        )
     }
 }
 
@@ -231,8 +243,8 @@ fn en(msg: Msg) -> &'static str {
         FieldRequired => "Please fill in this field.",
         FieldTooLong => "This entry is too long.",
         InvalidIdentifier => "Enter an email address or a 7-digit customer number.",
-        PasswordTooShort => "The password must have at least 15 characters.",
-        PasswordTooLong => "The password must have at most 256 characters.",
+        PasswordTooShort => "The password must have at least {min} characters.",
+        PasswordTooLong => "The password must have at most {max} characters.",
         PasswordTooWeak => {
             "This password is too easy to guess. Try a longer phrase of unrelated words."
         }
@@ -274,7 +286,7 @@ fn en(msg: Msg) -> &'static str {
         PasswordRepeatLabel => "Repeat password",
         CreatePasswordButton => "Create password",
         PasswordHint => {
-            "At least 15 characters. A few unrelated words are easy to remember and hard to guess."
+            "At least {min} characters. A few unrelated words are easy to remember and hard to guess."
         }
         CodeLabel => "Code",
         ConfirmButton => "Confirm",
@@ -302,7 +314,7 @@ fn en(msg: Msg) -> &'static str {
         ColumnStatus => "Status",
         InvitationSentTo => "Invitation sent to {email}.",
         EmailTaken => "A user with this email address already exists.",
-        PasswordLengthSoFar => "{count} of at least 15 characters.",
+        PasswordLengthSoFar => "{count} of at least {min} characters.",
         PasswordLongEnough => {
             "Long enough. When you save it, Pforte also checks that it is not common or built from your details."
         }
@@ -405,6 +417,24 @@ mod tests {
         assert_eq!(
             fill(Msg::SignedInAs.text(Lang::En), "email", "a@b.example"),
             "Signed in as a@b.example"
+        );
+    }
+
+    #[test]
+    fn password_messages_name_the_limits() {
+        assert_eq!(
+            Msg::PasswordTooShort.render(Lang::En),
+            "The password must have at least 15 characters."
+        );
+        assert!(
+            Msg::PasswordTooLong
+                .render(Lang::En)
+                .contains("at most 256 ")
+        );
+        assert!(
+            Msg::PasswordHint
+                .render(Lang::En)
+                .starts_with("At least 15 ")
         );
     }
 

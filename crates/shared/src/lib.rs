@@ -6,6 +6,7 @@ pub mod error;
 pub mod i18n;
 pub mod identifier;
 pub mod next;
+pub mod password;
 pub mod strength;
 pub mod time;
 pub mod types;

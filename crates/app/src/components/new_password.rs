@@ -1,8 +1,9 @@
 use crate::components::field::Field;
-use crate::i18n::t;
+use crate::i18n::{lang, t};
 use leptos::prelude::*;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
+use pforte_shared::password::{MAX_BYTES, MIN_CHARS};
 use pforte_shared::strength::{Strength, strength};
 
 /// A new password and its repeat, with the policy hint and live feedback once hydrated: length so
@@ -22,7 +23,11 @@ pub fn NewPasswordFields(
     let feedback = move || {
         typed.with(|p| match p.chars().count() {
             0 => None,
-            n if n < 15 => Some(fill(t(Msg::PasswordLengthSoFar), "count", &n.to_string())),
+            n if n < MIN_CHARS => Some(fill(
+                &Msg::PasswordLengthSoFar.render(lang()),
+                "count",
+                &n.to_string(),
+            )),
             _ => Some(
                 t(match strength(p) {
                     Strength::Weak => Msg::PasswordStrengthWeak,
@@ -38,10 +43,10 @@ pub fn NewPasswordFields(
         differs.then(|| t(Msg::PasswordsDiffer))
     };
     view! {
-        <p class="muted" id="password-hint">{t(Msg::PasswordHint)}</p>
-        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=1024 describedby="password-hint password-feedback" typed />
+        <p class="muted" id="password-hint">{Msg::PasswordHint.render(lang())}</p>
+        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed />
         <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
-        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=1024 describedby="repeat-feedback" typed=repeated />
+        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated />
         <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
     }
 }

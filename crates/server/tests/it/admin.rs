@@ -1,4 +1,4 @@
-//! `/admin/users` (SPEC §2.6, SECURITY.md 37, 40): admins of the same account only.
+//! `/admin/users`: for admins of the same account only; each admin action names the admin.
 
 use crate::harness::*;
 use pforte_auth::RequestMeta;

@@ -1,4 +1,5 @@
-//! The `pforte` command line (SPEC §4).
+//! The `pforte` command line: creates accounts and users, refuses weak passwords with the reason
+//! (never echoing them), and names a misconfigured variable.
 
 use crate::harness::*;
 use std::process::Command;

@@ -1,4 +1,5 @@
-//! Trusted devices (SPEC §2.1, §2.6; SECURITY.md 17–18) and the security activity page.
+//! Trusted devices (30 days, stored as a hash, only for their own user, forgotten once removed or
+//! expired) and the security activity page.
 
 use crate::harness::*;
 use sqlx::Row;
@@ -158,10 +159,11 @@ async fn tampered_expired_or_removed_device_asks_for_code(engine: Engine) {
         .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
         .await;
     assert_eq!(header(&res, "location"), "/login/code", "expired");
+    app.auth.sweep().await.expect("sweep");
     assert_eq!(
         device_count(&app).await,
         0,
-        "the expired device is forgotten"
+        "the sweeper forgets the expired device"
     );
 }
 

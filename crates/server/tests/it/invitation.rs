@@ -1,11 +1,10 @@
-//! Invitations (SPEC §2.2, SECURITY.md 36): hashed single-use tokens, 7 days, a resend replaces the
-//! old link, and the mail goes out through the outbox.
+//! Invitations: hashed single-use tokens, 7 days, a resend replaces the old link, and the mail goes
+//! out through the outbox.
 
 use crate::harness::*;
 use crate::smtp::SmtpSink;
 use pforte_auth::account::NewUser;
 use pforte_auth::{AuthError, RequestMeta};
-use pforte_server::mail_worker::deliver_due;
 use pforte_shared::types::Role;
 use sqlx::Row;
 
@@ -42,7 +41,7 @@ fn welcome_tokens(sink: &SmtpSink) -> Vec<String> {
 
 async fn deliver(app: &TestApp, sink: &SmtpSink) {
     let mailer = sink.mailer();
-    deliver_due(&app.auth, &mailer).await.expect("deliver");
+    app.auth.deliver_due(&mailer).await.expect("deliver");
 }
 
 async fn invitation_mail_carries_a_single_use_link(engine: Engine) {
@@ -73,7 +72,7 @@ async fn invitation_mail_carries_a_single_use_link(engine: Engine) {
     assert_eq!(token.len(), 43);
     let invitation = app.auth.invitation(token).await.expect("valid");
     assert_eq!(invitation.user_id, user.id);
-    assert_eq!(invitation.stage, "email");
+    assert_eq!(invitation.step, pforte_auth::onboarding::Step::Email);
     let stored: String = sqlx::query("SELECT token_hash FROM invitations WHERE user_id = $1")
         .bind(user.id)
         .fetch_one(&app.auth.store.pool)
@@ -108,8 +107,14 @@ async fn resend_replaces_the_old_link(engine: Engine) {
         )
         .await
         .expect("create");
+    let owner = app
+        .auth
+        .user_by_email(OWNER_EMAIL)
+        .await
+        .expect("query")
+        .expect("owner");
     app.auth
-        .resend_invitation(user.id, &RequestMeta::default())
+        .resend_invitation(&owner, user.id, &RequestMeta::default())
         .await
         .expect("resend");
     deliver(&app, &sink).await;

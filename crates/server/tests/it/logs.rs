@@ -1,4 +1,5 @@
-//! SECURITY.md 16 and 38: passwords and tokens never reach the logs, even at debug level.
+//! Passwords, session and device tokens and email codes never reach the logs, even at debug level
+//! (codes appear only in the development mailbox).
 
 use crate::harness::*;
 use sqlx::Row;
@@ -46,7 +47,7 @@ async fn secrets_never_in_logs(engine: Engine) {
     )
     .await
     .expect("post");
-    // The failure delays the next evaluated attempt by a second (SECURITY.md 10).
+    // After a failure the next attempt is evaluated only a second later.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let ok = post(
         "submit_password",

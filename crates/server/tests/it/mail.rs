@@ -1,10 +1,10 @@
-//! The outbox and its worker against a real SMTP conversation (SPEC §5 "Emails").
+//! The outbox and its worker against a real SMTP conversation: every mail is delivered exactly
+//! once, through SMTP outages and with several workers.
 
 use crate::harness::*;
 use crate::smtp::SmtpSink;
 use pforte_auth::mailer::Mailer;
 use pforte_auth::outbox::Mail;
-use pforte_server::mail_worker::deliver_due;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -26,23 +26,23 @@ async fn outage_loses_nothing_and_doubles_nothing(engine: Engine) {
         app.auth.queue_mail(&mail(n)).await.expect("queue");
     }
     sink.refuse.store(true, Ordering::SeqCst);
-    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 0);
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 0);
     assert!(sink.received().is_empty());
     assert_eq!(app.auth.pending_mail_count().await.expect("count"), 3);
     // Not due again before the backoff has passed.
-    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 0);
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 0);
     app.clock.advance(5 * 60);
     assert_eq!(
-        deliver_due(&app.auth, &mailer).await.expect("pass"),
+        app.auth.deliver_due(&mailer).await.expect("pass"),
         0,
         "still refused"
     );
     sink.refuse.store(false, Ordering::SeqCst);
     app.clock.advance(10 * 60);
-    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 3);
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 3);
     app.clock.advance(60 * 60);
     assert_eq!(
-        deliver_due(&app.auth, &mailer).await.expect("pass"),
+        app.auth.deliver_due(&mailer).await.expect("pass"),
         0,
         "nothing twice"
     );
@@ -76,15 +76,9 @@ async fn concurrent_workers_claim_each_mail_once(engine: Engine) {
     for n in 0..30 {
         app.auth.queue_mail(&mail(n)).await.expect("queue");
     }
-    let (a, b) = tokio::join!(
-        deliver_due(&app.auth, &mailer),
-        deliver_due(&app.auth, &mailer)
-    );
+    let (a, b) = tokio::join!(app.auth.deliver_due(&mailer), app.auth.deliver_due(&mailer));
     let (a, b) = (a.expect("a"), b.expect("b"));
-    let (c, d) = tokio::join!(
-        deliver_due(&app.auth, &mailer),
-        deliver_due(&app.auth, &mailer)
-    );
+    let (c, d) = tokio::join!(app.auth.deliver_due(&mailer), app.auth.deliver_due(&mailer));
     assert_eq!(a + b + c.expect("c") + d.expect("d"), 30);
     assert_eq!(sink.received().len(), 30);
 }
@@ -94,8 +88,11 @@ async fn worker_delivers_in_background(engine: Engine) {
     let app = TestApp::start(engine).await;
     let sink = SmtpSink::start().await;
     let mailer = sink.mailer();
-    let worker =
-        pforte_server::mail_worker::spawn(app.auth.clone(), mailer, Duration::from_millis(50));
+    let worker = pforte_server::workers::spawn_mail_worker(
+        app.auth.clone(),
+        mailer,
+        Duration::from_millis(50),
+    );
     app.auth.queue_mail(&mail(7)).await.expect("queue");
     let mut arrived = false;
     for _ in 0..200 {
@@ -115,7 +112,7 @@ async fn development_mailbox_writes_eml(engine: Engine) {
     let dir = std::env::temp_dir().join(format!("pforte-mailbox-{}", rand::random::<u64>()));
     let mailer = Mailer::new(None, "Pforte <no-reply@localhost>", dir.clone()).expect("mailer");
     app.auth.queue_mail(&mail(1)).await.expect("queue");
-    assert_eq!(deliver_due(&app.auth, &mailer).await.expect("pass"), 1);
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 1);
     let files: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
         .filter_map(Result::ok)

@@ -5,6 +5,7 @@
 mod harness;
 
 mod admin;
+mod atomic;
 mod cli;
 mod devices;
 mod email_code;

@@ -1,5 +1,6 @@
-//! Password change and deactivation forget trusted devices and end sessions (SPEC §2.6,
-//! SECURITY.md 18).
+//! Password change and deactivation forget the user's trusted devices and end the user's sessions
+//! (a password change keeps only the session it was made in); only admins deactivate, never the
+//! owner.
 
 use crate::harness::*;
 use sqlx::Row;

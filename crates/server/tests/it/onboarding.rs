@@ -1,4 +1,5 @@
-//! The onboarding state machine (SPEC §2.2, SECURITY.md 36): steps in order, enforced on the server.
+//! The onboarding state machine: email, password, code and trust steps in order, enforced on the
+//! server; five wrong codes start it again.
 
 use crate::harness::*;
 use pforte_auth::account::{NewUser, UserStatus};
@@ -12,7 +13,10 @@ use sqlx::Row;
 const NEW_PASSWORD: &str = "granite otter sings beneath lanterns";
 
 fn meta() -> RequestMeta {
-    RequestMeta::new("127.0.0.1", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156")
+    RequestMeta::new(
+        "127.0.0.1",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+    )
 }
 
 /// Invites Ben and returns the token from the invitation mail.
@@ -208,13 +212,13 @@ async fn four_steps_in_order(engine: Engine) {
         .expect("signed in");
     assert_eq!(signed_in.email, "ben.kurz@example.com");
     let device = finished.device.expect("device token");
-    let row = sqlx::query("SELECT token_hash, browser, expires_at, created_at FROM trusted_devices WHERE user_id = $1")
+    let row = sqlx::query("SELECT token_hash, user_agent, expires_at, created_at FROM trusted_devices WHERE user_id = $1")
         .bind(user.id)
         .fetch_one(&app.auth.store.pool)
         .await
         .expect("device row");
     assert_eq!(row.get::<String, _>("token_hash"), device.hash().as_str());
-    assert!(row.get::<String, _>("browser").contains("Chrome"));
+    assert!(row.get::<String, _>("user_agent").contains("Chrome/156"));
     assert_eq!(
         row.get::<i64, _>("expires_at") - row.get::<i64, _>("created_at"),
         30 * 24 * 3600

@@ -1,4 +1,5 @@
-//! Request safety (SECURITY.md 28–31) and operations.
+//! Request safety (cross-site posts refused, bodies limited in size, hostile input answered 4xx
+//! without internals, strict security headers) and operations.
 
 use crate::harness::*;
 use sqlx::Row;

@@ -1,4 +1,5 @@
-//! The email code at sign-in on a new device (SPEC §2.1, SECURITY.md 9, 14–16, 25).
+//! The email code at sign-in on a new device: steps only in order, a new session token at each
+//! step, codes bound to their sign-in, valid 10 minutes, five wrong tries end the sign-in.
 
 use crate::harness::*;
 use sqlx::Row;
@@ -202,7 +203,8 @@ async fn code_expires_after_ten_minutes(engine: Engine) {
     }
 }
 
-/// SECURITY.md 13: 50 parallel wrong codes → at most 5 evaluated.
+/// Each try is counted before it is compared, in one atomic update: of 50 parallel wrong codes
+/// exactly five are compared, the rest are refused.
 async fn parallel_wrong_codes_are_counted(engine: Engine) {
     let app = std::sync::Arc::new(TestApp::start(engine).await);
     let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
@@ -216,13 +218,39 @@ async fn parallel_wrong_codes_are_counted(engine: Engine) {
             res.text().await.expect("body")
         });
     }
-    let mut evaluated = 0;
+    let (mut evaluated, mut exhausted, mut ended) = (0, 0, 0);
     while let Some(body) = tasks.join_next().await {
-        if body.expect("task").contains("CodeInvalid") {
+        let body = body.expect("task");
+        if body.contains("CodeInvalid") {
             evaluated += 1;
+        } else if body.contains("CodeAttemptsExhausted") {
+            exhausted += 1;
+        } else if body.contains("SignInEnded") {
+            ended += 1;
+        } else {
+            panic!("unexpected answer: {body}");
         }
     }
-    assert!(evaluated <= 5, "{evaluated} wrong codes were evaluated");
+    // Exactly five tries are compared, however the 50 interleave: the first four answer "wrong
+    // code", the fifth answers that the code is used up and ends the sign-in. Every other try is
+    // refused unseen: as exhausted, or, once the sign-in has ended, as ended.
+    assert_eq!(
+        evaluated, 4,
+        "{evaluated} wrong codes were answered as wrong: the first four compared tries must be, \
+         and the fifth already answers that the code is used up"
+    );
+    assert!(
+        exhausted >= 1,
+        "the fifth compared try answers that the code is used up"
+    );
+    assert_eq!(evaluated + exhausted + ended, 50);
+    // The used-up code stays until it expires, with its count.
+    let failures: i64 = sqlx::query("SELECT failures FROM email_codes")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("row")
+        .get("failures");
+    assert_eq!(failures, 5, "exactly five tries were compared");
 }
 
 /// `next` travels through the code and trust steps.

@@ -1,4 +1,6 @@
-//! Sessions and cookies (SECURITY.md 9, 23–26).
+//! Sessions and cookies: `__Host-` cookies (HttpOnly, Secure, SameSite=Lax) with 256-bit tokens
+//! stored only as hashes, a new token at sign-in, an idle limit of an hour and an absolute one of
+//! a day, logout ends the session on the server.
 
 use crate::harness::*;
 use sqlx::Row;
@@ -189,8 +191,8 @@ crate::dual!(
     active_sessions_can_be_signed_out,
 );
 
-/// SECURITY.md 9: a half-finished sign-in (password ok, second step pending) is signed out for
-/// protected pages and server functions.
+/// A half-finished sign-in (password ok, second step pending) is signed out for protected pages
+/// and server functions.
 async fn pending_sign_in_is_signed_out(engine: Engine) {
     let app = TestApp::start(engine).await;
     for stage in [

@@ -1,6 +1,7 @@
-//! First run (SPEC §2.6): `pforte serve` on an empty database prints a one-time setup link.
+//! First run: `pforte serve` on an empty database prints a one-time setup link.
 
 use crate::harness::*;
+use sqlx::Row;
 
 async fn setup_link_creates_the_first_account_once(engine: Engine) {
     let db = fresh_database(engine).await;
@@ -86,4 +87,181 @@ async fn setup_link_creates_the_first_account_once(engine: Engine) {
     );
 }
 
-crate::dual!(setup_link_creates_the_first_account_once);
+/// A Pforte instance on `db`, with no account yet, at the harness's start time.
+async fn instance(db: &str, clock: &pforte_auth::ManualClock) -> pforte_auth::Auth {
+    let store = pforte_auth::Store::connect(db).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    pforte_auth::Auth::new(
+        store,
+        std::sync::Arc::new(clock.clone()),
+        pforte_auth::Settings::default(),
+    )
+}
+
+fn owner_meta() -> pforte_auth::RequestMeta {
+    pforte_auth::RequestMeta::new("127.0.0.1", "test")
+}
+
+/// The link works for 24 hours, and not a second longer.
+async fn setup_link_expires_after_a_day(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let clock = pforte_auth::ManualClock::new(START);
+    let auth = instance(&db, &clock).await;
+    let token = auth
+        .create_setup_token()
+        .await
+        .expect("create")
+        .expect("no account yet");
+    clock.advance(24 * 60 * 60 - 1);
+    assert!(auth.setup_token_valid(token.expose()).await.expect("check"));
+    clock.advance(2);
+    assert!(!auth.setup_token_valid(token.expose()).await.expect("check"));
+    let used = auth
+        .complete_setup(
+            token.expose(),
+            "Kranich GmbH",
+            "Kim Kranich",
+            "kim@kranich.example",
+            &owner_meta(),
+        )
+        .await;
+    assert!(
+        matches!(used, Err(pforte_auth::AuthError::LinkInvalid)),
+        "{used:?}"
+    );
+    assert_eq!(auth.count_accounts().await.expect("count"), 0);
+}
+
+/// Ten instances start together on one database and each prints a link: at most one of them
+/// works, and all ten used at once make one account.
+async fn instances_starting_together_print_one_usable_link(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let clock = pforte_auth::ManualClock::new(START);
+    let mut instances = Vec::new();
+    for _ in 0..10 {
+        instances.push(instance(&db, &clock).await);
+    }
+    let mut printing = tokio::task::JoinSet::new();
+    for auth in &instances {
+        let auth = auth.clone();
+        printing.spawn(async move { auth.create_setup_token().await });
+    }
+    let mut tokens = Vec::new();
+    while let Some(printed) = printing.join_next().await {
+        tokens.push(
+            printed
+                .expect("task")
+                .expect("create")
+                .expect("no account yet"),
+        );
+    }
+    let mut usable = 0;
+    for token in &tokens {
+        if instances[0]
+            .setup_token_valid(token.expose())
+            .await
+            .expect("check")
+        {
+            usable += 1;
+        }
+    }
+    assert_eq!(usable, 1, "exactly one printed link works");
+    let mut using = tokio::task::JoinSet::new();
+    for (n, (auth, token)) in instances.iter().zip(&tokens).enumerate() {
+        let (auth, token) = (auth.clone(), token.expose().to_owned());
+        using.spawn(async move {
+            auth.complete_setup(
+                &token,
+                &format!("Company {n}"),
+                "Owner",
+                &format!("owner{n}@example.com"),
+                &owner_meta(),
+            )
+            .await
+        });
+    }
+    let mut created = 0;
+    while let Some(result) = using.join_next().await {
+        match result.expect("task") {
+            Ok(_) => created += 1,
+            Err(pforte_auth::AuthError::LinkInvalid) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(instances[0].count_accounts().await.expect("count"), 1);
+}
+
+/// 20 first-account creations at once for the one company being set up — ten through the setup
+/// link, ten with `pforte create-account` — make exactly one account, one owner and one
+/// invitation; the rest are refused and leave nothing behind.
+async fn concurrent_first_account_creations_make_one_account(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let clock = pforte_auth::ManualClock::new(START);
+    let auth = instance(&db, &clock).await;
+    let token = auth
+        .create_setup_token()
+        .await
+        .expect("create")
+        .expect("no account yet");
+    let url = db.to_string();
+    let mut racing = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (auth, token, url) = (auth.clone(), token.expose().to_owned(), url.clone());
+        racing.spawn(async move {
+            if n % 2 == 0 {
+                auth.complete_setup(
+                    &token,
+                    &format!("Kranich {n}"),
+                    "Kim Kranich",
+                    "kim@kranich.example",
+                    &owner_meta(),
+                )
+                .await
+                .is_ok()
+            } else {
+                let name = format!("Kranich {n}");
+                tokio::task::spawn_blocking(move || {
+                    let args = [
+                        "create-account",
+                        "--name",
+                        name.as_str(),
+                        "--owner-email",
+                        "kim@kranich.example",
+                    ];
+                    pforte(&url, &args, None).status.success()
+                })
+                .await
+                .expect("command")
+            }
+        });
+    }
+    let mut created = 0;
+    while let Some(ok) = racing.join_next().await {
+        created += usize::from(ok.expect("task"));
+    }
+    assert_eq!(created, 1, "exactly one creation succeeded");
+    let count = |sql: &'static str| {
+        let pool = auth.store.pool.clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+                .get::<i64, _>("n")
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) AS n FROM accounts").await, 1);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM users").await, 1);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM invitations").await, 1);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM outbox").await, 1);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM setup_link").await, 0);
+    assert!(!auth.setup_token_valid(token.expose()).await.expect("check"));
+}
+
+crate::dual!(
+    setup_link_creates_the_first_account_once,
+    setup_link_expires_after_a_day,
+    instances_starting_together_print_one_usable_link,
+    concurrent_first_account_creations_make_one_account,
+);

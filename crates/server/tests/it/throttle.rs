@@ -1,5 +1,5 @@
-//! Throttling (SPEC §5, SECURITY.md 7, 8, 10–13): per user in the database, growing delays and a
-//! hard stop; a trusted device is exempt; per IP a secondary limit with 429 and Retry-After.
+//! Throttling: per user in the database, growing delays and a hard stop; a trusted device is
+//! exempt; per IP a secondary limit with 429 and Retry-After.
 
 use crate::harness::*;
 use pforte_auth::throttle::Scope;
@@ -95,7 +95,7 @@ async fn delays_grow(engine: Engine) {
     }
 }
 
-/// SECURITY.md 8: email (in any spelling) and customer number count for one user.
+/// Email (in any spelling) and customer number count for one user.
 async fn identifiers_count_for_one_user(engine: Engine) {
     let app = TestApp::start(engine).await;
     failure(&app, " Anna.Berg@EXAMPLE.com", WRONG, None).await;
@@ -163,8 +163,7 @@ async fn trusted_device_has_its_own_counter(engine: Engine) {
     assert_eq!(header(&res, "location"), "/");
 }
 
-/// SECURITY.md 13: parallel wrong passwords pass the delay one at a time: of 20 at once, one is
-/// evaluated.
+/// Parallel wrong passwords pass the delay one at a time: of 20 at once, one is evaluated.
 async fn parallel_wrong_passwords_are_evaluated_once(engine: Engine) {
     let app = std::sync::Arc::new(TestApp::start(engine).await);
     let mut tasks = tokio::task::JoinSet::new();
@@ -239,8 +238,8 @@ async fn per_ip_limit_on_code_resends(engine: Engine) {
     assert!(!header(&res, "retry-after").is_empty());
 }
 
-/// An admin lifts a user's hard stop from `/admin/users` (SECURITY.md 11); plain users and
-/// admins of another account cannot, and unlocking a user who is not locked changes nothing.
+/// An admin lifts a user's hard stop from `/admin/users`; plain users and admins of another
+/// account cannot, and unlocking a user who is not locked changes nothing.
 async fn admin_unlocks_the_hard_stop(engine: Engine) {
     use pforte_auth::account::NewUser;
     use pforte_auth::secret::Password;

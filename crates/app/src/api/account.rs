@@ -1,0 +1,125 @@
+//! The signed-in user's own pages: `/` and `/account/security`.
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+use pforte_shared::types::CurrentUserResponse;
+
+/// The signed-in user, or `None` for visitors and half-finished sign-ins.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = match signed_in(&state).await {
+        Ok(user) => user,
+        Err(AppError::NotSignedIn) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let account = state.auth.account_by_id(user.account_id).await?;
+    Ok(Some(CurrentUserResponse {
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        customer_number: account.customer_number,
+        account_name: account.name,
+    }))
+}
+
+/// `/account/security`: the user's trusted devices, sessions and recent security activity.
+#[server(endpoint = "security_overview")]
+pub async fn security_overview() -> Result<pforte_shared::types::SecurityOverview, AppError> {
+    use crate::state::*;
+    use pforte_shared::types::SecurityOverview;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let device = current_device_token(&state.web);
+    let session = current_session_token(&state.web);
+    Ok(SecurityOverview {
+        devices: state.auth.devices_of(user.id, device.as_deref()).await?,
+        sessions: state
+            .auth
+            .active_sessions(user.id, session.as_deref())
+            .await?,
+        activity: state.auth.security_activity(user.id, 20).await?,
+    })
+}
+
+/// `/account/security`: "Change password". Forgets trusted devices and ends the other sessions.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_repeat: String,
+) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let keep = current_session_token(&state.web).unwrap_or_default();
+    Ok(state
+        .auth
+        .change_password(
+            &user,
+            Password::new(current_password),
+            Password::new(new_password),
+            Password::new(new_password_repeat),
+            &keep,
+            &request_meta(),
+        )
+        .await?)
+}
+
+/// `/account/security`: "Sign out" one of the user's other sessions.
+#[server(endpoint = "sign_out_session")]
+pub async fn sign_out_session(session_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    Ok(state
+        .auth
+        .sign_out_session(&user, session_id, &request_meta())
+        .await?)
+}
+
+/// `/account/security`: "Sign out everywhere else".
+#[server(endpoint = "sign_out_elsewhere")]
+pub async fn sign_out_elsewhere() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    let keep = current_session_token(&state.web).unwrap_or_default();
+    Ok(state
+        .auth
+        .sign_out_elsewhere(&user, &keep, &request_meta())
+        .await?)
+}
+
+/// `/account/security`: "Remove" one trusted device.
+#[server(endpoint = "remove_device")]
+pub async fn remove_device(device_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    Ok(state
+        .auth
+        .remove_device(&user, device_id, &request_meta())
+        .await?)
+}
+
+/// `/account/security`: "Remove all" trusted devices.
+#[server(endpoint = "remove_all_devices")]
+pub async fn remove_all_devices() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    Ok(state
+        .auth
+        .remove_all_devices(&user, &request_meta())
+        .await?)
+}

@@ -1,0 +1,85 @@
+//! `/admin/users`: admins manage the users of their own account. Who may do what is decided in
+//! `pforte-auth`; these functions only pass the signed-in admin on.
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+
+/// The users of the admin's account.
+#[server(endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<pforte_shared::types::UserRowResponse>, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    Ok(state.auth.user_list(&admin).await?)
+}
+
+/// "Create user and send invitation". Returns the new user's email.
+#[server(endpoint = "create_user")]
+pub async fn create_user(
+    name: String,
+    email: String,
+    google_email: Option<String>,
+    role: String,
+) -> Result<String, AppError> {
+    use crate::state::*;
+    use pforte_auth::account::NewUser;
+    use pforte_shared::Msg;
+    use pforte_shared::types::Role;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let role = Role::parse(&role).ok_or(AppError::field("role", Msg::BadRequest))?;
+    let new = NewUser {
+        email,
+        display_name: name,
+        role,
+        google_email,
+        password: None,
+    };
+    let user = state
+        .auth
+        .create_user_as(&admin, new, &request_meta())
+        .await?;
+    Ok(user.email)
+}
+
+/// "Resend invitation": a new link for an invited user of the admin's account; the old one dies.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    Ok(state
+        .auth
+        .resend_invitation(&admin, user_id, &request_meta())
+        .await?)
+}
+
+/// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.
+#[server(endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let active = super::parse_yes_no(&active)?;
+    Ok(state
+        .auth
+        .set_user_active(&admin, user_id, active, &request_meta())
+        .await?)
+}
+
+/// "Unlock" a user held at the hard stop of failed sign-ins.
+#[server(endpoint = "unlock_user")]
+pub async fn unlock_user(user_id: i64) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    Ok(state
+        .auth
+        .unlock_user(&admin, user_id, &request_meta())
+        .await?)
+}

@@ -1,0 +1,26 @@
+//! Server functions: thin adapters from HTTP to `pforte-auth`, one module per area (mirroring
+//! `pages/`). Each one takes the state, calls the domain and ends in `?`: `AuthError` turns into
+//! the user-facing `AppError` in one place, which logs internal causes. Arguments are named like
+//! the form fields, so every form also works as a plain POST without JavaScript.
+
+mod account;
+mod admin;
+mod onboarding;
+mod setup;
+mod sign_in;
+
+pub use account::*;
+pub use admin::*;
+pub use onboarding::*;
+pub use setup::*;
+pub use sign_in::*;
+
+/// The answer of a "Yes" / "No" form.
+#[cfg(feature = "ssr")]
+fn parse_yes_no(answer: &str) -> Result<bool, pforte_shared::AppError> {
+    match answer {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(pforte_shared::AppError::BadRequest),
+    }
+}

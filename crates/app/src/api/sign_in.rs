@@ -1,0 +1,128 @@
+//! Sign-in: `/login`, `/login/code`, `/login/trust`, and logging out.
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+
+/// Step one of sign-in: email or customer number, and password. Goes on to the email code on a
+/// new device, or straight to `next` on a trusted one.
+#[server(endpoint = "submit_password")]
+pub async fn submit_password(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+
+    let state = app_state()?;
+    let previous = current_session_token(&state.web);
+    let device = current_device_token(&state.web);
+    let step = state
+        .auth
+        .submit_password(
+            &identifier,
+            Password::new(password),
+            previous.as_deref(),
+            device.as_deref(),
+            &request_meta(),
+        )
+        .await?;
+    set_step_cookies(&state, &step);
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
+    Ok(())
+}
+
+/// Where a browser goes once a sign-in step moved it to `stage`, carrying the safe `next`.
+#[cfg(feature = "ssr")]
+fn page_after(stage: pforte_auth::session::Stage, next: Option<&str>) -> String {
+    use pforte_auth::session::Stage;
+    use pforte_shared::next::{safe_next, with_next};
+    match stage {
+        Stage::Complete => safe_next(next),
+        Stage::AwaitingEmailCode => with_next("/login/code", next),
+        Stage::AwaitingTrustDecision => with_next("/login/trust", next),
+        // TOTP gets its page with the two-factor issue; the state machine does not yield it yet.
+        Stage::AwaitingTotp => "/login".to_owned(),
+    }
+}
+
+/// Where this browser's sign-in stands, for `/login/code` and `/login/trust`.
+#[server(endpoint = "sign_in_state")]
+pub async fn sign_in_state() -> Result<pforte_shared::types::SignInStateResponse, AppError> {
+    use crate::state::*;
+    use pforte_auth::session::Stage;
+    use pforte_shared::types::{SignInStateResponse, SignInStep};
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    let pending = state.auth.pending_state(token.as_deref()).await?;
+    Ok(SignInStateResponse {
+        step: pending.as_ref().and_then(|p| match p.stage {
+            Stage::AwaitingEmailCode => Some(SignInStep::EmailCode),
+            Stage::AwaitingTotp => Some(SignInStep::Totp),
+            Stage::AwaitingTrustDecision => Some(SignInStep::Trust),
+            Stage::Complete => None,
+        }),
+        code_cooldown: pending.map_or(0, |p| p.code_cooldown),
+    })
+}
+
+/// `/login/code`: "Confirm" the emailed code; then the trust question.
+#[server(endpoint = "confirm_sign_in_code")]
+pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    let step = state
+        .auth
+        .confirm_sign_in_code(token.as_deref(), &code, &request_meta())
+        .await?;
+    set_step_cookies(&state, &step);
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
+    Ok(())
+}
+
+/// `/login/code`: "Send new code".
+#[server(endpoint = "resend_sign_in_code")]
+pub async fn resend_sign_in_code() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    Ok(state
+        .auth
+        .resend_sign_in_code(token.as_deref(), &request_meta())
+        .await?)
+}
+
+/// `/login/trust`: "Yes" or "No"; then signed in and on to `next`.
+#[server(endpoint = "trust_sign_in_device")]
+pub async fn trust_sign_in_device(trust: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let trust = super::parse_yes_no(&trust)?;
+    let token = current_session_token(&state.web);
+    let step = state
+        .auth
+        .decide_sign_in_trust(token.as_deref(), trust, &request_meta())
+        .await?;
+    set_step_cookies(&state, &step);
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
+    Ok(())
+}
+
+/// Ends the browser's session on the server and removes the cookie.
+#[server(endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    if let Some(token) = current_session_token(&state.web) {
+        state.auth.log_out(&token, &request_meta()).await?;
+    }
+    set_cookie(&state.web.clear_session_cookie());
+    leptos_axum::redirect("/login");
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The `pforte` binary as a separate process: one command, or `pforte serve`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs the `pforte` binary against a database, feeding `stdin` if given.
+pub fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .args(args)
+        .env("PFORTE_DATABASE_URL", database_url)
+        .env(
+            "PFORTE_MAIL_DIR",
+            std::env::temp_dir().join("pforte-it-mailbox"),
+        )
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pforte");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("wait")
+}
+
+/// A real `pforte serve` process on a free port (debug logs to a file, stdout kept).
+pub struct Served {
+    pub base: String,
+    pub client: reqwest::Client,
+    child: std::process::Child,
+    stderr_path: std::path::PathBuf,
+    stdout_path: std::path::PathBuf,
+}
+
+impl Served {
+    pub async fn start(database_url: &str) -> Served {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let dir = std::env::temp_dir();
+        let stderr_path = dir.join(format!("pforte-serve-{port}-{}.err", std::process::id()));
+        let stdout_path = dir.join(format!("pforte-serve-{port}-{}.out", std::process::id()));
+        let child = Command::new(env!("CARGO_BIN_EXE_pforte"))
+            .arg("serve")
+            .env("PFORTE_DATABASE_URL", database_url)
+            .env("PFORTE_MAIL_DIR", dir.join("pforte-it-mailbox"))
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("PFORTE_PUBLIC_URL", &base)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::from(
+                std::fs::File::create(&stdout_path).expect("stdout file"),
+            ))
+            .stderr(Stdio::from(
+                std::fs::File::create(&stderr_path).expect("stderr file"),
+            ))
+            .spawn()
+            .expect("start pforte serve");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let served = Served {
+            base,
+            client,
+            child,
+            stderr_path,
+            stdout_path,
+        };
+        for _ in 0..150 {
+            let health = served
+                .client
+                .get(format!("{}/healthz", served.base))
+                .send()
+                .await;
+            if health.is_ok_and(|r| r.status() == 200) {
+                return served;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("pforte serve did not come up");
+    }
+
+    /// What the server printed so far on standard output.
+    pub fn stdout(&self) -> String {
+        std::fs::read_to_string(&self.stdout_path).unwrap_or_default()
+    }
+
+    /// Stops the server; returns its (stderr, stdout).
+    pub fn stop(mut self) -> (String, String) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let err = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        let out = std::fs::read_to_string(&self.stdout_path).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.stderr_path);
+        let _ = std::fs::remove_file(&self.stdout_path);
+        (err, out)
+    }
+}
