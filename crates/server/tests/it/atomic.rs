@@ -89,12 +89,7 @@ async fn assert_failed_cleanly(res: reqwest::Response, what: &str) {
 
 async fn failed_audit_leaves_sign_in_uncommitted(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let owner = app
-        .auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner");
+    let owner = app.owner().await;
 
     // The password step on a new browser would start a pending session, a code and its mail.
     let before = snapshot(&app).await;

@@ -8,11 +8,7 @@ use pforte_auth::{AuthError, account::User};
 use sqlx::Row;
 
 async fn owner(app: &TestApp) -> User {
-    app.auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner")
+    app.owner().await
 }
 
 async fn code_is_single_use_and_bound_to_its_flow(engine: Engine) {

@@ -107,12 +107,7 @@ async fn resend_replaces_the_old_link(engine: Engine) {
         )
         .await
         .expect("create");
-    let owner = app
-        .auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner");
+    let owner = app.owner().await;
     app.auth
         .resend_invitation(&owner, user.id, &RequestMeta::default())
         .await

@@ -8,12 +8,7 @@ use sqlx::Row;
 const WRONG: &str = "this is not the right password";
 
 async fn owner_id(app: &TestApp) -> i64 {
-    app.auth
-        .user_by_email(OWNER_EMAIL)
-        .await
-        .expect("query")
-        .expect("owner")
-        .id
+    app.owner().await.id
 }
 
 async fn user_failures(app: &TestApp) -> i64 {

@@ -159,15 +159,19 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
-    /// The session cookie (`name=value`) of a session of the owner at `stage`, started in the
-    /// domain without any request.
-    pub async fn owner_session(&self, stage: pforte_auth::session::Stage) -> String {
-        let owner = self
-            .auth
+    /// The account owner (Anna Berg, `OWNER_EMAIL`) as stored now.
+    pub async fn owner(&self) -> pforte_auth::account::User {
+        self.auth
             .user_by_email(OWNER_EMAIL)
             .await
             .expect("query")
-            .expect("owner");
+            .expect("owner")
+    }
+
+    /// The session cookie (`name=value`) of a session of the owner at `stage`, started in the
+    /// domain without any request.
+    pub async fn owner_session(&self, stage: pforte_auth::session::Stage) -> String {
+        let owner = self.owner().await;
         let token = self
             .auth
             .start_session(owner.id, stage, &RequestMeta::default())
