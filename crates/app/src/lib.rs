@@ -6,6 +6,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod client_ip;
 pub mod components;
 pub mod i18n;
 pub mod pages;

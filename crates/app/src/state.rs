@@ -1,12 +1,12 @@
 //! Server-side state and request plumbing shared by the server functions and the server's middleware.
 
+use crate::client_ip::{ClientIp, TrustedProxies};
 use http::request::Parts;
 use http::{HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use pforte_auth::{Auth, RequestMeta};
 use pforte_shared::AppError;
-use std::net::IpAddr;
 
 /// What the web layer needs besides the domain.
 #[derive(Clone, Debug)]
@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The longest a request may take; the server answers 503 after it (`REQUEST_LIMIT`).
     pub request_limit: std::time::Duration,
+    /// `PFORTE_TRUSTED_PROXIES`: peers whose `X-Forwarded-For`/`Forwarded` name the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A request still unanswered after this is stopped and answered 503: a stuck database or a page
@@ -30,6 +32,7 @@ impl WebConfig {
             secure_cookies: public_url.starts_with("https://"),
             public_url,
             request_limit: REQUEST_LIMIT,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -145,10 +148,6 @@ pub fn request_meta() -> RequestMeta {
     let hint = parts.headers.get("sec-ch-ua").and_then(|v| v.to_str().ok());
     RequestMeta::with_client_hint(ip, ua, hint)
 }
-
-/// The client's IP address, put into request extensions by the server.
-#[derive(Clone, Copy, Debug)]
-pub struct ClientIp(pub IpAddr);
 
 /// The signed-in user of the current request, or `NotSignedIn`.
 pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, AppError> {

@@ -81,7 +81,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         account_id: row.try_get("account_id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?).unwrap_or(Role::User),
+        role: stored::get(row, "role")?,
         status: stored::get(row, "status")?,
         is_owner: row.try_get::<i64, _>("is_owner")? != 0,
         password_hash: row.try_get("password_hash")?,
@@ -163,7 +163,7 @@ pub(crate) async fn create_account_in(
     };
     lock_accounts(tx).await?;
     crate::setup::end_setup_link(tx).await?;
-    let now = tx.now;
+    let now = tx.now();
     let mut tries = 0;
     let account = loop {
         let number = given.clone().unwrap_or_else(|| {
@@ -232,7 +232,7 @@ async fn insert_user(
         }
         None => (UserStatus::Invited, None),
     };
-    let now = tx.now;
+    let now = tx.now();
     let row = sqlx::query(&format!(
         "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
          password_hash, password_set_at, google_email, created_at, updated_at) \

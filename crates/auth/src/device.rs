@@ -53,7 +53,7 @@ fn label_of(row: &sqlx::any::AnyRow, lang: Lang) -> Result<String, sqlx::Error> 
 /// Records a sign-in on a trusted device.
 pub(crate) async fn touch(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<(), AuthError> {
     sqlx::query("UPDATE trusted_devices SET last_used_at = $1 WHERE token_hash = $2")
-        .bind(tx.now)
+        .bind(tx.now())
         .bind(hash.as_str())
         .execute(tx.conn())
         .await?;
@@ -71,7 +71,7 @@ pub(crate) async fn trust_if(
         return Ok(None);
     }
     let device = Token::generate();
-    let (now, meta, settings) = (tx.now, tx.meta, tx.settings());
+    let (now, meta, settings) = (tx.now(), tx.meta(), tx.settings());
     sqlx::query(
         "INSERT INTO trusted_devices (token_hash, user_id, browser, user_agent, created_at, last_used_at, expires_at) \
          VALUES ($1, $2, '', $3, $4, $4, $5)",
@@ -96,7 +96,7 @@ pub(crate) async fn trust_if(
     Ok(Some(device))
 }
 
-/// Forgets every device of a user (password change or reset, two-factor change, deactivation).
+/// Forgets every device of a user (password change, deactivation).
 /// Returns how many there were.
 pub(crate) async fn forget_all(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, AuthError> {
     let done = sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")

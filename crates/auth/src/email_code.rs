@@ -2,12 +2,14 @@
 //! bound to one flow (a pending sign-in or an invitation), single use. A new code replaces the
 //! old one, at most one per 60 s, and never resets the failure count.
 
+use crate::Auth;
+#[cfg(feature = "test-support")]
+use crate::RequestMeta;
 use crate::account::User;
 use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
 use crate::outbox::{Mail, escape_html};
 use crate::tx::Tx;
-use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
 use rand::Rng;
@@ -76,7 +78,7 @@ pub fn code_mail(to: &str, code: &str) -> Mail {
 /// Sends a new code for `flow` to `user` in the unit of work, replacing an earlier one.
 /// Refused within 60 s of the last send.
 pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
-    let now = tx.now;
+    let now = tx.now();
     let last = sqlx::query("SELECT sent_at FROM email_codes WHERE session_hash = $1")
         .bind(&flow.0)
         .fetch_optional(tx.conn())
@@ -159,7 +161,7 @@ async fn count_and_compare(
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AuthError::invalid("code", Msg::CodeFormat));
     }
-    let now = tx.now;
+    let now = tx.now();
     let row = sqlx::query(
         "UPDATE email_codes SET failures = failures + 1 \
          WHERE session_hash = $1 AND failures < $2 AND expires_at > $3 \
@@ -210,7 +212,11 @@ pub(crate) async fn check(
     user: &User,
     detail: &str,
 ) -> Result<Verdict, AuthError> {
-    let verdict = count_and_compare(tx, flow, code).await?;
+    let verdict = match count_and_compare(tx, flow, code).await? {
+        // A flow belongs to one user; a code sent to anyone else never confirms this one.
+        Verdict::Right { user_id } if user_id != user.id => Verdict::Wrong(AuthError::CodeInvalid),
+        verdict => verdict,
+    };
     if let Verdict::Wrong(_) = verdict {
         tx.audit(
             Event::for_user(user, EventKind::CodeFailed)
@@ -223,7 +229,8 @@ pub(crate) async fn check(
 }
 
 impl Auth {
-    /// Sends a code in a unit of work of its own (see [`issue`]).
+    #[cfg(feature = "test-support")]
+    /// Sends a code in a unit of work of its own, unaudited (tests only; see [`issue`]).
     pub async fn send_email_code(&self, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
@@ -231,7 +238,8 @@ impl Auth {
         tx.commit().await
     }
 
-    /// Checks a code in a unit of work of its own (see [`count_and_compare`]), unaudited.
+    #[cfg(feature = "test-support")]
+    /// Checks a code in a unit of work of its own, unaudited (tests only; see [`count_and_compare`]).
     /// Returns the user the code was sent to.
     pub async fn verify_email_code(&self, flow: &CodeFlow, code: &str) -> Result<i64, AuthError> {
         let meta = RequestMeta::default();

@@ -55,7 +55,7 @@ pub(crate) async fn issue(
     account: &Account,
 ) -> Result<(), AuthError> {
     let token = Token::generate();
-    let (now, settings) = (tx.now, tx.settings());
+    let (now, settings) = (tx.now(), tx.settings());
     sqlx::query("DELETE FROM invitations WHERE user_id = $1")
         .bind(user.id)
         .execute(tx.conn())
@@ -85,7 +85,7 @@ pub(crate) async fn mark_used(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool,
     let done = sqlx::query(
         "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
     )
-    .bind(tx.now)
+    .bind(tx.now())
     .bind(hash.as_str())
     .execute(tx.conn())
     .await?;
@@ -134,7 +134,8 @@ impl Auth {
         })
     }
 
-    /// Marks an invitation used, once: a second call fails.
+    #[cfg(feature = "test-support")]
+    /// Marks an invitation used, once: a second call fails (tests only, unaudited).
     pub async fn use_invitation(&self, presented: &str) -> Result<(), AuthError> {
         let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
         let meta = RequestMeta::default();

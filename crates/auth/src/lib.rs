@@ -83,7 +83,7 @@ pub struct Settings {
     pub ip_window_secs: i64,
     /// Failed password sign-ins one IP address may make per window before it gets 429.
     pub ip_sign_in_failures: i64,
-    /// Requests that send mail (new codes, reset links) one IP address may make per window.
+    /// Requests that send mail (new codes) one IP address may make per window.
     pub ip_mail_requests: i64,
 }
 

@@ -62,7 +62,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let key = user_key(user.id);
         let mut claim = self.begin(meta).await?;
-        let now = claim.now;
+        let now = claim.now();
         let allowed = throttle::claim(&mut claim, Scope::User, &key).await?;
         claim.commit().await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
@@ -147,7 +147,7 @@ impl Auth {
         let mut tx = self.begin(&meta).await?;
         sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(to.as_str())
-            .bind(tx.now)
+            .bind(tx.now())
             .bind(target.id)
             .execute(tx.conn())
             .await?;

@@ -122,7 +122,7 @@ impl Auth {
              WHERE id = $3 AND status = $4",
         )
         .bind(&hash)
-        .bind(tx.now)
+        .bind(tx.now())
         .bind(user.id)
         .bind(UserStatus::Invited.as_str())
         .execute(tx.conn())
@@ -160,7 +160,7 @@ impl Auth {
         let (user, invitation) = self.at_step(token, Step::Code).await?;
         let flow = CodeFlow::onboarding(&invitation);
         let mut tx = self.begin(meta).await?;
-        match email_code::check(&mut tx, &flow, code, &user, "").await? {
+        match email_code::check(&mut tx, &flow, code, &user, "onboarding").await? {
             Verdict::Right { .. } => {
                 advance(&mut tx, &invitation, Step::Code, Step::Trust).await?;
                 tx.audit(Event::for_user(&user, EventKind::CodeConfirmed))
@@ -193,7 +193,7 @@ impl Auth {
         }
         sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
             .bind(UserStatus::Active.as_str())
-            .bind(tx.now)
+            .bind(tx.now())
             .bind(user.id)
             .bind(UserStatus::Invited.as_str())
             .execute(tx.conn())

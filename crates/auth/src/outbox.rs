@@ -2,9 +2,11 @@
 //! ([`crate::tx::Tx::queue_mail`]), and [`Auth::deliver_due`] — run by a worker in every instance —
 //! delivers them with retries and backoff, so an SMTP outage loses nothing and doubles nothing.
 
+use crate::Auth;
+#[cfg(feature = "test-support")]
+use crate::RequestMeta;
 use crate::error::AuthError;
 use crate::mailer::Mailer;
-use crate::{Auth, RequestMeta};
 use sqlx::Row;
 
 /// One mail, as HTML and plain text. Bodies may hold links with tokens: `Debug` leaves them out.
@@ -166,7 +168,8 @@ impl Auth {
         Ok(row.try_get("n")?)
     }
 
-    /// Puts one mail in the outbox in a unit of work of its own (for tools and tests).
+    #[cfg(feature = "test-support")]
+    /// Puts one mail in the outbox in a unit of work of its own, unaudited (tests only).
     pub async fn queue_mail(&self, mail: &Mail) -> Result<(), AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;

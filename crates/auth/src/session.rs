@@ -77,7 +77,7 @@ pub(crate) async fn insert(
     stage: Stage,
 ) -> Result<Token, AuthError> {
     let token = Token::generate();
-    let (now, meta) = (tx.now, tx.meta);
+    let (now, meta) = (tx.now(), tx.meta());
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, \
          authenticated_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $4, $5, $6)",
@@ -114,7 +114,7 @@ pub(crate) async fn replace(
     insert(tx, user_id, to).await
 }
 
-/// Ends the session presented as `presented`, if any. Returns whether one ended.
+/// Ends the session whose token hashes to `hash`, if any. Returns whether one ended.
 pub(crate) async fn delete(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, AuthError> {
     let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(hash.as_str())
@@ -140,7 +140,8 @@ pub(crate) async fn end_others(
 }
 
 impl Auth {
-    /// Starts a session at `stage` on its own (for tools and tests; sign-in steps start theirs
+    #[cfg(feature = "test-support")]
+    /// Starts a session at `stage` on its own, unaudited (tests only; sign-in steps start theirs
     /// in their own unit of work).
     pub async fn start_session(
         &self,

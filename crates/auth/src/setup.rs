@@ -40,8 +40,8 @@ impl Auth {
              ON CONFLICT (slot) DO UPDATE SET token_hash = $1, created_at = $2, expires_at = $3",
         )
         .bind(token.hash().as_str())
-        .bind(tx.now)
-        .bind(tx.now + SETUP_LINK_SECS)
+        .bind(tx.now())
+        .bind(tx.now() + SETUP_LINK_SECS)
         .execute(tx.conn())
         .await?;
         tx.commit().await?;
@@ -78,7 +78,7 @@ impl Auth {
         let claimed =
             sqlx::query("DELETE FROM setup_link WHERE token_hash = $1 AND expires_at > $2")
                 .bind(hash.as_str())
-                .bind(tx.now)
+                .bind(tx.now())
                 .execute(tx.conn())
                 .await?;
         if claimed.rows_affected() != 1 || account::any_account(&mut tx).await? {

@@ -84,7 +84,7 @@ impl Auth {
             None => (Scope::User, user_key(u.id)),
         });
         let mut claim = self.begin(meta).await?;
-        let now = claim.now;
+        let now = claim.now();
         throttle::count_ip(&mut claim, Scope::IpSignIn).await?;
         let allowed = match &counter {
             Some((scope, key)) => throttle::claim(&mut claim, *scope, key).await?,

@@ -57,6 +57,14 @@ macro_rules! stored_enum {
 }
 pub(crate) use stored_enum;
 
+/// The role lives in `pforte-shared` (the pages show it), its stored form is its `as_str`.
+impl Stored for pforte_shared::types::Role {
+    const ALL: &'static [Self] = &[Self::Admin, Self::User];
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Reads a stored enum from `column`. Text that names no value is a decoding error, never a guess.
 pub fn get<T: Stored>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
     let text: String = row.try_get(column)?;

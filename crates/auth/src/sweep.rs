@@ -1,7 +1,7 @@
 //! Housekeeping: rows whose time is over are deleted, so that the tables of sessions, codes,
 //! devices and per-IP windows do not grow without end. Safe to run from several instances at once.
 //! Per-user and per-device failure counts are never swept: they end with a success (or, at the
-//! hard stop, with a password reset or an admin), not with time.
+//! hard stop, with an admin's unlock), not with time.
 
 use crate::error::AuthError;
 use crate::session::{LIVE, bind_live};
@@ -23,7 +23,7 @@ impl Auth {
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
-        let now = tx.now;
+        let now = tx.now();
         let settings = tx.settings();
         let sql = format!("DELETE FROM sessions WHERE NOT {LIVE}");
         let sessions = bind_live(sqlx::query(&sql), now, settings)

@@ -15,7 +15,8 @@ use crate::{Auth, Settings};
 use sqlx::Row;
 use std::net::IpAddr;
 
-/// Consecutive failures after which a user is locked until a password reset or an admin lifts it.
+/// Consecutive failures after which a user is locked until an admin lifts it (a password reset
+/// will too, once there is one).
 pub const HARD_STOP: i64 = 100;
 
 /// The wait before the next attempt is evaluated, by consecutive failures so far: fewer than
@@ -42,7 +43,7 @@ stored_enum! {
         Device = "device",
         /// Failed sign-ins from one IP address (or IPv6 /64) per window.
         IpSignIn = "ip_sign_in",
-        /// Requests that send mail (code resends, reset requests) from one IP address per window.
+        /// Requests that send mail (code resends) from one IP address per window.
         IpMail = "ip_mail",
     }
 }
@@ -87,7 +88,7 @@ pub fn ip_key(ip: &str) -> String {
 /// failure is still running or the hard stop is reached. Returns false when throttled. Commit
 /// the claim before checking the password; [`clear`] the count when the attempt succeeds.
 pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bool, AuthError> {
-    let now = tx.now;
+    let now = tx.now();
     sqlx::query(
         "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 0, 0) \
          ON CONFLICT (scope, key) DO NOTHING",
@@ -141,13 +142,13 @@ pub(crate) async fn lift_hard_stop(
 /// refused with the seconds until the window ends (and, rolled back, not counted). One atomic
 /// upsert per call.
 pub(crate) async fn count_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthError> {
-    let key = ip_key(&tx.meta.ip);
+    let key = ip_key(&tx.meta().ip);
     if key.is_empty() {
         return Ok(());
     }
     let settings = tx.settings();
     let (limit, window) = (scope.ip_limit(settings), settings.ip_window_secs);
-    let now = tx.now;
+    let now = tx.now();
     let row = sqlx::query(
         "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 1, $3) \
          ON CONFLICT (scope, key) DO UPDATE SET \
@@ -174,7 +175,7 @@ pub(crate) async fn count_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthEr
 
 /// Takes back one counted request of the unit's IP (a sign-in that turned out right).
 pub(crate) async fn uncount_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthError> {
-    let key = ip_key(&tx.meta.ip);
+    let key = ip_key(&tx.meta().ip);
     sqlx::query(
         "UPDATE throttles SET failures = failures - 1 WHERE scope = $1 AND key = $2 AND failures > 0",
     )

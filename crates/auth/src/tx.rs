@@ -19,9 +19,9 @@ pub struct Tx<'a> {
     conn: Transaction<'static, Any>,
     auth: &'a Auth,
     /// The operation's one clock reading (UNIX seconds): every row it writes carries this time.
-    pub now: i64,
+    now: i64,
     /// Who asked: IP, browser, and the acting admin, for audit rows and throttles.
-    pub meta: &'a RequestMeta,
+    meta: &'a RequestMeta,
     /// Audit events written, logged once the transaction has committed.
     recorded: Vec<Event>,
 }
@@ -55,6 +55,16 @@ impl Auth {
 }
 
 impl<'a> Tx<'a> {
+    /// The operation's one clock reading (UNIX seconds).
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Who asked.
+    pub fn meta(&self) -> &'a RequestMeta {
+        self.meta
+    }
+
     /// The transaction's connection, for the operation's own statements. Inside a unit of work
     /// every read and write goes through it, never through the pool.
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {

@@ -1,5 +1,6 @@
 //! Browser and operating system in a few words ("Chrome 131 on Linux"), worked out from a stored
-//! raw User-Agent when it is shown, so that the words follow the reader's language. The parsing
+//! raw User-Agent when it is shown (so the words can follow the reader's language once pages are
+//! translated; today every caller asks for English). The parsing
 //! is the uap-core rule set (the `simple-useragent` crate); this module only shortens its names.
 
 use pforte_shared::i18n::fill;
@@ -7,7 +8,8 @@ use pforte_shared::{Lang, Msg};
 use simple_useragent::UserAgentParser;
 use std::sync::OnceLock;
 
-/// Longest User-Agent kept: enough for every real browser, and a bound on parsing work.
+/// Longest User-Agent kept, in characters (a header is visible ASCII, so bytes too): enough for
+/// every real browser, and a bound on parsing work.
 pub const MAX_LEN: usize = 512;
 
 fn parser() -> &'static UserAgentParser {
@@ -15,53 +17,88 @@ fn parser() -> &'static UserAgentParser {
     PARSER.get_or_init(UserAgentParser::new)
 }
 
-/// uap-core's family names, shortened to what people call the browser.
-fn short_browser(family: &str) -> &str {
-    match family {
-        "Chrome Mobile" | "Chrome Mobile iOS" | "Chrome Mobile WebView" | "HeadlessChrome" => {
-            "Chrome"
-        }
-        "Firefox iOS" | "Firefox Mobile" => "Firefox",
-        "Edge Mobile" => "Edge",
-        "Mobile Safari" | "Mobile Safari UI/WKWebView" => "Safari",
-        "Opera Mobile" => "Opera",
-        other => other,
-    }
+/// uap-core's family names of the browsers people use, shortened to what people call them. Any
+/// other family reads "Unknown browser": uap-core's generic rules copy free text from the header
+/// into the family (a "bot" rule takes up to 50 characters), and a User-Agent is chosen by
+/// whoever sends it — it must not put words on someone's security page.
+fn known_browser(family: &str) -> Option<&'static str> {
+    Some(match family {
+        "Chrome"
+        | "Chrome Mobile"
+        | "Chrome Mobile iOS"
+        | "Chrome Mobile WebView"
+        | "HeadlessChrome" => "Chrome",
+        "Chromium" => "Chromium",
+        "Firefox" | "Firefox iOS" | "Firefox Mobile" | "Firefox Focus" => "Firefox",
+        "Edge" | "Edge Mobile" => "Edge",
+        "Safari" | "Mobile Safari" | "Mobile Safari UI/WKWebView" => "Safari",
+        "Opera" | "Opera Mobile" | "Opera Mini" => "Opera",
+        "Brave" => "Brave",
+        "Vivaldi" => "Vivaldi",
+        "Samsung Internet" => "Samsung Internet",
+        "Yandex Browser" => "Yandex Browser",
+        "UC Browser" => "UC Browser",
+        "DuckDuckGo Mobile" => "DuckDuckGo",
+        "IE" | "IE Mobile" => "Internet Explorer",
+        "Thunderbird" => "Thunderbird",
+        "curl" => "curl",
+        _ => return None,
+    })
 }
 
-fn short_os(family: &str) -> &str {
-    match family {
-        "Mac OS X" => "macOS",
-        "Chrome OS" => "ChromeOS",
-        other => other,
-    }
+/// The operating systems named; any other reads as none.
+fn known_os(family: &str) -> Option<&'static str> {
+    Some(match family {
+        "Windows" => "Windows",
+        "Mac OS X" | "macOS" => "macOS",
+        "iOS" => "iOS",
+        "iPadOS" => "iPadOS",
+        "Android" => "Android",
+        "Linux" => "Linux",
+        "Ubuntu" => "Ubuntu",
+        "Debian" => "Debian",
+        "Fedora" => "Fedora",
+        "Chrome OS" | "ChromeOS" => "ChromeOS",
+        "FreeBSD" => "FreeBSD",
+        _ => return None,
+    })
 }
 
 /// "Chrome 131 on Linux", "Safari 17 on iOS", or "Unknown browser".
 pub fn browser_label(user_agent: &str, lang: Lang) -> String {
     let ua = user_agent.get(..MAX_LEN).unwrap_or(user_agent);
     let parsed = parser().parse(ua);
-    if parsed.client.family == "Other" {
+    let Some(name) = known_browser(&parsed.client.family) else {
         return Msg::UnknownBrowser.text(lang).to_owned();
-    }
-    let name = short_browser(&parsed.client.family);
+    };
+    // Only the major version, and only when it is a number.
     let browser = match parsed
         .client
         .version
         .as_deref()
         .and_then(|v| v.split('.').next())
     {
-        Some(major) if !major.is_empty() => format!("{name} {major}"),
+        Some(major)
+            if (1..=4).contains(&major.len()) && major.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            format!("{name} {major}")
+        }
         _ => name.to_owned(),
     };
-    match parsed.os.family.as_str() {
-        "Other" => browser,
-        os => fill(
+    match known_os(&parsed.os.family) {
+        None => browser,
+        Some(os) => fill(
             &fill(Msg::BrowserOn.text(lang), "browser", &browser),
             "os",
-            short_os(os),
+            os,
         ),
     }
+}
+
+/// Builds the parser's rule set now, at start-up, rather than in the first request that shows a
+/// browser.
+pub fn warm() {
+    parser();
 }
 
 /// The User-Agent to store for a request: the header as sent, bounded and without control
@@ -141,6 +178,15 @@ mod tests {
             ),
             ("curl/8.5.0", "curl 8"),
             ("", "Unknown browser"),
+            // Free text a generic rule would copy into the name is never shown.
+            (
+                "Visit evil-example-com to unlock your account Bot/1",
+                "Unknown browser",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) Call-0800-123 Bot/2.0",
+                "Unknown browser",
+            ),
         ];
         for (ua, label) in cases {
             assert_eq!(browser_label(ua, Lang::En), label, "{ua}");

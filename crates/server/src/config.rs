@@ -1,6 +1,7 @@
 //! Configuration: one typed value, parsed once from the environment (`PFORTE_*`, `LEPTOS_SITE_ADDR`).
 //! A bad value stops start-up with one line naming the variable.
 
+use pforte_app::client_ip::TrustedProxies;
 use std::net::SocketAddr;
 
 #[derive(Clone)]
@@ -15,6 +16,9 @@ pub struct Config {
     pub mail_dir: std::path::PathBuf,
     /// `PFORTE_TRUSTED_DEVICE_DAYS` (1–365, default 30): how long a trusted device skips the email code.
     pub trusted_device_days: i64,
+    /// `PFORTE_TRUSTED_PROXIES` (addresses and CIDR ranges, default none): reverse proxies whose
+    /// forwarded headers name the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -27,6 +31,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("mail_dir", &self.mail_dir)
             .field("trusted_device_days", &self.trusted_device_days)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -126,6 +131,10 @@ impl Config {
                         )
                     })?,
             };
+        let trusted_proxies = get("PFORTE_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .parse::<TrustedProxies>()
+            .map_err(|reason| bad("PFORTE_TRUSTED_PROXIES", reason))?;
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -134,6 +143,7 @@ impl Config {
             mail_from,
             mail_dir,
             trusted_device_days,
+            trusted_proxies,
         })
     }
 }
@@ -179,6 +189,14 @@ mod tests {
         }
         let c = parse(&[("PFORTE_TRUSTED_DEVICE_DAYS", "7")]).expect("valid days");
         assert_eq!(c.trusted_device_days, 7);
+        for proxies in ["10.0.0.0/33", "proxy.internal", "10.0.0.1;10.0.0.2"] {
+            let e = parse(&[("PFORTE_TRUSTED_PROXIES", proxies)]).expect_err("bad proxies");
+            assert_eq!(e.variable, "PFORTE_TRUSTED_PROXIES");
+            assert!(e.to_string().contains(proxies), "{e}");
+        }
+        let c = parse(&[("PFORTE_TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).expect("valid proxies");
+        assert!(c.trusted_proxies.trusts("10.1.1.1".parse().expect("ip")));
+        assert!(c.trusted_proxies.trusts("::1".parse().expect("ip")));
     }
 
     #[test]

@@ -204,6 +204,7 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     let auth = open(&config).await?;
+    tokio::task::spawn_blocking(pforte_auth::user_agent::warm);
     pforte_server::workers::spawn(
         &auth,
         mailer,
@@ -222,7 +223,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let state = AppState {
         leptos_options: router::leptos_options(config.site_addr),
         auth,
-        web: WebConfig::new(&config.public_url),
+        web: WebConfig {
+            trusted_proxies: config.trusted_proxies.clone(),
+            ..WebConfig::new(&config.public_url)
+        },
     };
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)

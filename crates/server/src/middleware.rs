@@ -6,7 +6,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use pforte_app::state::ClientIp;
+use pforte_app::client_ip::ClientIp;
 use pforte_shared::AppError;
 use std::net::SocketAddr;
 
@@ -102,9 +102,16 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .into_response()
 }
 
-pub async fn client_ip(mut req: Request, next: Next) -> Response {
+/// Puts the client's IP address (`ClientIp`) into the request: the socket peer, or behind a
+/// trusted proxy the address it forwarded.
+pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        req.extensions_mut().insert(ClientIp(addr.ip()));
+        let client = state
+            .0
+            .web
+            .trusted_proxies
+            .client_ip(addr.ip(), req.headers());
+        req.extensions_mut().insert(ClientIp(client));
     }
     next.run(req).await
 }

@@ -80,7 +80,10 @@ pub fn build(state: AppState) -> Router {
             middleware::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .layer(axum::middleware::from_fn(middleware::client_ip))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::client_ip,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
             middleware::time_limit,

@@ -80,7 +80,7 @@ pub fn AccountSecurity() -> impl IntoView {
             <ActionForm action=change attr:aria-labelledby="password-title">
                 <ErrorAlert error=change_error />
                 <p class="status" role="status">{changed}</p>
-                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=1024 />
+                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 />
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) />
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>

@@ -34,7 +34,7 @@ pub fn Login() -> impl IntoView {
                     label=t(Msg::PasswordLabel)
                     input_type="password"
                     autocomplete="current-password"
-                    maxlength=1024
+                    maxlength=pforte_shared::password::MAX_BYTES as u32
                 />
                 <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
                     {t(Msg::LoginButton)}

@@ -14,6 +14,7 @@ mod logs;
 mod mail;
 mod manage;
 mod onboarding;
+mod proxy;
 mod requests;
 mod second_step;
 mod sessions;
