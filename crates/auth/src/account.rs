@@ -7,7 +7,7 @@ use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
 use crate::store::Engine;
 use crate::stored::{self, stored_enum};
-use crate::throttle::HARD_STOP;
+use crate::throttle::{CODE_LOCK_AFTER, HARD_STOP, Scope};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
@@ -327,14 +327,16 @@ impl Auth {
         }
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, \
-             CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.scope = $2 \
-                  AND t.key = CAST(users.id AS TEXT) AND t.failures >= $3) \
+             CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
+                  AND ((t.scope = $2 AND t.failures >= $3) OR (t.scope = $4 AND t.failures >= $5))) \
              THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS locked \
              FROM users WHERE account_id = $1 ORDER BY email"
         ))
         .bind(admin.account_id)
-        .bind(crate::throttle::Scope::User.as_str())
+        .bind(Scope::User.as_str())
         .bind(HARD_STOP)
+        .bind(Scope::Code.as_str())
+        .bind(CODE_LOCK_AFTER)
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()

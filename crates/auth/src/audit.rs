@@ -29,6 +29,8 @@ stored_enum! {
         CodeConfirmed = "code_confirmed",
         /// A wrong, expired or used-up email code (detail: the flow).
         CodeFailed = "code_failed",
+        /// Too many wrong codes in a row: no code is sent for a while, and the user is told.
+        CodesLocked = "codes_locked",
         DeviceTrusted = "device_trusted",
         DeviceRemoved = "device_removed",
         /// "Sign out" of one other session.

@@ -75,6 +75,35 @@ pub fn code_mail(to: &str, code: &str) -> Mail {
     }
 }
 
+/// The mail that starts a code lock: the right password was entered, but not the code.
+pub fn code_lock_mail(public_url: &str, to: &str, browser: &str, ip: &str, at: i64) -> Mail {
+    let lang = Lang::En;
+    let body = fill(
+        &fill(
+            &fill(Msg::CodeLockMailBody.text(lang), "browser", browser),
+            "ip",
+            ip,
+        ),
+        "time",
+        &pforte_shared::time::format_utc(at),
+    );
+    let pause = fill(
+        Msg::CodeLockMailPause.text(lang),
+        "minutes",
+        &(crate::throttle::CODE_LOCK_SECS / 60).to_string(),
+    );
+    Mail::with_action(
+        to,
+        Msg::CodeLockMailSubject.text(lang),
+        &[body, pause],
+        (
+            Msg::CodeLockMailAction.text(lang),
+            &format!("{public_url}/account/security"),
+        ),
+        &[Msg::CodeLockMailAdvice.text(lang)],
+    )
+}
+
 /// Sends a new code for `flow` to `user` in the unit of work, replacing an earlier one.
 /// Refused within 60 s of the last send.
 pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Result<(), AuthError> {
@@ -144,8 +173,9 @@ pub(crate) async fn discard(tx: &mut Tx<'_>, flow: &CodeFlow) -> Result<(), Auth
 pub(crate) enum Verdict {
     /// The right code, now used up; the user it was sent to.
     Right { user_id: i64 },
-    /// `CodeInvalid`, `CodeExpired` or `CodeAttemptsExhausted`.
-    Wrong(AuthError),
+    /// `CodeInvalid`, `CodeExpired` or `CodeAttemptsExhausted`; `compared` when the code was
+    /// compared (a guess), not refused unseen (expired, used up, or no code).
+    Wrong { error: AuthError, compared: bool },
 }
 
 /// Checks a code for `flow`. Every try is counted before it is compared, in one atomic update,
@@ -178,13 +208,17 @@ async fn count_and_compare(
                 .bind(&flow.0)
                 .fetch_optional(tx.conn())
                 .await?;
-        return Ok(Verdict::Wrong(match state {
+        let error = match state {
             Some(r) if r.try_get::<i64, _>("failures")? >= MAX_FAILURES => {
                 AuthError::CodeAttemptsExhausted
             }
             Some(_) => AuthError::CodeExpired,
             None => AuthError::CodeInvalid,
-        }));
+        };
+        return Ok(Verdict::Wrong {
+            error,
+            compared: false,
+        });
     };
     let stored: String = row.try_get("code_hash")?;
     let presented = code_hash(flow, code);
@@ -196,9 +230,15 @@ async fn count_and_compare(
             }
         } else if row.try_get::<i64, _>("failures")? >= MAX_FAILURES {
             // That was the fifth wrong try: the attempt is over now, not at the next try.
-            Verdict::Wrong(AuthError::CodeAttemptsExhausted)
+            Verdict::Wrong {
+                error: AuthError::CodeAttemptsExhausted,
+                compared: true,
+            }
         } else {
-            Verdict::Wrong(AuthError::CodeInvalid)
+            Verdict::Wrong {
+                error: AuthError::CodeInvalid,
+                compared: true,
+            }
         },
     )
 }
@@ -214,10 +254,13 @@ pub(crate) async fn check(
 ) -> Result<Verdict, AuthError> {
     let verdict = match count_and_compare(tx, flow, code).await? {
         // A flow belongs to one user; a code sent to anyone else never confirms this one.
-        Verdict::Right { user_id } if user_id != user.id => Verdict::Wrong(AuthError::CodeInvalid),
+        Verdict::Right { user_id } if user_id != user.id => Verdict::Wrong {
+            error: AuthError::CodeInvalid,
+            compared: true,
+        },
         verdict => verdict,
     };
-    if let Verdict::Wrong(_) = verdict {
+    if let Verdict::Wrong { .. } = verdict {
         tx.audit(
             Event::for_user(user, EventKind::CodeFailed)
                 .failed()
@@ -248,7 +291,7 @@ impl Auth {
         tx.commit().await?;
         match verdict {
             Verdict::Right { user_id } => Ok(user_id),
-            Verdict::Wrong(error) => Err(error),
+            Verdict::Wrong { error, .. } => Err(error),
         }
     }
 

@@ -28,6 +28,9 @@ pub enum AuthError {
     CodeExpired,
     #[error("code attempts exhausted")]
     CodeAttemptsExhausted,
+    /// Too many wrong codes in a row for the user: no code is sent or checked for this long.
+    #[error("codes paused")]
+    CodeLocked { minutes: u64 },
     /// Too soon: try again after this many seconds.
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
@@ -77,6 +80,7 @@ impl From<AuthError> for AppError {
             AuthError::CodeInvalid => AppError::CodeInvalid,
             AuthError::CodeExpired => AppError::CodeExpired,
             AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,
+            AuthError::CodeLocked { minutes } => AppError::CodeLocked { minutes },
             AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
             AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,

@@ -10,7 +10,7 @@ use crate::outbox::Mail;
 use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
 use crate::session;
-use crate::throttle::{self, Scope, user_key};
+use crate::throttle::{self, CODE_LOCK_AFTER, HARD_STOP, Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
@@ -168,8 +168,8 @@ impl Auth {
         tx.commit().await
     }
 
-    /// "Unlock" on `/admin/users`: lifts the hard stop of a user of the admin's account, whose
-    /// failures start again from zero. A user who is not locked is left as they are.
+    /// "Unlock" on `/admin/users`: lifts the hard stop and the code lock of a user of the admin's
+    /// account, whose failures start again from zero. A user who is not locked is left as they are.
     pub async fn unlock_user(
         &self,
         admin: &User,
@@ -179,7 +179,10 @@ impl Auth {
         let target = self.managed_user(admin, target_id).await?;
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
-        if throttle::lift_hard_stop(&mut tx, Scope::User, &user_key(target.id)).await? {
+        let key = user_key(target.id);
+        let hard_stop = throttle::lift(&mut tx, Scope::User, &key, HARD_STOP).await?;
+        let code_lock = throttle::lift(&mut tx, Scope::Code, &key, CODE_LOCK_AFTER).await?;
+        if hard_stop || code_lock {
             tx.audit(Event::for_user(&target, EventKind::UserUnlocked))
                 .await?;
             tx.commit().await?;

@@ -167,7 +167,7 @@ impl Auth {
                     .await?;
                 tx.commit().await
             }
-            Verdict::Wrong(error) => {
+            Verdict::Wrong { error, .. } => {
                 if matches!(error, AuthError::CodeAttemptsExhausted) {
                     email_code::discard(&mut tx, &flow).await?;
                     advance(&mut tx, &invitation, Step::Code, Step::Email).await?;

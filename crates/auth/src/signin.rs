@@ -9,12 +9,15 @@
 use crate::account::{User, UserStatus};
 use crate::audit::{Event, EventKind};
 use crate::device;
-use crate::email_code::{self, CodeFlow, Verdict};
+use crate::email_code::{self, CodeFlow, Verdict, code_lock_mail};
 use crate::error::AuthError;
 use crate::secret::{Password, Token, TokenHash};
 use crate::session::{self, Session, Stage};
-use crate::throttle::{self, Scope, user_key};
+use crate::throttle::{self, CODE_LOCK_AFTER, CODE_LOCK_SECS, Scope, user_key};
+use crate::tx::Tx;
+use crate::user_agent::browser_label;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Lang;
 use pforte_shared::identifier::{Identifier, MAX_EMAIL_LEN};
 
 /// The result of a successful step: a fresh session token and where the sign-in stands now.
@@ -43,6 +46,8 @@ pub struct PendingState {
     pub stage: Stage,
     /// Seconds until "Send new code" works again.
     pub code_cooldown: i64,
+    /// Seconds until codes are sent and checked again after too many wrong ones (0: now).
+    pub code_locked: i64,
 }
 
 impl Auth {
@@ -135,9 +140,12 @@ impl Auth {
             tx.audit(Event::for_user(&user, EventKind::SignedIn).detail("trusted device"))
                 .await?;
         } else if stage == Stage::AwaitingEmailCode {
-            email_code::issue(&mut tx, &CodeFlow::sign_in(&token.hash()), &user).await?;
-            tx.audit(Event::for_user(&user, EventKind::CodeSent))
-                .await?;
+            // After too many wrong codes no code is sent: the code page says how long to wait.
+            if throttle::code_lock_left(tx.conn(), user.id, now).await? == 0 {
+                email_code::issue(&mut tx, &CodeFlow::sign_in(&token.hash()), &user).await?;
+                tx.audit(Event::for_user(&user, EventKind::CodeSent))
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(StepResult {
@@ -188,15 +196,19 @@ impl Auth {
         if session.stage == Stage::Complete {
             return Ok(None);
         }
-        let code_cooldown = if session.stage == Stage::AwaitingEmailCode {
-            self.code_cooldown(&CodeFlow::sign_in(&session.hash))
-                .await?
+        let (code_cooldown, code_locked) = if session.stage == Stage::AwaitingEmailCode {
+            (
+                self.code_cooldown(&CodeFlow::sign_in(&session.hash))
+                    .await?,
+                throttle::code_lock_left(&self.store.pool, session.user_id, self.now()).await?,
+            )
         } else {
-            0
+            (0, 0)
         };
         Ok(Some(PendingState {
             stage: session.stage,
             code_cooldown,
+            code_locked,
         }))
     }
 
@@ -210,9 +222,15 @@ impl Auth {
     ) -> Result<StepResult, AuthError> {
         let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
         let mut tx = self.begin(meta).await?;
+        // Every code counts against the IP like a failed sign-in until it turns out right.
+        throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
+        check_code_lock(&mut tx, user.id).await?;
         let flow = CodeFlow::sign_in(&session.hash);
+        let key = user_key(user.id);
         match email_code::check(&mut tx, &flow, code, &user, "sign-in").await? {
             Verdict::Right { .. } => {
+                throttle::clear(&mut tx, Scope::Code, &key).await?;
+                throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
                 let token = session::replace(
                     &mut tx,
                     &session.hash,
@@ -231,12 +249,17 @@ impl Auth {
                     device: None,
                 })
             }
-            Verdict::Wrong(error) => {
+            Verdict::Wrong { error, compared } => {
                 if matches!(error, AuthError::CodeAttemptsExhausted) {
                     // The sign-in ends. The used-up code stays until it expires, so that tries
                     // still in flight are answered "exhausted" rather than compared.
                     session::delete(&mut tx, &session.hash).await?;
                 }
+                let error = if compared {
+                    wrong_code_in_a_row(&mut tx, &user).await?.unwrap_or(error)
+                } else {
+                    error
+                };
                 tx.commit().await?;
                 Err(error)
             }
@@ -253,6 +276,7 @@ impl Auth {
         let (session, user) = self.pending(presented, Stage::AwaitingEmailCode).await?;
         let mut tx = self.begin(meta).await?;
         throttle::count_ip(&mut tx, Scope::IpMail).await?;
+        check_code_lock(&mut tx, user.id).await?;
         email_code::issue(&mut tx, &CodeFlow::sign_in(&session.hash), &user).await?;
         tx.audit(Event::for_user(&user, EventKind::CodeSent))
             .await?;
@@ -307,4 +331,41 @@ impl Auth {
         }
         tx.commit().await
     }
+}
+
+/// Refuses while the user's code lock runs (too many wrong codes in a row).
+async fn check_code_lock(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
+    let now = tx.now();
+    match throttle::code_lock_left(tx.conn(), user_id, now).await? {
+        0 => Ok(()),
+        left => Err(AuthError::CodeLocked {
+            minutes: throttle::minutes_up(left),
+        }),
+    }
+}
+
+/// Counts a wrong code against the user, across sign-ins. The wrong code that reaches
+/// [`CODE_LOCK_AFTER`] starts the lock: the user is told by mail (once per run of wrong codes),
+/// and the answer becomes `CodeLocked`, returned here.
+async fn wrong_code_in_a_row(tx: &mut Tx<'_>, user: &User) -> Result<Option<AuthError>, AuthError> {
+    let count = throttle::count_failure(tx, Scope::Code, &user_key(user.id)).await?;
+    if count < CODE_LOCK_AFTER {
+        return Ok(None);
+    }
+    if count == CODE_LOCK_AFTER {
+        let meta = tx.meta();
+        let mail = code_lock_mail(
+            &tx.settings().public_url,
+            &user.email,
+            &browser_label(&meta.user_agent, Lang::En),
+            &meta.ip,
+            tx.now(),
+        );
+        tx.queue_mail(&mail).await?;
+        tx.audit(Event::for_user(user, EventKind::CodesLocked).failed())
+            .await?;
+    }
+    Ok(Some(AuthError::CodeLocked {
+        minutes: throttle::minutes_up(CODE_LOCK_SECS),
+    }))
 }

@@ -45,8 +45,17 @@ stored_enum! {
         IpSignIn = "ip_sign_in",
         /// Requests that send mail (code resends) from one IP address per window.
         IpMail = "ip_mail",
+        /// Wrong email codes of one user in a row, across sign-ins: a right password does not
+        /// end the count, only a right code or an admin's unlock.
+        Code = "code",
     }
 }
+
+/// Wrong email codes in a row after which a right password sends no code for [`CODE_LOCK_SECS`].
+pub const CODE_LOCK_AFTER: i64 = 10;
+
+/// How long, after the latest wrong code past [`CODE_LOCK_AFTER`], no new code is sent.
+pub const CODE_LOCK_SECS: i64 = 15 * 60;
 
 impl Scope {
     /// The per-IP scopes: counted per time window, and swept when the window has ended.
@@ -121,21 +130,66 @@ pub(crate) async fn clear(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<()
     Ok(())
 }
 
-/// Lifts the hard stop of `key` in one statement: its failures start again from zero.
-/// Returns false, changing nothing, when `key` is not at the hard stop.
-pub(crate) async fn lift_hard_stop(
+/// Lifts the lock of `key` in one statement when it has `at_least` failures (the hard stop, the
+/// code lock): its failures start again from zero. Returns false, changing nothing, otherwise.
+pub(crate) async fn lift(
     tx: &mut Tx<'_>,
     scope: Scope,
     key: &str,
+    at_least: i64,
 ) -> Result<bool, AuthError> {
     let lifted =
         sqlx::query("DELETE FROM throttles WHERE scope = $1 AND key = $2 AND failures >= $3")
             .bind(scope.as_str())
             .bind(key)
-            .bind(HARD_STOP)
+            .bind(at_least)
             .execute(tx.conn())
             .await?;
     Ok(lifted.rows_affected() == 1)
+}
+
+/// One more failure of `key` in a row, now; returns the count.
+pub(crate) async fn count_failure(
+    tx: &mut Tx<'_>,
+    scope: Scope,
+    key: &str,
+) -> Result<i64, AuthError> {
+    let row = sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (scope, key) DO UPDATE SET failures = throttles.failures + 1, last_failure = $3 \
+         RETURNING failures",
+    )
+    .bind(scope.as_str())
+    .bind(key)
+    .bind(tx.now())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(row.try_get("failures")?)
+}
+
+/// Seconds the code lock of `user_id` still runs at `now` (0: codes may be sent).
+pub(crate) async fn code_lock_left<'e, E>(exec: E, user_id: i64, now: i64) -> Result<i64, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row =
+        sqlx::query("SELECT failures, last_failure FROM throttles WHERE scope = $1 AND key = $2")
+            .bind(Scope::Code.as_str())
+            .bind(user_key(user_id))
+            .fetch_optional(exec)
+            .await?;
+    let Some(row) = row else { return Ok(0) };
+    let (failures, last): (i64, i64) = (row.try_get("failures")?, row.try_get("last_failure")?);
+    Ok(if failures >= CODE_LOCK_AFTER {
+        (last + CODE_LOCK_SECS - now).max(0)
+    } else {
+        0
+    })
+}
+
+/// Whole minutes, rounded up, for "try again in N minutes".
+pub fn minutes_up(secs: i64) -> u64 {
+    u64::try_from((secs + 59) / 60).unwrap_or(0)
 }
 
 /// Counts one request of the unit's IP in the current window of `scope`; over the limit it is

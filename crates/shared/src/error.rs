@@ -30,6 +30,9 @@ pub enum AppError {
     /// Five wrong codes: the attempt is over.
     #[error("code attempts exhausted")]
     CodeAttemptsExhausted,
+    /// Too many wrong codes in a row for the user: no new code for this many minutes.
+    #[error("codes paused")]
+    CodeLocked { minutes: u64 },
     /// A step of a multi-step flow was called before its turn.
     #[error("step out of order")]
     StepOutOfOrder,
@@ -69,6 +72,9 @@ impl AppError {
             AppError::CodeInvalid => Msg::CodeInvalid.text(lang).to_owned(),
             AppError::CodeExpired => Msg::CodeExpired.text(lang).to_owned(),
             AppError::CodeAttemptsExhausted => Msg::CodeAttemptsExhausted.text(lang).to_owned(),
+            AppError::CodeLocked { minutes } => {
+                fill(Msg::CodeLocked.text(lang), "minutes", &minutes.to_string())
+            }
             AppError::BadRequest => Msg::BadRequest.text(lang).to_owned(),
             AppError::Internal => Msg::SomethingWentWrong.text(lang).to_owned(),
         }
@@ -84,7 +90,7 @@ impl AppError {
             AppError::LinkInvalid => 410,
             AppError::StepOutOfOrder => 409,
             AppError::CodeInvalid | AppError::CodeExpired => 422,
-            AppError::CodeAttemptsExhausted => 429,
+            AppError::CodeAttemptsExhausted | AppError::CodeLocked { .. } => 429,
             AppError::BadRequest => 400,
             AppError::Internal => 500,
         }

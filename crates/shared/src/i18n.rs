@@ -68,6 +68,15 @@ pub enum Msg {
     CodeInvalid,
     CodeExpired,
     CodeAttemptsExhausted,
+    /// Contains `{minutes}`.
+    CodeLocked,
+    CodeLockMailSubject,
+    /// Contains `{browser}`, `{ip}` and `{time}`.
+    CodeLockMailBody,
+    /// Contains `{minutes}`.
+    CodeLockMailPause,
+    CodeLockMailAction,
+    CodeLockMailAdvice,
     CodeFormat,
     CodeSubject,
     /// Contains `{code}`.
@@ -268,6 +277,18 @@ fn en(msg: Msg) -> &'static str {
         CodeInvalid => "The code is not correct.",
         CodeExpired => "The code has expired. Request a new code.",
         CodeAttemptsExhausted => "Too many wrong codes. Please start again.",
+        CodeLocked => "Too many wrong codes. Please try again in {minutes} minutes.",
+        CodeLockMailSubject => "Someone entered your password",
+        CodeLockMailBody => {
+            "Someone entered the right password for your account, but not the code we sent by email: {browser}, IP address {ip}, on {time}."
+        }
+        CodeLockMailPause => {
+            "After too many wrong codes, no new code will be sent for {minutes} minutes."
+        }
+        CodeLockMailAction => "Change your password",
+        CodeLockMailAdvice => {
+            "If this was not you, your password is known to someone else: change it now. Your email code kept them out."
+        }
         CodeFormat => "Enter the 6-digit code from the email.",
         CodeSubject => "Your confirmation code",
         CodeBody => "Your confirmation code is {code}.",

@@ -87,6 +87,8 @@ pub struct SignInStateResponse {
     pub step: Option<SignInStep>,
     /// Seconds until "Send new code" works again.
     pub code_cooldown: i64,
+    /// Minutes (rounded up) until codes are sent again after too many wrong ones; 0: now.
+    pub code_locked_minutes: u64,
 }
 
 /// A trusted device as `/account/security` lists it. Times are UNIX seconds.

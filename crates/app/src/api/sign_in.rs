@@ -63,7 +63,9 @@ pub async fn sign_in_state() -> Result<pforte_shared::types::SignInStateResponse
             Stage::AwaitingTrustDecision => Some(SignInStep::Trust),
             Stage::Complete => None,
         }),
-        code_cooldown: pending.map_or(0, |p| p.code_cooldown),
+        code_cooldown: pending.as_ref().map_or(0, |p| p.code_cooldown),
+        code_locked_minutes: pending
+            .map_or(0, |p| pforte_auth::throttle::minutes_up(p.code_locked)),
     })
 }
 

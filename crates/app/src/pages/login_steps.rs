@@ -9,7 +9,7 @@ use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::trust::TrustChoice;
 use crate::i18n::t;
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -49,6 +49,15 @@ pub fn LoginCode() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let state = state.await;
                     match state.as_ref().ok().and_then(|s| s.step) {
+                        Some(SignInStep::EmailCode) if locked_minutes(&state) > 0 => {
+                            let minutes = locked_minutes(&state);
+                            EitherOf3::C(Either::Right(view! {
+                                <p class="alert" role="alert">
+                                    {AppError::CodeLocked { minutes }.message(crate::i18n::lang())}
+                                </p>
+                                <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
+                            }))
+                        }
                         Some(SignInStep::EmailCode) => {
                             let cooldown = state.map_or(0, |s| s.code_cooldown);
                             EitherOf3::A(view! {
@@ -68,12 +77,17 @@ pub fn LoginCode() -> impl IntoView {
                         Some(SignInStep::Trust) => EitherOf3::B(view! {
                             <Redirect path=with_next("/login/trust", next().as_deref()) />
                         }),
-                        _ => EitherOf3::C(view! { <SignInEnded error /> }),
+                        _ => EitherOf3::C(Either::Left(view! { <SignInEnded error /> })),
                     }
                 })}
             </Suspense>
         </Card>
     }
+}
+
+/// Minutes until codes are sent again, from the sign-in state (0: not paused).
+fn locked_minutes(state: &Result<pforte_shared::types::SignInStateResponse, AppError>) -> u64 {
+    state.as_ref().map_or(0, |s| s.code_locked_minutes)
 }
 
 #[component]

@@ -7,6 +7,7 @@ mod harness;
 mod admin;
 mod atomic;
 mod cli;
+mod code_lock;
 mod devices;
 mod email_code;
 mod invitation;
