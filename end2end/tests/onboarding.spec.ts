@@ -101,7 +101,7 @@ test("an admin invites a user, a resend kills the old link, and the user onboard
   const context = await browser.newContext();
   const invitee = await context.newPage();
   await invitee.goto(welcomePath(first));
-  await expect(invitee.getByRole("alert")).toContainText("This link is invalid or has expired.");
+  await expect(invitee.getByRole("alert")).toContainText("This link is no longer valid.");
   await runStepper(invitee, welcomePath(second), email, true);
   await context.close();
 

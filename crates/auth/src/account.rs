@@ -7,7 +7,7 @@ use crate::password::{PasswordContext, check_policy};
 use crate::secret::Password;
 use crate::store::Engine;
 use crate::stored::{self, stored_enum};
-use crate::throttle::{CODE_LOCK_AFTER, HARD_STOP, Scope};
+use crate::throttle::{CODE_LOCK_AFTER, HARD_STOP, INVITATION_BLOCK_AFTER, Scope};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
@@ -142,6 +142,22 @@ pub(crate) async fn any_account(tx: &mut Tx<'_>) -> Result<bool, AuthError> {
         .fetch_one(tx.conn())
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Forgets the password of a user who has not finished onboarding (a restarted stepper, a
+/// deactivation), so that it never signs in. Users past onboarding are left as they are.
+pub(crate) async fn forget_unfinished_password(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE users SET password_hash = NULL, password_set_at = NULL WHERE id = $1 AND status = $2",
+    )
+    .bind(user_id)
+    .bind(UserStatus::Invited.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Creates an account and its owner (an admin) in the unit of work: the account, the owner, the
@@ -329,7 +345,10 @@ impl Auth {
             "SELECT {USER_COLUMNS}, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
                   AND ((t.scope = $2 AND t.failures >= $3) OR (t.scope = $4 AND t.failures >= $5))) \
-             THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS locked \
+             THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS locked, \
+             CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
+                  AND t.scope = $6 AND t.failures >= $7) \
+             THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS invitation_blocked \
              FROM users WHERE account_id = $1 ORDER BY email"
         ))
         .bind(admin.account_id)
@@ -337,6 +356,8 @@ impl Auth {
         .bind(HARD_STOP)
         .bind(Scope::Code.as_str())
         .bind(CODE_LOCK_AFTER)
+        .bind(Scope::Onboarding.as_str())
+        .bind(INVITATION_BLOCK_AFTER)
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
@@ -346,6 +367,8 @@ impl Auth {
                     id: user.id,
                     can_change_status: may_change_status(admin, &user),
                     locked: row.try_get::<i64, _>("locked")? != 0,
+                    invitation_blocked: user.status == UserStatus::Invited
+                        && row.try_get::<i64, _>("invitation_blocked")? != 0,
                     status: match user.status {
                         UserStatus::Invited => UserStatusView::Invited,
                         UserStatus::Active => UserStatusView::Active,

@@ -44,6 +44,8 @@ stored_enum! {
         OnboardingEmail = "onboarding_email",
         InvitationSent = "invitation_sent",
         InvitationUsed = "invitation_used",
+        /// Too many wrong onboarding codes across rounds: the invitation is used up.
+        InvitationBlocked = "invitation_blocked",
         AccountCreated = "account_created",
         UserCreated = "user_created",
         UserDeactivated = "user_deactivated",

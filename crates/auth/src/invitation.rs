@@ -8,6 +8,7 @@ use crate::onboarding::Step;
 use crate::outbox::Mail;
 use crate::secret::{Token, TokenHash};
 use crate::stored;
+use crate::throttle::{self, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -71,6 +72,8 @@ pub(crate) async fn issue(
     .bind(now + settings.invitation_secs)
     .execute(tx.conn())
     .await?;
+    // A new invitation starts the count of wrong onboarding codes again.
+    throttle::clear(tx, Scope::Onboarding, &user_key(user.id)).await?;
     let link = format!("{}/welcome/{}", settings.public_url, token.expose());
     let days = settings.invitation_secs / (24 * 60 * 60);
     tx.queue_mail(&invitation_mail(&link, user, account, days))

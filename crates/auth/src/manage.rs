@@ -2,7 +2,7 @@
 //! reactivates or unlocks a user. Each is audited. A password change and a deactivation also
 //! forget the user's trusted devices and end sessions; the password change also mails the user.
 
-use crate::account::{User, UserStatus, may_change_status};
+use crate::account::{User, UserStatus, forget_unfinished_password, may_change_status};
 use crate::audit::{Event, EventKind};
 use crate::device;
 use crate::error::AuthError;
@@ -122,8 +122,8 @@ impl Auth {
 
     /// "Deactivate" / "Reactivate" on `/admin/users`. A deactivated user cannot sign in: their
     /// sessions end, their trusted devices and open invitation are forgotten. Admins cannot change
-    /// their own status or the owner's. Reactivation restores `active` (or `invited` for a user
-    /// who never set a password; they need a new invitation).
+    /// their own status or the owner's. Reactivation restores the status the user had: `active`,
+    /// or `invited` for a user who never finished onboarding (they need a new invitation).
     pub async fn set_user_active(
         &self,
         admin: &User,
@@ -145,6 +145,11 @@ impl Auth {
         }
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
+        if !active {
+            // A password chosen in an unfinished onboarding is forgotten with the invitation, so
+            // that reactivation finds no password and restores `invited`, never `active`.
+            forget_unfinished_password(&mut tx, target.id).await?;
+        }
         sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(to.as_str())
             .bind(tx.now())

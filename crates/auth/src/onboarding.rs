@@ -3,7 +3,7 @@
 //! forward with a conditional update, so no step can be skipped or replayed, whatever the client
 //! sends.
 
-use crate::account::{User, UserStatus};
+use crate::account::{User, UserStatus, forget_unfinished_password};
 use crate::audit::{Event, EventKind};
 use crate::device;
 use crate::email_code::{self, CodeFlow, Verdict};
@@ -14,7 +14,7 @@ use crate::secret::{Password, TokenHash};
 use crate::session::{self, Stage};
 use crate::signin::StepResult;
 use crate::stored::stored_enum;
-use crate::throttle::{self, Scope};
+use crate::throttle::{self, INVITATION_BLOCK_AFTER, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
@@ -150,7 +150,8 @@ impl Auth {
         tx.commit().await
     }
 
-    /// Step 3: the emailed code. Five wrong codes send the invitation back to step 1.
+    /// Step 3: the emailed code. Five wrong codes send the invitation back to step 1 and forget
+    /// the password of that round; ten wrong codes across rounds use the invitation up.
     pub async fn confirm_onboarding_code(
         &self,
         token: &str,
@@ -160,17 +161,37 @@ impl Auth {
         let (user, invitation) = self.at_step(token, Step::Code).await?;
         let flow = CodeFlow::onboarding(&invitation);
         let mut tx = self.begin(meta).await?;
+        let key = user_key(user.id);
         match email_code::check(&mut tx, &flow, code, &user, "onboarding").await? {
             Verdict::Right { .. } => {
+                throttle::clear(&mut tx, Scope::Onboarding, &key).await?;
                 advance(&mut tx, &invitation, Step::Code, Step::Trust).await?;
                 tx.audit(Event::for_user(&user, EventKind::CodeConfirmed))
                     .await?;
                 tx.commit().await
             }
-            Verdict::Wrong { error, .. } => {
+            Verdict::Wrong { error, compared } => {
+                let wrong = if compared {
+                    throttle::count_failure(&mut tx, Scope::Onboarding, &key).await?
+                } else {
+                    0
+                };
+                if wrong >= INVITATION_BLOCK_AFTER {
+                    // Guessing across rounds ends here: the link is used up, and only the admin's
+                    // new invitation starts again.
+                    email_code::discard(&mut tx, &flow).await?;
+                    mark_used(&mut tx, &invitation).await?;
+                    forget_unfinished_password(&mut tx, user.id).await?;
+                    tx.audit(Event::for_user(&user, EventKind::InvitationBlocked).failed())
+                        .await?;
+                    tx.commit().await?;
+                    return Err(AuthError::LinkInvalid);
+                }
                 if matches!(error, AuthError::CodeAttemptsExhausted) {
+                    // Back to step 1; the password of this round is forgotten too.
                     email_code::discard(&mut tx, &flow).await?;
                     advance(&mut tx, &invitation, Step::Code, Step::Email).await?;
+                    forget_unfinished_password(&mut tx, user.id).await?;
                 }
                 tx.commit().await?;
                 Err(error)

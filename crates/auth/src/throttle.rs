@@ -48,8 +48,14 @@ stored_enum! {
         /// Wrong email codes of one user in a row, across sign-ins: a right password does not
         /// end the count, only a right code or an admin's unlock.
         Code = "code",
+        /// Wrong onboarding codes of one invited user, across rounds of the stepper: at
+        /// [`INVITATION_BLOCK_AFTER`] the invitation is used up; a new invitation starts again.
+        Onboarding = "onboarding",
     }
 }
+
+/// Wrong onboarding codes, across rounds, after which the invitation is used up.
+pub const INVITATION_BLOCK_AFTER: i64 = 10;
 
 /// Wrong email codes in a row after which a right password sends no code for [`CODE_LOCK_SECS`].
 pub const CODE_LOCK_AFTER: i64 = 10;

@@ -117,6 +117,7 @@ pub enum Msg {
     CreateUserButton,
     ResendInvitation,
     StatusInvited,
+    StatusInvitationBlocked,
     StatusActive,
     StatusDisabled,
     ColumnActions,
@@ -263,9 +264,7 @@ fn en(msg: Msg) -> &'static str {
         }
         SkipToContent => "Skip to content",
         Working => "Please wait…",
-        LinkInvalid => {
-            "This link is invalid or has expired. Ask your administrator for a new invitation."
-        }
+        LinkInvalid => "This link is no longer valid. Ask your administrator for a new invitation.",
         InvitationSubject => "Your user account is ready",
         InvitationGreeting => "Hello {name},",
         InvitationBody => {
@@ -329,6 +328,7 @@ fn en(msg: Msg) -> &'static str {
         CreateUserButton => "Create user and send invitation",
         ResendInvitation => "Resend invitation",
         StatusInvited => "Invited",
+        StatusInvitationBlocked => "invitation blocked after wrong codes",
         StatusActive => "Active",
         StatusDisabled => "Disabled",
         ColumnActions => "Actions",

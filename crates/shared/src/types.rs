@@ -69,8 +69,10 @@ pub struct UserRowResponse {
     pub status: UserStatusView,
     /// False for the admin looking at the list and for the account owner: no "Deactivate".
     pub can_change_status: bool,
-    /// Held at the hard stop of failed sign-ins: the row offers "Unlock".
+    /// Held at the hard stop of failed sign-ins or a code pause: the row offers "Unlock".
     pub locked: bool,
+    /// Invited, but the invitation was used up by wrong codes: the row offers "Resend invitation".
+    pub invitation_blocked: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).

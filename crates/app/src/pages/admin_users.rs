@@ -92,6 +92,21 @@ pub fn AdminUsers() -> impl IntoView {
     }
 }
 
+/// "Invited", "Active, locked", "Invited, invitation blocked after wrong codes": one text.
+fn status_line(row: &UserRowResponse) -> String {
+    let mut line = status_text(row.status).to_owned();
+    for (on, msg) in [
+        (row.invitation_blocked, Msg::StatusInvitationBlocked),
+        (row.locked, Msg::StatusLocked),
+    ] {
+        if on {
+            line.push_str(", ");
+            line.push_str(t(msg));
+        }
+    }
+    line
+}
+
 #[component]
 fn UserTable(
     rows: Vec<UserRowResponse>,
@@ -113,10 +128,7 @@ fn UserTable(
                                     <td>{row.name.clone()}</td>
                                     <td>{row.email.clone()}</td>
                                     <td>{role_text(row.role)}</td>
-                                    <td>
-                                        {status_text(row.status)}
-                                        {row.locked.then(|| format!(", {}", t(Msg::StatusLocked)))}
-                                    </td>
+                                    <td>{status_line(&row)}</td>
                                     <td>
                                         <div class="row-actions">
                                             {invited.then(|| view! {

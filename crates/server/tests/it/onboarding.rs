@@ -299,6 +299,76 @@ async fn five_wrong_codes_start_again(engine: Engine) {
     assert_eq!(failed, 5);
 }
 
+/// Wrong codes count for the invitation across rounds: the restarted stepper starts without the
+/// password of the round before, and the tenth wrong code uses the invitation up. The admin then
+/// sees it blocked, and "Resend invitation" starts again with a fresh count.
+async fn wrong_codes_across_rounds_use_the_invitation_up(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    let m = meta();
+    let anna = app.owner().await;
+    for round in 0..2 {
+        advance_to_code(&app, &token, &m).await;
+        let wrong = other_code(&last_code(&app).await);
+        for _ in 0..4 {
+            assert!(matches!(
+                app.auth.confirm_onboarding_code(&token, &wrong, &m).await,
+                Err(AuthError::CodeInvalid)
+            ));
+        }
+        let fifth = app.auth.confirm_onboarding_code(&token, &wrong, &m).await;
+        let ben = app
+            .auth
+            .user_by_email("ben.kurz@example.com")
+            .await
+            .expect("lookup")
+            .expect("ben");
+        assert!(
+            ben.password_hash.is_none(),
+            "round {round}: the password is forgotten"
+        );
+        if round == 0 {
+            assert!(matches!(fifth, Err(AuthError::CodeAttemptsExhausted)));
+            assert_eq!(step(&app, &token).await, Step::Email);
+            let rows = app.auth.user_list(&anna).await.expect("list");
+            assert!(rows.iter().all(|r| !r.invitation_blocked));
+        } else {
+            assert!(matches!(fifth, Err(AuthError::LinkInvalid)), "{fifth:?}");
+            assert!(matches!(
+                app.auth.onboarding_state(&token).await,
+                Err(AuthError::LinkInvalid)
+            ));
+            let rows = app.auth.user_list(&anna).await.expect("list");
+            let row = rows.iter().find(|r| r.id == ben.id).expect("row");
+            assert!(row.invitation_blocked);
+            assert_eq!(ben.status, UserStatus::Invited);
+            // The admin's page says so and offers the resend.
+            let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+            let page = app.page("/admin/users", Some(&admin)).await;
+            assert!(
+                page.contains("Invited, invitation blocked after wrong codes"),
+                "{page}"
+            );
+            app.auth
+                .resend_invitation(&anna, ben.id, &m)
+                .await
+                .expect("resend");
+            let rows = app.auth.user_list(&anna).await.expect("list");
+            assert!(
+                rows.iter().all(|r| !r.invitation_blocked),
+                "a new invitation starts again"
+            );
+        }
+    }
+    let blocked: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'invitation_blocked'")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(blocked, 1);
+}
+
 /// The position of `aria-current="step"` names the current step on the page.
 fn current_step(page: &str) -> String {
     let at = page.find("aria-current=\"step\"").expect("a current step");
@@ -426,10 +496,48 @@ async fn stepper_over_http(engine: Engine) {
     assert!(home.contains("Signed in as ben.kurz@example.com"));
     // The link is used up.
     let page = app.page(&page_path, None).await;
-    assert!(page.contains("This link is invalid or has expired."));
+    assert!(page.contains("This link is no longer valid."));
+}
+
+/// Deactivating a user in the middle of onboarding (password chosen, code not yet entered) and
+/// reactivating them restores `invited`: the unfinished password does not sign in, and the open
+/// invitation is gone.
+async fn reactivation_restores_invited(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let token = invite(&app).await;
+    advance_to_code(&app, &token, &meta()).await;
+    let ben = app
+        .auth
+        .user_by_email("ben.kurz@example.com")
+        .await
+        .expect("lookup")
+        .expect("ben");
+    let anna = app.owner().await;
+    for active in [false, true] {
+        app.auth
+            .set_user_active(&anna, ben.id, active, &meta())
+            .await
+            .expect("status");
+    }
+    let ben = app.auth.user_by_id(ben.id).await.expect("ben");
+    assert_eq!(ben.status, UserStatus::Invited);
+    assert!(
+        ben.password_hash.is_none(),
+        "the unfinished password is forgotten"
+    );
+    let res = app
+        .submit_password("ben.kurz@example.com", NEW_PASSWORD, None)
+        .await;
+    assert_eq!(res.status(), 401);
+    assert!(matches!(
+        app.auth.onboarding_state(&token).await,
+        Err(AuthError::LinkInvalid)
+    ));
 }
 
 crate::dual!(
+    wrong_codes_across_rounds_use_the_invitation_up,
+    reactivation_restores_invited,
     four_steps_in_order,
     declining_trust_stores_no_device,
     five_wrong_codes_start_again,

@@ -67,7 +67,7 @@ async fn setup_link_creates_the_first_account_once(engine: Engine) {
         page.text()
             .await
             .expect("body")
-            .contains("This link is invalid or has expired.")
+            .contains("This link is no longer valid.")
     );
     let (logs, _) = served.stop();
     assert!(
