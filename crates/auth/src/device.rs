@@ -96,11 +96,25 @@ pub(crate) async fn trust_if(
     Ok(Some(device))
 }
 
-/// Forgets every device of a user (password change, deactivation).
+/// Forgets every device of a user (deactivation).
 /// Returns how many there were.
 pub(crate) async fn forget_all(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, AuthError> {
     let done = sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")
         .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Forgets every device of a user except `keep` (the browser a password was changed in).
+pub(crate) async fn forget_all_but(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    keep: Option<&TokenHash>,
+) -> Result<u64, AuthError> {
+    let done = sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.map_or("", |k| k.as_str()))
         .execute(tx.conn())
         .await?;
     Ok(done.rows_affected())

@@ -8,8 +8,8 @@ use crate::device;
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::password::{PasswordContext, check_policy};
-use crate::secret::Password;
-use crate::session;
+use crate::secret::{Password, Token};
+use crate::session::{self, Stage};
 use crate::throttle::{self, CODE_LOCK_AFTER, HARD_STOP, Scope, user_key};
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -49,17 +49,19 @@ impl Auth {
 
     /// "Change password" on `/account/security`: needs the current password (claimed from the
     /// user's throttle like a sign-in, in a unit of work committed before the check), checks the
-    /// new one against the policy, then forgets all trusted devices, ends the user's other
-    /// sessions (`keep` stays) and mails the user.
+    /// new one against the policy, then ends every session of the user and starts a new one for
+    /// this browser (returned: its cookie must be set), forgets every trusted device but this
+    /// browser's (`device`, its cookie) and mails the user.
     pub async fn change_password(
         &self,
         user: &User,
         current: Password,
         new: Password,
         repeat: Password,
-        keep: &str,
+        device: Option<&str>,
         meta: &RequestMeta,
-    ) -> Result<(), AuthError> {
+    ) -> Result<Token, AuthError> {
+        let this_device = self.trusted_device(device, user.id).await?;
         let key = user_key(user.id);
         let mut claim = self.begin(meta).await?;
         let now = claim.now();
@@ -93,15 +95,18 @@ impl Auth {
             other => other,
         };
         let hash = match checked {
-            Ok(()) => Some(self.hasher.hash(new).await?),
-            Err(_) => None,
+            Ok(()) => Ok(self.hasher.hash(new).await?),
+            Err(refused) => Err(refused),
         };
         let mut tx = self.begin_at(now, meta).await?;
         // The current password was right: its claim is cleared even when the new one is refused.
         throttle::clear(&mut tx, Scope::User, &key).await?;
-        let Some(hash) = hash else {
-            tx.commit().await?;
-            return checked;
+        let hash = match hash {
+            Ok(hash) => hash,
+            Err(refused) => {
+                tx.commit().await?;
+                return Err(refused);
+            }
         };
         sqlx::query(
             "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 WHERE id = $3",
@@ -111,13 +116,16 @@ impl Auth {
         .bind(user.id)
         .execute(tx.conn())
         .await?;
-        device::forget_all(&mut tx, user.id).await?;
-        session::end_others(&mut tx, user.id, keep).await?;
+        device::forget_all_but(&mut tx, user.id, this_device.as_ref()).await?;
+        // Every session ends, this one too: the browser goes on under a new token.
+        session::end_others(&mut tx, user.id, "").await?;
+        let token = session::insert(&mut tx, user.id, Stage::Complete).await?;
         let mail = password_changed_mail(&tx.settings().public_url, &user.email, now);
         tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(user, EventKind::PasswordChanged))
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// "Deactivate" / "Reactivate" on `/admin/users`. A deactivated user cannot sign in: their

@@ -57,18 +57,20 @@ pub async fn change_password(
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
-    let keep = current_session_token(&state.web).unwrap_or_default();
-    Ok(state
+    let device = current_device_token(&state.web);
+    let token = state
         .auth
         .change_password(
             &user,
             Password::new(current_password),
             Password::new(new_password),
             Password::new(new_password_repeat),
-            &keep,
+            device.as_deref(),
             &request_meta(),
         )
-        .await?)
+        .await?;
+    set_cookie(&state.web.session_cookie(token.expose()));
+    Ok(())
 }
 
 /// `/account/security`: "Sign out" one of the user's other sessions.

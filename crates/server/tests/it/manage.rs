@@ -1,6 +1,6 @@
 //! Password change and deactivation forget the user's trusted devices and end the user's sessions
-//! (a password change keeps only the session it was made in); only admins deactivate, never the
-//! owner.
+//! (a password change goes on in the browser it was made in, under a new token, and keeps that
+//! browser trusted); only admins deactivate, never the owner.
 
 use crate::harness::*;
 use sqlx::Row;
@@ -39,7 +39,7 @@ async fn change(
 
 async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let (other_session, _) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let (other_session, other_device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
     let (session, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(devices_of(&app, OWNER_EMAIL).await, 2);
 
@@ -85,17 +85,32 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
     .await;
     assert_eq!(res.status(), 401);
 
-    let res = change(&app, &session, OWNER_PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    let this_browser = format!("{session}; {device}");
+    let res = change(
+        &app,
+        &this_browser,
+        OWNER_PASSWORD,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
     assert_eq!(res.status(), 200);
+    let renewed = session_cookie(&res).expect("a new session cookie");
+    assert_ne!(renewed, session);
     assert_eq!(
         devices_of(&app, OWNER_EMAIL).await,
-        0,
-        "all devices forgotten"
+        1,
+        "all devices forgotten but this browser"
     );
     assert_eq!(
         app.get("/", Some(&session)).await.status(),
+        303,
+        "the old token of this browser ends too"
+    );
+    assert_eq!(
+        app.get("/", Some(&renewed)).await.status(),
         200,
-        "this session stays"
+        "this browser goes on under the new token"
     );
     assert_eq!(
         app.get("/", Some(&other_session)).await.status(),
@@ -108,17 +123,22 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
         "{mail}"
     );
 
-    // The old password is gone; the new one works; the old device no longer skips the code.
+    // The old password is gone; the new one works; the other device no longer skips the code,
+    // the browser the password was changed in still does.
     let res = app
-        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&other_device))
         .await;
     assert_eq!(res.status(), 401);
     app.clock.advance(1);
     let res = app
-        .submit_password(OWNER_EMAIL, NEW_PASSWORD, Some(&device))
+        .submit_password(OWNER_EMAIL, NEW_PASSWORD, Some(&other_device))
         .await;
     assert_eq!(header(&res, "location"), "/login/code");
-    let page = app.page("/account/security", Some(&session)).await;
+    let res = app
+        .submit_password(OWNER_EMAIL, NEW_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(header(&res, "location"), "/");
+    let page = app.page("/account/security", Some(&renewed)).await;
     assert!(
         page.contains("Password changed"),
         "the activity shows the change"
