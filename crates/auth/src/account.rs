@@ -144,6 +144,25 @@ pub(crate) async fn any_account(tx: &mut Tx<'_>) -> Result<bool, AuthError> {
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
+/// Whether `user_id` is still active with the password hash `hash` — checked with an update of
+/// the user's row, so that on PostgreSQL a concurrent password change or deactivation waits for
+/// this unit of work (and then ends the session it starts) or this one sees its result.
+pub(crate) async fn still_signs_in(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    hash: &str,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE users SET updated_at = updated_at WHERE id = $1 AND password_hash = $2 AND status = $3",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(UserStatus::Active.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Forgets the password of a user who has not finished onboarding (a restarted stepper, a
 /// deactivation), so that it never signs in. Users past onboarding are left as they are.
 pub(crate) async fn forget_unfinished_password(

@@ -50,14 +50,23 @@ fn label_of(row: &sqlx::any::AnyRow, lang: Lang) -> Result<String, sqlx::Error> 
     Ok(browser_label(&user_agent, lang))
 }
 
-/// Records a sign-in on a trusted device.
-pub(crate) async fn touch(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<(), AuthError> {
-    sqlx::query("UPDATE trusted_devices SET last_used_at = $1 WHERE token_hash = $2")
-        .bind(tx.now())
-        .bind(hash.as_str())
-        .execute(tx.conn())
-        .await?;
-    Ok(())
+/// Records a sign-in on a trusted device of `user_id`. False when the device is no longer there
+/// (removed or forgotten since it was looked up) or has expired: then it skips nothing.
+pub(crate) async fn touch(
+    tx: &mut Tx<'_>,
+    hash: &TokenHash,
+    user_id: i64,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE trusted_devices SET last_used_at = $1 \
+         WHERE token_hash = $2 AND user_id = $3 AND expires_at > $1",
+    )
+    .bind(tx.now())
+    .bind(hash.as_str())
+    .bind(user_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// When the user answered "Yes": trusts the requesting browser for `user`, queues the "New

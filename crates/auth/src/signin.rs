@@ -6,14 +6,16 @@
 //!     └──────▶ AwaitingEmailCode ──code──▶ AwaitingTrustDecision ──Yes/No──▶ Complete
 //! ```
 
-use crate::account::{User, UserStatus};
+use crate::account::{self, User, UserStatus};
 use crate::audit::{Event, EventKind};
 use crate::device;
 use crate::email_code::{self, CodeFlow, Verdict, code_lock_mail};
 use crate::error::AuthError;
 use crate::secret::{Password, Token, TokenHash};
 use crate::session::{self, Session, Stage};
-use crate::throttle::{self, CODE_LOCK_AFTER, CODE_LOCK_SECS, Scope, user_key};
+use crate::throttle::{
+    self, CODE_LOCK_AFTER, CODE_LOCK_SECS, HARD_STOP, Scope, unknown_key, user_key,
+};
 use crate::tx::Tx;
 use crate::user_agent::browser_label;
 use crate::{Auth, RequestMeta};
@@ -30,10 +32,11 @@ pub struct StepResult {
     pub device: Option<Token>,
 }
 
-/// Which step follows a correct password for this user on this browser.
+/// Which step follows a correct password for this user on this browser: `skips_code` when the
+/// browser is a trusted device of the user and the user is not at the hard stop.
 /// (TOTP joins this decision when it lands.)
-pub fn stage_after_password(_user: &User, trusted_device: bool) -> Stage {
-    if trusted_device {
+pub fn stage_after_password(_user: &User, skips_code: bool) -> Stage {
+    if skips_code {
         Stage::Complete
     } else {
         Stage::AwaitingEmailCode
@@ -51,15 +54,19 @@ pub struct PendingState {
 }
 
 impl Auth {
-    async fn find_by_identifier(&self, raw: &str) -> Result<Option<User>, AuthError> {
+    /// The user an identifier names, and the identifier as normalised (for the counter of an
+    /// identifier that names nobody).
+    async fn find_by_identifier(&self, raw: &str) -> Result<(Option<User>, String), AuthError> {
         if raw.len() > MAX_EMAIL_LEN * 4 {
-            return Ok(None);
+            return Ok((None, String::new()));
         }
-        match Identifier::parse(raw) {
-            Ok(Identifier::Email(email)) => self.user_by_email(&email).await,
-            Ok(Identifier::CustomerNumber(number)) => self.owner_by_customer_number(&number).await,
-            Err(_) => Ok(None),
-        }
+        Ok(match Identifier::parse(raw) {
+            Ok(Identifier::Email(email)) => (self.user_by_email(&email).await?, email),
+            Ok(Identifier::CustomerNumber(number)) => {
+                (self.owner_by_customer_number(&number).await?, number)
+            }
+            Err(_) => (None, raw.trim().to_lowercase()),
+        })
     }
 
     /// First step: identifier and password. Every failure — unknown identifier, wrong password,
@@ -67,10 +74,15 @@ impl Auth {
     /// verification. Too many failures from one IP address are `RateLimited` (429).
     ///
     /// Two units of work at one clock reading: the first counts the request against the IP and
-    /// claims the attempt from the user's throttle — or, with a valid trusted-device cookie of
-    /// that user (`device`), from the device's own counter, so that nobody can lock a user out of
-    /// their trusted browsers — and commits before the password is checked; the second records
-    /// the outcome. The previous session of this browser (if any) ends on success.
+    /// claims the attempt from a counter — the user's; with a valid trusted-device cookie of that
+    /// user (`device`), the device's own, so that nobody can slow a user down on their trusted
+    /// browsers; for an identifier that names nobody, one of its own, so that both cost the same
+    /// statements — and commits before the password is checked. The second records the outcome,
+    /// and starts the session only if the password and the trusted device are still those the
+    /// check saw. The previous session of this browser (if any) ends on success.
+    ///
+    /// At the [hard stop](HARD_STOP) a right password always leads to the email code, even on a
+    /// trusted device, and the count stays until the right code.
     pub async fn submit_password(
         &self,
         identifier: &str,
@@ -79,37 +91,48 @@ impl Auth {
         device: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        let user = self.find_by_identifier(identifier).await?;
+        let (user, normalised) = self.find_by_identifier(identifier).await?;
         let trusted = match &user {
             Some(u) => self.trusted_device(device, u.id).await?,
             None => None,
         };
-        let counter = user.as_ref().map(|u| match &trusted {
+        let own = match &user {
+            Some(u) => (Scope::User, user_key(u.id)),
+            None => (Scope::Unknown, unknown_key(&normalised)),
+        };
+        let counter = match &trusted {
             Some(hash) => (Scope::Device, hash.as_str().to_owned()),
-            None => (Scope::User, user_key(u.id)),
-        });
+            None => own.clone(),
+        };
         let mut claim = self.begin(meta).await?;
         let now = claim.now();
         throttle::count_ip(&mut claim, Scope::IpSignIn).await?;
-        let allowed = match &counter {
-            Some((scope, key)) => throttle::claim(&mut claim, *scope, key).await?,
-            None => true,
-        };
+        let hard_stopped = throttle::failures_in(&mut claim, own.0, &own.1).await? >= HARD_STOP;
+        let allowed = throttle::claim(&mut claim, counter.0, &counter.1).await?;
         claim.commit().await?;
         // A throttled attempt is not evaluated, but costs the same dummy verification.
         let stored = user
             .as_ref()
             .filter(|_| allowed)
             .and_then(|u| u.password_hash.clone());
-        let password_ok = self.hasher.verify(password, stored).await?;
+        let password_ok = self.hasher.verify(password, stored.clone()).await?;
         let mut tx = self.begin_at(now, meta).await?;
+        // The password checked is still the user's, and the user still active: a password
+        // changed (or a user deactivated) meanwhile does not let this sign-in through.
+        let still_valid = match (&user, &stored) {
+            (Some(u), Some(hash)) if password_ok => {
+                account::still_signs_in(&mut tx, u.id, hash).await?
+            }
+            _ => false,
+        };
         let user = match user {
-            Some(u) if password_ok && u.status == UserStatus::Active => u,
+            Some(u) if still_valid => u,
             other => {
                 let reason = match &other {
                     None => "unknown identifier",
                     Some(_) if !allowed => "throttled",
                     Some(u) if u.status != UserStatus::Active => "user not active",
+                    Some(_) if password_ok => "password changed during sign-in",
                     Some(_) => "wrong password",
                 };
                 let event = match &other {
@@ -121,22 +144,30 @@ impl Auth {
                 return Err(AuthError::InvalidCredentials);
             }
         };
-        if let Some((scope, key)) = &counter {
-            throttle::clear(&mut tx, *scope, key).await?;
+        // At the hard stop the user's count stays until the right code.
+        if !(hard_stopped && counter.0 == Scope::User) {
+            throttle::clear(&mut tx, counter.0, &counter.1).await?;
         }
         throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
         if let Some(previous) = previous_session.and_then(TokenHash::of_presented) {
             session::delete(&mut tx, &previous).await?;
         }
-        let stage = stage_after_password(&user, trusted.is_some());
+        // A trusted device skips the code only while it is still trusted (not removed meanwhile)
+        // and the user is not at the hard stop.
+        let skips_code = match &trusted {
+            Some(hash) if !hard_stopped => device::touch(&mut tx, hash, user.id).await?,
+            _ => false,
+        };
+        let stage = stage_after_password(&user, skips_code);
         let token = session::insert(&mut tx, user.id, stage).await?;
-        tx.audit(
-            Event::for_user(&user, EventKind::SignInPassword)
-                .detail(format!("next={}", stage.as_str())),
-        )
-        .await?;
-        if let Some(hash) = &trusted {
-            device::touch(&mut tx, hash).await?;
+        let detail = if hard_stopped {
+            format!("next={} hard stop", stage.as_str())
+        } else {
+            format!("next={}", stage.as_str())
+        };
+        tx.audit(Event::for_user(&user, EventKind::SignInPassword).detail(detail))
+            .await?;
+        if skips_code {
             tx.audit(Event::for_user(&user, EventKind::SignedIn).detail("trusted device"))
                 .await?;
         } else if stage == Stage::AwaitingEmailCode {
@@ -229,7 +260,9 @@ impl Auth {
         let key = user_key(user.id);
         match email_code::check(&mut tx, &flow, code, &user, "sign-in").await? {
             Verdict::Right { .. } => {
+                // Password and code were right: wrong codes and a hard stop end here.
                 throttle::clear(&mut tx, Scope::Code, &key).await?;
+                throttle::clear(&mut tx, Scope::User, &key).await?;
                 throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
                 let token = session::replace(
                     &mut tx,

@@ -1,7 +1,8 @@
 //! Housekeeping: rows whose time is over are deleted, so that the tables of sessions, codes,
 //! devices and per-IP windows do not grow without end. Safe to run from several instances at once.
 //! Per-user and per-device failure counts are never swept: they end with a success (or, at the
-//! hard stop, with an admin's unlock), not with time.
+//! hard stop, with the right code or an admin's unlock), not with time. Counters of identifiers
+//! that name nobody go a day after their last failure.
 
 use crate::error::AuthError;
 use crate::session::{LIVE, bind_live};
@@ -15,6 +16,8 @@ pub struct Swept {
     pub email_codes: u64,
     pub trusted_devices: u64,
     pub ip_windows: u64,
+    /// Counters of identifiers that name nobody.
+    pub unknown_counters: u64,
 }
 
 impl Auth {
@@ -49,12 +52,20 @@ impl Auth {
                 .execute(tx.conn())
                 .await?
                 .rows_affected();
+        // Counters of identifiers that name nobody are kept a day after their last failure.
+        let unknown = sqlx::query("DELETE FROM throttles WHERE scope = $1 AND last_failure <= $2")
+            .bind(Scope::Unknown.as_str())
+            .bind(now - 24 * 3600)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(Swept {
             sessions,
             email_codes,
             trusted_devices,
             ip_windows,
+            unknown_counters: unknown,
         })
     }
 }

@@ -15,14 +15,19 @@ use crate::{Auth, Settings};
 use sqlx::Row;
 use std::net::IpAddr;
 
-/// Consecutive failures after which a user is locked until an admin lifts it (a password reset
-/// will too, once there is one).
+/// Consecutive failures from which a user is at the hard stop: attempts stay at the slowest rate,
+/// a right password always leads to the email code (even on a trusted device), and only a right
+/// code or an admin's unlock ends it.
 pub const HARD_STOP: i64 = 100;
 
+/// The slowest rate: one evaluated attempt per this many seconds, from the 25th failure on and
+/// at the hard stop.
+pub const SLOWEST_DELAY_SECS: i64 = 10;
+
 /// The wait before the next attempt is evaluated, by consecutive failures so far: fewer than
-/// `below` failures → `secs` seconds (1 s after 1–2, 3 s from the 3rd, 5 s from the 9th, 10 s from
-/// the 25th); from [`HARD_STOP`] on, no attempt is evaluated.
-const DELAY_STEPS: [(i64, i64); 4] = [(3, 1), (9, 3), (25, 5), (HARD_STOP, 10)];
+/// `below` failures → `secs` seconds (1 s after 1–2, 3 s from the 3rd, 5 s from the 9th, then
+/// [`SLOWEST_DELAY_SECS`], also at and past [`HARD_STOP`]).
+const DELAY_STEPS: [(i64, i64); 3] = [(3, 1), (9, 3), (25, 5)];
 
 /// [`DELAY_STEPS`] as an SQL expression over the `failures` column: the claim evaluates it.
 fn delay_sql() -> String {
@@ -30,7 +35,7 @@ fn delay_sql() -> String {
     for (below, secs) in DELAY_STEPS {
         sql.push_str(&format!(" WHEN failures < {below} THEN {secs}"));
     }
-    sql.push_str(" ELSE 0 END");
+    sql.push_str(&format!(" ELSE {SLOWEST_DELAY_SECS} END"));
     sql
 }
 
@@ -39,8 +44,11 @@ stored_enum! {
     pub enum Scope {
         /// Password failures of one user, however the user was named (email or customer number).
         User = "user",
-        /// Password failures on one trusted device: its user's lock does not apply there.
+        /// Password failures on one trusted device: its user's delays do not apply there.
         Device = "device",
+        /// Password failures for an identifier that names no user, keyed by [`unknown_key`]: the
+        /// same statements run as for a user, so timing does not tell the two apart.
+        Unknown = "unknown",
         /// Failed sign-ins from one IP address (or IPv6 /64) per window.
         IpSignIn = "ip_sign_in",
         /// Requests that send mail (code resends) from one IP address per window.
@@ -82,6 +90,38 @@ pub fn user_key(user_id: i64) -> String {
     user_id.to_string()
 }
 
+/// The key of an unknown identifier's counter: a keyed SHA-256 of the identifier as normalised,
+/// so the table never holds the addresses people mistyped. The key is drawn per process: each
+/// instance counts on its own, and a restart starts again (these counters only make unknown
+/// identifiers behave like known ones).
+pub fn unknown_key(normalised: &str) -> String {
+    use sha2::{Digest, Sha256};
+    static SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let secret = SECRET.get_or_init(|| crate::secret::Token::generate().expose().to_owned());
+    let mut hasher = Sha256::new();
+    hasher.update(secret.as_bytes());
+    hasher.update([0]);
+    hasher.update(normalised.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Consecutive failures of `key`, read in the unit of work.
+pub(crate) async fn failures_in(
+    tx: &mut Tx<'_>,
+    scope: Scope,
+    key: &str,
+) -> Result<i64, AuthError> {
+    let row = sqlx::query("SELECT failures FROM throttles WHERE scope = $1 AND key = $2")
+        .bind(scope.as_str())
+        .bind(key)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("failures")?,
+        None => 0,
+    })
+}
+
 /// The key of an IP counter: the address, or its /64 network for IPv6 (one host usually holds a
 /// whole /64). Empty when the address is unknown.
 pub fn ip_key(ip: &str) -> String {
@@ -100,8 +140,8 @@ pub fn ip_key(ip: &str) -> String {
 }
 
 /// Claims one attempt for `key`: counts it as a failure unless the delay after the previous
-/// failure is still running or the hard stop is reached. Returns false when throttled. Commit
-/// the claim before checking the password; [`clear`] the count when the attempt succeeds.
+/// failure is still running. Returns false when throttled. Commit the claim before checking the
+/// password; [`clear`] the count when the attempt succeeds.
 pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bool, AuthError> {
     let now = tx.now();
     sqlx::query(
@@ -114,13 +154,12 @@ pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bo
     .await?;
     let claimed = sqlx::query(&format!(
         "UPDATE throttles SET failures = failures + 1, last_failure = $1 \
-         WHERE scope = $2 AND key = $3 AND failures < $4 AND last_failure + ({}) <= $1",
+         WHERE scope = $2 AND key = $3 AND last_failure + ({}) <= $1",
         delay_sql()
     ))
     .bind(now)
     .bind(scope.as_str())
     .bind(key)
-    .bind(HARD_STOP)
     .execute(tx.conn())
     .await?;
     Ok(claimed.rows_affected() == 1)

@@ -204,7 +204,10 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     let auth = open(&config).await?;
-    tokio::task::spawn_blocking(pforte_auth::user_agent::warm);
+    tokio::task::spawn_blocking(|| {
+        pforte_auth::password::warm();
+        pforte_auth::user_agent::warm();
+    });
     pforte_server::workers::spawn(
         &auth,
         mailer,

@@ -253,8 +253,14 @@ async fn sweep_removes_only_what_is_over(engine: Engine) {
     assert_eq!(swept.sessions, 1, "idle for more than an hour");
     assert_eq!(swept.email_codes, 1, "expired for more than an hour");
     assert_eq!(swept.trusted_devices, 0);
+    assert_eq!(swept.unknown_counters, 0, "kept a day");
     app.clock.advance(30 * 24 * 3600);
-    assert_eq!(app.auth.sweep().await.expect("sweep").trusted_devices, 1);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.trusted_devices, 1);
+    assert_eq!(
+        swept.unknown_counters, 1,
+        "nobody@example.com's counter, after a day"
+    );
     let user_failures: i64 = sqlx::query("SELECT failures FROM throttles WHERE scope = 'user'")
         .fetch_one(&app.auth.store.pool)
         .await

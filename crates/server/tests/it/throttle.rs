@@ -101,8 +101,9 @@ async fn identifiers_count_for_one_user(engine: Engine) {
     assert_eq!(user_failures(&app).await, 3);
 }
 
-/// The hard stop at 100 consecutive failures holds the right password out, for days; a trusted
-/// device of the user still gets in (so the lock cannot lock a user out).
+/// At 100 failures the hard stop begins, but does not lock the user out: attempts stay at the
+/// slowest rate (one per 10 s), and a right password leads to the email code — even on a trusted
+/// device — never straight in. The right code signs in and ends the hard stop.
 async fn hard_stop_at_one_hundred(engine: Engine) {
     let app = TestApp::start(engine).await;
     let (_, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
@@ -117,25 +118,47 @@ async fn hard_stop_at_one_hundred(engine: Engine) {
     app.clock.advance(60);
     failure(&app, OWNER_EMAIL, WRONG, None).await;
     assert_eq!(user_failures(&app).await, 100);
-    app.clock.advance(3 * 24 * 3600);
+    app.clock.advance(9);
     let (status, body) = failure(&app, OWNER_EMAIL, OWNER_PASSWORD, None).await;
-    assert_eq!(status, 401);
-    assert!(body.contains("InvalidCredentials"));
-    assert_eq!(user_failures(&app).await, 100);
+    assert_eq!(
+        (status, body.contains("InvalidCredentials")),
+        (401, true),
+        "one per 10 s"
+    );
+    assert_eq!(
+        user_failures(&app).await,
+        100,
+        "a refused attempt is not counted"
+    );
 
+    app.clock.advance(3 * 24 * 3600);
+    let res = app
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "at the hard stop even a trusted device asks for the code"
+    );
+    assert!(
+        user_failures(&app).await >= 100,
+        "the right password alone ends nothing"
+    );
+    let pending = session_cookie(&res).expect("pending");
+    app.finish_with_code(&pending, false).await;
+    assert_eq!(
+        user_failures(&app).await,
+        0,
+        "the right code ends the hard stop"
+    );
     let res = app
         .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
         .await;
     assert_eq!(
-        res.status(),
-        200,
-        "the trusted device is exempt from the lock"
-    );
-    assert_eq!(header(&res, "location"), "/");
-    assert_eq!(
-        user_failures(&app).await,
-        100,
-        "the lock stays for other browsers"
+        header(&res, "location"),
+        "/",
+        "the trusted device skips the code again"
     );
 }
 
@@ -269,8 +292,15 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
             .await
         }
     };
-    let (status, _) = failure(&app, MEMBER_EMAIL, MEMBER_PASSWORD, None).await;
-    assert_eq!(status, 401, "locked");
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+        .await;
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "at the hard stop the right password asks for the code"
+    );
+    assert_eq!(ben_failures().await, 101, "and ends nothing");
 
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let page = app.page("/admin/users", Some(&anna)).await;
@@ -316,7 +346,7 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
         let cookie = app.sign_in(email, "silver walrus counts marbles").await;
         let res = unlock(&cookie).await;
         assert_eq!(res.status(), 403, "{email}");
-        assert_eq!(ben_failures().await, 100, "{email} changed nothing");
+        assert_eq!(ben_failures().await, 101, "{email} changed nothing");
     }
 
     let res = unlock(&anna).await;
