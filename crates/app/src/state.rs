@@ -36,16 +36,6 @@ impl WebConfig {
         }
     }
 
-    /// The origin browsers send in the `Origin` header for this site.
-    pub fn origin(&self) -> &str {
-        // A public URL may carry a path prefix; the origin is scheme://host[:port].
-        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
-        match self.public_url[after_scheme..].find('/') {
-            Some(slash) => &self.public_url[..after_scheme + slash],
-            None => &self.public_url,
-        }
-    }
-
     pub fn session_cookie_name(&self) -> &'static str {
         if self.secure_cookies {
             "__Host-pforte_session"

@@ -118,8 +118,8 @@ fn clean_name(field: &'static str, raw: &str, required: bool) -> Result<String, 
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(AuthError::invalid(field, Msg::FieldTooLong));
     }
-    if name.chars().any(char::is_control) {
-        return Err(AuthError::invalid(field, Msg::BadRequest));
+    if pforte_shared::text::has_hidden_chars(&name) {
+        return Err(AuthError::invalid(field, Msg::HiddenCharacters));
     }
     Ok(name)
 }

@@ -43,6 +43,8 @@ stored_enum! {
         /// Onboarding step 1 with an email that is not the invited one.
         OnboardingEmail = "onboarding_email",
         InvitationSent = "invitation_sent",
+        /// An admin's "Resend invitation" (with `invitation_sent` for the mail itself).
+        InvitationResent = "invitation_resent",
         InvitationUsed = "invitation_used",
         /// Too many wrong onboarding codes across rounds: the invitation is used up.
         InvitationBlocked = "invitation_blocked",

@@ -82,6 +82,52 @@ pub(crate) async fn issue(
         .await
 }
 
+/// "Resend invitation" works once per [`RESEND_COOLDOWN_SECS`], and a user gets at most
+/// [`INVITATIONS_PER_DAY`] invitation mails (the first included) in any 24 hours, counted from the
+/// audit (`invitation_resent`, `invitation_sent`). The user's row is locked first, so that
+/// parallel resends are counted one after the other.
+pub const RESEND_COOLDOWN_SECS: i64 = 60;
+pub const INVITATIONS_PER_DAY: i64 = 10;
+
+async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    let now = tx.now();
+    let row = sqlx::query(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN event = $2 THEN 1 ELSE 0 END), 0) AS sent, \
+           COALESCE(MIN(CASE WHEN event = $2 THEN at END), 0) AS first, \
+           COALESCE(MAX(CASE WHEN event = $3 THEN at END), 0) AS resent \
+         FROM audit_events WHERE user_id = $1 AND event IN ($2, $3) AND at > $4",
+    )
+    .bind(user_id)
+    .bind(EventKind::InvitationSent.as_str())
+    .bind(EventKind::InvitationResent.as_str())
+    .bind(now - 24 * 3600)
+    .fetch_one(tx.conn())
+    .await?;
+    let (sent, first, resent): (i64, i64, i64) = (
+        row.try_get("sent")?,
+        row.try_get("first")?,
+        row.try_get("resent")?,
+    );
+    let wait = if sent >= INVITATIONS_PER_DAY {
+        first + 24 * 3600 - now
+    } else if resent > 0 {
+        resent + RESEND_COOLDOWN_SECS - now
+    } else {
+        0
+    };
+    if wait > 0 {
+        return Err(AuthError::RateLimited {
+            retry_after: u64::try_from(wait).unwrap_or(1),
+        });
+    }
+    Ok(())
+}
+
 /// Uses up an open, unexpired invitation. False when it was already used (or has expired): each
 /// invitation is used once.
 pub(crate) async fn mark_used(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, AuthError> {
@@ -111,7 +157,10 @@ impl Auth {
         let account = self.account_by_id(user.account_id).await?;
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
+        resend_allowed(&mut tx, user.id).await?;
         issue(&mut tx, &user, &account).await?;
+        tx.audit(Event::for_user(&user, EventKind::InvitationResent))
+            .await?;
         tx.commit().await
     }
 

@@ -51,6 +51,37 @@ fn bad(variable: &'static str, reason: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
+    /// What start-up should warn about: settings that work but are unsafe.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(url) = self
+            .smtp_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+        {
+            let tls = url.scheme() == "smtps"
+                || url
+                    .query_pairs()
+                    .any(|(k, v)| k == "tls" && v == "required");
+            // `smtp` is not a scheme the URL standard knows, so its host stays text.
+            let host = url.host_str().unwrap_or_default();
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if !tls && !loopback {
+                warnings.push(format!(
+                    "PFORTE_SMTP_URL sends mail to {} without TLS: codes and links cross the \
+                     network readable; use smtps:// or ?tls=required",
+                    url.host_str().unwrap_or_default()
+                ));
+            }
+        }
+        warnings
+    }
+
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|k| std::env::var(k).ok())
     }
@@ -102,6 +133,18 @@ impl Config {
                     "expected smtp://[user:pass@]host[:port][?tls=required] or smtps://…",
                 ));
             }
+        }
+        let dev_mailbox = match get("PFORTE_DEV_MAILBOX").as_deref().map(str::trim) {
+            None | Some("" | "0") => false,
+            Some("1") => true,
+            Some(_) => return Err(bad("PFORTE_DEV_MAILBOX", "expected 1 or 0")),
+        };
+        if smtp_url.is_none() && parsed.scheme() == "https" && !dev_mailbox {
+            return Err(bad(
+                "PFORTE_SMTP_URL",
+                "required when PFORTE_PUBLIC_URL is https:// (a real installation): without it \
+                 mails only reach the development mailbox; set PFORTE_DEV_MAILBOX=1 to use it anyway",
+            ));
         }
         let mail_from = get("PFORTE_MAIL_FROM")
             .filter(|v| !v.trim().is_empty())
@@ -197,6 +240,36 @@ mod tests {
         let c = parse(&[("PFORTE_TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).expect("valid proxies");
         assert!(c.trusted_proxies.trusts("10.1.1.1".parse().expect("ip")));
         assert!(c.trusted_proxies.trusts("::1".parse().expect("ip")));
+    }
+
+    #[test]
+    fn https_needs_smtp_unless_the_dev_mailbox_is_chosen() {
+        let https = ("PFORTE_PUBLIC_URL", "https://login.example.com");
+        let e = parse(&[https]).expect_err("no SMTP");
+        assert_eq!(e.variable, "PFORTE_SMTP_URL");
+        assert!(e.to_string().contains("PFORTE_DEV_MAILBOX=1"), "{e}");
+        assert!(parse(&[https, ("PFORTE_DEV_MAILBOX", "1")]).is_ok());
+        assert!(parse(&[https, ("PFORTE_SMTP_URL", "smtps://mail.example.com")]).is_ok());
+        assert!(parse(&[("PFORTE_PUBLIC_URL", "http://127.0.0.1:3000")]).is_ok());
+        let e = parse(&[https, ("PFORTE_DEV_MAILBOX", "yes")]).expect_err("bad flag");
+        assert_eq!(e.variable, "PFORTE_DEV_MAILBOX");
+    }
+
+    #[test]
+    fn smtp_without_tls_to_another_host_is_warned_about() {
+        let warned = |url: &str| {
+            !parse(&[("PFORTE_SMTP_URL", url)])
+                .expect("valid")
+                .warnings()
+                .is_empty()
+        };
+        assert!(warned("smtp://mail.example.com:25"));
+        assert!(warned("smtp://mail.example.com:587?tls=opportunistic"));
+        assert!(!warned("smtp://mail.example.com:587?tls=required"));
+        assert!(!warned("smtps://mail.example.com"));
+        assert!(!warned("smtp://127.0.0.1:2525"));
+        assert!(!warned("smtp://[::1]:2525"));
+        assert!(!warned("smtp://localhost:25"));
     }
 
     #[test]

@@ -134,7 +134,8 @@ pub async fn security_headers(
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
+        // Links with tokens in their path (invitations, the setup link) must not leak them.
+        HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -166,6 +167,25 @@ pub async fn security_headers(
     res
 }
 
+/// Whether an `Origin` header names the public URL's origin, compared as parsed origins (scheme,
+/// host without case, port with the scheme's default filled in): `https://Login.Example.com:443`
+/// and `https://login.example.com` are one origin. `null` and garbage name none.
+fn same_origin(header: &[u8], public_url: &str) -> bool {
+    let origin_of = |text: &str| {
+        url::Url::parse(text)
+            .ok()
+            .map(|u| u.origin())
+            .filter(url::Origin::is_tuple)
+    };
+    match (
+        std::str::from_utf8(header).ok().and_then(origin_of),
+        origin_of(public_url),
+    ) {
+        (Some(sent), Some(ours)) => sent == ours,
+        _ => false,
+    }
+}
+
 /// Refuses state-changing requests from other sites: `Sec-Fetch-Site` other
 /// than same-origin/none, or an `Origin` that is not the public URL's.
 pub async fn refuse_cross_site(
@@ -181,7 +201,7 @@ pub async fn refuse_cross_site(
             .is_some_and(|v| !matches!(v.as_bytes(), b"same-origin" | b"none"));
         let origin_bad = headers
             .get(header::ORIGIN)
-            .is_some_and(|o| o.as_bytes() != state.0.web.origin().as_bytes());
+            .is_some_and(|o| !same_origin(o.as_bytes(), &state.0.web.public_url));
         if fetch_site_bad || origin_bad {
             tracing::warn!(
                 path = redacted_path(req.uri().path()),
@@ -254,5 +274,28 @@ mod tests {
         assert!(!is_protected("/login"));
         assert!(!is_protected("/accounting"));
         assert!(!is_protected("/administer"));
+    }
+
+    #[test]
+    fn origins_compare_parsed() {
+        let ours = "https://Login.Example.com:443/portal";
+        for sent in ["https://login.example.com", "https://LOGIN.example.com:443"] {
+            assert!(same_origin(sent.as_bytes(), ours), "{sent}");
+        }
+        for sent in [
+            "http://login.example.com",
+            "https://login.example.com:8443",
+            "https://login.example.com.evil.example",
+            "null",
+            "",
+            "login.example.com",
+        ] {
+            assert!(!same_origin(sent.as_bytes(), ours), "{sent}");
+        }
+        assert!(same_origin(
+            b"http://127.0.0.1:3000",
+            "http://127.0.0.1:3000"
+        ));
+        assert!(!same_origin(&[0xff, 0xfe], "http://127.0.0.1:3000"));
     }
 }

@@ -8,6 +8,7 @@ pub mod identifier;
 pub mod next;
 pub mod password;
 pub mod strength;
+pub mod text;
 pub mod time;
 pub mod types;
 

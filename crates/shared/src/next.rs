@@ -34,6 +34,18 @@ fn is_local_path(n: &str) -> bool {
         && !n.starts_with("/\\")
         && n.len() <= 2048
         && n.chars().all(|c| c.is_ascii_graphic())
+        && !has_dot_segment(n)
+}
+
+/// A `.` or `..` segment (also percent-encoded, `%2e`) or a backslash in the path part: browsers
+/// and proxies resolve these differently, so such a `next` is not followed.
+fn has_dot_segment(n: &str) -> bool {
+    let path = n.split(['?', '#']).next().unwrap_or_default();
+    path.contains('\\')
+        || path.split('/').any(|segment| {
+            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+            segment == "." || segment == ".."
+        })
 }
 
 #[cfg(test)]
@@ -65,5 +77,17 @@ mod tests {
         assert_eq!(safe_next(Some("")), "/");
         assert_eq!(safe_next(Some("/caf\u{e9}")), "/");
         assert_eq!(safe_next(None), "/");
+        for dotted in [
+            "/..",
+            "/a/../b",
+            "/a/./b",
+            "/%2e%2e/admin",
+            "/a/%2E./b",
+            "/a/.%2e",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_next(Some(dotted)), "/", "{dotted}");
+        }
+        assert_eq!(safe_next(Some("/a/..b/c.d?x=../y")), "/a/..b/c.d?x=../y");
     }
 }

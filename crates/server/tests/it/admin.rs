@@ -100,13 +100,10 @@ async fn admin_creates_and_reinvites(engine: Engine) {
         .get("id");
     let page = app.page("/admin/users", Some(&anna)).await;
     assert!(page.contains("Resend invitation") && page.contains("Invited"));
-    let res = app
-        .post_form(
-            "/api/resend_invitation",
-            &[("user_id", &id.to_string())],
-            Some(&anna),
-        )
-        .await;
+    let user_id = id.to_string();
+    let fields = [("user_id", user_id.as_str())];
+    let resend = || app.post_form("/api/resend_invitation", &fields, Some(&anna));
+    let res = resend().await;
     assert_eq!(res.status(), 200);
     let invitations: i64 = sqlx::query("SELECT COUNT(*) AS n FROM invitations WHERE user_id = $1")
         .bind(id)
@@ -147,9 +144,16 @@ async fn admin_creates_and_reinvites(engine: Engine) {
             ("user_created".to_owned(), Some(anna_id)),
             ("invitation_sent".to_owned(), Some(anna_id)),
             ("invitation_sent".to_owned(), Some(anna_id)),
+            ("invitation_resent".to_owned(), Some(anna_id)),
         ],
         "each admin action names the admin"
     );
+    // A minute between resends.
+    let res = resend().await;
+    assert_eq!(res.status(), 429);
+    assert_eq!(header(&res, "retry-after"), "60");
+    app.clock.advance(60);
+    assert_eq!(resend().await.status(), 200);
 }
 
 async fn admins_of_another_account_are_refused(engine: Engine) {
@@ -214,7 +218,66 @@ async fn admins_of_another_account_are_refused(engine: Engine) {
     );
 }
 
+/// Names that hide characters — bidi overrides, zero-width and other format characters — are
+/// refused with their reason, and nothing is created.
+async fn names_refuse_hidden_characters(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    for name in [
+        "Carla\u{202E}ueN",
+        "Carla\u{200B}Neu",
+        "\u{2066}Carla\u{2069}",
+    ] {
+        let res = app
+            .post_form(
+                "/api/create_user",
+                &[
+                    ("name", name),
+                    ("email", "carla@example.com"),
+                    ("role", "user"),
+                ],
+                Some(&anna),
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{name:?}");
+        let body = res.text().await.expect("body");
+        assert!(
+            body.contains("HiddenCharacters") && body.contains("name"),
+            "{body}"
+        );
+    }
+    let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(users, 1, "only the owner");
+    let company = app
+        .auth
+        .create_account(
+            "Nord\u{202E}licht",
+            None,
+            pforte_auth::account::NewUser {
+                email: "kim@example.com".into(),
+                display_name: "Kim".into(),
+                role: pforte_shared::types::Role::Admin,
+                google_email: None,
+                password: None,
+            },
+            &pforte_auth::RequestMeta::default(),
+        )
+        .await;
+    assert!(
+        matches!(
+            company,
+            Err(pforte_auth::AuthError::Invalid { field: "name", .. })
+        ),
+        "{company:?}"
+    );
+}
+
 crate::dual!(
+    names_refuse_hidden_characters,
     admin_page_is_for_admins_only,
     admin_creates_and_reinvites,
     admins_of_another_account_are_refused

@@ -108,6 +108,7 @@ async fn resend_replaces_the_old_link(engine: Engine) {
         .await
         .expect("create");
     let owner = app.owner().await;
+    app.clock.advance(61);
     app.auth
         .resend_invitation(&owner, user.id, &RequestMeta::default())
         .await
@@ -205,7 +206,50 @@ async fn cli_sends_the_owner_invitation(engine: Engine) {
     assert_eq!(welcome_tokens(&sink).len(), 1);
 }
 
+/// "Resend invitation" works once a minute, and a user gets at most ten invitation mails in any
+/// 24 hours (the first invitation counts); each refusal says when to try again.
+async fn resend_has_a_cooldown_and_a_daily_cap(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let user = app
+        .auth
+        .create_user(
+            &app.customer_number,
+            invited("ben.kurz@example.com"),
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("create");
+    let owner = app.owner().await;
+    let meta = RequestMeta::default();
+    let resend = || app.auth.resend_invitation(&owner, user.id, &meta);
+    resend().await.expect("the first resend at once");
+    app.clock.advance(30);
+    match resend().await {
+        Err(AuthError::RateLimited { retry_after }) => assert_eq!(retry_after, 30),
+        other => panic!("a second resend within the minute: {other:?}"),
+    }
+    for _ in 0..8 {
+        app.clock.advance(60);
+        resend().await.expect("resend");
+    }
+    // Ten mails now: the invitation at 0 s and nine resends, the last at 510 s.
+    app.clock.advance(60);
+    match resend().await {
+        Err(AuthError::RateLimited { retry_after }) => {
+            assert_eq!(
+                retry_after,
+                24 * 3600 - 570,
+                "until the first mail is a day old"
+            )
+        }
+        other => panic!("the eleventh mail in a day: {other:?}"),
+    }
+    app.clock.advance(24 * 3600 - 570 + 1);
+    resend().await.expect("a day after the first");
+}
+
 crate::dual!(
+    resend_has_a_cooldown_and_a_daily_cap,
     invitation_mail_carries_a_single_use_link,
     resend_replaces_the_old_link,
     invitation_expires_after_seven_days,

@@ -349,6 +349,7 @@ async fn wrong_codes_across_rounds_use_the_invitation_up(engine: Engine) {
                 page.contains("Invited, invitation blocked after wrong codes"),
                 "{page}"
             );
+            app.clock.advance(61);
             app.auth
                 .resend_invitation(&anna, ben.id, &m)
                 .await

@@ -117,7 +117,21 @@ async fn security_headers_on_pages(engine: Engine) {
         header(&res, "strict-transport-security"),
         "max-age=31536000; includeSubDomains"
     );
-    assert!(!header(&res, "referrer-policy").is_empty());
+    // Token links must not leak through the Referer header: no page sends one.
+    for path in [
+        "/login",
+        "/welcome/some-invitation-token",
+        "/setup/some-setup-token",
+    ] {
+        let res = app.get(path, None).await;
+        assert_eq!(header(&res, "referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(
+            header(&res, "cross-origin-opener-policy"),
+            "same-origin",
+            "{path}"
+        );
+    }
     assert!(
         header(&res, "access-control-allow-origin").is_empty(),
         "no CORS"
@@ -260,7 +274,32 @@ async fn stuck_requests_are_answered_in_time(engine: Engine) {
     );
 }
 
+/// The `Origin` check compares parsed origins: a public URL written with capitals and the default
+/// port accepts what browsers send (`https://pforte.test`), and still refuses other origins.
+async fn origin_compares_parsed_origins(engine: Engine) {
+    let app = TestApp::start_with(engine, "https://Pforte.TEST:443").await;
+    let res = app
+        .submit_password(OWNER_EMAIL, "not the password", None)
+        .await;
+    assert_eq!(
+        res.status(),
+        401,
+        "the same origin is not refused as cross-site"
+    );
+    let res = app
+        .client
+        .post(app.url("/api/submit_password"))
+        .header("origin", "https://pforte.test.evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("identifier=a%40b.example&password=x")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+}
+
 crate::dual!(
+    origin_compares_parsed_origins,
     pages_render_while_routers_are_built,
     stuck_requests_are_answered_in_time,
     cross_site_posts_are_refused,

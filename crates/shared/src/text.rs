@@ -1,0 +1,69 @@
+//! Text people type that others will read (display and company names).
+
+/// Unicode format characters (general category Cf, Unicode 15.1): invisible, and some reorder the
+/// text around them (bidi overrides), so a name holding one can look like another name.
+const FORMAT_CHARS: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// Whether `c` is a Unicode format character (category Cf).
+pub fn is_format_char(c: char) -> bool {
+    let c = u32::from(c);
+    FORMAT_CHARS
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
+}
+
+/// Whether `text` holds a control or format character: such a name is refused.
+pub fn has_hidden_chars(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() || is_format_char(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_characters_are_found() {
+        for hidden in [
+            "Anna\u{202E}greB",
+            "Ben\u{200B}",
+            "\u{FEFF}Kim",
+            "Zoe\u{2066}x\u{2069}",
+            "soft\u{AD}hyphen",
+            "tag\u{E0041}",
+            "line\nbreak",
+        ] {
+            assert!(has_hidden_chars(hidden), "{hidden:?}");
+        }
+        for plain in [
+            "Anna Berg",
+            "Jürgen Größ",
+            "Zoë O'Brien",
+            "李小龍",
+            "Ölçü Ltd. & Co.",
+        ] {
+            assert!(!has_hidden_chars(plain), "{plain}");
+        }
+    }
+}
