@@ -313,15 +313,21 @@ impl Drop for Postgres {
     }
 }
 
-const HOST_PACKAGES: [&str; 8] = [
+/// The server-side crates, with the UI crate built for the server (its `ssr` parts hold the
+/// request helpers and their tests).
+const HOST_PACKAGES: [&str; 12] = [
     "-p",
     "pforte-shared",
     "-p",
     "pforte-auth",
     "-p",
+    "pforte-app",
+    "-p",
     "pforte-server",
     "-p",
     "xtask",
+    "--features",
+    "pforte-app/ssr",
 ];
 
 /// The most a test step may take; each takes under two minutes on two cores today.

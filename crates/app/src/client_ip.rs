@@ -114,10 +114,11 @@ impl TrustedProxies {
 /// that has no `for=` value.
 fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<String>> {
     let joined = |name: &str| -> Option<Vec<String>> {
-        let values: Vec<&str> = headers
+        // Bytes that are not visible ASCII spoil only their own hop, not the whole line.
+        let values: Vec<String> = headers
             .get_all(name)
             .iter()
-            .map(|v| v.to_str().unwrap_or("garbage"))
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
         (!values.is_empty()).then(|| {
             values
@@ -179,6 +180,32 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("ip")
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any list and any forwarded headers: no panic; without a hex digit or a colon in the
+        /// header no address can be read from it, and the client is the peer.
+        #[test]
+        fn parsing_never_panics(
+            list in prop_oneof![any::<String>(), "[0-9a-f.:/, ]{0,40}"],
+            forwarded in prop_oneof![any::<String>(), "[0-9a-f.:\\[\\], ;=\"forFOR_]{0,60}"],
+            peer in any::<std::net::IpAddr>(),
+        ) {
+            let _ = list.parse::<TrustedProxies>();
+            let everyone = proxies("0.0.0.0/0, ::/0");
+            for name in ["x-forwarded-for", "forwarded"] {
+                let mut map = HeaderMap::new();
+                if let Ok(value) = http::HeaderValue::from_str(&forwarded) {
+                    map.insert(name, value);
+                }
+                let client = everyone.client_ip(peer, &map);
+                if !forwarded.chars().any(|c| c.is_ascii_hexdigit() || c == ':') {
+                    prop_assert_eq!(client, peer.to_canonical());
+                }
+            }
+        }
     }
 
     #[test]
@@ -271,6 +298,17 @@ mod tests {
             "for=198.51.100.3, for=\"[2a00:1450::7]:4711\";proto=https, For=10.0.0.2:80",
         )]);
         assert_eq!(list.client_ip(ip("10.0.0.1"), &rfc), ip("2a00:1450::7"));
+    }
+
+    #[test]
+    fn a_bad_byte_spoils_only_its_own_hop() {
+        let list = proxies("10.0.0.0/8");
+        let mut map = HeaderMap::new();
+        map.insert(
+            "x-forwarded-for",
+            http::HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.9").expect("header"),
+        );
+        assert_eq!(list.client_ip(ip("10.0.0.1"), &map), ip("203.0.113.9"));
     }
 
     #[test]

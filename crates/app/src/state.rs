@@ -205,3 +205,24 @@ pub fn send_content_security_policy() {
         res.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_value;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any `Cookie` header: no panic, and a value found is the one the header gives the name.
+        #[test]
+        fn cookie_parsing_never_panics(header in "[ -~]{0,120}", name in "[a-z_-]{1,8}") {
+            let mut headers = http::HeaderMap::new();
+            if let Ok(value) = http::HeaderValue::from_str(&header) {
+                headers.insert(http::header::COOKIE, value);
+            }
+            if let Some(value) = cookie_value(&headers, &name) {
+                let pair = format!("{name}={value}");
+                prop_assert!(header.contains(&pair));
+            }
+        }
+    }
+}

@@ -163,6 +163,16 @@ pub(crate) async fn still_signs_in(
     Ok(done.rows_affected() == 1)
 }
 
+/// Locks the user's row for the rest of the unit of work (PostgreSQL; SQLite's units of work hold
+/// the write lock already), so that checks and counts about one user run one after the other.
+pub(crate) async fn lock_user(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Forgets the password of a user who has not finished onboarding (a restarted stepper, a
 /// deactivation), so that it never signs in. Users past onboarding are left as they are.
 pub(crate) async fn forget_unfinished_password(

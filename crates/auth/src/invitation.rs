@@ -90,10 +90,7 @@ pub const RESEND_COOLDOWN_SECS: i64 = 60;
 pub const INVITATIONS_PER_DAY: i64 = 10;
 
 async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
-    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
-        .bind(user_id)
-        .execute(tx.conn())
-        .await?;
+    crate::account::lock_user(tx, user_id).await?;
     let now = tx.now();
     let row = sqlx::query(
         "SELECT \

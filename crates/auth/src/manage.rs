@@ -65,7 +65,10 @@ impl Auth {
         let key = user_key(user.id);
         let mut claim = self.begin(meta).await?;
         let now = claim.now();
-        let allowed = throttle::claim(&mut claim, Scope::User, &key).await?;
+        // At the hard stop no current password is evaluated here: a stolen session must not
+        // keep guessing it. The user's next sign-in with the email code ends the hard stop.
+        let hard_stopped = throttle::failures_in(&mut claim, Scope::User, &key).await? >= HARD_STOP;
+        let allowed = !hard_stopped && throttle::claim(&mut claim, Scope::User, &key).await?;
         claim.commit().await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
         if !self.hasher.verify(current, stored).await? {

@@ -286,6 +286,30 @@ mod tests {
         assert_eq!(check("sunshine over quiet granite harbours"), Ok(()));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any password and any context: an answer, never a panic; and what is accepted is
+        /// within the length limits.
+        #[test]
+        fn policy_never_panics(
+            password in proptest::prelude::any::<String>(),
+            name in "\\PC{0,30}",
+            company in "\\PC{0,30}",
+        ) {
+            let context = PasswordContext {
+                email: "anna.berg@example.com".into(),
+                name,
+                company,
+                customer_number: "4711081".into(),
+            };
+            let accepted = check_policy(&Password::new(password.clone()), &context).is_ok();
+            if accepted {
+                let chars = normalize(&password).chars().count();
+                proptest::prop_assert!((MIN_CHARS..=MAX_CHARS).contains(&chars));
+            }
+        }
+    }
+
     #[test]
     fn context_derived_passwords_are_refused() {
         assert_eq!(check("anna.berg-summer-2026"), Err(Msg::PasswordPersonal));

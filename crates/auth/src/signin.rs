@@ -100,13 +100,24 @@ impl Auth {
             Some(u) => (Scope::User, user_key(u.id)),
             None => (Scope::Unknown, unknown_key(&normalised)),
         };
+        let mut claim = self.begin(meta).await?;
+        let now = claim.now();
+        throttle::count_ip(&mut claim, Scope::IpSignIn).await?;
+        // A device that reached the hard stop itself (someone guessing with its cookie) is
+        // trusted no more: its attempts count for the user again.
+        let trusted = match trusted {
+            Some(hash)
+                if throttle::failures_in(&mut claim, Scope::Device, hash.as_str()).await?
+                    < HARD_STOP =>
+            {
+                Some(hash)
+            }
+            _ => None,
+        };
         let counter = match &trusted {
             Some(hash) => (Scope::Device, hash.as_str().to_owned()),
             None => own.clone(),
         };
-        let mut claim = self.begin(meta).await?;
-        let now = claim.now();
-        throttle::count_ip(&mut claim, Scope::IpSignIn).await?;
         let hard_stopped = throttle::failures_in(&mut claim, own.0, &own.1).await? >= HARD_STOP;
         let allowed = throttle::claim(&mut claim, counter.0, &counter.1).await?;
         claim.commit().await?;
@@ -255,6 +266,9 @@ impl Auth {
         let mut tx = self.begin(meta).await?;
         // Every code counts against the IP like a failed sign-in until it turns out right.
         throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
+        // One code check per user at a time, so that parallel guesses (from several pending
+        // sign-ins) cannot all pass the pause check before any of them is counted.
+        account::lock_user(&mut tx, user.id).await?;
         check_code_lock(&mut tx, user.id).await?;
         let flow = CodeFlow::sign_in(&session.hash);
         let key = user_key(user.id);

@@ -90,10 +90,12 @@ pub fn user_key(user_id: i64) -> String {
     user_id.to_string()
 }
 
-/// The key of an unknown identifier's counter: a keyed SHA-256 of the identifier as normalised,
-/// so the table never holds the addresses people mistyped. The key is drawn per process: each
-/// instance counts on its own, and a restart starts again (these counters only make unknown
-/// identifiers behave like known ones).
+/// The key of an unknown identifier's counter: 16 bits of a keyed SHA-256 of the identifier as
+/// normalised, so the table never holds the addresses people mistyped and never holds more than
+/// 65,536 such counters, however many identifiers are tried (identifiers that share a bucket
+/// share its delays; none of them names a user). The key is drawn per process: each instance
+/// counts on its own, and a restart starts again (these counters only make unknown identifiers
+/// behave like known ones).
 pub fn unknown_key(normalised: &str) -> String {
     use sha2::{Digest, Sha256};
     static SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -102,7 +104,7 @@ pub fn unknown_key(normalised: &str) -> String {
     hasher.update(secret.as_bytes());
     hasher.update([0]);
     hasher.update(normalised.as_bytes());
-    hex::encode(hasher.finalize())
+    hex::encode(&hasher.finalize()[..2])
 }
 
 /// Consecutive failures of `key`, read in the unit of work.

@@ -187,7 +187,8 @@ fn same_origin(header: &[u8], public_url: &str) -> bool {
 }
 
 /// Refuses state-changing requests from other sites: `Sec-Fetch-Site` other
-/// than same-origin/none, or an `Origin` that is not the public URL's.
+/// than same-origin/none, or an `Origin` that is not the public URL's (`null` only together
+/// with `Sec-Fetch-Site: same-origin`).
 pub async fn refuse_cross_site(
     State(state): State<ServerState>,
     req: Request,
@@ -196,12 +197,15 @@ pub async fn refuse_cross_site(
     let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe_method {
         let headers = req.headers();
-        let fetch_site_bad = headers
-            .get("sec-fetch-site")
-            .is_some_and(|v| !matches!(v.as_bytes(), b"same-origin" | b"none"));
-        let origin_bad = headers
-            .get(header::ORIGIN)
-            .is_some_and(|o| !same_origin(o.as_bytes(), &state.0.web.public_url));
+        let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+        let fetch_site_bad = fetch_site.is_some_and(|v| !matches!(v, b"same-origin" | b"none"));
+        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with a plain form
+        // post; `Sec-Fetch-Site: same-origin` then says where it came from.
+        let origin_ok = |o: &HeaderValue| {
+            same_origin(o.as_bytes(), &state.0.web.public_url)
+                || (o.as_bytes() == b"null" && fetch_site == Some(b"same-origin".as_slice()))
+        };
+        let origin_bad = headers.get(header::ORIGIN).is_some_and(|o| !origin_ok(o));
         if fetch_site_bad || origin_bad {
             tracing::warn!(
                 path = redacted_path(req.uri().path()),

@@ -84,6 +84,22 @@ impl Identifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Parsing never panics, and normalising a normalised email changes nothing.
+        #[test]
+        fn normalisation_is_idempotent(raw in prop_oneof![any::<String>(), "[ A-Za-z0-9@.+\u{212A}\u{FF21}\u{202E}-]{0,40}"]) {
+            let _ = Identifier::parse(&raw);
+            if let Ok(email) = normalize_email(&raw) {
+                prop_assert_eq!(normalize_email(&email), Ok(email.clone()));
+                prop_assert_eq!(Identifier::parse(&email), Ok(Identifier::Email(email.clone())));
+            }
+            if let Some(number) = parse_customer_number(&raw) {
+                prop_assert_eq!(parse_customer_number(&number), Some(number.clone()));
+            }
+        }
+    }
 
     #[test]
     fn email_is_trimmed_and_lowercased() {

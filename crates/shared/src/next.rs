@@ -50,7 +50,25 @@ fn has_dot_segment(n: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{safe_next, with_next};
+    use super::{has_dot_segment, safe_next, with_next};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever arrives as `next`, only a local path without dot segments comes out, and
+        /// carried along it stays a valid header value.
+        #[test]
+        fn next_only_ever_yields_a_local_path(
+            raw in prop_oneof![any::<String>(), "[/\\\\.%2eE?#a-z:@]{0,24}"]
+        ) {
+            let next = safe_next(Some(&raw));
+            prop_assert!(next.starts_with('/'));
+            prop_assert!(!next.starts_with("//") && !next.starts_with("/\\"));
+            prop_assert!(!has_dot_segment(&next));
+            prop_assert!(next == "/" || next == raw);
+            let carried = with_next("/login/code", Some(&raw));
+            prop_assert!(carried.bytes().all(|b| b.is_ascii_graphic()));
+        }
+    }
 
     #[test]
     fn next_travels_encoded() {

@@ -34,9 +34,16 @@ pub fn is_format_char(c: char) -> bool {
         .any(|&(first, last)| (first..=last).contains(&c))
 }
 
-/// Whether `text` holds a control or format character: such a name is refused.
+/// Characters outside category Cf that render as nothing (Hangul fillers, the braille blank, the
+/// combining grapheme joiner).
+const BLANK_CHARS: &[char] = &[
+    '\u{034F}', '\u{115F}', '\u{1160}', '\u{2800}', '\u{3164}', '\u{FFA0}',
+];
+
+/// Whether `text` holds a control, format or blank character: such a name is refused.
 pub fn has_hidden_chars(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() || is_format_char(c))
+    text.chars()
+        .any(|c| c.is_control() || is_format_char(c) || BLANK_CHARS.contains(&c))
 }
 
 #[cfg(test)]
@@ -53,6 +60,8 @@ mod tests {
             "soft\u{AD}hyphen",
             "tag\u{E0041}",
             "line\nbreak",
+            "\u{3164}",
+            "Kim\u{2800}",
         ] {
             assert!(has_hidden_chars(hidden), "{hidden:?}");
         }

@@ -97,6 +97,52 @@ async fn hostile_input_never_5xx(engine: Engine) {
     assert_eq!(app.get("/healthz", None).await.status(), 200);
 }
 
+/// Hostile query strings on every page, signed in or not: never a 5xx, never internals.
+async fn hostile_queries_never_5xx(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let long = format!("next={}", "a".repeat(6 * 1024));
+    let queries = [
+        "next=%00",
+        "next=%ff%fe%fd",
+        "next=javascript:alert(1)",
+        "next=/%2e%2e/admin/users",
+        "next=%2F%2Fevil.example",
+        "next=<script>alert(1)</script>",
+        "next=' OR 1=1 --",
+        "%zz=%zz&&&==",
+        "next&next=/a&next=/b",
+        "next=%E2%80%AE",
+        long.as_str(),
+    ];
+    let pages = [
+        "/",
+        "/login",
+        "/login/code",
+        "/login/trust",
+        "/account/security",
+        "/admin/users",
+        "/welcome/not-a-token",
+        "/setup/not-a-token",
+        "/no-such-page",
+        "/api/sign_in_state",
+        "/healthz",
+    ];
+    for page in pages {
+        for query in &queries {
+            for cookie in [None, Some(anna.as_str())] {
+                let res = app.get(&format!("{page}?{query}"), cookie).await;
+                let status = res.status().as_u16();
+                let body = res.text().await.expect("body");
+                assert!(status < 500, "{status} for {page}?{query}");
+                for leak in ["sqlx", "SELECT", "panicked", "Sqlite", "postgres"] {
+                    assert!(!body.contains(leak), "{leak} leaked for {page}?{query}");
+                }
+            }
+        }
+    }
+}
+
 async fn security_headers_on_pages(engine: Engine) {
     let app = TestApp::start(engine).await;
     let res = app.get("/login", None).await;
@@ -296,9 +342,29 @@ async fn origin_compares_parsed_origins(engine: Engine) {
         .await
         .expect("post");
     assert_eq!(res.status(), 403);
+    // A plain form post under `Referrer-Policy: no-referrer` carries `Origin: null`: accepted
+    // with `Sec-Fetch-Site: same-origin`, refused alone or with another site.
+    for (fetch_site, expected) in [
+        (Some("same-origin"), 401),
+        (None, 403),
+        (Some("cross-site"), 403),
+    ] {
+        let mut req = app
+            .client
+            .post(app.url("/api/submit_password"))
+            .header("origin", "null")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("identifier=a%40b.example&password=x");
+        if let Some(site) = fetch_site {
+            req = req.header("sec-fetch-site", site);
+        }
+        let res = req.send().await.expect("post");
+        assert_eq!(res.status(), expected, "Origin: null with {fetch_site:?}");
+    }
 }
 
 crate::dual!(
+    hostile_queries_never_5xx,
     origin_compares_parsed_origins,
     pages_render_while_routers_are_built,
     stuck_requests_are_answered_in_time,

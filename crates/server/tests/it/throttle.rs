@@ -162,6 +162,73 @@ async fn hard_stop_at_one_hundred(engine: Engine) {
     );
 }
 
+/// Guessing with a stolen trusted-device cookie is bounded too: a device at the hard stop is
+/// trusted no more (its attempts count for the user, and even the right password asks for the
+/// code). And at the user's hard stop "Change password" evaluates no current password, so a
+/// stolen session cannot keep guessing it.
+async fn hard_stop_covers_devices_and_password_change(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (session, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let token = device.split_once('=').expect("name=value").1;
+    let hash = pforte_auth::secret::TokenHash::of_presented(token).expect("token");
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('device', $1, 100, $2)",
+    )
+    .bind(hash.as_str())
+    .bind(START)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("100 device failures");
+    app.clock.advance(60);
+    failure(&app, OWNER_EMAIL, WRONG, Some(&device)).await;
+    assert_eq!(user_failures(&app).await, 1, "counted for the user");
+    app.clock.advance(60);
+    let res = app
+        .submit_password(OWNER_EMAIL, OWNER_PASSWORD, Some(&device))
+        .await;
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "the device skips nothing"
+    );
+
+    assert_eq!(
+        user_failures(&app).await,
+        0,
+        "the right password cleared the user's count"
+    );
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 100, $2)",
+    )
+    .bind(owner_id(&app).await.to_string())
+    .bind(START)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("user at the hard stop");
+    app.clock.advance(60);
+    let res = app
+        .post_form(
+            "/api/change_password",
+            &[
+                ("current_password", OWNER_PASSWORD),
+                ("new_password", "granite falcon hums under lanterns"),
+                ("new_password_repeat", "granite falcon hums under lanterns"),
+            ],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("CurrentPasswordWrong")
+    );
+    assert_eq!(user_failures(&app).await, 100, "not evaluated, not counted");
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(res.status(), 200, "the password did not change");
+}
+
 /// A trusted device has its own counter: guesses there delay that device, not the user.
 async fn trusted_device_has_its_own_counter(engine: Engine) {
     let app = TestApp::start(engine).await;
@@ -375,6 +442,7 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
 }
 
 crate::dual!(
+    hard_stop_covers_devices_and_password_change,
     admin_unlocks_the_hard_stop,
     delay_refuses_even_the_right_password,
     delays_grow,
