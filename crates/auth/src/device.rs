@@ -105,17 +105,8 @@ pub(crate) async fn trust_if(
     Ok(Some(device))
 }
 
-/// Forgets every device of a user (deactivation).
-/// Returns how many there were.
-pub(crate) async fn forget_all(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, AuthError> {
-    let done = sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")
-        .bind(user_id)
-        .execute(tx.conn())
-        .await?;
-    Ok(done.rows_affected())
-}
-
-/// Forgets every device of a user except `keep` (the browser a password was changed in).
+/// Forgets every device of a user except `keep` (the browser a password was changed in; `None`
+/// at deactivation). Returns how many were forgotten.
 pub(crate) async fn forget_all_but(
     tx: &mut Tx<'_>,
     user_id: i64,
@@ -212,7 +203,7 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let mut tx = self.begin(meta).await?;
-        let removed = forget_all(&mut tx, user.id).await?;
+        let removed = forget_all_but(&mut tx, user.id, None).await?;
         if removed > 0 {
             tx.audit(
                 Event::for_user(user, EventKind::DeviceRemoved).detail(format!("all ({removed})")),

@@ -82,13 +82,15 @@ pub(crate) async fn issue(
         .await
 }
 
-/// "Resend invitation" works once per [`RESEND_COOLDOWN_SECS`], and a user gets at most
-/// [`INVITATIONS_PER_DAY`] invitation mails (the first included) in any 24 hours, counted from the
-/// audit (`invitation_resent`, `invitation_sent`). The user's row is locked first, so that
-/// parallel resends are counted one after the other.
+/// Seconds between two "Resend invitation" of one user.
 pub const RESEND_COOLDOWN_SECS: i64 = 60;
+/// Invitation mails (the first included) one user gets in any 24 hours at most.
 pub const INVITATIONS_PER_DAY: i64 = 10;
 
+/// "Resend invitation" works once per [`RESEND_COOLDOWN_SECS`], and a user gets at most
+/// [`INVITATIONS_PER_DAY`] invitation mails in any 24 hours, counted from the audit
+/// (`invitation_resent`, `invitation_sent`). The user's row is locked first, so that parallel
+/// resends are counted one after the other.
 async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     crate::account::lock_user(tx, user_id).await?;
     let now = tx.now();

@@ -67,7 +67,8 @@ impl Auth {
         let now = claim.now();
         // At the hard stop no current password is evaluated here: a stolen session must not
         // keep guessing it. The user's next sign-in with the email code ends the hard stop.
-        let hard_stopped = throttle::failures_in(&mut claim, Scope::User, &key).await? >= HARD_STOP;
+        let hard_stopped =
+            throttle::failures_in(claim.conn(), Scope::User, &key).await? >= HARD_STOP;
         let allowed = !hard_stopped && throttle::claim(&mut claim, Scope::User, &key).await?;
         claim.commit().await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
@@ -121,7 +122,7 @@ impl Auth {
         .await?;
         device::forget_all_but(&mut tx, user.id, this_device.as_ref()).await?;
         // Every session ends, this one too: the browser goes on under a new token.
-        session::end_others(&mut tx, user.id, "").await?;
+        session::end_all(&mut tx, user.id).await?;
         let token = session::insert(&mut tx, user.id, Stage::Complete).await?;
         let mail = password_changed_mail(&tx.settings().public_url, &user.email, now);
         tx.queue_mail(&mail).await?;
@@ -168,8 +169,8 @@ impl Auth {
             .execute(tx.conn())
             .await?;
         if !active {
-            device::forget_all(&mut tx, target.id).await?;
-            session::end_others(&mut tx, target.id, "").await?;
+            device::forget_all_but(&mut tx, target.id, None).await?;
+            session::end_all(&mut tx, target.id).await?;
             sqlx::query("DELETE FROM invitations WHERE user_id = $1")
                 .bind(target.id)
                 .execute(tx.conn())

@@ -123,8 +123,8 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, Au
     Ok(done.rows_affected() == 1)
 }
 
-/// Ends every session of a user except the one presented as `keep` (password change, "Sign out
-/// everywhere else", deactivation with `keep` empty). Returns how many ended.
+/// Ends every session of a user except the one presented as `keep` ("Sign out everywhere else").
+/// Returns how many ended.
 pub(crate) async fn end_others(
     tx: &mut Tx<'_>,
     user_id: i64,
@@ -137,6 +137,11 @@ pub(crate) async fn end_others(
         .execute(tx.conn())
         .await?;
     Ok(ended.rows_affected())
+}
+
+/// Ends every session of a user (password change, deactivation).
+pub(crate) async fn end_all(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, AuthError> {
+    end_others(tx, user_id, "").await
 }
 
 impl Auth {

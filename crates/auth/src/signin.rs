@@ -107,7 +107,7 @@ impl Auth {
         // trusted no more: its attempts count for the user again.
         let trusted = match trusted {
             Some(hash)
-                if throttle::failures_in(&mut claim, Scope::Device, hash.as_str()).await?
+                if throttle::failures_in(claim.conn(), Scope::Device, hash.as_str()).await?
                     < HARD_STOP =>
             {
                 Some(hash)
@@ -118,7 +118,7 @@ impl Auth {
             Some(hash) => (Scope::Device, hash.as_str().to_owned()),
             None => own.clone(),
         };
-        let hard_stopped = throttle::failures_in(&mut claim, own.0, &own.1).await? >= HARD_STOP;
+        let hard_stopped = throttle::failures_in(claim.conn(), own.0, &own.1).await? >= HARD_STOP;
         let allowed = throttle::claim(&mut claim, counter.0, &counter.1).await?;
         claim.commit().await?;
         // A throttled attempt is not evaluated, but costs the same dummy verification.
@@ -143,7 +143,7 @@ impl Auth {
                     None => "unknown identifier",
                     Some(_) if !allowed => "throttled",
                     Some(u) if u.status != UserStatus::Active => "user not active",
-                    Some(_) if password_ok => "password changed during sign-in",
+                    Some(_) if password_ok => "user changed during sign-in",
                     Some(_) => "wrong password",
                 };
                 let event = match &other {

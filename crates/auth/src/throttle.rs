@@ -1,12 +1,19 @@
 //! Throttling, kept in the `throttles` table so that it holds across sessions, IP addresses and
 //! instances.
 //!
-//! - **Per user** (or per trusted device): growing delays after consecutive failures and a hard
-//!   stop at 100. An attempt is *claimed* before the password is checked — counted as a failure in
-//!   one conditional update, in a unit of work committed before the check — and the count is
-//!   cleared when the password was right. So parallel guesses cannot slip through the delay: each
-//!   one needs its own successful claim.
+//! - **Per user** (or per trusted device, or per bucket of identifiers that name nobody): growing
+//!   delays after consecutive failures, and a hard stop at 100 after which even the right password
+//!   needs the email code. An attempt is *claimed* before the password is checked — counted as a
+//!   failure in one conditional update, in a unit of work committed before the check — and the
+//!   count is cleared when the password was right. So parallel guesses cannot slip through the
+//!   delay: each one needs its own successful claim.
+//! - **Wrong email codes** in a row, per user across sign-ins (`code`: a pause after
+//!   [`CODE_LOCK_AFTER`]) and per invited user across rounds of the stepper (`onboarding`).
 //! - **Per IP**: a secondary limit per time window, answered with 429 and `Retry-After`.
+//!
+//! At the slowest rate one attempt per user is evaluated each 10 s, whoever sends it: someone who
+//! sends one at every turn keeps the user's own attempts refused (on browsers the user has not
+//! trusted) for as long as they keep at it. The per-IP limit bounds how long one address can.
 
 use crate::error::AuthError;
 use crate::stored::stored_enum;
@@ -107,20 +114,30 @@ pub fn unknown_key(normalised: &str) -> String {
     hex::encode(&hasher.finalize()[..2])
 }
 
-/// Consecutive failures of `key`, read in the unit of work.
-pub(crate) async fn failures_in(
-    tx: &mut Tx<'_>,
-    scope: Scope,
-    key: &str,
-) -> Result<i64, AuthError> {
-    let row = sqlx::query("SELECT failures FROM throttles WHERE scope = $1 AND key = $2")
-        .bind(scope.as_str())
-        .bind(key)
-        .fetch_optional(tx.conn())
-        .await?;
+/// Consecutive failures of `key`, read in a unit of work or from the pool.
+pub(crate) async fn failures_in<'e, E>(exec: E, scope: Scope, key: &str) -> Result<i64, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(read(exec, scope, key)
+        .await?
+        .map_or(0, |(failures, _)| failures))
+}
+
+/// The failures and the time of the latest failure of `key`, if it has a counter.
+async fn read<'e, E>(exec: E, scope: Scope, key: &str) -> Result<Option<(i64, i64)>, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row =
+        sqlx::query("SELECT failures, last_failure FROM throttles WHERE scope = $1 AND key = $2")
+            .bind(scope.as_str())
+            .bind(key)
+            .fetch_optional(exec)
+            .await?;
     Ok(match row {
-        Some(r) => r.try_get("failures")?,
-        None => 0,
+        Some(r) => Some((r.try_get("failures")?, r.try_get("last_failure")?)),
+        None => None,
     })
 }
 
@@ -219,18 +236,11 @@ pub(crate) async fn code_lock_left<'e, E>(exec: E, user_id: i64, now: i64) -> Re
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let row =
-        sqlx::query("SELECT failures, last_failure FROM throttles WHERE scope = $1 AND key = $2")
-            .bind(Scope::Code.as_str())
-            .bind(user_key(user_id))
-            .fetch_optional(exec)
-            .await?;
-    let Some(row) = row else { return Ok(0) };
-    let (failures, last): (i64, i64) = (row.try_get("failures")?, row.try_get("last_failure")?);
-    Ok(if failures >= CODE_LOCK_AFTER {
-        (last + CODE_LOCK_SECS - now).max(0)
-    } else {
-        0
+    Ok(match read(exec, Scope::Code, &user_key(user_id)).await? {
+        Some((failures, last)) if failures >= CODE_LOCK_AFTER => {
+            (last + CODE_LOCK_SECS - now).max(0)
+        }
+        _ => 0,
     })
 }
 
@@ -290,15 +300,7 @@ pub(crate) async fn uncount_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), Auth
 impl Auth {
     /// Consecutive failures counted for `key` (for tests and operators).
     pub async fn failures(&self, scope: Scope, key: &str) -> Result<i64, AuthError> {
-        let row = sqlx::query("SELECT failures FROM throttles WHERE scope = $1 AND key = $2")
-            .bind(scope.as_str())
-            .bind(key)
-            .fetch_optional(&self.store.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get("failures")?,
-            None => 0,
-        })
+        failures_in(&self.store.pool, scope, key).await
     }
 }
 

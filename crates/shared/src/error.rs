@@ -72,6 +72,7 @@ impl AppError {
             AppError::CodeInvalid => Msg::CodeInvalid.text(lang).to_owned(),
             AppError::CodeExpired => Msg::CodeExpired.text(lang).to_owned(),
             AppError::CodeAttemptsExhausted => Msg::CodeAttemptsExhausted.text(lang).to_owned(),
+            AppError::CodeLocked { minutes: 1 } => Msg::CodeLockedMinute.text(lang).to_owned(),
             AppError::CodeLocked { minutes } => {
                 fill(Msg::CodeLocked.text(lang), "minutes", &minutes.to_string())
             }
@@ -123,6 +124,15 @@ mod tests {
         assert_eq!(
             AppError::RateLimited { retry_after: 7 }.message(Lang::En),
             "Too many attempts. Please try again in 7 seconds."
+        );
+        assert_eq!(AppError::CodeLocked { minutes: 15 }.status(), 429);
+        assert_eq!(
+            AppError::CodeLocked { minutes: 15 }.message(Lang::En),
+            "Too many wrong codes. Please try again in 15 minutes."
+        );
+        assert_eq!(
+            AppError::CodeLocked { minutes: 1 }.message(Lang::En),
+            "Too many wrong codes. Please try again in a minute."
         );
     }
 

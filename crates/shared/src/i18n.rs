@@ -71,6 +71,7 @@ pub enum Msg {
     CodeAttemptsExhausted,
     /// Contains `{minutes}`.
     CodeLocked,
+    CodeLockedMinute,
     CodeLockMailSubject,
     /// Contains `{browser}`, `{ip}` and `{time}`.
     CodeLockMailBody,
@@ -279,6 +280,7 @@ fn en(msg: Msg) -> &'static str {
         CodeExpired => "The code has expired. Request a new code.",
         CodeAttemptsExhausted => "Too many wrong codes. Please start again.",
         CodeLocked => "Too many wrong codes. Please try again in {minutes} minutes.",
+        CodeLockedMinute => "Too many wrong codes. Please try again in a minute.",
         CodeLockMailSubject => "Someone entered your password",
         CodeLockMailBody => {
             "Someone entered the right password for your account, but not the code we sent by email: {browser}, IP address {ip}, on {time}."

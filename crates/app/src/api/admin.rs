@@ -71,7 +71,7 @@ pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppErro
         .await?)
 }
 
-/// "Unlock" a user held at the hard stop of failed sign-ins.
+/// "Unlock" a user held at the hard stop of failed sign-ins or by a pause of email codes.
 #[server(endpoint = "unlock_user")]
 pub async fn unlock_user(user_id: i64) -> Result<(), AppError> {
     use crate::state::*;

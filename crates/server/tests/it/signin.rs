@@ -197,6 +197,8 @@ async fn next_is_local_only(engine: Engine) {
         ("https://evil.example", "/login/code"),
         ("//evil.example", "/login/code"),
         ("/\\evil.example", "/login/code"),
+        ("/%2e%2e/admin/users", "/login/code"),
+        ("/account/../admin/users", "/login/code"),
     ] {
         let res = app
             .post_form(
