@@ -134,8 +134,11 @@ pub async fn security_headers(
     );
     h.insert(
         header::REFERRER_POLICY,
-        // Links with tokens in their path (invitations, the setup link) must not leak them.
-        HeaderValue::from_static("no-referrer"),
+        // Pages with tokens in their path (invitations, the setup link) must not leak them: no
+        // other site ever gets a `Referer`. Not `no-referrer`: a form posted without JavaScript
+        // is sent back to its page by the `Referer` (Leptos' server functions), which
+        // `no-referrer` would drop.
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -199,8 +202,9 @@ pub async fn refuse_cross_site(
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
         let fetch_site_bad = fetch_site.is_some_and(|v| !matches!(v, b"same-origin" | b"none"));
-        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with a plain form
-        // post; `Sec-Fetch-Site: same-origin` then says where it came from.
+        // Under a stricter `Referrer-Policy` (a proxy may set `no-referrer`) browsers send
+        // `Origin: null` with a plain form post; `Sec-Fetch-Site: same-origin` then says where
+        // it came from.
         let origin_ok = |o: &HeaderValue| {
             same_origin(o.as_bytes(), &state.0.web.public_url)
                 || (o.as_bytes() == b"null" && fetch_site == Some(b"same-origin".as_slice()))

@@ -163,14 +163,14 @@ async fn security_headers_on_pages(engine: Engine) {
         header(&res, "strict-transport-security"),
         "max-age=31536000; includeSubDomains"
     );
-    // Token links must not leak through the Referer header: no page sends one.
+    // Token links must not leak through the Referer header: no other site gets one.
     for path in [
         "/login",
         "/welcome/some-invitation-token",
         "/setup/some-setup-token",
     ] {
         let res = app.get(path, None).await;
-        assert_eq!(header(&res, "referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header(&res, "referrer-policy"), "same-origin", "{path}");
         assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
         assert_eq!(
             header(&res, "cross-origin-opener-policy"),
@@ -342,7 +342,7 @@ async fn origin_compares_parsed_origins(engine: Engine) {
         .await
         .expect("post");
     assert_eq!(res.status(), 403);
-    // A plain form post under `Referrer-Policy: no-referrer` carries `Origin: null`: accepted
+    // A plain form post under a stricter `Referrer-Policy` carries `Origin: null`: accepted
     // with `Sec-Fetch-Site: same-origin`, refused alone or with another site.
     for (fetch_site, expected) in [
         (Some("same-origin"), 401),

@@ -18,6 +18,20 @@ async fn user_failures(app: &TestApp) -> i64 {
         .expect("failures")
 }
 
+/// Puts `key` at `failures` consecutive failures, the latest at `START`.
+async fn set_failures(app: &TestApp, scope: Scope, key: &str, failures: i64) {
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(scope.as_str())
+    .bind(key)
+    .bind(failures)
+    .bind(START)
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("failures");
+}
+
 /// Why each failed password step failed, in order (from the audit).
 async fn failure_details(app: &TestApp) -> Vec<String> {
     sqlx::query(
@@ -107,14 +121,7 @@ async fn identifiers_count_for_one_user(engine: Engine) {
 async fn hard_stop_at_one_hundred(engine: Engine) {
     let app = TestApp::start(engine).await;
     let (_, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
-    sqlx::query(
-        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 99, $2)",
-    )
-    .bind(owner_id(&app).await.to_string())
-    .bind(START)
-    .execute(&app.auth.store.pool)
-    .await
-    .expect("99 failures");
+    set_failures(&app, Scope::User, &owner_id(&app).await.to_string(), 99).await;
     app.clock.advance(60);
     failure(&app, OWNER_EMAIL, WRONG, None).await;
     assert_eq!(user_failures(&app).await, 100);
@@ -171,14 +178,7 @@ async fn hard_stop_covers_devices_and_password_change(engine: Engine) {
     let (session, device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
     let token = device.split_once('=').expect("name=value").1;
     let hash = pforte_auth::secret::TokenHash::of_presented(token).expect("token");
-    sqlx::query(
-        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('device', $1, 100, $2)",
-    )
-    .bind(hash.as_str())
-    .bind(START)
-    .execute(&app.auth.store.pool)
-    .await
-    .expect("100 device failures");
+    set_failures(&app, Scope::Device, hash.as_str(), 100).await;
     app.clock.advance(60);
     failure(&app, OWNER_EMAIL, WRONG, Some(&device)).await;
     assert_eq!(user_failures(&app).await, 1, "counted for the user");
@@ -197,14 +197,7 @@ async fn hard_stop_covers_devices_and_password_change(engine: Engine) {
         0,
         "the right password cleared the user's count"
     );
-    sqlx::query(
-        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 100, $2)",
-    )
-    .bind(owner_id(&app).await.to_string())
-    .bind(START)
-    .execute(&app.auth.store.pool)
-    .await
-    .expect("user at the hard stop");
+    set_failures(&app, Scope::User, &owner_id(&app).await.to_string(), 100).await;
     app.clock.advance(60);
     let res = app
         .post_form(
@@ -332,14 +325,7 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
 
     let app = TestApp::start(engine).await;
     let ben = app.add_member().await;
-    sqlx::query(
-        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 100, $2)",
-    )
-    .bind(ben.to_string())
-    .bind(START)
-    .execute(&app.auth.store.pool)
-    .await
-    .expect("100 failures");
+    set_failures(&app, Scope::User, &ben.to_string(), 100).await;
     app.clock.advance(24 * 3600);
     let ben_failures = || async {
         app.auth
