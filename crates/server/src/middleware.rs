@@ -116,11 +116,36 @@ pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next:
     next.run(req).await
 }
 
+/// The pages whose path holds a token, and the server functions their forms post to.
+const TOKEN_PAGES: [(&str, &[&str]); 2] = [
+    (
+        "/welcome/",
+        &[
+            "/api/submit_invited_email",
+            "/api/create_password",
+            "/api/confirm_onboarding_code",
+            "/api/resend_onboarding_code",
+            "/api/decide_trust",
+        ],
+    ),
+    ("/setup/", &["/api/complete_setup"]),
+];
+
+fn is_token_page(path: &str) -> bool {
+    TOKEN_PAGES.iter().any(|(page, _)| path.starts_with(page))
+}
+
 pub async fn security_headers(
     State(state): State<ServerState>,
     req: Request,
     next: Next,
 ) -> Response {
+    // Token pages send no `Referer` at all; elsewhere only the site itself gets one.
+    let referrer_policy = if is_token_page(req.uri().path()) {
+        "no-referrer"
+    } else {
+        "same-origin"
+    };
     let mut res = next.run(req).await;
     let is_html = res
         .headers()
@@ -134,11 +159,7 @@ pub async fn security_headers(
     );
     h.insert(
         header::REFERRER_POLICY,
-        // Pages with tokens in their path (invitations, the setup link) must not leak them: no
-        // other site ever gets a `Referer`. Not `no-referrer`: a form posted without JavaScript
-        // is sent back to its page by the `Referer` (Leptos' server functions), which
-        // `no-referrer` would drop.
-        HeaderValue::from_static("same-origin"),
+        HeaderValue::from_static(referrer_policy),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -202,9 +223,8 @@ pub async fn refuse_cross_site(
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
         let fetch_site_bad = fetch_site.is_some_and(|v| !matches!(v, b"same-origin" | b"none"));
-        // Under a stricter `Referrer-Policy` (a proxy may set `no-referrer`) browsers send
-        // `Origin: null` with a plain form post; `Sec-Fetch-Site: same-origin` then says where
-        // it came from.
+        // From a `no-referrer` page (the token pages) browsers send `Origin: null` with a plain
+        // form post; `Sec-Fetch-Site: same-origin` then says where it came from.
         let origin_ok = |o: &HeaderValue| {
             same_origin(o.as_bytes(), &state.0.web.public_url)
                 || (o.as_bytes() == b"null" && fetch_site == Some(b"same-origin".as_slice()))
@@ -219,6 +239,47 @@ pub async fn refuse_cross_site(
         }
     }
     next.run(req).await
+}
+
+/// A form posted without JavaScript is sent back to its page by its `Referer` (Leptos' server
+/// functions: the page shows the answer, or the error). Token pages send none
+/// (`Referrer-Policy: no-referrer`), so for their forms the page is named from the form's own
+/// `token` field.
+pub async fn token_page_referer(
+    State(state): State<ServerState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let page = TOKEN_PAGES
+        .iter()
+        .find_map(|(page, endpoints)| endpoints.contains(&req.uri().path()).then_some(*page));
+    let plain_form = req.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    let (Some(page), true, None) = (page, plain_form, req.headers().get(header::REFERER)) else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::router::MAX_BODY_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.\n").into_response();
+    };
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(key, _)| key == "token")
+        .map(|(_, value)| value.into_owned())
+        .filter(|t| {
+            (1..=128).contains(&t.len())
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    if let Some(token) = token
+        && let Ok(referer) =
+            HeaderValue::from_str(&format!("{}{page}{token}", state.0.web.public_url))
+    {
+        parts.headers.insert(header::REFERER, referer);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// Sends visitors of protected pages to the login, remembering where they wanted to go;

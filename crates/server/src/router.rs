@@ -73,6 +73,10 @@ pub fn build(state: AppState) -> Router {
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
+            middleware::token_page_referer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
             middleware::protect_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(

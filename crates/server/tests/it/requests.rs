@@ -163,14 +163,14 @@ async fn security_headers_on_pages(engine: Engine) {
         header(&res, "strict-transport-security"),
         "max-age=31536000; includeSubDomains"
     );
-    // Token links must not leak through the Referer header: no other site gets one.
-    for path in [
-        "/login",
-        "/welcome/some-invitation-token",
-        "/setup/some-setup-token",
+    // Token pages send no Referer at all; other pages only to the site itself.
+    for (path, policy) in [
+        ("/login", "same-origin"),
+        ("/welcome/some-invitation-token", "no-referrer"),
+        ("/setup/some-setup-token", "no-referrer"),
     ] {
         let res = app.get(path, None).await;
-        assert_eq!(header(&res, "referrer-policy"), "same-origin", "{path}");
+        assert_eq!(header(&res, "referrer-policy"), policy, "{path}");
         assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
         assert_eq!(
             header(&res, "cross-origin-opener-policy"),
@@ -342,7 +342,7 @@ async fn origin_compares_parsed_origins(engine: Engine) {
         .await
         .expect("post");
     assert_eq!(res.status(), 403);
-    // A plain form post under a stricter `Referrer-Policy` carries `Origin: null`: accepted
+    // A plain form post from a `no-referrer` page carries `Origin: null`: accepted
     // with `Sec-Fetch-Site: same-origin`, refused alone or with another site.
     for (fetch_site, expected) in [
         (Some("same-origin"), 401),
@@ -363,7 +363,45 @@ async fn origin_compares_parsed_origins(engine: Engine) {
     }
 }
 
+/// A form on a token page posted without JavaScript carries no `Referer` (the page's policy is
+/// `no-referrer`) and `Origin: null`; it still comes back to its page, with its error.
+async fn token_page_forms_work_without_referer(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    for (endpoint, body, page) in [
+        (
+            "/api/submit_invited_email",
+            "token=not-a-real-token&email=a%40b.example",
+            "/welcome/",
+        ),
+        (
+            "/api/complete_setup",
+            "token=not-a-real-token&company=A&name=B&email=c%40d.example",
+            "/setup/",
+        ),
+    ] {
+        let res = app
+            .client
+            .post(app.url(endpoint))
+            .header("origin", "null")
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 302, "{endpoint}");
+        let location = header(&res, "location");
+        assert!(
+            location.starts_with(&format!("{PUBLIC_URL}{page}not-a-real-token?"))
+                && location.contains("__err="),
+            "{endpoint}: {location}"
+        );
+    }
+}
+
 crate::dual!(
+    token_page_forms_work_without_referer,
     hostile_queries_never_5xx,
     origin_compares_parsed_origins,
     pages_render_while_routers_are_built,
