@@ -342,6 +342,9 @@ impl Auth {
             .pending(presented, Stage::AwaitingTrustDecision)
             .await?;
         let mut tx = self.begin(meta).await?;
+        // After a password change or deactivation that commits meanwhile (they end every session
+        // while holding the user's row), the step finds its session gone.
+        account::lock_user(&mut tx, user.id).await?;
         let token = session::replace(
             &mut tx,
             &session.hash,
