@@ -94,6 +94,16 @@ test.describe("sign in (hydrated)", () => {
     await expect(page.getByRole("heading", { name: "Security", level: 1 })).toBeVisible();
   });
 
+  test("Login not possible? leads to the help page", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Login not possible?" }).click();
+    await expect(page).toHaveURL(/\/login-help$/);
+    await expect(page.getByRole("heading", { name: "Login not possible?", level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "The email code did not arrive" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Forgot password?" })).toBeVisible();
+    await expectAccessible(page);
+  });
+
   test("unknown page is accessible", async ({ page }) => {
     const res = await page.goto("/no-such-page");
     expect(res?.status()).toBe(404);

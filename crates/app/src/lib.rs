@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::Login ssr=SsrMode::Async />
+                    <Route path=path!("/login-help") view=pages::login_help::LoginHelp />
                     <Route path=path!("/login/code") view=pages::login_steps::LoginCode ssr=SsrMode::Async />
                     <Route path=path!("/login/trust") view=pages::login_steps::LoginTrust ssr=SsrMode::Async />
                     <Route path=path!("/account/security") view=pages::account_security::AccountSecurity ssr=SsrMode::Async />

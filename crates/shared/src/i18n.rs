@@ -30,6 +30,16 @@ pub enum Msg {
     LoginButton,
     ForgotPassword,
     LoginHelpLink,
+    HelpPasswordTitle,
+    HelpPasswordBody,
+    HelpCodeTitle,
+    HelpCodeBody,
+    HelpLockedTitle,
+    HelpLockedBody,
+    HelpMailboxTitle,
+    HelpMailboxBody,
+    HelpCustomerNumberTitle,
+    HelpCustomerNumberBody,
     InvalidCredentials,
     /// Contains `{email}`.
     SignedInAs,
@@ -239,6 +249,26 @@ fn en(msg: Msg) -> &'static str {
         LoginButton => "Log in",
         ForgotPassword => "Forgot password?",
         LoginHelpLink => "Login not possible?",
+        HelpPasswordTitle => "You forgot your password",
+        HelpPasswordBody => {
+            "Choose “Forgot password?” below or on the login page: we send you an email with a link to choose a new password."
+        }
+        HelpCodeTitle => "The email code did not arrive",
+        HelpCodeBody => {
+            "It can take a minute. Look in your spam or junk folder too. The code goes to the email address of your account; after the countdown on the code page, “Send new code” sends a new one."
+        }
+        HelpLockedTitle => "Your sign-in is refused although the password is right",
+        HelpLockedBody => {
+            "After wrong passwords each next attempt has to wait a few seconds, so try again shortly. After many wrong attempts even the right password asks for the email code, and after 10 wrong codes no code is sent for 15 minutes. Your administrator can lift both with “Unlock”."
+        }
+        HelpMailboxTitle => "You no longer have access to your mailbox",
+        HelpMailboxBody => {
+            "Without your mailbox no code and no link can reach you. Ask your administrator for help."
+        }
+        HelpCustomerNumberTitle => "Signing in with the customer number",
+        HelpCustomerNumberBody => {
+            "Your company's customer number has 7 digits and signs in the account's owner. Everyone else signs in with their email address."
+        }
         InvalidCredentials => "Email/customer number or password is incorrect.",
         SignedInAs => "Signed in as {email}",
         LogOut => "Log out",

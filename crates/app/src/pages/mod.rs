@@ -4,6 +4,7 @@ pub mod account_security;
 pub mod admin_users;
 pub mod home;
 pub mod login;
+pub mod login_help;
 pub mod login_steps;
 pub mod not_found;
 pub mod setup;

@@ -321,7 +321,32 @@ async fn stored_hash_is_argon2id(engine: Engine) {
     );
 }
 
+/// "Login not possible?" on `/login` leads to a help page, one section per problem, plain HTML.
+async fn login_help_is_reachable(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    assert!(
+        app.page("/login", None)
+            .await
+            .contains("href=\"/login-help\"")
+    );
+    let res = app.get("/login-help", None).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("body");
+    for text in [
+        "Login not possible?",
+        "You forgot your password",
+        "The email code did not arrive",
+        "Your sign-in is refused although the password is right",
+        "You no longer have access to your mailbox",
+        "Signing in with the customer number",
+        "href=\"/forgot-password\"",
+    ] {
+        assert!(page.contains(text), "{text} missing");
+    }
+}
+
 crate::dual!(
+    login_help_is_reachable,
     sign_in_by_email,
     sign_in_by_customer_number,
     plain_user_signs_in_without_users_link,

@@ -1,0 +1,47 @@
+//! `/login-help` ("Login not possible?", linked from `/login`): what a stuck user can do, one short
+//! section per problem. Plain server-rendered text; nothing here needs JavaScript.
+
+use crate::components::card::Card;
+use crate::i18n::t;
+use leptos::prelude::*;
+use pforte_shared::Msg;
+
+/// The sections, each a heading and its text.
+const SECTIONS: [(&str, Msg, Msg); 5] = [
+    (
+        "help-password",
+        Msg::HelpPasswordTitle,
+        Msg::HelpPasswordBody,
+    ),
+    ("help-code", Msg::HelpCodeTitle, Msg::HelpCodeBody),
+    ("help-locked", Msg::HelpLockedTitle, Msg::HelpLockedBody),
+    ("help-mailbox", Msg::HelpMailboxTitle, Msg::HelpMailboxBody),
+    (
+        "help-customer-number",
+        Msg::HelpCustomerNumberTitle,
+        Msg::HelpCustomerNumberBody,
+    ),
+];
+
+#[component]
+pub fn LoginHelp() -> impl IntoView {
+    view! {
+        <Card title=Msg::LoginHelpLink>
+            {SECTIONS
+                .into_iter()
+                .map(|(id, title, body)| {
+                    view! {
+                        <section aria-labelledby=id>
+                            <h2 id=id>{t(title)}</h2>
+                            <p>{t(body)}</p>
+                        </section>
+                    }
+                })
+                .collect_view()}
+            <nav class="links" aria-label=t(Msg::LoginHelpLink)>
+                <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
+                <a href="/login">{t(Msg::BackToLogin)}</a>
+            </nav>
+        </Card>
+    }
+}
