@@ -140,9 +140,12 @@ pub async fn security_headers(
     req: Request,
     next: Next,
 ) -> Response {
-    // Token pages send no `Referer` at all; elsewhere only the site itself gets one.
+    // Token pages name only the origin in a `Referer`, never their path with the token; other
+    // pages send a `Referer` only to the site itself. (Not `no-referrer`: browsers then send
+    // `Origin: null`, and those without `Sec-Fetch-Site` — older Safari, plain-http hosts —
+    // could not post the stepper's forms at all.)
     let referrer_policy = if is_token_page(req.uri().path()) {
-        "no-referrer"
+        "strict-origin"
     } else {
         "same-origin"
     };
@@ -223,8 +226,8 @@ pub async fn refuse_cross_site(
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
         let fetch_site_bad = fetch_site.is_some_and(|v| !matches!(v, b"same-origin" | b"none"));
-        // From a `no-referrer` page (the token pages) browsers send `Origin: null` with a plain
-        // form post; `Sec-Fetch-Site: same-origin` then says where it came from.
+        // Under a stricter `Referrer-Policy` (a proxy may add `no-referrer`) browsers send
+        // `Origin: null`; `Sec-Fetch-Site: same-origin` then says where the post came from.
         let origin_ok = |o: &HeaderValue| {
             same_origin(o.as_bytes(), &state.0.web.public_url)
                 || (o.as_bytes() == b"null" && fetch_site == Some(b"same-origin".as_slice()))
@@ -242,9 +245,9 @@ pub async fn refuse_cross_site(
 }
 
 /// A form posted without JavaScript is sent back to its page by its `Referer` (Leptos' server
-/// functions: the page shows the answer, or the error). Token pages send none
-/// (`Referrer-Policy: no-referrer`), so for their forms the page is named from the form's own
-/// `token` field.
+/// functions: the page shows the answer, or the error). Token pages send only their origin
+/// (`Referrer-Policy: strict-origin`) or none, so for their forms the page is named from the
+/// form's own `token` field.
 pub async fn token_page_referer(
     State(state): State<ServerState>,
     req: Request,
@@ -257,7 +260,13 @@ pub async fn token_page_referer(
         v.as_bytes()
             .starts_with(b"application/x-www-form-urlencoded")
     });
-    let (Some(page), true, None) = (page, plain_form, req.headers().get(header::REFERER)) else {
+    let names_no_page = req.headers().get(header::REFERER).is_none_or(|r| {
+        r.to_str()
+            .ok()
+            .and_then(|r| url::Url::parse(r).ok())
+            .is_none_or(|u| u.path() == "/" && u.query().is_none())
+    });
+    let (Some(page), true, true) = (page, plain_form, names_no_page) else {
         return next.run(req).await;
     };
     let (mut parts, body) = req.into_parts();

@@ -163,11 +163,11 @@ async fn security_headers_on_pages(engine: Engine) {
         header(&res, "strict-transport-security"),
         "max-age=31536000; includeSubDomains"
     );
-    // Token pages send no Referer at all; other pages only to the site itself.
+    // Token pages name only their origin in a Referer; other pages send one only to the site.
     for (path, policy) in [
         ("/login", "same-origin"),
-        ("/welcome/some-invitation-token", "no-referrer"),
-        ("/setup/some-setup-token", "no-referrer"),
+        ("/welcome/some-invitation-token", "strict-origin"),
+        ("/setup/some-setup-token", "strict-origin"),
     ] {
         let res = app.get(path, None).await;
         assert_eq!(header(&res, "referrer-policy"), policy, "{path}");
@@ -342,7 +342,7 @@ async fn origin_compares_parsed_origins(engine: Engine) {
         .await
         .expect("post");
     assert_eq!(res.status(), 403);
-    // A plain form post from a `no-referrer` page carries `Origin: null`: accepted
+    // A plain form post under a stricter `Referrer-Policy` carries `Origin: null`: accepted
     // with `Sec-Fetch-Site: same-origin`, refused alone or with another site.
     for (fetch_site, expected) in [
         (Some("same-origin"), 401),
@@ -363,14 +363,35 @@ async fn origin_compares_parsed_origins(engine: Engine) {
     }
 }
 
-/// A form on a token page posted without JavaScript carries no `Referer` (the page's policy is
-/// `no-referrer`) and `Origin: null`; it still comes back to its page, with its error.
+/// A form on a token page posted without JavaScript carries only the origin as `Referer` (the
+/// page's policy is `strict-origin`), or none; it still comes back to its page, with its error.
 async fn token_page_forms_work_without_referer(engine: Engine) {
     let app = TestApp::start(engine).await;
+    let origin_only = format!("{PUBLIC_URL}/");
     for (endpoint, body, page) in [
         (
             "/api/submit_invited_email",
             "token=not-a-real-token&email=a%40b.example",
+            "/welcome/",
+        ),
+        (
+            "/api/create_password",
+            "token=not-a-real-token&password=x&password_repeat=x",
+            "/welcome/",
+        ),
+        (
+            "/api/confirm_onboarding_code",
+            "token=not-a-real-token&code=123456",
+            "/welcome/",
+        ),
+        (
+            "/api/resend_onboarding_code",
+            "token=not-a-real-token",
+            "/welcome/",
+        ),
+        (
+            "/api/decide_trust",
+            "token=not-a-real-token&trust=no",
             "/welcome/",
         ),
         (
@@ -379,24 +400,27 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
             "/setup/",
         ),
     ] {
-        let res = app
-            .client
-            .post(app.url(endpoint))
-            .header("origin", "null")
-            .header("sec-fetch-site", "same-origin")
-            .header("accept", "text/html")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(res.status(), 302, "{endpoint}");
-        let location = header(&res, "location");
-        assert!(
-            location.starts_with(&format!("{PUBLIC_URL}{page}not-a-real-token?"))
-                && location.contains("__err="),
-            "{endpoint}: {location}"
-        );
+        for referer in [Some(origin_only.as_str()), None] {
+            let mut req = app
+                .client
+                .post(app.url(endpoint))
+                .header("origin", PUBLIC_URL)
+                .header("sec-fetch-site", "same-origin")
+                .header("accept", "text/html")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+            if let Some(referer) = referer {
+                req = req.header("referer", referer);
+            }
+            let res = req.send().await.expect("post");
+            assert_eq!(res.status(), 302, "{endpoint}");
+            let location = header(&res, "location");
+            assert!(
+                location.starts_with(&format!("{PUBLIC_URL}{page}not-a-real-token?"))
+                    && location.contains("__err="),
+                "{endpoint} with {referer:?}: {location}"
+            );
+        }
     }
 }
 
