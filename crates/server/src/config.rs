@@ -73,9 +73,8 @@ impl Config {
                     .is_ok_and(|ip| ip.is_loopback());
             if !tls && !loopback {
                 warnings.push(format!(
-                    "PFORTE_SMTP_URL sends mail to {} without TLS: codes and links cross the \
-                     network readable; use smtps:// or ?tls=required",
-                    url.host_str().unwrap_or_default()
+                    "PFORTE_SMTP_URL sends mail to {host} without TLS: codes and links cross the \
+                     network readable; use smtps:// or ?tls=required"
                 ));
             }
         }

@@ -247,7 +247,7 @@ pub async fn refuse_cross_site(
 /// A form posted without JavaScript is sent back to its page by its `Referer` (Leptos' server
 /// functions: the page shows the answer, or the error). Token pages send only their origin
 /// (`Referrer-Policy: strict-origin`) or none, so for their forms the page is named from the
-/// form's own `token` field.
+/// form's own `token` field, when it has a token's shape (`Token::from_presented`).
 pub async fn token_page_referer(
     State(state): State<ServerState>,
     req: Request,
@@ -275,15 +275,13 @@ pub async fn token_page_referer(
     };
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(key, _)| key == "token")
-        .map(|(_, value)| value.into_owned())
-        .filter(|t| {
-            (1..=128).contains(&t.len())
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        });
+        .and_then(|(_, value)| pforte_auth::secret::Token::from_presented(&value));
     if let Some(token) = token
-        && let Ok(referer) =
-            HeaderValue::from_str(&format!("{}{page}{token}", state.0.web.public_url))
+        && let Ok(referer) = HeaderValue::from_str(&format!(
+            "{}{page}{}",
+            state.0.web.public_url,
+            token.expose()
+        ))
     {
         parts.headers.insert(header::REFERER, referer);
     }

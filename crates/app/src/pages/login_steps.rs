@@ -48,9 +48,9 @@ pub fn LoginCode() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     let state = state.await;
+                    let minutes = state.as_ref().map_or(0, |s| s.code_locked_minutes);
                     match state.as_ref().ok().and_then(|s| s.step) {
-                        Some(SignInStep::EmailCode) if locked_minutes(&state) > 0 => {
-                            let minutes = locked_minutes(&state);
+                        Some(SignInStep::EmailCode) if minutes > 0 => {
                             EitherOf3::C(Either::Right(view! {
                                 <p class="alert" role="alert">
                                     {AppError::CodeLocked { minutes }.message(crate::i18n::lang())}
@@ -83,11 +83,6 @@ pub fn LoginCode() -> impl IntoView {
             </Suspense>
         </Card>
     }
-}
-
-/// Minutes until codes are sent again, from the sign-in state (0: not paused).
-fn locked_minutes(state: &Result<pforte_shared::types::SignInStateResponse, AppError>) -> u64 {
-    state.as_ref().map_or(0, |s| s.code_locked_minutes)
 }
 
 #[component]

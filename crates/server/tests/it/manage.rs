@@ -18,25 +18,6 @@ async fn devices_of(app: &TestApp, email: &str) -> i64 {
     .get("n")
 }
 
-async fn change(
-    app: &TestApp,
-    session: &str,
-    current: &str,
-    new: &str,
-    repeat: &str,
-) -> reqwest::Response {
-    app.post_form(
-        "/api/change_password",
-        &[
-            ("current_password", current),
-            ("new_password", new),
-            ("new_password_repeat", repeat),
-        ],
-        Some(session),
-    )
-    .await
-}
-
 async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
     let app = TestApp::start(engine).await;
     let (other_session, other_device) = app.sign_in_trusting(OWNER_EMAIL, OWNER_PASSWORD).await;
@@ -44,14 +25,14 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
     assert_eq!(devices_of(&app, OWNER_EMAIL).await, 2);
 
     // Refusals change nothing.
-    let res = change(
-        &app,
-        &session,
-        "not my password at all",
-        NEW_PASSWORD,
-        NEW_PASSWORD,
-    )
-    .await;
+    let res = app
+        .change_password(
+            &session,
+            "not my password at all",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+        )
+        .await;
     assert_eq!(res.status(), 422);
     assert!(
         res.text()
@@ -60,40 +41,37 @@ async fn password_change_forgets_devices_and_other_sessions(engine: Engine) {
             .contains("CurrentPasswordWrong")
     );
     app.clock.advance(1);
-    let res = change(&app, &session, OWNER_PASSWORD, "too short", "too short").await;
+    let res = app
+        .change_password(&session, OWNER_PASSWORD, "too short", "too short")
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.expect("body").contains("PasswordTooShort"));
-    let res = change(
-        &app,
-        &session,
-        OWNER_PASSWORD,
-        NEW_PASSWORD,
-        "something else entirely",
-    )
-    .await;
+    let res = app
+        .change_password(
+            &session,
+            OWNER_PASSWORD,
+            NEW_PASSWORD,
+            "something else entirely",
+        )
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.expect("body").contains("PasswordsDiffer"));
     assert_eq!(devices_of(&app, OWNER_EMAIL).await, 2);
     assert_eq!(app.get("/", Some(&other_session)).await.status(), 200);
-    let res = change(
-        &app,
-        "__Host-pforte_session=nobody",
-        OWNER_PASSWORD,
-        NEW_PASSWORD,
-        NEW_PASSWORD,
-    )
-    .await;
+    let res = app
+        .change_password(
+            "__Host-pforte_session=nobody",
+            OWNER_PASSWORD,
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+        )
+        .await;
     assert_eq!(res.status(), 401);
 
     let this_browser = format!("{session}; {device}");
-    let res = change(
-        &app,
-        &this_browser,
-        OWNER_PASSWORD,
-        NEW_PASSWORD,
-        NEW_PASSWORD,
-    )
-    .await;
+    let res = app
+        .change_password(&this_browser, OWNER_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+        .await;
     assert_eq!(res.status(), 200);
     let renewed = session_cookie(&res).expect("a new session cookie");
     assert_ne!(renewed, session);

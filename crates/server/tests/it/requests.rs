@@ -371,32 +371,32 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
     for (endpoint, body, page) in [
         (
             "/api/submit_invited_email",
-            "token=not-a-real-token&email=a%40b.example",
+            "token=unknown-token-of-the-right-shape-0123456789&email=a%40b.example",
             "/welcome/",
         ),
         (
             "/api/create_password",
-            "token=not-a-real-token&password=x&password_repeat=x",
+            "token=unknown-token-of-the-right-shape-0123456789&password=x&password_repeat=x",
             "/welcome/",
         ),
         (
             "/api/confirm_onboarding_code",
-            "token=not-a-real-token&code=123456",
+            "token=unknown-token-of-the-right-shape-0123456789&code=123456",
             "/welcome/",
         ),
         (
             "/api/resend_onboarding_code",
-            "token=not-a-real-token",
+            "token=unknown-token-of-the-right-shape-0123456789",
             "/welcome/",
         ),
         (
             "/api/decide_trust",
-            "token=not-a-real-token&trust=no",
+            "token=unknown-token-of-the-right-shape-0123456789&trust=no",
             "/welcome/",
         ),
         (
             "/api/complete_setup",
-            "token=not-a-real-token&company=A&name=B&email=c%40d.example",
+            "token=unknown-token-of-the-right-shape-0123456789&company=A&name=B&email=c%40d.example",
             "/setup/",
         ),
     ] {
@@ -416,8 +416,9 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
             assert_eq!(res.status(), 302, "{endpoint}");
             let location = header(&res, "location");
             assert!(
-                location.starts_with(&format!("{PUBLIC_URL}{page}not-a-real-token?"))
-                    && location.contains("__err="),
+                location.starts_with(&format!(
+                    "{PUBLIC_URL}{page}unknown-token-of-the-right-shape-0123456789?"
+                )) && location.contains("__err="),
                 "{endpoint} with {referer:?}: {location}"
             );
         }

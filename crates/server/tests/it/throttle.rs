@@ -199,16 +199,9 @@ async fn hard_stop_covers_devices_and_password_change(engine: Engine) {
     );
     set_failures(&app, Scope::User, &owner_id(&app).await.to_string(), 100).await;
     app.clock.advance(60);
+    let new_password = "granite falcon hums under lanterns";
     let res = app
-        .post_form(
-            "/api/change_password",
-            &[
-                ("current_password", OWNER_PASSWORD),
-                ("new_password", "granite falcon hums under lanterns"),
-                ("new_password_repeat", "granite falcon hums under lanterns"),
-            ],
-            Some(&session),
-        )
+        .change_password(&session, OWNER_PASSWORD, new_password, new_password)
         .await;
     assert_eq!(res.status(), 422);
     assert!(

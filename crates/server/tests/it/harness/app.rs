@@ -189,6 +189,26 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// "Change password" on `/account/security` in the browser with `cookie`.
+    pub async fn change_password(
+        &self,
+        cookie: &str,
+        current: &str,
+        new: &str,
+        repeat: &str,
+    ) -> reqwest::Response {
+        self.post_form(
+            "/api/change_password",
+            &[
+                ("current_password", current),
+                ("new_password", new),
+                ("new_password_repeat", repeat),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+
     /// The password step, with the browser's cookies (session, trusted device) if any.
     pub async fn submit_password(
         &self,
