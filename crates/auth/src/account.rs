@@ -136,6 +136,16 @@ pub(crate) async fn lock_accounts(tx: &mut Tx<'_>) -> Result<(), AuthError> {
     Ok(())
 }
 
+/// The account `id`, read in the unit of work.
+pub(crate) async fn account_in(tx: &mut Tx<'_>, id: i64) -> Result<Account, AuthError> {
+    let row = sqlx::query("SELECT id, customer_number, name FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(AuthError::NotFound("account"))?;
+    Ok(account_from_row(&row)?)
+}
+
 /// Whether any account exists, read in the unit of work.
 pub(crate) async fn any_account(tx: &mut Tx<'_>) -> Result<bool, AuthError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM accounts")

@@ -40,6 +40,13 @@ stored_enum! {
         PasswordCreated = "password_created",
         /// Changed on the security page (failures: wrong current password or throttled).
         PasswordChanged = "password_changed",
+        /// A reset link was mailed (from the form, an admin, or "This wasn't me").
+        PasswordResetSent = "password_reset_sent",
+        /// "Send reset link" that sent nothing (failure; detail: why — unknown identifier,
+        /// inactive or throttled user).
+        PasswordResetRequested = "password_reset_requested",
+        /// A new password chosen through a reset link.
+        PasswordReset = "password_reset",
         /// Onboarding step 1 with an email that is not the invited one.
         OnboardingEmail = "onboarding_email",
         InvitationSent = "invitation_sent",
@@ -106,7 +113,7 @@ impl Event {
 
 /// The audit events a user sees as "Recent security activity", with the outcome they must have
 /// (`None`: any) and what they are called there. The query and the naming both read this table.
-const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 6] = [
+const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 7] = [
     (EventKind::SignedIn, None, ActivityKind::SignedIn),
     (
         EventKind::SignInPassword,
@@ -119,6 +126,11 @@ const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 6] = [
     (
         EventKind::PasswordChanged,
         Some(Outcome::Success),
+        ActivityKind::PasswordChanged,
+    ),
+    (
+        EventKind::PasswordReset,
+        None,
         ActivityKind::PasswordChanged,
     ),
 ];

@@ -91,7 +91,7 @@ pub const INVITATIONS_PER_DAY: i64 = 10;
 /// [`INVITATIONS_PER_DAY`] invitation mails in any 24 hours, counted from the audit
 /// (`invitation_resent`, `invitation_sent`). The user's row is locked first, so that parallel
 /// resends are counted one after the other.
-async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
+pub(crate) async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     crate::account::lock_user(tx, user_id).await?;
     let now = tx.now();
     let row = sqlx::query(

@@ -16,6 +16,7 @@ pub mod manage;
 pub mod onboarding;
 pub mod outbox;
 pub mod password;
+pub mod reset;
 pub mod secret;
 pub mod session;
 pub mod setup;

@@ -16,17 +16,26 @@ use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
 use pforte_shared::{Lang, Msg};
 
+/// How a password was changed, as the "Your password was changed" mail tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// On the security page, with the current password.
+    OnSecurityPage,
+    /// Through a reset link from a mail.
+    ThroughResetLink,
+}
+
 /// The "Your password was changed" mail.
-pub fn password_changed_mail(public_url: &str, to: &str, at: i64) -> Mail {
+pub fn password_changed_mail(public_url: &str, to: &str, at: i64, how: PasswordChange) -> Mail {
     let lang = Lang::En;
+    let body = match how {
+        PasswordChange::OnSecurityPage => Msg::PasswordChangedBody,
+        PasswordChange::ThroughResetLink => Msg::PasswordResetMailBody,
+    };
     Mail::with_action(
         to,
         Msg::PasswordChangedSubject.text(lang),
-        &[fill(
-            Msg::PasswordChangedBody.text(lang),
-            "time",
-            &format_utc(at),
-        )],
+        &[fill(body.text(lang), "time", &format_utc(at))],
         (
             Msg::ReviewSecurity.text(lang),
             &format!("{public_url}/account/security"),
@@ -124,7 +133,12 @@ impl Auth {
         // Every session ends, this one too: the browser goes on under a new token.
         session::end_all(&mut tx, user.id).await?;
         let token = session::insert(&mut tx, user.id, Stage::Complete).await?;
-        let mail = password_changed_mail(&tx.settings().public_url, &user.email, now);
+        let mail = password_changed_mail(
+            &tx.settings().public_url,
+            &user.email,
+            now,
+            PasswordChange::OnSecurityPage,
+        );
         tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(user, EventKind::PasswordChanged))
             .await?;

@@ -56,7 +56,10 @@ pub struct PendingState {
 impl Auth {
     /// The user an identifier names, and the identifier as normalised (for the counter of an
     /// identifier that names nobody).
-    async fn find_by_identifier(&self, raw: &str) -> Result<(Option<User>, String), AuthError> {
+    pub(crate) async fn find_by_identifier(
+        &self,
+        raw: &str,
+    ) -> Result<(Option<User>, String), AuthError> {
         if raw.len() > MAX_EMAIL_LEN * 4 {
             return Ok((None, String::new()));
         }

@@ -117,7 +117,7 @@ pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next:
 }
 
 /// The pages whose path holds a token, and the server functions their forms post to.
-const TOKEN_PAGES: [(&str, &[&str]); 2] = [
+const TOKEN_PAGES: [(&str, &[&str]); 3] = [
     (
         "/welcome/",
         &[
@@ -129,6 +129,7 @@ const TOKEN_PAGES: [(&str, &[&str]); 2] = [
         ],
     ),
     ("/setup/", &["/api/complete_setup"]),
+    ("/reset-password/", &["/api/reset_password"]),
 ];
 
 fn is_token_page(path: &str) -> bool {

@@ -216,6 +216,29 @@ pub enum Msg {
     ColumnLastActive,
     /// Contains `{name}`.
     SignOutSessionLabel,
+    ForgotPasswordTitle,
+    ForgotPasswordIntro,
+    SendResetLink,
+    ResetRequested,
+    ResetMailSubject,
+    ResetMailBody,
+    ResetMailButton,
+    /// Contains `{minutes}`.
+    ResetMailValidity,
+    ResetMailIgnore,
+    ResetPasswordTitle,
+    SavePasswordButton,
+    PasswordResetDone,
+    GoToLogin,
+    RequestNewLink,
+    InvitationLinkHint,
+    /// Contains `{time}`.
+    PasswordResetMailBody,
+    SendPasswordReset,
+    /// Contains `{name}`.
+    SendPasswordResetLabel,
+    /// Contains `{email}`.
+    ResetSentTo,
 }
 
 impl Msg {
@@ -297,7 +320,9 @@ fn en(msg: Msg) -> &'static str {
         }
         SkipToContent => "Skip to content",
         Working => "Please wait…",
-        LinkInvalid => "This link is no longer valid. Ask your administrator for a new invitation.",
+        LinkInvalid => "This link is no longer valid.",
+        InvitationLinkHint => "Ask your administrator for a new invitation.",
+        RequestNewLink => "Request a new link",
         InvitationSubject => "Your user account is ready",
         InvitationGreeting => "Hello {name},",
         InvitationBody => {
@@ -452,6 +477,37 @@ fn en(msg: Msg) -> &'static str {
         ColumnSignedIn => "Signed in",
         ColumnLastActive => "Last active",
         SignOutSessionLabel => "Sign out {name}",
+        ForgotPasswordTitle => "Forgot password",
+        ForgotPasswordIntro => {
+            "Enter the email address or customer number you sign in with. We will send you a link to choose a new password."
+        }
+        SendResetLink => "Send reset link",
+        ResetRequested => {
+            "If an account exists for this address, we have sent an email with further instructions."
+        }
+        ResetMailSubject => "Reset your Pforte password",
+        ResetMailBody => {
+            "We received a request to reset the password of your Pforte account. Choose a new password with the button below."
+        }
+        ResetMailButton => "Choose a new password",
+        ResetMailValidity => {
+            "The link is valid for {minutes} minutes and can be used once. A newer request replaces it."
+        }
+        ResetMailIgnore => {
+            "If you did not ask for this, you can ignore this email: your password stays as it is."
+        }
+        ResetPasswordTitle => "Choose a new password",
+        SavePasswordButton => "Save password",
+        PasswordResetDone => {
+            "Your new password is saved. All your sessions were signed out and trusted devices removed: log in with the new password."
+        }
+        GoToLogin => "To the login",
+        PasswordResetMailBody => {
+            "The password of your account was changed on {time} through a password reset link. All trusted devices were removed and all sessions were signed out."
+        }
+        SendPasswordReset => "Send password reset",
+        SendPasswordResetLabel => "Send password reset to {name}",
+        ResetSentTo => "Password reset link sent to {email}.",
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

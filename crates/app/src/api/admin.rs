@@ -57,6 +57,21 @@ pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
         .await?)
 }
 
+/// "Send password reset": a reset link for an active user of the admin's account. Returns the
+/// user's email.
+#[server(endpoint = "send_password_reset")]
+pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let user = state
+        .auth
+        .send_password_reset(&admin, user_id, &request_meta())
+        .await?;
+    Ok(user.email)
+}
+
 /// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.
 #[server(endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppError> {

@@ -6,12 +6,14 @@
 mod account;
 mod admin;
 mod onboarding;
+mod reset;
 mod setup;
 mod sign_in;
 
 pub use account::*;
 pub use admin::*;
 pub use onboarding::*;
+pub use reset::*;
 pub use setup::*;
 pub use sign_in::*;
 

@@ -1,8 +1,10 @@
 //! `/admin/users`: the users of the admin's account, "Create user", "Resend invitation",
-//! "Deactivate" / "Reactivate" and "Unlock".
+//! "Send password reset", "Deactivate" / "Reactivate" and "Unlock".
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
-use crate::api::{CreateUser, ResendInvitation, SetUserActive, UnlockUser, list_users};
+use crate::api::{
+    CreateUser, ResendInvitation, SendPasswordReset, SetUserActive, UnlockUser, list_users,
+};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
@@ -35,6 +37,7 @@ pub fn AdminUsers() -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let status = ServerAction::<SetUserActive>::new();
     let unlock = ServerAction::<UnlockUser>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
     let users = Resource::new(
         move || {
             (
@@ -51,6 +54,7 @@ pub fn AdminUsers() -> impl IntoView {
         outcome(resend),
         outcome(status),
         outcome(unlock),
+        outcome(reset),
     ]);
     let created = move || {
         create
@@ -59,14 +63,21 @@ pub fn AdminUsers() -> impl IntoView {
             .and_then(Result::ok)
             .map(|email| fill(t(Msg::InvitationSentTo), "email", &email))
     };
+    let reset_sent = move || {
+        reset
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|email| fill(t(Msg::ResetSentTo), "email", &email))
+    };
     view! {
         <Card title=Msg::Users wide=true>
             <ErrorAlert error />
-            <p class="status" role="status">{created}</p>
+            <p class="status" role="status">{created}{reset_sent}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => Either::Left(view! { <UserTable rows resend status unlock /> }),
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend reset status unlock /> }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
                         }),
@@ -111,6 +122,7 @@ fn status_line(row: &UserRowResponse) -> String {
 fn UserTable(
     rows: Vec<UserRowResponse>,
     resend: ServerAction<ResendInvitation>,
+    reset: ServerAction<SendPasswordReset>,
     status: ServerAction<SetUserActive>,
     unlock: ServerAction<UnlockUser>,
 ) -> impl IntoView {
@@ -123,6 +135,9 @@ fn UserTable(
                             let id = row.id.to_string();
                             let status_id = id.clone();
                             let unlock_id = id.clone();
+                            let reset_id = id.clone();
+                            let active = row.status == UserStatusView::Active;
+                            let reset_label = fill(t(Msg::SendPasswordResetLabel), "name", &row.email);
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>
@@ -135,6 +150,12 @@ fn UserTable(
                                                 <ActionForm action=resend>
                                                     <input type="hidden" name="user_id" value=id.clone() />
                                                     <button type="submit" class="secondary small">{t(Msg::ResendInvitation)}</button>
+                                                </ActionForm>
+                                            })}
+                                            {active.then(|| view! {
+                                                <ActionForm action=reset>
+                                                    <input type="hidden" name="user_id" value=reset_id />
+                                                    <button type="submit" class="secondary small" aria-label=reset_label>{t(Msg::SendPasswordReset)}</button>
                                                 </ActionForm>
                                             })}
                                             {row.can_change_status.then(|| {

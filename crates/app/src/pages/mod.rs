@@ -2,10 +2,12 @@
 
 pub mod account_security;
 pub mod admin_users;
+pub mod forgot_password;
 pub mod home;
 pub mod login;
 pub mod login_help;
 pub mod login_steps;
 pub mod not_found;
+pub mod reset_password;
 pub mod setup;
 pub mod welcome;

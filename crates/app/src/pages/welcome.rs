@@ -15,8 +15,8 @@ use crate::i18n::{lang, t};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pforte_shared::Msg;
 use pforte_shared::types::OnboardingStep;
+use pforte_shared::{AppError, Msg};
 
 const STEPS: [(OnboardingStep, Msg); 4] = [
     (OnboardingStep::Email, Msg::StepEmail),
@@ -88,6 +88,7 @@ pub fn Welcome() -> impl IntoView {
                         }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
+                            {(e == AppError::LinkInvalid).then(|| view! { <p>{t(Msg::InvitationLinkHint)}</p> })}
                             <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
                         }),
                     }

@@ -18,6 +18,7 @@ mod manage;
 mod onboarding;
 mod proxy;
 mod requests;
+mod reset;
 mod second_step;
 mod sessions;
 mod setup;

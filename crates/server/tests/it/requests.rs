@@ -168,6 +168,7 @@ async fn security_headers_on_pages(engine: Engine) {
         ("/login", "same-origin"),
         ("/welcome/some-invitation-token", "strict-origin"),
         ("/setup/some-setup-token", "strict-origin"),
+        ("/reset-password/some-reset-token", "strict-origin"),
     ] {
         let res = app.get(path, None).await;
         assert_eq!(header(&res, "referrer-policy"), policy, "{path}");
@@ -399,6 +400,11 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
             "token=unknown-token-of-the-right-shape-0123456789&company=A&name=B&email=c%40d.example",
             "/setup/",
         ),
+        (
+            "/api/reset_password",
+            "token=unknown-token-of-the-right-shape-0123456789&new_password=x&new_password_repeat=x",
+            "/reset-password/",
+        ),
     ] {
         for referer in [Some(origin_only.as_str()), None] {
             let mut req = app
@@ -426,6 +432,7 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
 }
 
 crate::dual!(
+    no_link_leads_to_a_404,
     token_page_forms_work_without_referer,
     hostile_queries_never_5xx,
     origin_compares_parsed_origins,
@@ -439,3 +446,45 @@ crate::dual!(
     unknown_page_is_404,
     healthz_reports_database,
 );
+
+/// Every link on every page leads somewhere: no `href` of a page answers 404 — for visitors, for
+/// a signed-in admin, and on the token pages.
+async fn no_link_leads_to_a_404(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let pages: [(&str, Option<&str>); 10] = [
+        ("/login", None),
+        ("/login-help", None),
+        ("/forgot-password", None),
+        ("/forgot-password?sent", None),
+        (
+            "/reset-password/unknown-token-of-the-right-shape-0123456789",
+            None,
+        ),
+        ("/welcome/unknown-token-of-the-right-shape-0123456789", None),
+        ("/setup/unknown-token-of-the-right-shape-0123456789", None),
+        ("/", Some(&admin)),
+        ("/account/security", Some(&admin)),
+        ("/admin/users", Some(&admin)),
+    ];
+    let mut checked = 0;
+    for (page, cookie) in pages {
+        let html = app.page(page, cookie).await;
+        for link in html.split("href=\"").skip(1) {
+            let target = &link[..link.find('"').expect("closing quote")];
+            // Pages only: static files (`/pkg/…`, `/favicon.svg`) are served from the built site.
+            let is_file = target
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.'));
+            if !target.starts_with('/') || is_file {
+                continue;
+            }
+            let target = target.replace("&amp;", "&");
+            let status = app.get(&target, cookie).await.status();
+            assert_ne!(status, 404, "{page} links to {target}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} links checked");
+}

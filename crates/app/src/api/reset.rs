@@ -1,0 +1,58 @@
+//! "Forgot password?": `/forgot-password` and `/reset-password/{token}`.
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+
+/// "Send reset link". Answers the same for every identifier (429 only when this IP address sent
+/// too many requests), then shows the answer on `/forgot-password?sent`, also without JavaScript.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(identifier: String) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    state
+        .auth
+        .request_password_reset(&identifier, &request_meta())
+        .await?;
+    leptos_axum::redirect("/forgot-password?sent");
+    Ok(())
+}
+
+/// Whether a reset link still works.
+#[server(endpoint = "reset_link_valid")]
+pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
+    use crate::state::*;
+    use pforte_auth::AuthError;
+
+    let state = app_state()?;
+    match state.auth.reset_link_user(&token).await {
+        Ok(_) => Ok(true),
+        Err(AuthError::LinkInvalid) => Ok(false),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// "Save password" through a reset link. Does not sign in: the page then says the password is
+/// saved (`?saved`) and leads to `/login`.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    new_password_repeat: String,
+) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+
+    let state = app_state()?;
+    state
+        .auth
+        .reset_password(
+            &token,
+            Password::new(new_password),
+            Password::new(new_password_repeat),
+            &request_meta(),
+        )
+        .await?;
+    leptos_axum::redirect(&format!("/reset-password/{token}?saved"));
+    Ok(())
+}

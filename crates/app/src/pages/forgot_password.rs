@@ -1,0 +1,45 @@
+//! `/forgot-password` ("Forgot password?" on `/login`): asks for the email or customer number and
+//! sends a reset link. The answer is the same whether or not an account exists.
+
+use crate::api::RequestPasswordReset;
+use crate::components::alert::ErrorAlert;
+use crate::components::card::Card;
+use crate::components::field::Field;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use pforte_shared::Msg;
+
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let query = use_query_map();
+    // `?sent` is where the request leads, with or without JavaScript.
+    let sent = move || {
+        query.read().get("sent").is_some() || action.value().get().is_some_and(|r| r.is_ok())
+    };
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Card title=Msg::ForgotPasswordTitle>
+            <p class="status" role="status">{move || sent().then(|| t(Msg::ResetRequested))}</p>
+            <p class="lead">{t(Msg::ForgotPasswordIntro)}</p>
+            <ActionForm action>
+                <ErrorAlert error />
+                <Field
+                    id="identifier"
+                    name="identifier"
+                    label=t(Msg::IdentifierLabel)
+                    autocomplete="username"
+                    autofocus=true
+                />
+                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                    {t(Msg::SendResetLink)}
+                </button>
+            </ActionForm>
+            <nav class="links" aria-label=t(Msg::LoginHelpLink)>
+                <a href="/login">{t(Msg::BackToLogin)}</a>
+                <a href="/login-help">{t(Msg::LoginHelpLink)}</a>
+            </nav>
+        </Card>
+    }
+}
