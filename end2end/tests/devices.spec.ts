@@ -154,7 +154,7 @@ test("Change password keeps this browser signed in and trusted", async ({ page }
   await page.reload();
   await expect(page.getByRole("table", { name: "Trusted devices" })).toContainText("This device");
   await expect(page.getByRole("table", { name: "Trusted devices" }).getByRole("row")).toHaveCount(2);
-  await waitForMail(email, "Your password was changed");
+  await waitForMail(email, "Your Pforte password was changed");
 });
 
 test("Sign out everywhere else ends the other browser's session", async ({ page, browser }) => {

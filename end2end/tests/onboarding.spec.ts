@@ -17,7 +17,7 @@ async function expectStep(page: Page, name: string) {
 
 async function onboard(page: Page, email: string, hydrated: boolean) {
   invite(email);
-  const invitation = await waitForMail(email, "Your user account is ready");
+  const invitation = await waitForMail(email, "Your user account at ");
   expect(invitation.html).toContain("To the user account");
   await runStepper(page, welcomePath(invitation), email, hydrated);
 }
@@ -54,7 +54,7 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
 
   await expectStep(page, "Enter email code");
   await check(page);
-  const code = codeFrom(await waitForMail(email, "Your confirmation code"));
+  const code = codeFrom(await waitForMail(email, "Pforte confirmation code"));
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Confirm" }).click();
 
@@ -92,9 +92,9 @@ test("an admin invites a user, a resend kills the old link, and the user onboard
   await expect(page.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
   const row = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
   await expect(row).toContainText("Invited");
-  const first = await waitForMail(email, "Your user account is ready", 1);
+  const first = await waitForMail(email, "Your user account at ", 1);
   await row.getByRole("button", { name: "Resend invitation" }).click();
-  const second = await waitForMail(email, "Your user account is ready", 2);
+  const second = await waitForMail(email, "Your user account at ", 2);
   expect(welcomePath(second)).not.toEqual(welcomePath(first));
 
   // The invited person's own browser.

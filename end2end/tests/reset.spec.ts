@@ -56,7 +56,7 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
   await page.getByRole("button", { name: "Save password" }).click();
   await expect(page.getByRole("status")).toContainText("Your new password is saved.");
   await check(page);
-  const changed = await waitForMail(email, "Your password was changed");
+  const changed = await waitForMail(email, "Your Pforte password was changed");
   expect(changed.text).toContain("through a password reset link");
 
   // Used once: the link now says so and leads to a new one.
@@ -95,4 +95,35 @@ test("an admin sends a password reset", async ({ page }) => {
   await expect(page.getByRole("status")).toHaveText(`Password reset link sent to ${email}.`);
   await expectAccessible(page);
   await waitForMail(email, "Reset your Pforte password");
+});
+
+test("This wasn't me, from the New device trusted mail", async ({ page, browser }) => {
+  const email = newUser("jana");
+  await new LoginPage(page).goto();
+  await waitForHydration(page);
+  await signInWithCode(page, email, email, password, "Yes");
+  await expect(new HomePage(page).signedInAs(email)).toBeVisible();
+  const mail = await waitForMail(email, "New device trusted");
+  const m = mail.text.match(/\/not-me\/([A-Za-z0-9_-]{43})/);
+  expect(m, "This wasn't me link in the mail").not.toBeNull();
+  expect(mail.html).toMatch(/href="[^"]*\/not-me\/[^"]+">This wasn't me<\/a>/);
+
+  // Opened elsewhere (as from a phone's mail app): nothing happens until the button.
+  const context = await browser.newContext();
+  const phone = await context.newPage();
+  await phone.goto(`/not-me/${m![1]}`);
+  await waitForHydration(phone);
+  await expect(phone.getByRole("heading", { name: "This wasn't me", level: 1 })).toBeVisible();
+  await expectAccessible(phone);
+  await page.reload();
+  await expect(new HomePage(page).signedInAs(email)).toBeVisible();
+
+  await phone.getByRole("button", { name: "Secure my account" }).click();
+  await expect(phone.getByRole("status")).toContainText("Your account is secured");
+  await expectAccessible(phone);
+  await waitForMail(email, "Reset your Pforte password");
+  await context.close();
+  // This browser was signed out, and is no longer trusted.
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
 });

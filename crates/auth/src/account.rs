@@ -173,6 +173,17 @@ pub(crate) async fn still_signs_in(
     Ok(done.rows_affected() == 1)
 }
 
+/// The user `id` as stored now, read (and locked, see [`lock_user`]) in the unit of work.
+pub(crate) async fn locked_user(tx: &mut Tx<'_>, id: i64) -> Result<User, AuthError> {
+    lock_user(tx, id).await?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(AuthError::NotFound("user"))?;
+    Ok(user_from_row(&row)?)
+}
+
 /// Locks the user's row for the rest of the unit of work (PostgreSQL; SQLite's units of work hold
 /// the write lock already), so that checks and counts about one user run one after the other.
 pub(crate) async fn lock_user(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {

@@ -47,6 +47,8 @@ stored_enum! {
         PasswordResetRequested = "password_reset_requested",
         /// A new password chosen through a reset link.
         PasswordReset = "password_reset",
+        /// "This wasn't me" confirmed (detail: what the mail was about, what was ended).
+        NotMeReported = "not_me_reported",
         /// Onboarding step 1 with an email that is not the invited one.
         OnboardingEmail = "onboarding_email",
         InvitationSent = "invitation_sent",

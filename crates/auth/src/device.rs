@@ -5,6 +5,7 @@
 
 use crate::account::User;
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::secret::{Token, TokenHash};
@@ -17,24 +18,24 @@ use pforte_shared::types::TrustedDeviceView;
 use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 
-/// The "New device trusted" mail: browser, time, and the way to `/account/security`.
-pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64) -> Mail {
+/// The "New device trusted" mail: browser, time, the way to `/account/security`, and the
+/// "This wasn't me" link `not_me`.
+pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64, not_me: &str) -> Mail {
     let lang = Lang::En;
     let body = fill(
         &fill(Msg::DeviceMailBody.text(lang), "browser", browser),
         "time",
         &format_utc(at),
     );
-    Mail::with_action(
-        to,
-        Msg::DeviceMailSubject.text(lang),
-        &[body],
-        (
+    Letter::new(to, Msg::DeviceMailSubject.text(lang), lang)
+        .text(body)
+        .action(
             Msg::DeviceMailAction.text(lang),
-            &format!("{public_url}/account/security"),
-        ),
-        &[Msg::DeviceMailNotYou.text(lang)],
-    )
+            format!("{public_url}/account/security"),
+        )
+        .link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), not_me)
+        .small(Msg::NotMeValidity.text(lang))
+        .build()
 }
 
 /// A device row's browser: from its raw User-Agent, or the label rows stored before the raw
@@ -93,11 +94,13 @@ pub(crate) async fn trust_if(
     .execute(tx.conn())
     .await?;
     let browser = browser_label(&meta.user_agent, Lang::En);
+    let not_me = crate::not_me::new_link(tx, user.id, Some(&device.hash())).await?;
     tx.queue_mail(&device_mail(
         &settings.public_url,
         &user.email,
         &browser,
         now,
+        &not_me,
     ))
     .await?;
     tx.audit(Event::for_user(user, EventKind::DeviceTrusted))
@@ -115,6 +118,16 @@ pub(crate) async fn forget_all_but(
     let done = sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(keep.map_or("", |k| k.as_str()))
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Forgets the device `hash` of `user_id`, if it is still there. Returns how many were forgotten.
+pub(crate) async fn forget(tx: &mut Tx<'_>, user_id: i64, hash: &str) -> Result<u64, AuthError> {
+    let done = sqlx::query("DELETE FROM trusted_devices WHERE token_hash = $1 AND user_id = $2")
+        .bind(hash)
+        .bind(user_id)
         .execute(tx.conn())
         .await?;
     Ok(done.rows_affected())
@@ -225,8 +238,13 @@ mod tests {
             "a@example.com",
             "Firefox 133 on Windows",
             0,
+            "https://login.example/not-me/t0ken",
         );
-        assert_eq!(mail.subject, "New device trusted");
+        assert_eq!(mail.subject, "New device trusted for your Pforte account");
+        assert!(
+            mail.text
+                .contains("This wasn't me:\nhttps://login.example/not-me/t0ken")
+        );
         assert!(mail.text.contains("Firefox 133 on Windows"));
         assert!(mail.text.contains("1970-01-01 00:00 UTC"));
         assert!(mail.text.contains("https://login.example/account/security"));

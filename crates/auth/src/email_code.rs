@@ -7,8 +7,9 @@ use crate::Auth;
 use crate::RequestMeta;
 use crate::account::User;
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::error::AuthError;
-use crate::outbox::{Mail, escape_html};
+use crate::outbox::Mail;
 use crate::tx::Tx;
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
@@ -35,6 +36,11 @@ impl CodeFlow {
         CodeFlow(format!("i:{}", invitation.as_str()))
     }
 
+    /// Whether the code confirms a sign-in (not an onboarding).
+    pub fn is_sign_in(&self) -> bool {
+        self.0.starts_with("s:")
+    }
+
     /// The key under which the flow's code is stored.
     pub fn key(&self) -> &str {
         &self.0
@@ -49,30 +55,40 @@ fn generate_code() -> String {
     format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
 }
 
-/// The code mail.
-pub fn code_mail(to: &str, code: &str) -> Mail {
+/// What a code is for, as its mail says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// Signing in on a browser the user has not trusted: which one, and when.
+    SignIn { browser: String, at: i64 },
+    /// The onboarding stepper's third step.
+    Onboarding,
+}
+
+/// The code mail: the code, what it is for, how long it works; for a sign-in also the browser,
+/// the time, and what to do if it was not the user.
+pub fn code_mail(to: &str, code: &str, purpose: &CodePurpose) -> Mail {
     let lang = Lang::En;
-    let body = fill(Msg::CodeBody.text(lang), "code", code);
-    let validity = fill(
+    let letter = Letter::new(to, Msg::CodeSubject.text(lang), lang)
+        .text(fill(Msg::CodeBody.text(lang), "code", code))
+        .code(code);
+    let letter = match purpose {
+        CodePurpose::SignIn { browser, at } => letter.text(fill(
+            &fill(Msg::CodeForSignIn.text(lang), "browser", browser),
+            "time",
+            &pforte_shared::time::format_utc(*at),
+        )),
+        CodePurpose::Onboarding => letter.text(Msg::CodeForOnboarding.text(lang)),
+    };
+    let letter = letter.small(fill(
         Msg::CodeValidity.text(lang),
         "minutes",
         &(CODE_VALID_SECS / 60).to_string(),
-    );
-    let note = Msg::CodeNotRequested.text(lang);
-    Mail {
-        to: to.to_owned(),
-        subject: Msg::CodeSubject.text(lang).to_owned(),
-        text: format!("{body}\n{validity}\n\n{note}\n"),
-        html: format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\">\
-             <p>{}</p><p style=\"font-size:28px;letter-spacing:6px;font-weight:700\">{}</p><p>{}</p><p>{}</p></body></html>",
-            lang.code(),
-            escape_html(&body),
-            escape_html(code),
-            escape_html(&validity),
-            escape_html(note)
-        ),
+    ));
+    match purpose {
+        CodePurpose::SignIn { .. } => letter.small(Msg::CodeNotRequested.text(lang)),
+        CodePurpose::Onboarding => letter,
     }
+    .build()
 }
 
 /// The mail that starts a code lock: the right password was entered, but not the code.
@@ -92,16 +108,15 @@ pub fn code_lock_mail(public_url: &str, to: &str, browser: &str, ip: &str, at: i
         "minutes",
         &(crate::throttle::CODE_LOCK_SECS / 60).to_string(),
     );
-    Mail::with_action(
-        to,
-        Msg::CodeLockMailSubject.text(lang),
-        &[body, pause],
-        (
+    Letter::new(to, Msg::CodeLockMailSubject.text(lang), lang)
+        .text(body)
+        .text(pause)
+        .action(
             Msg::CodeLockMailAction.text(lang),
-            &format!("{public_url}/account/security"),
-        ),
-        &[Msg::CodeLockMailAdvice.text(lang)],
-    )
+            format!("{public_url}/account/security"),
+        )
+        .small(Msg::CodeLockMailAdvice.text(lang))
+        .build()
 }
 
 /// Sends a new code for `flow` to `user` in the unit of work, replacing an earlier one.
@@ -156,7 +171,16 @@ pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Resu
             .await?;
         }
     }
-    tx.queue_mail(&code_mail(&user.email, &code)).await
+    let purpose = if flow.is_sign_in() {
+        CodePurpose::SignIn {
+            browser: crate::user_agent::browser_label(&tx.meta().user_agent, Lang::En),
+            at: now,
+        }
+    } else {
+        CodePurpose::Onboarding
+    };
+    tx.queue_mail(&code_mail(&user.email, &code, &purpose))
+        .await
 }
 
 /// Forgets the code of `flow` (an onboarding sent back to its first step).
@@ -319,6 +343,29 @@ mod tests {
             assert_eq!(c.len(), 6);
             assert!(c.bytes().all(|b| b.is_ascii_digit()));
         }
+    }
+
+    #[test]
+    fn code_mail_says_what_the_code_is_for() {
+        let sign_in = code_mail(
+            "a@example.com",
+            "042137",
+            &CodePurpose::SignIn {
+                browser: "Firefox 133 on Windows".into(),
+                at: 0,
+            },
+        );
+        assert_eq!(sign_in.subject, "Your Pforte confirmation code");
+        assert!(sign_in.text.contains("code is 042137."));
+        assert!(sign_in.text.contains(
+            "signing in on a new browser: Firefox 133 on Windows, on 1970-01-01 00:00 UTC"
+        ));
+        assert!(sign_in.text.contains("change your password"));
+        assert!(sign_in.html.contains(">042137</p>"));
+        let onboarding = code_mail("a@example.com", "042137", &CodePurpose::Onboarding);
+        assert!(onboarding.text.contains("setting up your user account"));
+        assert!(!onboarding.text.contains("change your password"));
+        assert!(!onboarding.text.contains("new browser"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::account::{Account, User, UserStatus};
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::error::AuthError;
 use crate::onboarding::Step;
 use crate::outbox::Mail;
@@ -29,24 +30,25 @@ pub struct Invitation {
 /// The invitation mail: plain text and HTML, with the call to action "To the user account".
 pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) -> Mail {
     let lang = Lang::En;
-    let greeting = fill(
-        Msg::InvitationGreeting.text(lang),
-        "name",
-        user.greeting_name(),
-    );
-    let body = fill(Msg::InvitationBody.text(lang), "company", &account.name);
-    let validity = fill(
+    Letter::new(
+        &user.email,
+        fill(Msg::InvitationSubject.text(lang), "company", &account.name),
+        lang,
+    )
+    .text(fill(Msg::Greeting.text(lang), "name", user.greeting_name()))
+    .text(fill(
+        Msg::InvitationBody.text(lang),
+        "company",
+        &account.name,
+    ))
+    .action(Msg::InvitationButton.text(lang), link)
+    .small(fill(
         Msg::InvitationValidity.text(lang),
         "days",
         &days.to_string(),
-    );
-    Mail::with_action(
-        &user.email,
-        Msg::InvitationSubject.text(lang),
-        &[greeting, body],
-        (Msg::InvitationButton.text(lang), link),
-        &[&validity, Msg::InvitationIgnore.text(lang)],
-    )
+    ))
+    .small(Msg::InvitationIgnore.text(lang))
+    .build()
 }
 
 /// Replaces any open invitation of `user` with a new one, queues its mail and records it.

@@ -7,12 +7,14 @@
 pub mod account;
 pub mod audit;
 pub mod clock;
+pub mod compose;
 pub mod device;
 pub mod email_code;
 pub mod error;
 pub mod invitation;
 pub mod mailer;
 pub mod manage;
+pub mod not_me;
 pub mod onboarding;
 pub mod outbox;
 pub mod password;

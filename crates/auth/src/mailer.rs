@@ -2,6 +2,7 @@
 //! mailbox, which logs each mail's recipient, subject, links and codes and writes it as `.eml` to a folder.
 
 use crate::outbox::Mail;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -16,6 +17,25 @@ pub enum Mailer {
         dir: PathBuf,
         from: Mailbox,
     },
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies or other automatic answers
+/// to Pforte's mails.
+#[derive(Clone, Copy, Debug)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
 }
 
 /// Why a mail could not be delivered this time. Holds no mail content.
@@ -50,6 +70,7 @@ impl Mailer {
             .from(from.clone())
             .to(to)
             .subject(mail.subject.clone())
+            .header(AutoSubmitted)
             .multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
                 mail.html.clone(),

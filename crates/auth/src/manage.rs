@@ -4,6 +4,7 @@
 
 use crate::account::{User, UserStatus, forget_unfinished_password, may_change_status};
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::device;
 use crate::error::AuthError;
 use crate::outbox::Mail;
@@ -25,23 +26,28 @@ pub enum PasswordChange {
     ThroughResetLink,
 }
 
-/// The "Your password was changed" mail.
-pub fn password_changed_mail(public_url: &str, to: &str, at: i64, how: PasswordChange) -> Mail {
+/// The "Your password was changed" mail, with the "This wasn't me" link `not_me`.
+pub fn password_changed_mail(
+    public_url: &str,
+    to: &str,
+    at: i64,
+    how: PasswordChange,
+    not_me: &str,
+) -> Mail {
     let lang = Lang::En;
     let body = match how {
         PasswordChange::OnSecurityPage => Msg::PasswordChangedBody,
         PasswordChange::ThroughResetLink => Msg::PasswordResetMailBody,
     };
-    Mail::with_action(
-        to,
-        Msg::PasswordChangedSubject.text(lang),
-        &[fill(body.text(lang), "time", &format_utc(at))],
-        (
+    Letter::new(to, Msg::PasswordChangedSubject.text(lang), lang)
+        .text(fill(body.text(lang), "time", &format_utc(at)))
+        .action(
             Msg::ReviewSecurity.text(lang),
-            &format!("{public_url}/account/security"),
-        ),
-        &[Msg::PasswordChangedNotYou.text(lang)],
-    )
+            format!("{public_url}/account/security"),
+        )
+        .link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), not_me)
+        .small(Msg::NotMeValidity.text(lang))
+        .build()
 }
 
 impl Auth {
@@ -133,11 +139,13 @@ impl Auth {
         // Every session ends, this one too: the browser goes on under a new token.
         session::end_all(&mut tx, user.id).await?;
         let token = session::insert(&mut tx, user.id, Stage::Complete).await?;
+        let not_me = crate::not_me::new_link(&mut tx, user.id, None).await?;
         let mail = password_changed_mail(
             &tx.settings().public_url,
             &user.email,
             now,
             PasswordChange::OnSecurityPage,
+            &not_me,
         );
         tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(user, EventKind::PasswordChanged))

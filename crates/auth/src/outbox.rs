@@ -27,63 +27,6 @@ impl std::fmt::Debug for Mail {
     }
 }
 
-impl Mail {
-    /// A mail of a few paragraphs, one call to action (a button in HTML, the link in plain text)
-    /// and closing lines.
-    pub fn with_action(
-        to: &str,
-        subject: &str,
-        paragraphs: &[String],
-        (label, link): (&str, &str),
-        closing: &[&str],
-    ) -> Mail {
-        let lang = pforte_shared::Lang::En;
-        let mut text = String::new();
-        let mut html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif;color:#1b2430\">",
-            lang.code()
-        );
-        for p in paragraphs {
-            text.push_str(&format!("{p}\n\n"));
-            html.push_str(&format!("<p>{}</p>", escape_html(p)));
-        }
-        text.push_str(&format!("{label}:\n{link}\n\n{}\n", closing.join("\n")));
-        html.push_str(&format!(
-            "<p><a href=\"{link}\" style=\"display:inline-block;background:#1f4e79;color:#fff;padding:12px 20px;\
-             border-radius:6px;text-decoration:none;font-weight:600\">{label}</a></p><p>{closing}</p></body></html>",
-            link = escape_html(link),
-            label = escape_html(label),
-            closing = closing
-                .iter()
-                .map(|line| escape_html(line))
-                .collect::<Vec<_>>()
-                .join("<br>"),
-        ));
-        Mail {
-            to: to.to_owned(),
-            subject: subject.to_owned(),
-            text,
-            html,
-        }
-    }
-}
-
-/// Escapes text for an HTML mail body.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A mail claimed for delivery.
 #[derive(Debug)]
 pub struct Claimed {
@@ -100,6 +43,9 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     let exp = attempts.clamp(0, 16) as u32;
     (5_i64 << exp).min(600)
 }
+
+/// How long a delivered mail's row (recipient, subject, times; no body) is kept.
+pub const SENT_KEPT_SECS: i64 = 7 * 24 * 60 * 60;
 
 /// Mails claimed per delivery pass.
 pub const BATCH: i64 = 20;
@@ -137,12 +83,17 @@ impl Auth {
             .map_err(AuthError::from)
     }
 
+    /// Records a delivery. The bodies, which may hold codes and links, are emptied: the row keeps
+    /// only recipient, subject and times (and is swept after [`SENT_KEPT_SECS`]).
     pub async fn mark_mail_sent(&self, id: i64) -> Result<(), AuthError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = NULL WHERE id = $2")
-            .bind(self.now())
-            .bind(id)
-            .execute(&self.store.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, claimed_until = NULL, body_text = '', body_html = '' \
+             WHERE id = $2",
+        )
+        .bind(self.now())
+        .bind(id)
+        .execute(&self.store.pool)
+        .await?;
         Ok(())
     }
 
@@ -199,15 +150,7 @@ impl Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff_secs, escape_html};
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape_html("<b>\"A&B\"</b>'"),
-            "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;&#39;"
-        );
-    }
+    use super::backoff_secs;
 
     #[test]
     fn backoff_grows_and_is_capped() {

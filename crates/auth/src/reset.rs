@@ -12,6 +12,7 @@
 
 use crate::account::{self, USER_COLUMNS, User, UserStatus};
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::device;
 use crate::error::AuthError;
 use crate::invitation;
@@ -38,23 +39,13 @@ pub const RESETS_PER_DAY: i64 = 5;
 pub fn reset_mail(link: &str, user: &User) -> Mail {
     let lang = Lang::En;
     let minutes = (RESET_LINK_SECS / 60).to_string();
-    Mail::with_action(
-        &user.email,
-        Msg::ResetMailSubject.text(lang),
-        &[
-            fill(
-                Msg::InvitationGreeting.text(lang),
-                "name",
-                user.greeting_name(),
-            ),
-            Msg::ResetMailBody.text(lang).to_owned(),
-        ],
-        (Msg::ResetMailButton.text(lang), link),
-        &[
-            &fill(Msg::ResetMailValidity.text(lang), "minutes", &minutes),
-            Msg::ResetMailIgnore.text(lang),
-        ],
-    )
+    Letter::new(&user.email, Msg::ResetMailSubject.text(lang), lang)
+        .text(fill(Msg::Greeting.text(lang), "name", user.greeting_name()))
+        .text(Msg::ResetMailBody.text(lang))
+        .action(Msg::ResetMailButton.text(lang), link)
+        .small(fill(Msg::ResetMailValidity.text(lang), "minutes", &minutes))
+        .small(Msg::ResetMailIgnore.text(lang))
+        .build()
 }
 
 /// Seconds until `user_id` may get another reset link (0: now): [`RESET_COOLDOWN_SECS`] after the
@@ -264,11 +255,13 @@ impl Auth {
         let key = user_key(user.id);
         throttle::clear(&mut tx, Scope::User, &key).await?;
         throttle::clear(&mut tx, Scope::Code, &key).await?;
+        let not_me = crate::not_me::new_link(&mut tx, user.id, None).await?;
         let mail = password_changed_mail(
             &tx.settings().public_url,
             &user.email,
             now,
             PasswordChange::ThroughResetLink,
+            &not_me,
         );
         tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(&user, EventKind::PasswordReset))

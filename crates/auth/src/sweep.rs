@@ -18,11 +18,14 @@ pub struct Swept {
     pub ip_windows: u64,
     /// Counters of identifiers that name nobody.
     pub unknown_counters: u64,
+    /// Rows of mails delivered more than a week ago, and links that expired a day ago or more.
+    pub old_rows: u64,
 }
 
 impl Auth {
     /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
-    /// an hour or more, expired trusted devices, and per-IP windows that have ended.
+    /// an hour or more, expired trusted devices, per-IP windows that have ended, delivered mails
+    /// after a week, and reset and "This wasn't me" links a day after they expired.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
@@ -59,8 +62,21 @@ impl Auth {
             .execute(tx.conn())
             .await?
             .rows_affected();
+        let mut old_rows = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1")
+            .bind(now - crate::outbox::SENT_KEPT_SECS)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+        for table in ["password_resets", "not_me_links"] {
+            old_rows += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+                .bind(now - 24 * 3600)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+        }
         tx.commit().await?;
         Ok(Swept {
+            old_rows,
             sessions,
             email_codes,
             trusted_devices,

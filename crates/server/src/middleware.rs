@@ -117,7 +117,7 @@ pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next:
 }
 
 /// The pages whose path holds a token, and the server functions their forms post to.
-const TOKEN_PAGES: [(&str, &[&str]); 3] = [
+const TOKEN_PAGES: [(&str, &[&str]); 4] = [
     (
         "/welcome/",
         &[
@@ -130,6 +130,7 @@ const TOKEN_PAGES: [(&str, &[&str]); 3] = [
     ),
     ("/setup/", &["/api/complete_setup"]),
     ("/reset-password/", &["/api/reset_password"]),
+    ("/not-me/", &["/api/report_not_me"]),
 ];
 
 fn is_token_page(path: &str) -> bool {

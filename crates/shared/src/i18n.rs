@@ -67,9 +67,10 @@ pub enum Msg {
     SkipToContent,
     Working,
     LinkInvalid,
+    /// Contains `{company}`.
     InvitationSubject,
     /// Contains `{name}`.
-    InvitationGreeting,
+    Greeting,
     /// Contains `{company}`.
     InvitationBody,
     InvitationButton,
@@ -178,7 +179,6 @@ pub enum Msg {
     /// Contains `{browser}` and `{time}`.
     DeviceMailBody,
     DeviceMailAction,
-    DeviceMailNotYou,
     /// Contains `{name}`.
     RemoveDeviceLabel,
     ChangePasswordTitle,
@@ -191,7 +191,6 @@ pub enum Msg {
     PasswordChangedSubject,
     /// Contains `{time}`.
     PasswordChangedBody,
-    PasswordChangedNotYou,
     ReviewSecurity,
     ActivityPasswordChanged,
     Deactivate,
@@ -239,6 +238,16 @@ pub enum Msg {
     SendPasswordResetLabel,
     /// Contains `{email}`.
     ResetSentTo,
+    /// Contains `{browser}` and `{time}`.
+    CodeForSignIn,
+    CodeForOnboarding,
+    NotMeLead,
+    NotMeLink,
+    NotMeValidity,
+    NotMeTitle,
+    NotMeIntro,
+    NotMeButton,
+    NotMeDone,
 }
 
 impl Msg {
@@ -323,8 +332,8 @@ fn en(msg: Msg) -> &'static str {
         LinkInvalid => "This link is no longer valid.",
         InvitationLinkHint => "Ask your administrator for a new invitation.",
         RequestNewLink => "Request a new link",
-        InvitationSubject => "Your user account is ready",
-        InvitationGreeting => "Hello {name},",
+        InvitationSubject => "Your user account at {company}",
+        Greeting => "Hello {name},",
         InvitationBody => {
             "{company} has created a user account for you. Set it up with the button below."
         }
@@ -336,7 +345,7 @@ fn en(msg: Msg) -> &'static str {
         CodeAttemptsExhausted => "Too many wrong codes. Please start again.",
         CodeLocked => "Too many wrong codes. Please try again in {minutes} minutes.",
         CodeLockedMinute => "Too many wrong codes. Please try again in a minute.",
-        CodeLockMailSubject => "Someone entered your password",
+        CodeLockMailSubject => "Someone entered your Pforte password",
         CodeLockMailBody => {
             "Someone entered the right password for your account, but not the code we sent by email: {browser}, IP address {ip}, on {time}."
         }
@@ -348,7 +357,7 @@ fn en(msg: Msg) -> &'static str {
             "If this was not you, your password is known to someone else: change it now. Your email code kept them out."
         }
         CodeFormat => "Enter the 6-digit code from the email.",
-        CodeSubject => "Your confirmation code",
+        CodeSubject => "Your Pforte confirmation code",
         CodeBody => "Your confirmation code is {code}.",
         CodeValidity => "It is valid for {minutes} minutes.",
         StepOutOfOrder => "This step is not available now. Continue with the current step.",
@@ -433,14 +442,11 @@ fn en(msg: Msg) -> &'static str {
         ActivityDeviceRemoved => "Device removed",
         UnknownBrowser => "Unknown browser",
         BrowserOn => "{browser} on {os}",
-        DeviceMailSubject => "New device trusted",
+        DeviceMailSubject => "New device trusted for your Pforte account",
         DeviceMailBody => {
             "A new browser and device was trusted for your account: {browser}, on {time}. Signing in there no longer needs an email code."
         }
         DeviceMailAction => "Review your devices",
-        DeviceMailNotYou => {
-            "If this was not you, remove the device there and change your password."
-        }
         RemoveDeviceLabel => "Remove {name}",
         ChangePasswordTitle => "Change password",
         CurrentPasswordLabel => "Current password",
@@ -451,11 +457,10 @@ fn en(msg: Msg) -> &'static str {
             "Your password was changed. Trusted devices were removed and your other sessions were signed out."
         }
         CurrentPasswordWrong => "The current password is not correct.",
-        PasswordChangedSubject => "Your password was changed",
+        PasswordChangedSubject => "Your Pforte password was changed",
         PasswordChangedBody => {
             "The password of your account was changed on {time}. All trusted devices were removed and your other sessions were signed out."
         }
-        PasswordChangedNotYou => "If you did not change it, contact your administrator at once.",
         ReviewSecurity => "Review your account security",
         ActivityPasswordChanged => "Password changed",
         Deactivate => "Deactivate",
@@ -508,6 +513,21 @@ fn en(msg: Msg) -> &'static str {
         SendPasswordReset => "Send password reset",
         SendPasswordResetLabel => "Send password reset to {name}",
         ResetSentTo => "Password reset link sent to {email}.",
+        CodeForSignIn => "It is for signing in on a new browser: {browser}, on {time}.",
+        CodeForOnboarding => "It is for setting up your user account.",
+        NotMeLead => "If this wasn't you:",
+        NotMeLink => "This wasn't me",
+        NotMeValidity => {
+            "“This wasn't me” signs out every session, removes the device and sends you a link to choose a new password. It works once within 7 days."
+        }
+        NotMeTitle => "This wasn't me",
+        NotMeIntro => {
+            "If you did not trust this device or change your password, secure your account now: Pforte signs out every session, removes the device (after a password change: every trusted device) and sends you an email with a link to choose a new password."
+        }
+        NotMeButton => "Secure my account",
+        NotMeDone => {
+            "Your account is secured: every session was signed out and the device removed. We have sent you an email with a link to choose a new password."
+        }
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
         }

@@ -1,4 +1,5 @@
-//! "Forgot password?": `/forgot-password` and `/reset-password/{token}`.
+//! Getting back in: "Forgot password?" (`/forgot-password`, `/reset-password/{token}`) and "This
+//! wasn't me" (`/not-me/{token}`).
 
 use leptos::prelude::*;
 use pforte_shared::AppError;
@@ -54,5 +55,26 @@ pub async fn reset_password(
         )
         .await?;
     leptos_axum::redirect(&format!("/reset-password/{token}?saved"));
+    Ok(())
+}
+
+/// Whether a "This wasn't me" link still works.
+#[server(endpoint = "not_me_link_valid")]
+pub async fn not_me_link_valid(token: String) -> Result<bool, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    Ok(state.auth.not_me_link_valid(&token).await?)
+}
+
+/// "Secure my account" on `/not-me/{token}`: forgets the device (or every device), signs out
+/// every session and mails a reset link; then the page says so (`?done`).
+#[server(endpoint = "report_not_me")]
+pub async fn report_not_me(token: String) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    state.auth.report_not_me(&token, &request_meta()).await?;
+    leptos_axum::redirect(&format!("/not-me/{token}?done"));
     Ok(())
 }

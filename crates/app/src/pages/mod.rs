@@ -8,6 +8,7 @@ pub mod login;
 pub mod login_help;
 pub mod login_steps;
 pub mod not_found;
+pub mod not_me;
 pub mod reset_password;
 pub mod setup;
 pub mod welcome;

@@ -67,7 +67,7 @@ async fn wrong_codes_count_across_sign_ins(engine: Engine) {
         .await
         .expect("mail")
         .get("subject");
-    assert_eq!(subject, "Someone entered your password");
+    assert_eq!(subject, "Someone entered your Pforte password");
 
     let mails = mail_count(&app).await;
     let pending = session_cookie(&password(&app, None).await).expect("pending");

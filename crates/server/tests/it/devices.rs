@@ -60,7 +60,7 @@ async fn trusted_device_skips_the_code(engine: Engine) {
             .await
             .map(|r| (r.get("subject"), r.get("body_text")))
             .expect("mail");
-    assert_eq!(mail.0, "New device trusted");
+    assert_eq!(mail.0, "New device trusted for your Pforte account");
     assert!(
         mail.1.contains(&format!("{PUBLIC_URL}/account/security")),
         "{}",

@@ -65,7 +65,64 @@ async fn outage_loses_nothing_and_doubles_nothing(engine: Engine) {
             && first.contains("text/plain")
             && first.contains("text/html")
     );
+    assert!(first.contains("Auto-Submitted: auto-generated"), "{first}");
     assert_eq!(app.auth.pending_mail_count().await.expect("count"), 0);
+}
+
+/// A delivered mail leaves no code or link behind: its bodies are emptied, and its row (recipient,
+/// subject, times) goes after a week. Undelivered mails keep theirs.
+async fn delivered_mails_keep_no_body(engine: Engine) {
+    use sqlx::Row;
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    let count = |sql: &'static str| {
+        let pool = app.auth.store.pool.clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+                .get::<i64, _>("n")
+        }
+    };
+    app.auth.deliver_due(&sink.mailer()).await.expect("pass");
+    app.auth.queue_mail(&mail(1)).await.expect("queue");
+    app.auth.deliver_due(&sink.mailer()).await.expect("pass");
+    app.auth.queue_mail(&mail(2)).await.expect("queue");
+    assert!(sink.received().iter().any(|m| m.contains("Hello 1")));
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) AS n FROM outbox WHERE body_text LIKE '%https://%' OR body_html <> ''"
+        )
+        .await,
+        1,
+        "only the undelivered mail keeps its body"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL AND subject = 'Test mail 1'"
+        )
+        .await,
+        1,
+        "the delivered mail's row stays for a while"
+    );
+    app.clock.advance(7 * 24 * 3600 - 1);
+    app.auth.sweep().await.expect("sweep");
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL").await,
+        1
+    );
+    app.clock.advance(1);
+    app.auth.sweep().await.expect("sweep");
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM outbox").await,
+        1,
+        "the undelivered mail stays"
+    );
 }
 
 /// Two workers (two instances) never deliver the same mail.
@@ -124,6 +181,7 @@ async fn development_mailbox_writes_eml(engine: Engine) {
 }
 
 crate::dual!(
+    delivered_mails_keep_no_body,
     outage_loses_nothing_and_doubles_nothing,
     concurrent_workers_claim_each_mail_once,
     worker_delivers_in_background,

@@ -15,6 +15,7 @@ mod invitation;
 mod logs;
 mod mail;
 mod manage;
+mod not_me;
 mod onboarding;
 mod proxy;
 mod requests;

@@ -329,7 +329,7 @@ async fn reset_ends_sessions_forgets_devices_lifts_locks(engine: Engine) {
     let (to, subject, text) = mails(&app).await.pop().expect("mail");
     assert_eq!(
         (to.as_str(), subject.as_str()),
-        (MEMBER_EMAIL, "Your password was changed")
+        (MEMBER_EMAIL, "Your Pforte password was changed")
     );
     assert!(text.contains("through a password reset link"), "{text}");
     assert_eq!(events(&app, "password_reset").await.len(), 1);

@@ -23,7 +23,16 @@ async fn new_browser_confirms_with_code(engine: Engine) {
             .await
             .map(|r| (r.get("recipient"), r.get("subject")))
             .expect("code mail");
-    assert_eq!(mail, (OWNER_EMAIL.into(), "Your confirmation code".into()));
+    assert_eq!(
+        mail,
+        (OWNER_EMAIL.into(), "Your Pforte confirmation code".into())
+    );
+    let text = last_mail(&app).await;
+    assert!(
+        text.contains("It is for signing in on a new browser: ")
+            && text.contains("change your password"),
+        "the code mail says what the code is for: {text}"
+    );
     let page = app.get("/login/code", Some(&pending)).await;
     let body = page.text().await.expect("page");
     for text in [

@@ -1,0 +1,113 @@
+//! "This wasn't me": the "New device trusted" and "Your password was changed" mails carry a link
+//! (a 256-bit token, only its hash stored, single use, valid [`NOT_ME_LINK_SECS`]) that opens a
+//! page asking for one confirmation; only that POST changes anything. It forgets the device the
+//! mail was about (after a password mail: every device), ends every session of the user and
+//! mails a reset link, in one unit of work, audited.
+
+use crate::account::{self, UserStatus};
+use crate::audit::{Event, EventKind};
+use crate::device;
+use crate::error::AuthError;
+use crate::reset;
+use crate::secret::{Token, TokenHash};
+use crate::session;
+use crate::tx::Tx;
+use crate::{Auth, RequestMeta};
+use sqlx::Row;
+
+/// How long a "This wasn't me" link works.
+pub const NOT_ME_LINK_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// A new "This wasn't me" link for a mail to `user_id` about `device` (`None`: about the
+/// password). Returns the link.
+pub(crate) async fn new_link(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    device: Option<&TokenHash>,
+) -> Result<String, AuthError> {
+    let token = Token::generate();
+    let now = tx.now();
+    sqlx::query(
+        "INSERT INTO not_me_links (token_hash, user_id, device_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token.hash().as_str())
+    .bind(user_id)
+    .bind(device.map_or("", |d| d.as_str()))
+    .bind(now)
+    .bind(now + NOT_ME_LINK_SECS)
+    .execute(tx.conn())
+    .await?;
+    Ok(format!(
+        "{}/not-me/{}",
+        tx.settings().public_url,
+        token.expose()
+    ))
+}
+
+impl Auth {
+    /// Whether a "This wasn't me" link still works: unused, unexpired, its user still active.
+    pub async fn not_me_link_valid(&self, presented: &str) -> Result<bool, AuthError> {
+        let Some(hash) = TokenHash::of_presented(presented) else {
+            return Ok(false);
+        };
+        let row = sqlx::query(
+            "SELECT l.user_id FROM not_me_links l JOIN users u ON u.id = l.user_id \
+             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.status = $3",
+        )
+        .bind(hash.as_str())
+        .bind(self.now())
+        .bind(UserStatus::Active.as_str())
+        .fetch_optional(&self.store.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// The confirmation on `/not-me/{token}`: uses the link up, forgets the device (or every
+    /// device), ends every session and mails a reset link. Unknown, used and expired links, and
+    /// links of users no longer active, are [`AuthError::LinkInvalid`] and change nothing.
+    pub async fn report_not_me(
+        &self,
+        presented: &str,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
+        let mut tx = self.begin(meta).await?;
+        let now = tx.now();
+        let row = sqlx::query(
+            "UPDATE not_me_links SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id, device_hash",
+        )
+        .bind(now)
+        .bind(hash.as_str())
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+        let device_hash: String = row.try_get("device_hash")?;
+        let user = account::locked_user(&mut tx, row.try_get("user_id")?).await?;
+        if user.status != UserStatus::Active {
+            return Err(AuthError::LinkInvalid);
+        }
+        let (about, forgotten) = if device_hash.is_empty() {
+            (
+                "password",
+                device::forget_all_but(&mut tx, user.id, None).await?,
+            )
+        } else {
+            (
+                "device",
+                device::forget(&mut tx, user.id, &device_hash).await?,
+            )
+        };
+        let ended = session::end_all(&mut tx, user.id).await?;
+        reset::issue(&mut tx, &user).await?;
+        tx.audit(
+            Event::for_user(&user, EventKind::NotMeReported).detail(format!(
+                "about {about}: {forgotten} device(s) forgotten, {ended} session(s) ended"
+            )),
+        )
+        .await?;
+        tx.commit().await
+    }
+}
