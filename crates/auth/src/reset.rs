@@ -137,17 +137,37 @@ async fn answer_request(tx: &mut Tx<'_>, user: &User) -> Result<Option<&'static 
 }
 
 impl Auth {
-    /// "Send reset link" on `/forgot-password`. Always `Ok` — whether the identifier names
-    /// anyone, and whether a mail was sent, stays between the mailbox and the audit — except
-    /// when the requesting IP address is over its limit ([`AuthError::RateLimited`]).
+    /// "Send reset link" on `/forgot-password`. Counts the request against the requesting IP
+    /// address ([`AuthError::RateLimited`] over its limit) and returns; the answer itself —
+    /// looking the identifier up, and sending a link, an invitation or nothing — runs in a task
+    /// of its own ([`Auth::answer_reset_request`]), so that neither the answer nor its timing
+    /// tells whether an account exists. The handle is for tests; callers may drop it.
     pub async fn request_password_reset(
+        &self,
+        identifier: &str,
+        meta: &RequestMeta,
+    ) -> Result<tokio::task::JoinHandle<()>, AuthError> {
+        let mut tx = self.begin(meta).await?;
+        throttle::count_ip(&mut tx, Scope::IpMail).await?;
+        tx.commit().await?;
+        let (auth, identifier, meta) = (self.clone(), identifier.to_owned(), meta.clone());
+        Ok(tokio::spawn(async move {
+            if let Err(error) = auth.answer_reset_request(&identifier, &meta).await {
+                tracing::error!(%error, "password reset request failed");
+            }
+        }))
+    }
+
+    /// The answer to a "Send reset link" already counted against its IP address: a reset link
+    /// for an active user (within the cooldown and daily cap), a fresh invitation for an invited
+    /// one, nothing otherwise — each recorded in the audit, in one unit of work.
+    pub async fn answer_reset_request(
         &self,
         identifier: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let (user, _) = self.find_by_identifier(identifier).await?;
         let mut tx = self.begin(meta).await?;
-        throttle::count_ip(&mut tx, Scope::IpMail).await?;
         let refused = match &user {
             Some(user) => answer_request(&mut tx, user).await?,
             None => Some("unknown identifier"),

@@ -4,14 +4,16 @@
 use leptos::prelude::*;
 use pforte_shared::AppError;
 
-/// "Send reset link". Answers the same for every identifier (429 only when this IP address sent
-/// too many requests), then shows the answer on `/forgot-password?sent`, also without JavaScript.
+/// "Send reset link". Answers the same, at once, for every identifier (429 only when this IP
+/// address sent too many requests): the lookup and the mail run after the answer. The page then
+/// shows the answer on `/forgot-password?sent`, also without JavaScript.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(identifier: String) -> Result<(), AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    state
+    // The answer does not wait for the lookup: the handle is dropped, the task goes on.
+    let _answer = state
         .auth
         .request_password_reset(&identifier, &request_meta())
         .await?;

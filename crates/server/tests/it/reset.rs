@@ -10,13 +10,39 @@ use sqlx::Row;
 const NEW_PASSWORD: &str = "harbour finches paint slow umbrellas";
 const LINK_PREFIX: &str = "https://pforte.test/reset-password/";
 
-async fn request(app: &TestApp, identifier: &str) -> reqwest::Response {
-    app.post_form(
-        "/api/request_password_reset",
-        &[("identifier", identifier)],
-        None,
+/// Reset requests answered so far: each one records exactly one of these events.
+async fn answered(app: &TestApp) -> i64 {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_events \
+         WHERE event IN ('password_reset_sent', 'password_reset_requested', 'invitation_resent')",
     )
+    .fetch_one(&app.auth.store.pool)
     .await
+    .expect("count")
+    .get("n")
+}
+
+/// "Send reset link", and — unless refused — the wait for its answer, which runs after the
+/// response.
+async fn request(app: &TestApp, identifier: &str) -> reqwest::Response {
+    let before = answered(app).await;
+    let res = app
+        .post_form(
+            "/api/request_password_reset",
+            &[("identifier", identifier)],
+            None,
+        )
+        .await;
+    if res.status() == 200 {
+        for _ in 0..500 {
+            if answered(app).await > before {
+                return res;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the request for {identifier:?} was never answered");
+    }
+    res
 }
 
 /// Status, location and body of an answer: what the requester learns.
