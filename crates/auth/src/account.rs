@@ -136,11 +136,14 @@ pub(crate) async fn lock_accounts(tx: &mut Tx<'_>) -> Result<(), AuthError> {
     Ok(())
 }
 
-/// The account `id`, read in the unit of work.
-pub(crate) async fn account_in(tx: &mut Tx<'_>, id: i64) -> Result<Account, AuthError> {
+/// The account `id`, read in a unit of work (`tx.conn()`) or from the pool.
+pub(crate) async fn account_in<'e, E>(exec: E, id: i64) -> Result<Account, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query("SELECT id, customer_number, name FROM accounts WHERE id = $1")
         .bind(id)
-        .fetch_optional(tx.conn())
+        .fetch_optional(exec)
         .await?
         .ok_or(AuthError::NotFound("account"))?;
     Ok(account_from_row(&row)?)
@@ -335,12 +338,7 @@ async fn insert_user(
 
 impl Auth {
     pub async fn account_by_id(&self, id: i64) -> Result<Account, AuthError> {
-        let row = sqlx::query("SELECT id, customer_number, name FROM accounts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.store.pool)
-            .await?
-            .ok_or(AuthError::NotFound("account"))?;
-        Ok(account_from_row(&row)?)
+        account_in(&self.store.pool, id).await
     }
 
     pub async fn account_by_customer_number(&self, number: &str) -> Result<Account, AuthError> {

@@ -54,6 +54,9 @@ stored_enum! {
         InvitationSent = "invitation_sent",
         /// An admin's "Resend invitation" (with `invitation_sent` for the mail itself).
         InvitationResent = "invitation_resent",
+        /// "Send reset link" by an invited user, answered with a fresh invitation (with
+        /// `invitation_sent` for the mail itself).
+        InvitationRequested = "invitation_requested",
         InvitationUsed = "invitation_used",
         /// Too many wrong onboarding codes across rounds: the invitation is used up.
         InvitationBlocked = "invitation_blocked",

@@ -1,4 +1,4 @@
-//! Every mail Pforte sends is written as a [`Letter`]: paragraphs, at most one call to action, a
+//! Every mail Pforte sends is written as a [`Letter`]: paragraphs, a call to action (a button), a
 //! code set large, links with a lead-in, and small print. It renders a plain-text part and an HTML
 //! part; the HTML comes from a maud template, which escapes every value put into it.
 
@@ -7,7 +7,7 @@ use maud::{DOCTYPE, html};
 use pforte_shared::Lang;
 
 /// One block of a letter, in order.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Block {
     Text(String),
     /// A code, set large in HTML.
@@ -27,13 +27,22 @@ enum Block {
     Small(String),
 }
 
-/// A mail being written.
-#[derive(Clone, Debug)]
+/// A mail being written. Its blocks may hold codes and links with tokens: `Debug` leaves them out.
+#[derive(Clone)]
 pub struct Letter {
     to: String,
     subject: String,
     lang: Lang,
     blocks: Vec<Block>,
+}
+
+impl std::fmt::Debug for Letter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Letter")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Letter {
@@ -159,6 +168,18 @@ mod tests {
             mail.text,
             "Hello <Ben> & \"friends\"\n\n123456\n\nGo:\nhttps://pforte.test/x?a=1&b=\"2\"\n\n\
              Not you? This wasn't me:\nhttps://pforte.test/not-me/t\n\nSmall print\n"
+        );
+    }
+
+    #[test]
+    fn debug_leaves_out_codes_and_links() {
+        let letter = Letter::new("a@example.com", "Subject", Lang::En)
+            .code("123456")
+            .action("Go", "https://pforte.test/reset-password/secret");
+        let shown = format!("{letter:?} {:?}", letter.clone().build());
+        assert!(
+            !shown.contains("123456") && !shown.contains("secret"),
+            "{shown}"
         );
     }
 

@@ -36,7 +36,9 @@ pub enum AuthError {
     RateLimited { retry_after: u64 },
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("{0} already exists")]
+    /// The target is not in the state the operation needs (an email taken, a user no longer
+    /// invited); names what is in the way.
+    #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),

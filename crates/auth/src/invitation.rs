@@ -9,7 +9,7 @@ use crate::onboarding::Step;
 use crate::outbox::Mail;
 use crate::secret::{Token, TokenHash};
 use crate::stored;
-use crate::throttle::{self, Scope, user_key};
+use crate::throttle::{self, MailLimit, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
@@ -84,49 +84,38 @@ pub(crate) async fn issue(
         .await
 }
 
-/// Seconds between two "Resend invitation" of one user.
-pub const RESEND_COOLDOWN_SECS: i64 = 60;
-/// Invitation mails (the first included) one user gets in any 24 hours at most.
-pub const INVITATIONS_PER_DAY: i64 = 10;
+/// "Resend invitation" works once a minute per user, and a user gets at most 10 invitation mails
+/// (the first included) in any 24 hours.
+pub const RESEND_LIMIT: MailLimit = MailLimit {
+    counted: EventKind::InvitationSent,
+    cooldown_after: EventKind::InvitationResent,
+    cooldown_secs: 60,
+    per_day: 10,
+};
 
-/// "Resend invitation" works once per [`RESEND_COOLDOWN_SECS`], and a user gets at most
-/// [`INVITATIONS_PER_DAY`] invitation mails in any 24 hours, counted from the audit
-/// (`invitation_resent`, `invitation_sent`). The user's row is locked first, so that parallel
-/// resends are counted one after the other.
+/// [`RESEND_LIMIT`] for `user_id`: `RateLimited` with the seconds to wait, or `Ok`.
 pub(crate) async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
-    crate::account::lock_user(tx, user_id).await?;
-    let now = tx.now();
+    match throttle::mail_limit_wait(tx, user_id, &RESEND_LIMIT).await? {
+        0 => Ok(()),
+        wait => Err(AuthError::RateLimited {
+            retry_after: u64::try_from(wait).unwrap_or(1),
+        }),
+    }
+}
+
+/// Whether `user_id`'s open invitation is being used: its stepper is past the first step.
+pub(crate) async fn in_progress(tx: &mut Tx<'_>, user_id: i64) -> Result<bool, AuthError> {
     let row = sqlx::query(
-        "SELECT \
-           COALESCE(SUM(CASE WHEN event = $2 THEN 1 ELSE 0 END), 0) AS sent, \
-           COALESCE(MIN(CASE WHEN event = $2 THEN at END), 0) AS first, \
-           COALESCE(MAX(CASE WHEN event = $3 THEN at END), 0) AS resent \
-         FROM audit_events WHERE user_id = $1 AND event IN ($2, $3) AND at > $4",
+        "SELECT stage FROM invitations WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
     )
     .bind(user_id)
-    .bind(EventKind::InvitationSent.as_str())
-    .bind(EventKind::InvitationResent.as_str())
-    .bind(now - 24 * 3600)
-    .fetch_one(tx.conn())
+    .bind(tx.now())
+    .fetch_optional(tx.conn())
     .await?;
-    let (sent, first, resent): (i64, i64, i64) = (
-        row.try_get("sent")?,
-        row.try_get("first")?,
-        row.try_get("resent")?,
-    );
-    let wait = if sent >= INVITATIONS_PER_DAY {
-        first + 24 * 3600 - now
-    } else if resent > 0 {
-        resent + RESEND_COOLDOWN_SECS - now
-    } else {
-        0
-    };
-    if wait > 0 {
-        return Err(AuthError::RateLimited {
-            retry_after: u64::try_from(wait).unwrap_or(1),
-        });
-    }
-    Ok(())
+    Ok(match row {
+        Some(row) => stored::get::<Step>(&row, "stage")? != Step::Email,
+        None => false,
+    })
 }
 
 /// Uses up an open, unexpired invitation. False when it was already used (or has expired): each

@@ -112,6 +112,9 @@ pub struct Auth {
     pub hasher: password::Hasher,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
+    /// Permits for answers that run after their request was answered (reset requests): at most
+    /// [`reset::MAX_PENDING_ANSWERS`] at once, so that a flood cannot pile up work.
+    pending_answers: Arc<tokio::sync::Semaphore>,
 }
 
 impl Auth {
@@ -121,6 +124,7 @@ impl Auth {
             hasher: password::Hasher::new(password::Hasher::default_workers()),
             clock,
             settings,
+            pending_answers: Arc::new(tokio::sync::Semaphore::new(reset::MAX_PENDING_ANSWERS)),
         }
     }
 

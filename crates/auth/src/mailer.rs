@@ -19,8 +19,8 @@ pub enum Mailer {
     },
 }
 
-/// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies or other automatic answers
-/// to Pforte's mails.
+/// `Auto-Submitted: auto-generated`: mail systems send no vacation replies or other automatic
+/// answers to Pforte's mails.
 #[derive(Clone, Copy, Debug)]
 struct AutoSubmitted;
 

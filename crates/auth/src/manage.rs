@@ -9,9 +9,10 @@ use crate::device;
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::password::{PasswordContext, check_policy};
-use crate::secret::{Password, Token};
+use crate::secret::{Password, Token, TokenHash};
 use crate::session::{self, Stage};
 use crate::throttle::{self, CODE_LOCK_AFTER, HARD_STOP, Scope, user_key};
+use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
@@ -46,11 +47,74 @@ pub fn password_changed_mail(
             format!("{public_url}/account/security"),
         )
         .link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), not_me)
-        .small(Msg::NotMeValidity.text(lang))
+        .small(fill(
+            Msg::NotMeValidity.text(lang),
+            "days",
+            &(crate::not_me::NOT_ME_LINK_SECS / 86_400).to_string(),
+        ))
         .build()
 }
 
+/// Saves a new password of `user` (hashed) and does what follows every new password: open reset
+/// links and every trusted device but `keep` are forgotten, every session ends, and the user gets
+/// "Your Pforte password was changed" with a "This wasn't me" link. `replaces`: the hash the
+/// change was checked against (a change on the security page), which must still be the user's.
+/// False, changing nothing, when the user is no longer active or the password changed meanwhile.
+pub(crate) async fn save_new_password(
+    tx: &mut Tx<'_>,
+    user: &User,
+    hash: &str,
+    how: PasswordChange,
+    replaces: Option<&str>,
+    keep: Option<&TokenHash>,
+) -> Result<bool, AuthError> {
+    let now = tx.now();
+    let saved = sqlx::query(
+        "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 \
+         WHERE id = $3 AND status = $4 AND password_hash = COALESCE($5, password_hash)",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user.id)
+    .bind(UserStatus::Active.as_str())
+    .bind(replaces)
+    .execute(tx.conn())
+    .await?;
+    if saved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // Links not yet used stop working; a used one stays (until swept) to tell its page so.
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.id)
+        .execute(tx.conn())
+        .await?;
+    device::forget_all_but(tx, user.id, keep).await?;
+    session::end_all(tx, user.id).await?;
+    let not_me = crate::not_me::new_link(tx, user.id, None).await?;
+    let mail = password_changed_mail(&tx.settings().public_url, &user.email, now, how, &not_me);
+    tx.queue_mail(&mail).await?;
+    Ok(true)
+}
+
 impl Auth {
+    /// A new password and its repeat, checked against the policy for `user`: the policy's
+    /// refusal, or `PasswordsDiffer` on the repeat field.
+    pub(crate) async fn check_new_password(
+        &self,
+        user: &User,
+        new: &Password,
+        repeat: &Password,
+    ) -> Result<(), AuthError> {
+        check_policy(new, &self.password_context(user).await?)?;
+        if new.expose() != repeat.expose() {
+            return Err(AuthError::invalid(
+                "new_password_repeat",
+                Msg::PasswordsDiffer,
+            ));
+        }
+        Ok(())
+    }
+
     /// What a user's password must not be built from.
     pub async fn password_context(&self, user: &User) -> Result<PasswordContext, AuthError> {
         let account = self.account_by_id(user.account_id).await?;
@@ -66,10 +130,13 @@ impl Auth {
     /// user's throttle like a sign-in, in a unit of work committed before the check), checks the
     /// new one against the policy, then ends every session of the user and starts a new one for
     /// this browser (returned: its cookie must be set), forgets every trusted device but this
-    /// browser's (`device`, its cookie) and mails the user.
+    /// browser's (`device`, its cookie) and mails the user. `session` is this browser's session
+    /// token: the change is refused when that session ended meanwhile.
+    #[allow(clippy::too_many_arguments)]
     pub async fn change_password(
         &self,
         user: &User,
+        session: &str,
         current: Password,
         new: Password,
         repeat: Password,
@@ -106,14 +173,7 @@ impl Auth {
                 Msg::CurrentPasswordWrong,
             ));
         }
-        let checked = match check_policy(&new, &self.password_context(user).await?) {
-            Ok(()) if new.expose() != repeat.expose() => Err(AuthError::invalid(
-                "new_password_repeat",
-                Msg::PasswordsDiffer,
-            )),
-            other => other,
-        };
-        let hash = match checked {
+        let hash = match self.check_new_password(user, &new, &repeat).await {
             Ok(()) => Ok(self.hasher.hash(new).await?),
             Err(refused) => Err(refused),
         };
@@ -127,27 +187,18 @@ impl Auth {
                 return Err(refused);
             }
         };
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 WHERE id = $3",
-        )
-        .bind(&hash)
-        .bind(now)
-        .bind(user.id)
-        .execute(tx.conn())
-        .await?;
-        device::forget_all_but(&mut tx, user.id, this_device.as_ref()).await?;
-        // Every session ends, this one too: the browser goes on under a new token.
-        session::end_all(&mut tx, user.id).await?;
+        // This browser's session must still be there, and the password still the one checked:
+        // a reset or "This wasn't me" that committed meanwhile wins, and this change is refused.
+        let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
+        let how = PasswordChange::OnSecurityPage;
+        let replaces = user.password_hash.as_deref();
+        if !session::delete(&mut tx, &this_session).await?
+            || !save_new_password(&mut tx, user, &hash, how, replaces, this_device.as_ref()).await?
+        {
+            return Err(AuthError::NotSignedIn);
+        }
+        // Every session ended, this one too: the browser goes on under a new token.
         let token = session::insert(&mut tx, user.id, Stage::Complete).await?;
-        let not_me = crate::not_me::new_link(&mut tx, user.id, None).await?;
-        let mail = password_changed_mail(
-            &tx.settings().public_url,
-            &user.email,
-            now,
-            PasswordChange::OnSecurityPage,
-            &not_me,
-        );
-        tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(user, EventKind::PasswordChanged))
             .await?;
         tx.commit().await?;
@@ -155,7 +206,8 @@ impl Auth {
     }
 
     /// "Deactivate" / "Reactivate" on `/admin/users`. A deactivated user cannot sign in: their
-    /// sessions end, their trusted devices and open invitation are forgotten. Admins cannot change
+    /// sessions end, their trusted devices, open invitation, reset and "This wasn't me" links are
+    /// forgotten. Admins cannot change
     /// their own status or the owner's. Reactivation restores the status the user had: `active`,
     /// or `invited` for a user who never finished onboarding (they need a new invitation).
     pub async fn set_user_active(
@@ -193,10 +245,13 @@ impl Auth {
         if !active {
             device::forget_all_but(&mut tx, target.id, None).await?;
             session::end_all(&mut tx, target.id).await?;
-            sqlx::query("DELETE FROM invitations WHERE user_id = $1")
-                .bind(target.id)
-                .execute(tx.conn())
-                .await?;
+            // Links mailed before stop working: none of them may act for a reactivated user.
+            for table in ["invitations", "password_resets", "not_me_links"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                    .bind(target.id)
+                    .execute(tx.conn())
+                    .await?;
+            }
         }
         let kind = if active {
             EventKind::UserReactivated

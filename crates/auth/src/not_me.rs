@@ -13,6 +13,7 @@ use crate::secret::{Token, TokenHash};
 use crate::session;
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::types::LinkState;
 use sqlx::Row;
 
 /// How long a "This wasn't me" link works.
@@ -46,21 +47,9 @@ pub(crate) async fn new_link(
 }
 
 impl Auth {
-    /// Whether a "This wasn't me" link still works: unused, unexpired, its user still active.
-    pub async fn not_me_link_valid(&self, presented: &str) -> Result<bool, AuthError> {
-        let Some(hash) = TokenHash::of_presented(presented) else {
-            return Ok(false);
-        };
-        let row = sqlx::query(
-            "SELECT l.user_id FROM not_me_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.status = $3",
-        )
-        .bind(hash.as_str())
-        .bind(self.now())
-        .bind(UserStatus::Active.as_str())
-        .fetch_optional(&self.store.pool)
-        .await?;
-        Ok(row.is_some())
+    /// Where a "This wasn't me" link stands, for its page.
+    pub async fn not_me_link_state(&self, presented: &str) -> Result<LinkState, AuthError> {
+        crate::reset::link_state(&self.store.pool, "not_me_links", presented, self.now()).await
     }
 
     /// The confirmation on `/not-me/{token}`: uses the link up, forgets the device (or every
@@ -74,18 +63,25 @@ impl Auth {
         let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
         let mut tx = self.begin(meta).await?;
         let now = tx.now();
-        let row = sqlx::query(
+        // The user's row first (as every operation on a user's links does), then the link.
+        let user_id: i64 = sqlx::query("SELECT user_id FROM not_me_links WHERE token_hash = $1")
+            .bind(hash.as_str())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(AuthError::LinkInvalid)?
+            .try_get("user_id")?;
+        let user = account::locked_user(&mut tx, user_id).await?;
+        let device_hash: String = sqlx::query(
             "UPDATE not_me_links SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING user_id, device_hash",
+             RETURNING device_hash",
         )
         .bind(now)
         .bind(hash.as_str())
         .fetch_optional(tx.conn())
         .await?
-        .ok_or(AuthError::LinkInvalid)?;
-        let device_hash: String = row.try_get("device_hash")?;
-        let user = account::locked_user(&mut tx, row.try_get("user_id")?).await?;
+        .ok_or(AuthError::LinkInvalid)?
+        .try_get("device_hash")?;
         if user.status != UserStatus::Active {
             return Err(AuthError::LinkInvalid);
         }

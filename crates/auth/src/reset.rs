@@ -1,11 +1,13 @@
 //! "Forgot password?": a reset link by mail, and the new password chosen through it.
 //!
 //! The link carries a 256-bit token (only its hash stored), works for [`RESET_LINK_SECS`] and once;
-//! a newer link replaces the older ones. A user gets a link at most once per
-//! [`RESET_COOLDOWN_SECS`] and [`RESETS_PER_DAY`] times in any 24 hours, however they were asked
-//! for (the form, an admin, "This wasn't me"); the form counts against the per-IP limit of
-//! requests that send mail. The form's answer never tells whether an account exists: unknown
-//! identifiers, inactive and throttled users get the same answer as everyone else.
+//! a newer link replaces the older ones. The form sends a user a link at most once a minute and
+//! 5 times a day ([`RESET_LIMIT`]); an admin's "Send password reset" once a minute, without a
+//! daily cap ([`ADMIN_RESET_LIMIT`]); "This wasn't me" always sends one (its own link works once
+//! and comes only in a mail). Every link counts towards the form's cap. The form also counts
+//! against the per-IP limit of requests that send mail. Its answer never tells whether an
+//! account exists: unknown identifiers, inactive and throttled users get the same answer as
+//! everyone else, at the same time.
 //!
 //! Choosing the new password does not sign in: it ends every session, forgets every trusted
 //! device, lifts the user's failure count, hard stop and code lock, and mails the user.
@@ -13,27 +15,48 @@
 use crate::account::{self, USER_COLUMNS, User, UserStatus};
 use crate::audit::{Event, EventKind};
 use crate::compose::Letter;
-use crate::device;
 use crate::error::AuthError;
 use crate::invitation;
-use crate::manage::{PasswordChange, password_changed_mail};
+use crate::manage::{PasswordChange, save_new_password};
 use crate::outbox::Mail;
-use crate::password::check_policy;
 use crate::secret::{Password, Token, TokenHash};
-use crate::session;
-use crate::throttle::{self, INVITATION_BLOCK_AFTER, Scope, user_key};
+use crate::throttle::{self, INVITATION_BLOCK_AFTER, MailLimit, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
+use pforte_shared::types::LinkState;
 use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 
 /// How long a reset link works.
 pub const RESET_LINK_SECS: i64 = 60 * 60;
-/// Seconds between two reset links of one user.
-pub const RESET_COOLDOWN_SECS: i64 = 60;
-/// Reset links one user gets in any 24 hours at most.
-pub const RESETS_PER_DAY: i64 = 5;
+/// Reset requests answered at once at most (see [`Auth::request_password_reset`]).
+pub const MAX_PENDING_ANSWERS: usize = 32;
+
+/// Reset links from the form: one a minute per user, at most 5 in any 24 hours (every reset
+/// link counts, however it was sent).
+pub const RESET_LIMIT: MailLimit = MailLimit {
+    counted: EventKind::PasswordResetSent,
+    cooldown_after: EventKind::PasswordResetSent,
+    cooldown_secs: 60,
+    per_day: 5,
+};
+
+/// Reset links an admin sends: one a minute per user, without a daily cap — so that someone who
+/// used up a user's daily links with the form cannot keep them out for a day.
+pub const ADMIN_RESET_LIMIT: MailLimit = MailLimit {
+    per_day: i64::MAX,
+    ..RESET_LIMIT
+};
+
+/// Fresh invitations from the form for an invited user: one an hour, at most 3 a day — fewer
+/// than an admin's resends, which they also count towards.
+pub const INVITATION_REQUEST_LIMIT: MailLimit = MailLimit {
+    counted: EventKind::InvitationRequested,
+    cooldown_after: EventKind::InvitationRequested,
+    cooldown_secs: 60 * 60,
+    per_day: 3,
+};
 
 /// The "Reset your Pforte password" mail.
 pub fn reset_mail(link: &str, user: &User) -> Mail {
@@ -48,36 +71,38 @@ pub fn reset_mail(link: &str, user: &User) -> Mail {
         .build()
 }
 
-/// Seconds until `user_id` may get another reset link (0: now): [`RESET_COOLDOWN_SECS`] after the
-/// latest link, and after [`RESETS_PER_DAY`] links until the oldest of them is a day old. Counted
-/// from the audit (`password_reset_sent`). Locks the user's row first, so that parallel requests
-/// are counted one after the other.
-async fn wait_before_link(tx: &mut Tx<'_>, user_id: i64) -> Result<i64, AuthError> {
-    account::lock_user(tx, user_id).await?;
-    let now = tx.now();
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS sent, COALESCE(MIN(at), 0) AS first, COALESCE(MAX(at), 0) AS latest \
-         FROM audit_events WHERE user_id = $1 AND event = $2 AND outcome = $3 AND at > $4",
-    )
-    .bind(user_id)
-    .bind(EventKind::PasswordResetSent.as_str())
-    .bind(crate::audit::Outcome::Success.as_str())
-    .bind(now - 24 * 3600)
-    .fetch_one(tx.conn())
+/// Where the link `presented` of `table` (`password_resets`, `not_me_links`: a `token_hash`,
+/// `user_id`, `expires_at` and `used_at` each) stands: used; usable while unexpired and its user
+/// active; otherwise (unknown, replaced, expired) invalid.
+pub(crate) async fn link_state(
+    pool: &sqlx::AnyPool,
+    table: &'static str,
+    presented: &str,
+    now: i64,
+) -> Result<LinkState, AuthError> {
+    let Some(hash) = TokenHash::of_presented(presented) else {
+        return Ok(LinkState::Invalid);
+    };
+    let row = sqlx::query(&format!(
+        "SELECT l.used_at, l.expires_at, u.status FROM {table} l JOIN users u ON u.id = l.user_id \
+         WHERE l.token_hash = $1"
+    ))
+    .bind(hash.as_str())
+    .fetch_optional(pool)
     .await?;
-    let (sent, first, latest): (i64, i64, i64) = (
-        row.try_get("sent")?,
-        row.try_get("first")?,
-        row.try_get("latest")?,
-    );
-    Ok(if sent >= RESETS_PER_DAY {
-        first + 24 * 3600 - now
-    } else if sent > 0 {
-        latest + RESET_COOLDOWN_SECS - now
+    let Some(row) = row else {
+        return Ok(LinkState::Invalid);
+    };
+    let used: Option<i64> = row.try_get("used_at")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let status: UserStatus = crate::stored::get(&row, "status")?;
+    Ok(if used.is_some() {
+        LinkState::Used
+    } else if expires_at > now && status == UserStatus::Active {
+        LinkState::Usable
     } else {
-        0
-    }
-    .max(0))
+        LinkState::Invalid
+    })
 }
 
 /// Replaces any reset link of `user` with a new one, queues its mail and records it.
@@ -103,13 +128,17 @@ pub(crate) async fn issue(tx: &mut Tx<'_>, user: &User) -> Result<(), AuthError>
         .await
 }
 
-/// What a "Send reset link" request for an existing user does, inside its unit of work.
-/// Returns why nothing was sent, if so (for the audit; the answer is the same either way).
-async fn answer_request(tx: &mut Tx<'_>, user: &User) -> Result<Option<&'static str>, AuthError> {
+/// What a "Send reset link" request for the user `user_id` does, inside its unit of work, with
+/// the user's row locked and read again. Returns why nothing was sent, if so (for the audit; the
+/// answer is the same either way).
+async fn answer_request(tx: &mut Tx<'_>, user_id: i64) -> Result<Option<&'static str>, AuthError> {
+    let user = account::locked_user(tx, user_id).await?;
     match user.status {
         UserStatus::Disabled => Ok(Some("user not active")),
-        // An invited user has no password to reset: they get a fresh invitation, within the
-        // invitation's own limits, unless wrong codes blocked it (then only an admin resends).
+        // An invited user has no password to reset: they get a fresh invitation — unless the
+        // open one is being used (the stepper is past its first step: replacing it would send
+        // that person back), wrong codes blocked it (then only an admin resends), or
+        // [`INVITATION_REQUEST_LIMIT`] is reached.
         UserStatus::Invited => {
             let blocked = throttle::failures_in(tx.conn(), Scope::Onboarding, &user_key(user.id))
                 .await?
@@ -117,20 +146,26 @@ async fn answer_request(tx: &mut Tx<'_>, user: &User) -> Result<Option<&'static 
             if blocked {
                 return Ok(Some("invitation blocked"));
             }
-            if invitation::resend_allowed(tx, user.id).await.is_err() {
-                return Ok(Some("invitation throttled"));
+            if invitation::in_progress(tx, user.id).await? {
+                return Ok(Some("invitation in use"));
             }
-            let account = account::account_in(tx, user.account_id).await?;
-            invitation::issue(tx, user, &account).await?;
-            tx.audit(Event::for_user(user, EventKind::InvitationResent).detail("forgot password"))
+            let limits = [&INVITATION_REQUEST_LIMIT, &invitation::RESEND_LIMIT];
+            for limit in limits {
+                if throttle::mail_limit_wait(tx, user.id, limit).await? > 0 {
+                    return Ok(Some("invitation throttled"));
+                }
+            }
+            let account = account::account_in(tx.conn(), user.account_id).await?;
+            invitation::issue(tx, &user, &account).await?;
+            tx.audit(Event::for_user(&user, EventKind::InvitationRequested))
                 .await?;
             Ok(None)
         }
         UserStatus::Active => {
-            if wait_before_link(tx, user.id).await? > 0 {
+            if throttle::mail_limit_wait(tx, user.id, &RESET_LIMIT).await? > 0 {
                 return Ok(Some("throttled"));
             }
-            issue(tx, user).await?;
+            issue(tx, &user).await?;
             Ok(None)
         }
     }
@@ -151,7 +186,14 @@ impl Auth {
         throttle::count_ip(&mut tx, Scope::IpMail).await?;
         tx.commit().await?;
         let (auth, identifier, meta) = (self.clone(), identifier.to_owned(), meta.clone());
+        let permit = self.pending_answers.clone().try_acquire_owned();
         Ok(tokio::spawn(async move {
+            // More answers pending than allowed: this request goes unanswered (its answer to the
+            // browser was the same anyway); the requester may ask again.
+            let Ok(_permit) = permit else {
+                tracing::warn!("too many password reset requests pending; one was dropped");
+                return;
+            };
             if let Err(error) = auth.answer_reset_request(&identifier, &meta).await {
                 tracing::error!(%error, "password reset request failed");
             }
@@ -169,7 +211,7 @@ impl Auth {
         let (user, _) = self.find_by_identifier(identifier).await?;
         let mut tx = self.begin(meta).await?;
         let refused = match &user {
-            Some(user) => answer_request(&mut tx, user).await?,
+            Some(user) => answer_request(&mut tx, user.id).await?,
             None => Some("unknown identifier"),
         };
         if let Some(reason) = refused {
@@ -191,12 +233,13 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
         let user = self.managed_user(admin, user_id).await?;
-        if user.status != UserStatus::Active {
-            return Err(AuthError::Conflict("user not active"));
-        }
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
-        let wait = wait_before_link(&mut tx, user.id).await?;
+        let user = account::locked_user(&mut tx, user.id).await?;
+        if user.status != UserStatus::Active {
+            return Err(AuthError::invalid("user_id", Msg::UserNotActive));
+        }
+        let wait = throttle::mail_limit_wait(&mut tx, user.id, &ADMIN_RESET_LIMIT).await?;
         if wait > 0 {
             return Err(AuthError::RateLimited {
                 retry_after: u64::try_from(wait).unwrap_or(1),
@@ -205,6 +248,11 @@ impl Auth {
         issue(&mut tx, &user).await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    /// Where a reset link stands, for its page.
+    pub async fn reset_link_state(&self, presented: &str) -> Result<LinkState, AuthError> {
+        link_state(&self.store.pool, "password_resets", presented, self.now()).await
     }
 
     /// The active user whose unused, unexpired reset link this is. Unknown, used, replaced and
@@ -235,55 +283,39 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let user = self.reset_link_user(presented).await?;
-        check_policy(&new, &self.password_context(&user).await?)?;
-        if new.expose() != repeat.expose() {
-            return Err(AuthError::invalid(
-                "new_password_repeat",
-                Msg::PasswordsDiffer,
-            ));
-        }
+        self.check_new_password(&user, &new, &repeat).await?;
         let hash = self.hasher.hash(new).await?;
         let link = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
         let mut tx = self.begin(meta).await?;
-        let now = tx.now();
-        // The link is used once, and the user is still active: checked and changed in the
-        // statements that write, so that a parallel use or a deactivation meanwhile wins.
+        // The user's row first (as every operation on a user's links does), then the link: it is
+        // used once, and the user is still active — checked by the statements that write, so
+        // that a parallel use or a deactivation meanwhile wins.
+        account::lock_user(&mut tx, user.id).await?;
         let used = sqlx::query(
             "UPDATE password_resets SET used_at = $1 \
              WHERE token_hash = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1",
         )
-        .bind(now)
+        .bind(tx.now())
         .bind(link.as_str())
         .bind(user.id)
         .execute(tx.conn())
         .await?;
-        let saved = sqlx::query(
-            "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 \
-             WHERE id = $3 AND status = $4",
-        )
-        .bind(&hash)
-        .bind(now)
-        .bind(user.id)
-        .bind(UserStatus::Active.as_str())
-        .execute(tx.conn())
-        .await?;
-        if used.rows_affected() != 1 || saved.rows_affected() != 1 {
+        if used.rows_affected() != 1
+            || !save_new_password(
+                &mut tx,
+                &user,
+                &hash,
+                PasswordChange::ThroughResetLink,
+                None,
+                None,
+            )
+            .await?
+        {
             return Err(AuthError::LinkInvalid);
         }
-        device::forget_all_but(&mut tx, user.id, None).await?;
-        session::end_all(&mut tx, user.id).await?;
         let key = user_key(user.id);
         throttle::clear(&mut tx, Scope::User, &key).await?;
         throttle::clear(&mut tx, Scope::Code, &key).await?;
-        let not_me = crate::not_me::new_link(&mut tx, user.id, None).await?;
-        let mail = password_changed_mail(
-            &tx.settings().public_url,
-            &user.email,
-            now,
-            PasswordChange::ThroughResetLink,
-            &not_me,
-        );
-        tx.queue_mail(&mail).await?;
         tx.audit(Event::for_user(&user, EventKind::PasswordReset))
             .await?;
         tx.commit().await

@@ -18,8 +18,10 @@ pub struct Swept {
     pub ip_windows: u64,
     /// Counters of identifiers that name nobody.
     pub unknown_counters: u64,
-    /// Rows of mails delivered more than a week ago, and links that expired a day ago or more.
-    pub old_rows: u64,
+    /// Rows of mails delivered more than a week ago.
+    pub sent_mails: u64,
+    /// Reset and "This wasn't me" links that expired a day ago or more.
+    pub links: u64,
 }
 
 impl Auth {
@@ -62,13 +64,14 @@ impl Auth {
             .execute(tx.conn())
             .await?
             .rows_affected();
-        let mut old_rows = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1")
+        let sent_mails = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1")
             .bind(now - crate::outbox::SENT_KEPT_SECS)
             .execute(tx.conn())
             .await?
             .rows_affected();
+        let mut links = 0;
         for table in ["password_resets", "not_me_links"] {
-            old_rows += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+            links += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
                 .bind(now - 24 * 3600)
                 .execute(tx.conn())
                 .await?
@@ -76,7 +79,8 @@ impl Auth {
         }
         tx.commit().await?;
         Ok(Swept {
-            old_rows,
+            sent_mails,
+            links,
             sessions,
             email_codes,
             trusted_devices,

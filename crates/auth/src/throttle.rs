@@ -15,6 +15,7 @@
 //! sends one at every turn keeps the user's own attempts refused (on browsers the user has not
 //! trusted) for as long as they keep at it. The per-IP limit bounds how long one address can.
 
+use crate::audit::{EventKind, Outcome};
 use crate::error::AuthError;
 use crate::stored::stored_enum;
 use crate::tx::Tx;
@@ -295,6 +296,55 @@ pub(crate) async fn uncount_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), Auth
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// A limit on mails of one kind to one user, counted from the audit: at most `per_day` `counted`
+/// events in any 24 hours, and none within `cooldown_secs` after the latest `cooldown_after`.
+#[derive(Clone, Copy, Debug)]
+pub struct MailLimit {
+    pub counted: EventKind,
+    pub cooldown_after: EventKind,
+    pub cooldown_secs: i64,
+    pub per_day: i64,
+}
+
+/// Seconds until `limit` lets one more mail to `user_id` through (0: now). Locks the user's row
+/// first, so that parallel requests are counted one after the other.
+pub(crate) async fn mail_limit_wait(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    limit: &MailLimit,
+) -> Result<i64, AuthError> {
+    crate::account::lock_user(tx, user_id).await?;
+    let now = tx.now();
+    let row = sqlx::query(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN event = $2 THEN 1 ELSE 0 END), 0) AS sent, \
+           COALESCE(MIN(CASE WHEN event = $2 THEN at END), 0) AS first, \
+           COALESCE(MAX(CASE WHEN event = $3 THEN at END), 0) AS latest \
+         FROM audit_events \
+         WHERE user_id = $1 AND event IN ($2, $3) AND outcome = $4 AND at > $5",
+    )
+    .bind(user_id)
+    .bind(limit.counted.as_str())
+    .bind(limit.cooldown_after.as_str())
+    .bind(Outcome::Success.as_str())
+    .bind(now - 24 * 3600)
+    .fetch_one(tx.conn())
+    .await?;
+    let (sent, first, latest): (i64, i64, i64) = (
+        row.try_get("sent")?,
+        row.try_get("first")?,
+        row.try_get("latest")?,
+    );
+    Ok(if sent >= limit.per_day {
+        first + 24 * 3600 - now
+    } else if latest > 0 {
+        latest + limit.cooldown_secs - now
+    } else {
+        0
+    }
+    .max(0))
 }
 
 impl Auth {

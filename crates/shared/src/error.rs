@@ -60,11 +60,20 @@ impl AppError {
             AppError::InvalidCredentials => Msg::InvalidCredentials.text(lang).to_owned(),
             AppError::NotSignedIn => Msg::NotSignedIn.text(lang).to_owned(),
             AppError::Forbidden => Msg::Forbidden.text(lang).to_owned(),
-            AppError::RateLimited { retry_after } => fill(
-                Msg::RateLimited.text(lang),
-                "seconds",
-                &retry_after.to_string(),
-            ),
+            // Long waits (a daily cap) in minutes or hours, rounded up.
+            AppError::RateLimited { retry_after } => match *retry_after {
+                s if s >= 2 * 3600 => fill(
+                    Msg::RateLimitedHours.text(lang),
+                    "hours",
+                    &s.div_ceil(3600).to_string(),
+                ),
+                s if s >= 120 => fill(
+                    Msg::RateLimitedMinutes.text(lang),
+                    "minutes",
+                    &s.div_ceil(60).to_string(),
+                ),
+                s => fill(Msg::RateLimited.text(lang), "seconds", &s.to_string()),
+            },
             AppError::Field { problem, .. } => problem.render(lang),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
@@ -124,6 +133,17 @@ mod tests {
         assert_eq!(
             AppError::RateLimited { retry_after: 7 }.message(Lang::En),
             "Too many attempts. Please try again in 7 seconds."
+        );
+        assert_eq!(
+            AppError::RateLimited { retry_after: 125 }.message(Lang::En),
+            "Too many attempts. Please try again in 3 minutes."
+        );
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after: 86_000
+            }
+            .message(Lang::En),
+            "Too many attempts. Please try again in 24 hours."
         );
         assert_eq!(AppError::CodeLocked { minutes: 15 }.status(), 429);
         assert_eq!(

@@ -52,6 +52,11 @@ pub enum Msg {
     SomethingWentWrong,
     /// Contains `{seconds}`.
     RateLimited,
+    /// Contains `{minutes}`.
+    RateLimitedMinutes,
+    /// Contains `{hours}`.
+    RateLimitedHours,
+    UserNotActive,
     NotSignedIn,
     Forbidden,
     BadRequest,
@@ -243,6 +248,7 @@ pub enum Msg {
     CodeForOnboarding,
     NotMeLead,
     NotMeLink,
+    /// Contains `{days}`.
     NotMeValidity,
     NotMeTitle,
     NotMeIntro,
@@ -311,6 +317,9 @@ fn en(msg: Msg) -> &'static str {
         BackToLogin => "Back to the login",
         SomethingWentWrong => "Something went wrong. Please try again.",
         RateLimited => "Too many attempts. Please try again in {seconds} seconds.",
+        RateLimitedMinutes => "Too many attempts. Please try again in {minutes} minutes.",
+        RateLimitedHours => "Too many attempts. Please try again in {hours} hours.",
+        UserNotActive => "This user is not active.",
         NotSignedIn => "Please log in first.",
         Forbidden => "You are not allowed to do this.",
         BadRequest => "The request could not be processed.",
@@ -518,7 +527,7 @@ fn en(msg: Msg) -> &'static str {
         NotMeLead => "If this wasn't you:",
         NotMeLink => "This wasn't me",
         NotMeValidity => {
-            "“This wasn't me” signs out every session, removes the device and sends you a link to choose a new password. It works once within 7 days."
+            "“This wasn't me” signs out every session, removes trusted devices and sends you a link to choose a new password. It works once within {days} days."
         }
         NotMeTitle => "This wasn't me",
         NotMeIntro => {
@@ -526,7 +535,7 @@ fn en(msg: Msg) -> &'static str {
         }
         NotMeButton => "Secure my account",
         NotMeDone => {
-            "Your account is secured: every session was signed out and the device removed. We have sent you an email with a link to choose a new password."
+            "Your account is secured: every session was signed out, and the device the email was about removed (after a password change: every trusted device). We have sent you an email with a link to choose a new password."
         }
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."

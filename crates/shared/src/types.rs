@@ -35,6 +35,17 @@ pub struct CurrentUserResponse {
     pub account_name: String,
 }
 
+/// Where a link from a mail stands, for the page it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    /// It works: the page shows its form.
+    Usable,
+    /// It was used (the page may say what that did).
+    Used,
+    /// Unknown, replaced or expired, or its user is no longer active.
+    Invalid,
+}
+
 /// The steps of the onboarding stepper, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OnboardingStep {

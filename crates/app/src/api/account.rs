@@ -58,10 +58,12 @@ pub async fn change_password(
     let state = app_state()?;
     let user = signed_in(&state).await?;
     let device = current_device_token(&state.web);
+    let session = current_session_token(&state.web).unwrap_or_default();
     let token = state
         .auth
         .change_password(
             &user,
+            &session,
             Password::new(current_password),
             Password::new(new_password),
             Password::new(new_password_repeat),

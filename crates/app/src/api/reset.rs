@@ -21,18 +21,13 @@ pub async fn request_password_reset(identifier: String) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Whether a reset link still works.
-#[server(endpoint = "reset_link_valid")]
-pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
+/// Where a reset link stands.
+#[server(endpoint = "reset_link_state")]
+pub async fn reset_link_state(token: String) -> Result<pforte_shared::types::LinkState, AppError> {
     use crate::state::*;
-    use pforte_auth::AuthError;
 
     let state = app_state()?;
-    match state.auth.reset_link_user(&token).await {
-        Ok(_) => Ok(true),
-        Err(AuthError::LinkInvalid) => Ok(false),
-        Err(other) => Err(other.into()),
-    }
+    Ok(state.auth.reset_link_state(&token).await?)
 }
 
 /// "Save password" through a reset link. Does not sign in: the page then says the password is
@@ -60,13 +55,13 @@ pub async fn reset_password(
     Ok(())
 }
 
-/// Whether a "This wasn't me" link still works.
-#[server(endpoint = "not_me_link_valid")]
-pub async fn not_me_link_valid(token: String) -> Result<bool, AppError> {
+/// Where a "This wasn't me" link stands.
+#[server(endpoint = "not_me_link_state")]
+pub async fn not_me_link_state(token: String) -> Result<pforte_shared::types::LinkState, AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    Ok(state.auth.not_me_link_valid(&token).await?)
+    Ok(state.auth.not_me_link_state(&token).await?)
 }
 
 /// "Secure my account" on `/not-me/{token}`: forgets the device (or every device), signs out

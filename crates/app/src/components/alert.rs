@@ -26,12 +26,34 @@ where
     Signal::derive(move || action.value().get().map(|r| r.err()))
 }
 
+/// What an action's last run said, for a page's status line: `None` before it ran, then
+/// `Some(text)` with `said(output)` after a success and `Some(None)` after an error.
+pub fn said<S>(
+    action: ServerAction<S>,
+    said: impl Fn(S::Output) -> Option<String> + Send + Sync + 'static,
+) -> Signal<Option<Option<String>>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().map(|r| r.ok().and_then(&said)))
+}
+
 /// The error of whichever of a page's actions finished last, so that an old error does not hide
 /// a newer one. On the server (and for plain form posts, where at most one action carries an
 /// error in the URL) the first error in `outcomes` is shown.
 pub fn latest_error(outcomes: Vec<Signal<Option<Option<AppError>>>>) -> Signal<Option<AppError>> {
+    latest(outcomes)
+}
+
+/// Of several actions' outcomes (`None` before an action ran, then `Some(value or None)`), the
+/// value of whichever finished last. On the server the first value in `outcomes`.
+pub fn latest<T>(outcomes: Vec<Signal<Option<Option<T>>>>) -> Signal<Option<T>>
+where
+    T: Clone + Send + Sync + 'static,
+{
     // Set in the browser only (effects do not run on the server): the outcome that changed last.
-    let latest = RwSignal::new(None::<Option<AppError>>);
+    let latest = RwSignal::new(None::<Option<T>>);
     for &outcome in &outcomes {
         Effect::new(move || {
             if let Some(result) = outcome.get() {

@@ -6,4 +6,5 @@ pub mod countdown;
 pub mod field;
 pub mod new_password;
 pub mod table;
+pub mod token_page;
 pub mod trust;

@@ -5,7 +5,7 @@
 use crate::api::{
     CreateUser, ResendInvitation, SendPasswordReset, SetUserActive, UnlockUser, list_users,
 };
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::table::DataTable;
@@ -56,24 +56,23 @@ pub fn AdminUsers() -> impl IntoView {
         outcome(unlock),
         outcome(reset),
     ]);
-    let created = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|email| fill(t(Msg::InvitationSentTo), "email", &email))
-    };
-    let reset_sent = move || {
-        reset
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|email| fill(t(Msg::ResetSentTo), "email", &email))
-    };
+    // The status line says what the latest action did; an action that failed (or says nothing)
+    // clears it.
+    let message = latest(vec![
+        said(create, |email| {
+            Some(fill(t(Msg::InvitationSentTo), "email", &email))
+        }),
+        said(reset, |email| {
+            Some(fill(t(Msg::ResetSentTo), "email", &email))
+        }),
+        said(resend, |_| None),
+        said(status, |_| None),
+        said(unlock, |_| None),
+    ]);
     view! {
         <Card title=Msg::Users wide=true>
             <ErrorAlert error />
-            <p class="status" role="status">{created}{reset_sent}</p>
+            <p class="status" role="status">{message}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {

@@ -36,7 +36,7 @@ pub fn ForgotPassword() -> impl IntoView {
                     {t(Msg::SendResetLink)}
                 </button>
             </ActionForm>
-            <nav class="links" aria-label=t(Msg::LoginHelpLink)>
+            <nav class="links">
                 <a href="/login">{t(Msg::BackToLogin)}</a>
                 <a href="/login-help">{t(Msg::LoginHelpLink)}</a>
             </nav>

@@ -3,6 +3,7 @@
 //! device), ends every session and mails a reset link.
 
 use crate::harness::*;
+use pforte_shared::types::LinkState;
 use sqlx::Row;
 
 const NEW_PASSWORD: &str = "glacier pelican hums under lanterns";
@@ -19,12 +20,7 @@ async fn not_me_token(app: &TestApp, to: &str) -> String {
     .expect("a mail with a This wasn't me link")
     .get("body_text");
     assert!(text.contains("This wasn't me:"), "{text}");
-    text.split("https://pforte.test/not-me/")
-        .nth(1)
-        .expect("link")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    token_after(&text, "https://pforte.test/not-me/")
 }
 
 async fn report(app: &TestApp, token: &str) -> reqwest::Response {
@@ -131,6 +127,15 @@ async fn not_me_after_a_new_device(engine: Engine) {
     assert!(page.contains("Your account is secured"), "{page}");
     let page = app.page(&format!("/not-me/{token}"), None).await;
     assert!(page.contains("This link is no longer valid."), "{page}");
+    // A made-up address cannot claim it.
+    let page = app
+        .page(
+            "/not-me/unknown-token-of-the-right-shape-0123456789?done",
+            None,
+        )
+        .await;
+    assert!(!page.contains("Your account is secured"), "{page}");
+    assert!(page.contains("This link is no longer valid."), "{page}");
 }
 
 async fn not_me_after_a_password_change(engine: Engine) {
@@ -170,9 +175,13 @@ async fn not_me_link_lasts_seven_days(engine: Engine) {
     app.sign_in_trusting(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let token = not_me_token(&app, MEMBER_EMAIL).await;
     app.clock.advance(7 * 24 * 3600 - 1);
-    assert!(app.auth.not_me_link_valid(&token).await.expect("check"));
+    let state = |app: &TestApp, token: String| {
+        let auth = app.auth.clone();
+        async move { auth.not_me_link_state(&token).await.expect("state") }
+    };
+    assert_eq!(state(&app, token.clone()).await, LinkState::Usable);
     app.clock.advance(1);
-    assert!(!app.auth.not_me_link_valid(&token).await.expect("check"));
+    assert_eq!(state(&app, token.clone()).await, LinkState::Invalid);
     assert_eq!(report(&app, &token).await.status(), 410);
     assert_eq!(
         devices(&app, MEMBER_EMAIL).await,

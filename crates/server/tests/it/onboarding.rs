@@ -36,15 +36,7 @@ async fn invite(app: &TestApp) -> String {
         .await
         .expect("invite");
     let text = last_mail(app).await;
-    let token: String = text
-        .split("/welcome/")
-        .nth(1)
-        .expect("link")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    assert_eq!(token.len(), 43);
-    token
+    token_after(&text, "/welcome/")
 }
 
 /// Steps 1 and 2 with the right answers: the invitation then waits for its code.
@@ -495,9 +487,10 @@ async fn stepper_over_http(engine: Engine) {
         .await
         .expect("home");
     assert!(home.contains("Signed in as ben.kurz@example.com"));
-    // The link is used up.
+    // The link is used up; the page says who can send a new one.
     let page = app.page(&page_path, None).await;
     assert!(page.contains("This link is no longer valid."));
+    assert!(page.contains("Ask your administrator for a new invitation."));
 }
 
 /// Deactivating a user in the middle of onboarding (password chosen, code not yet entered) and

@@ -452,7 +452,7 @@ crate::dual!(
 async fn no_link_leads_to_a_404(engine: Engine) {
     let app = TestApp::start(engine).await;
     let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let pages: [(&str, Option<&str>); 10] = [
+    let pages: [(&str, Option<&str>); 11] = [
         ("/login", None),
         ("/login-help", None),
         ("/forgot-password", None),
@@ -463,6 +463,7 @@ async fn no_link_leads_to_a_404(engine: Engine) {
         ),
         ("/welcome/unknown-token-of-the-right-shape-0123456789", None),
         ("/setup/unknown-token-of-the-right-shape-0123456789", None),
+        ("/not-me/unknown-token-of-the-right-shape-0123456789", None),
         ("/", Some(&admin)),
         ("/account/security", Some(&admin)),
         ("/admin/users", Some(&admin)),

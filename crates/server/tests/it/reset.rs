@@ -14,7 +14,7 @@ const LINK_PREFIX: &str = "https://pforte.test/reset-password/";
 async fn answered(app: &TestApp) -> i64 {
     sqlx::query(
         "SELECT COUNT(*) AS n FROM audit_events \
-         WHERE event IN ('password_reset_sent', 'password_reset_requested', 'invitation_resent')",
+         WHERE event IN ('password_reset_sent', 'password_reset_requested', 'invitation_requested')",
     )
     .fetch_one(&app.auth.store.pool)
     .await
@@ -62,18 +62,9 @@ async fn mails(app: &TestApp) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The token of the reset link in a mail's text.
-fn reset_token(text: &str) -> String {
-    let after = text.split(LINK_PREFIX).nth(1).expect("reset link in mail");
-    after
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 /// The token of the newest mail's reset link.
 async fn last_reset_token(app: &TestApp) -> String {
-    reset_token(&last_mail(app).await)
+    token_after(&last_mail(app).await, LINK_PREFIX)
 }
 
 async fn reset(app: &TestApp, token: &str, new: &str, repeat: &str) -> reqwest::Response {
@@ -423,12 +414,33 @@ async fn invited_user_gets_an_invitation(engine: Engine) {
     app.clock.advance(60);
     request(&app, "cleo.sand@example.com").await;
     assert_eq!(mails(&app).await.len(), before + 1);
+    // A stepper past its first step is not sent back by someone else's request.
+    sqlx::query("DELETE FROM throttles WHERE scope = $1")
+        .bind(Scope::Onboarding.as_str())
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("unblock");
+    sqlx::query("UPDATE invitations SET stage = 'password' WHERE user_id = $1")
+        .bind(invited.id)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("stage");
+    app.clock.advance(3600);
+    request(&app, "cleo.sand@example.com").await;
+    assert_eq!(mails(&app).await.len(), before + 1);
     let details: Vec<String> = events(&app, "password_reset_requested")
         .await
         .into_iter()
         .map(|(_, detail, _)| detail)
         .collect();
-    assert_eq!(details, ["invitation throttled", "invitation blocked"]);
+    assert_eq!(
+        details,
+        [
+            "invitation throttled",
+            "invitation blocked",
+            "invitation in use"
+        ]
+    );
 }
 
 async fn admin_sends_password_reset(engine: Engine) {
@@ -474,12 +486,152 @@ async fn admin_sends_password_reset(engine: Engine) {
     let user = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     assert_eq!(send(user, owner.id).await.status(), 403);
     assert_eq!(send(admin.clone(), 999_999).await.status(), 403);
+    // The form's daily cap does not hold the admin back: once a minute still works.
+    for _ in 0..5 {
+        app.clock.advance(61);
+        request(&app, MEMBER_EMAIL).await;
+    }
+    assert_eq!(events(&app, "password_reset_sent").await.len(), 5);
+    app.clock.advance(61);
+    request(&app, MEMBER_EMAIL).await;
+    assert_eq!(
+        events(&app, "password_reset_sent").await.len(),
+        5,
+        "the form is capped"
+    );
+    let res = send(admin.clone(), member).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(events(&app, "password_reset_sent").await.len(), 6);
     disable(&app, MEMBER_EMAIL).await;
-    assert_eq!(send(admin.clone(), member).await.status(), 400);
-    assert_eq!(events(&app, "password_reset_sent").await.len(), 1);
+    app.clock.advance(61);
+    let res = send(admin.clone(), member).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("UserNotActive"));
+    assert_eq!(events(&app, "password_reset_sent").await.len(), 6);
+}
+
+/// Links die with what they were for: a deactivation (and reactivation) or a saved password ends
+/// open links; two parallel uses of one link save once; swept a day after they expired; and a
+/// made-up `?saved` claims nothing.
+async fn links_end_with_the_password_or_the_user(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let member = app.add_member().await;
+    let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    request(&app, MEMBER_EMAIL).await;
+    let token = last_reset_token(&app).await;
+    for active in ["no", "yes"] {
+        let res = app
+            .post_form(
+                "/api/set_user_active",
+                &[("user_id", &member.to_string()), ("active", active)],
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    assert!(!link_works(&app, &token).await, "deactivation ends it");
+
+    app.clock.advance(61);
+    request(&app, MEMBER_EMAIL).await;
+    let token = last_reset_token(&app).await;
+    let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let res = app
+        .change_password(&session, MEMBER_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!link_works(&app, &token).await, "a new password ends it");
+
+    app.clock.advance(61);
+    request(&app, MEMBER_EMAIL).await;
+    let token = last_reset_token(&app).await;
+    let other = "yet another phrase of lovely words";
+    let (a, b) = tokio::join!(
+        reset(&app, &token, other, other),
+        reset(&app, &token, other, other)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 410], "one of two parallel uses saves");
+    assert_eq!(events(&app, "password_reset").await.len(), 1);
+
+    let page = app
+        .page(
+            "/reset-password/unknown-token-of-the-right-shape-0123456789?saved",
+            None,
+        )
+        .await;
+    assert!(!page.contains("Your new password is saved."), "{page}");
+
+    let rows = |app: &TestApp| {
+        let pool = app.auth.store.pool.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) AS n FROM password_resets")
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+                .get::<i64, _>("n")
+        }
+    };
+    assert_eq!(rows(&app).await, 1, "the used link stays to tell its page");
+    app.clock.advance(3600 + 24 * 3600 - 1);
+    app.auth.sweep().await.expect("sweep");
+    assert_eq!(rows(&app).await, 1);
+    app.clock.advance(1);
+    app.auth.sweep().await.expect("sweep");
+    assert_eq!(rows(&app).await, 0, "swept a day after it expired");
+}
+
+/// A password change checked before a reset committed does not undo the reset: it needs the
+/// password it checked, and its session, to be still there.
+async fn a_change_checked_before_a_reset_does_not_undo_it(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let stale = app.owner().await;
+    request(&app, OWNER_EMAIL).await;
+    let token = last_reset_token(&app).await;
+    assert_eq!(
+        reset(&app, &token, NEW_PASSWORD, NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let session = app
+        .owner_session(pforte_auth::session::Stage::Complete)
+        .await;
+    let presented = session.split('=').nth(1).expect("token");
+    let other = "yet another phrase of lovely words";
+    let refused = app
+        .auth
+        .change_password(
+            &stale,
+            presented,
+            pforte_auth::secret::Password::new(OWNER_PASSWORD.into()),
+            pforte_auth::secret::Password::new(other.into()),
+            pforte_auth::secret::Password::new(other.into()),
+            None,
+            &pforte_auth::RequestMeta::default(),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(pforte_auth::AuthError::NotSignedIn)),
+        "{refused:?}"
+    );
+    app.clock.advance(2);
+    let res = app.submit_password(OWNER_EMAIL, NEW_PASSWORD, None).await;
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "the reset's password stands"
+    );
+    assert_eq!(
+        app.get("/", Some(&session)).await.status(),
+        200,
+        "refused: nothing ended"
+    );
 }
 
 crate::dual!(
+    links_end_with_the_password_or_the_user,
+    a_change_checked_before_a_reset_does_not_undo_it,
     same_answer_for_everyone,
     cooldown_and_daily_cap,
     per_ip_limit,

@@ -37,3 +37,17 @@ pub fn other_code(code: &str) -> String {
         (code.parse::<u32>().expect("digits") + 1) % 1_000_000
     )
 }
+
+/// The token that follows `prefix` (a link up to its token, e.g. `/welcome/`) in a mail's text.
+pub fn token_after(text: &str, prefix: &str) -> String {
+    let after = text
+        .split(prefix)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {prefix} link in: {text}"));
+    let token: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 43, "a 256-bit token after {prefix}");
+    token
+}
