@@ -103,10 +103,12 @@ pub(crate) async fn resend_allowed(tx: &mut Tx<'_>, user_id: i64) -> Result<(), 
     }
 }
 
-/// Whether `user_id`'s open invitation is being used: its stepper is past the first step.
+/// Whether `user_id`'s open invitation is being used: its stepper is past the first step. Locks
+/// the invitation (call with the user's row locked), so that a step committing meanwhile is seen.
 pub(crate) async fn in_progress(tx: &mut Tx<'_>, user_id: i64) -> Result<bool, AuthError> {
     let row = sqlx::query(
-        "SELECT stage FROM invitations WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+        "UPDATE invitations SET stage = stage \
+         WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2 RETURNING stage",
     )
     .bind(user_id)
     .bind(tx.now())
@@ -141,12 +143,14 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
         let user = self.managed_user(admin, user_id).await?;
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
+        // Read again, locked: a user who finished onboarding meanwhile gets no dead link.
+        let user = crate::account::locked_user(&mut tx, user.id).await?;
         if user.status != UserStatus::Invited {
             return Err(AuthError::Conflict("active user"));
         }
-        let account = self.account_by_id(user.account_id).await?;
-        let meta = meta.clone().acting(admin.id);
-        let mut tx = self.begin(&meta).await?;
+        let account = crate::account::account_in(tx.conn(), user.account_id).await?;
         resend_allowed(&mut tx, user.id).await?;
         issue(&mut tx, &user, &account).await?;
         tx.audit(Event::for_user(&user, EventKind::InvitationResent))

@@ -2,7 +2,7 @@
 //! reactivates or unlocks a user. Each is audited. A password change and a deactivation also
 //! forget the user's trusted devices and end sessions; the password change also mails the user.
 
-use crate::account::{User, UserStatus, forget_unfinished_password, may_change_status};
+use crate::account::{self, User, UserStatus, forget_unfinished_password, may_change_status};
 use crate::audit::{Event, EventKind};
 use crate::compose::Letter;
 use crate::device;
@@ -178,6 +178,9 @@ impl Auth {
             Err(refused) => Err(refused),
         };
         let mut tx = self.begin_at(now, meta).await?;
+        // The user's row first, as every unit that ends sessions or links does: a reset or "This
+        // wasn't me" running now is waited for (and then this change is refused), not deadlocked.
+        account::lock_user(&mut tx, user.id).await?;
         // The current password was right: its claim is cleared even when the new one is refused.
         throttle::clear(&mut tx, Scope::User, &key).await?;
         let hash = match hash {

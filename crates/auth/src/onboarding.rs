@@ -3,7 +3,7 @@
 //! forward with a conditional update, so no step can be skipped or replayed, whatever the client
 //! sends.
 
-use crate::account::{User, UserStatus, forget_unfinished_password};
+use crate::account::{self, User, UserStatus, forget_unfinished_password};
 use crate::audit::{Event, EventKind};
 use crate::device;
 use crate::email_code::{self, CodeFlow, Verdict};
@@ -91,6 +91,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let (user, invitation) = self.at_step(token, Step::Email).await?;
         let mut tx = self.begin(meta).await?;
+        account::lock_user(&mut tx, user.id).await?;
         if !normalize_email(email).is_ok_and(|e| e == user.email) {
             tx.audit(Event::for_user(&user, EventKind::OnboardingEmail).failed())
                 .await?;
@@ -116,6 +117,7 @@ impl Auth {
         }
         let hash = self.hasher.hash(password).await?;
         let mut tx = self.begin(meta).await?;
+        account::lock_user(&mut tx, user.id).await?;
         advance(&mut tx, &invitation, Step::Password, Step::Code).await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, password_set_at = $2, updated_at = $2 \
@@ -161,6 +163,7 @@ impl Auth {
         let (user, invitation) = self.at_step(token, Step::Code).await?;
         let flow = CodeFlow::onboarding(&invitation);
         let mut tx = self.begin(meta).await?;
+        account::lock_user(&mut tx, user.id).await?;
         let key = user_key(user.id);
         match email_code::check(&mut tx, &flow, code, &user, "onboarding").await? {
             Verdict::Right { .. } => {
@@ -209,6 +212,7 @@ impl Auth {
     ) -> Result<StepResult, AuthError> {
         let (user, invitation) = self.at_step(token, Step::Trust).await?;
         let mut tx = self.begin(meta).await?;
+        account::lock_user(&mut tx, user.id).await?;
         if !mark_used(&mut tx, &invitation).await? {
             return Err(AuthError::StepOutOfOrder);
         }
