@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod password;
 pub mod reset;
 pub mod secret;
+pub mod secret_box;
 pub mod session;
 pub mod setup;
 pub mod signin;
@@ -88,6 +89,8 @@ pub struct Settings {
     pub ip_sign_in_failures: i64,
     /// Requests that send mail (new codes) one IP address may make per window.
     pub ip_mail_requests: i64,
+    /// `PFORTE_SECRET_KEY`: seals two-factor secrets at rest.
+    pub secret_key: secret_box::SecretKey,
 }
 
 impl Default for Settings {
@@ -101,6 +104,7 @@ impl Default for Settings {
             ip_window_secs: 15 * 60,
             ip_sign_in_failures: 100,
             ip_mail_requests: 30,
+            secret_key: secret_box::SecretKey::generate(),
         }
     }
 }

@@ -31,7 +31,7 @@ impl Engine {
 }
 
 /// For a SQLite URL: the file path, whose directory must exist before connecting.
-fn sqlite_path(url: &str) -> Option<&str> {
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

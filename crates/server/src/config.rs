@@ -2,6 +2,7 @@
 //! A bad value stops start-up with one line naming the variable.
 
 use pforte_app::client_ip::TrustedProxies;
+use pforte_auth::secret_box::SecretKey;
 use std::net::SocketAddr;
 
 #[derive(Clone)]
@@ -19,6 +20,57 @@ pub struct Config {
     /// `PFORTE_TRUSTED_PROXIES` (addresses and CIDR ranges, default none): reverse proxies whose
     /// forwarded headers name the client.
     pub trusted_proxies: TrustedProxies,
+    /// Where the key that seals two-factor secrets comes from.
+    pub secret_key: SecretKeySource,
+}
+
+/// Where the secret key (which seals two-factor secrets at rest) comes from.
+#[derive(Clone, Debug)]
+pub enum SecretKeySource {
+    /// `PFORTE_SECRET_KEY`.
+    Given(SecretKey),
+    /// SQLite without `PFORTE_SECRET_KEY`: a key file next to the database, made on first start.
+    File(std::path::PathBuf),
+}
+
+impl SecretKeySource {
+    /// The key: the given one, or the key file's — written (mode 0600) on first start. Returns
+    /// the key and, when it was just made, the file it was written to.
+    pub fn load(&self) -> Result<(SecretKey, Option<std::path::PathBuf>), String> {
+        let path = match self {
+            SecretKeySource::Given(key) => return Ok((key.clone(), None)),
+            SecretKeySource::File(path) => path,
+        };
+        let read = |path: &std::path::Path| -> Result<SecretKey, String> {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the secret key file {}: {e}", path.display()))?;
+            SecretKey::from_base64(&text)
+                .map_err(|e| format!("invalid secret key file {}: {e}", path.display()))
+        };
+        if path.exists() {
+            return Ok((read(path)?, None));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let key = SecretKey::generate();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(key.to_base64().as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok((key, Some(path.clone())))
+            }
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok((read(path)?, None)),
+            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -32,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("mail_dir", &self.mail_dir)
             .field("trusted_device_days", &self.trusted_device_days)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("secret_key", &self.secret_key)
             .finish()
     }
 }
@@ -177,6 +230,28 @@ impl Config {
             .unwrap_or_default()
             .parse::<TrustedProxies>()
             .map_err(|reason| bad("PFORTE_TRUSTED_PROXIES", reason))?;
+        let secret_key = match get("PFORTE_SECRET_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(value) => SecretKeySource::Given(
+                SecretKey::from_base64(&value)
+                    .map_err(|e| bad("PFORTE_SECRET_KEY", e.to_string()))?,
+            ),
+            None if pforte_auth::Engine::from_url(&database_url)
+                == Some(pforte_auth::Engine::Postgres) =>
+            {
+                return Err(bad(
+                    "PFORTE_SECRET_KEY",
+                    "required with PostgreSQL, the same for every instance: 32 random bytes in \
+                     base64 (e.g. `openssl rand -base64 32`)",
+                ));
+            }
+            None => {
+                let database = pforte_auth::store::sqlite_path(&database_url)
+                    .map(std::path::Path::new)
+                    .and_then(std::path::Path::parent)
+                    .unwrap_or(std::path::Path::new("data"));
+                SecretKeySource::File(database.join("secret.key"))
+            }
+        };
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -186,6 +261,7 @@ impl Config {
             mail_dir,
             trusted_device_days,
             trusted_proxies,
+            secret_key,
         })
     }
 }
@@ -210,6 +286,35 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.trusted_device_days, 30);
+    }
+
+    #[test]
+    fn secret_key_given_or_a_file_next_to_sqlite() {
+        let c = parse(&[]).expect("defaults");
+        assert!(
+            matches!(&c.secret_key, SecretKeySource::File(p) if p == std::path::Path::new("data/secret.key")),
+            "{:?}",
+            c.secret_key
+        );
+        let c = parse(&[("PFORTE_DATABASE_URL", "sqlite:///var/lib/pforte/p.db")]).expect("sqlite");
+        assert!(
+            matches!(&c.secret_key, SecretKeySource::File(p) if p == std::path::Path::new("/var/lib/pforte/secret.key"))
+        );
+        let key = SecretKey::generate();
+        let c = parse(&[
+            ("PFORTE_DATABASE_URL", "postgres://db/pforte"),
+            ("PFORTE_SECRET_KEY", key.to_base64().as_str()),
+        ])
+        .expect("postgres with a key");
+        assert!(matches!(c.secret_key, SecretKeySource::Given(_)));
+        assert!(
+            !format!("{c:?}").contains(key.to_base64().as_str()),
+            "not in Debug"
+        );
+        let e = parse(&[("PFORTE_DATABASE_URL", "postgres://db/pforte")]).expect_err("no key");
+        assert_eq!(e.variable, "PFORTE_SECRET_KEY");
+        let e = parse(&[("PFORTE_SECRET_KEY", "c2hvcnQ=")]).expect_err("short key");
+        assert_eq!(e.variable, "PFORTE_SECRET_KEY");
     }
 
     #[test]

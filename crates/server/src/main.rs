@@ -69,7 +69,16 @@ async fn open(config: &Config) -> Result<Auth, String> {
         .await
         .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
     store.migrate().await.map_err(describe)?;
+    let (secret_key, made) = config.secret_key.load()?;
+    if let Some(path) = made {
+        tracing::info!(
+            file = %path.display(),
+            "generated the secret key that seals two-factor secrets; keep it with the database \
+             (a backup of one without the other cannot be used for two-factor sign-ins)"
+        );
+    }
     let settings = Settings {
+        secret_key,
         public_url: config.public_url.clone(),
         trusted_device_secs: config.trusted_device_days * 24 * 60 * 60,
         ..Settings::default()

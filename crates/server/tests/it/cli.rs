@@ -148,7 +148,59 @@ async fn bad_configuration_names_the_variable(engine: Engine) {
     assert!(stderr.contains("PFORTE_PUBLIC_URL"));
 }
 
+/// Without `PFORTE_SECRET_KEY`, SQLite makes a key file next to the database on first start
+/// (mode 0600) and keeps using it; PostgreSQL refuses to start, in one line naming the variable.
+async fn secret_key_is_made_for_sqlite_and_required_for_postgres(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_pforte"))
+            .arg("migrate")
+            .env("PFORTE_DATABASE_URL", &db)
+            .env_remove("PFORTE_SECRET_KEY")
+            .output()
+            .expect("run")
+    };
+    let out = run();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    match engine {
+        Engine::Postgres => {
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains("PFORTE_SECRET_KEY"), "{stderr}");
+        }
+        Engine::Sqlite => {
+            assert!(out.status.success(), "{stderr}");
+            let path =
+                std::path::Path::new(pforte_auth::store::sqlite_path(&db).expect("a SQLite file"))
+                    .with_file_name("secret.key");
+            let key = std::fs::read_to_string(&path).expect("key file");
+            assert!(
+                pforte_auth::secret_box::SecretKey::from_base64(&key).is_ok(),
+                "32 bytes of base64"
+            );
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "only the owner reads it");
+            assert!(run().status.success());
+            assert_eq!(
+                std::fs::read_to_string(&path).expect("key file"),
+                key,
+                "kept"
+            );
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .arg("migrate")
+        .env("PFORTE_DATABASE_URL", &db)
+        .env("PFORTE_SECRET_KEY", "too short")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PFORTE_SECRET_KEY"));
+}
+
 crate::dual!(
+    secret_key_is_made_for_sqlite_and_required_for_postgres,
     create_account_and_user,
     weak_password_is_refused_with_reason,
     bad_configuration_names_the_variable

@@ -191,6 +191,7 @@ async fn cli_sends_the_owner_invitation(engine: Engine) {
             "owner@kranich.example",
         ])
         .env("PFORTE_DATABASE_URL", &db)
+        .env("PFORTE_SECRET_KEY", TEST_SECRET_KEY)
         .env("PFORTE_SMTP_URL", sink.url())
         .env("PFORTE_PUBLIC_URL", PUBLIC_URL)
         .output()

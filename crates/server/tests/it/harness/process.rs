@@ -3,11 +3,15 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// The `PFORTE_SECRET_KEY` the tests' processes share (PostgreSQL requires one).
+pub const TEST_SECRET_KEY: &str = "cGZvcnRlLXRlc3Qtc2VjcmV0LWtleS0zMi1ieXRlcyE=";
+
 /// Runs the `pforte` binary against a database, feeding `stdin` if given.
 pub fn pforte(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pforte"))
         .args(args)
         .env("PFORTE_DATABASE_URL", database_url)
+        .env("PFORTE_SECRET_KEY", TEST_SECRET_KEY)
         .env(
             "PFORTE_MAIL_DIR",
             std::env::temp_dir().join("pforte-it-mailbox"),
@@ -48,6 +52,7 @@ impl Served {
         let child = Command::new(env!("CARGO_BIN_EXE_pforte"))
             .arg("serve")
             .env("PFORTE_DATABASE_URL", database_url)
+            .env("PFORTE_SECRET_KEY", TEST_SECRET_KEY)
             .env("PFORTE_MAIL_DIR", dir.join("pforte-it-mailbox"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("PFORTE_PUBLIC_URL", &base)
