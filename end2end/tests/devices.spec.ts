@@ -128,9 +128,10 @@ test("Change password keeps this browser signed in and trusted", async ({ page }
   await waitForHydration(page);
   await expect(page.getByRole("table", { name: "Trusted devices" })).toContainText("This device");
   const newPassword = "granite otter sketches five harbours";
-  await page.getByLabel("Current password").fill("not my password at all");
-  await page.getByLabel("New password", { exact: true }).fill(newPassword);
-  await page.getByLabel("Repeat new password").fill(newPassword);
+  const form = page.getByRole("form", { name: "Change password" });
+  await form.getByLabel("Current password").fill("not my password at all");
+  await form.getByLabel("New password", { exact: true }).fill(newPassword);
+  await form.getByLabel("Repeat new password").fill(newPassword);
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("alert")).toHaveText("The current password is not correct.");
   await expectAccessible(page);
@@ -139,9 +140,9 @@ test("Change password keeps this browser signed in and trusted", async ({ page }
   // again until the change is accepted, each try waiting for its own answer first, so that the
   // change is never sent twice.
   await expect(async () => {
-    await page.getByLabel("Current password").fill(password);
-    await page.getByLabel("New password", { exact: true }).fill(newPassword);
-    await page.getByLabel("Repeat new password").fill(newPassword);
+    await form.getByLabel("Current password").fill(password);
+    await form.getByLabel("New password", { exact: true }).fill(newPassword);
+    await form.getByLabel("Repeat new password").fill(newPassword);
     const answer = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/change_password");
     await page.getByRole("button", { name: "Change password" }).click();
     if (!(await answer).ok()) {

@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password/:token") view=pages::reset_password::ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/not-me/:token") view=pages::not_me::NotMe ssr=SsrMode::Async />
                     <Route path=path!("/login/code") view=pages::login_steps::LoginCode ssr=SsrMode::Async />
+                    <Route path=path!("/login/totp") view=pages::login_steps::LoginTotp ssr=SsrMode::Async />
                     <Route path=path!("/login/trust") view=pages::login_steps::LoginTrust ssr=SsrMode::Async />
                     <Route path=path!("/account/security") view=pages::account_security::AccountSecurity ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers ssr=SsrMode::Async />

@@ -43,6 +43,8 @@ pub struct User {
     pub status: UserStatus,
     pub is_owner: bool,
     pub password_hash: Option<String>,
+    /// Two-factor authentication with an authenticator app is on.
+    pub two_factor: bool,
 }
 
 impl std::fmt::Debug for User {
@@ -73,7 +75,7 @@ pub fn may_change_status(admin: &User, target: &User) -> bool {
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "id, account_id, email, display_name, role, status, is_owner, password_hash";
+    "id, account_id, email, display_name, role, status, is_owner, password_hash, totp_enabled_at";
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -85,6 +87,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         status: stored::get(row, "status")?,
         is_owner: row.try_get::<i64, _>("is_owner")? != 0,
         password_hash: row.try_get("password_hash")?,
+        two_factor: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
     })
 }
 
@@ -417,6 +420,7 @@ impl Auth {
                     locked: row.try_get::<i64, _>("locked")? != 0,
                     invitation_blocked: user.status == UserStatus::Invited
                         && row.try_get::<i64, _>("invitation_blocked")? != 0,
+                    two_factor: user.two_factor,
                     status: match user.status {
                         UserStatus::Invited => UserStatusView::Invited,
                         UserStatus::Active => UserStatusView::Active,

@@ -60,6 +60,16 @@ stored_enum! {
         InvitationUsed = "invitation_used",
         /// Too many wrong onboarding codes across rounds: the invitation is used up.
         InvitationBlocked = "invitation_blocked",
+        /// Two-factor authentication turned on (failure: wrong password at set-up).
+        TwoFactorEnabled = "two_factor_enabled",
+        TwoFactorDisabled = "two_factor_disabled",
+        /// An admin's "Reset two-factor authentication".
+        TwoFactorReset = "two_factor_reset",
+        RecoveryCodesRegenerated = "recovery_codes_regenerated",
+        /// A recovery code signed in (detail: how many are left).
+        RecoveryCodeUsed = "recovery_code_used",
+        /// A wrong or reused app code, or a wrong recovery code (detail).
+        AppCodeFailed = "app_code_failed",
         AccountCreated = "account_created",
         UserCreated = "user_created",
         UserDeactivated = "user_deactivated",

@@ -46,6 +46,10 @@ pub enum AuthError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// A sealed secret (a TOTP secret) does not open: a wrong `PFORTE_SECRET_KEY`, or a changed
+    /// value. Two-factor steps fail closed.
+    #[error(transparent)]
+    Sealed(#[from] crate::secret_box::Unsealable),
 }
 
 impl AuthError {
@@ -57,7 +61,10 @@ impl AuthError {
     pub fn is_internal(&self) -> bool {
         matches!(
             self,
-            AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_)
+            AuthError::Database(_)
+                | AuthError::Migration(_)
+                | AuthError::Hashing(_)
+                | AuthError::Sealed(_)
         )
     }
 }
@@ -86,9 +93,10 @@ impl From<AuthError> for AppError {
             AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
             AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
-            AuthError::Database(_) | AuthError::Migration(_) | AuthError::Hashing(_) => {
-                AppError::Internal
-            }
+            AuthError::Database(_)
+            | AuthError::Migration(_)
+            | AuthError::Hashing(_)
+            | AuthError::Sealed(_) => AppError::Internal,
         }
     }
 }

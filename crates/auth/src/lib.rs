@@ -28,6 +28,7 @@ pub mod store;
 pub mod stored;
 pub mod sweep;
 pub mod throttle;
+pub mod two_factor;
 pub mod tx;
 pub mod user_agent;
 

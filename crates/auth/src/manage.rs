@@ -97,6 +97,48 @@ pub(crate) async fn save_new_password(
 }
 
 impl Auth {
+    /// The current password, asked again before a change of the account's security: claimed
+    /// from the user's throttle like a sign-in (in a unit of work committed before the check),
+    /// then checked; a wrong one is audited as a failed `event`, a right one clears the claim.
+    /// At the hard stop nothing is evaluated: a stolen session must not keep guessing it (the
+    /// user's next sign-in with the second step ends the hard stop). Returns the clock reading,
+    /// for the units of work that follow.
+    pub(crate) async fn confirm_password(
+        &self,
+        user: &User,
+        current: Password,
+        event: EventKind,
+        meta: &RequestMeta,
+    ) -> Result<i64, AuthError> {
+        let key = user_key(user.id);
+        let mut claim = self.begin(meta).await?;
+        let now = claim.now();
+        let hard_stopped =
+            throttle::failures_in(claim.conn(), Scope::User, &key).await? >= HARD_STOP;
+        let allowed = !hard_stopped && throttle::claim(&mut claim, Scope::User, &key).await?;
+        claim.commit().await?;
+        let stored = user.password_hash.clone().filter(|_| allowed);
+        let right = self.hasher.verify(current, stored).await?;
+        let mut tx = self.begin_at(now, meta).await?;
+        if right {
+            throttle::clear(&mut tx, Scope::User, &key).await?;
+            tx.commit().await?;
+            return Ok(now);
+        }
+        let reason = if allowed {
+            "wrong password"
+        } else {
+            "throttled"
+        };
+        tx.audit(Event::for_user(user, event).failed().detail(reason))
+            .await?;
+        tx.commit().await?;
+        Err(AuthError::invalid(
+            "current_password",
+            Msg::CurrentPasswordWrong,
+        ))
+    }
+
     /// A new password and its repeat, checked against the policy for `user`: the policy's
     /// refusal, or `PasswordsDiffer` on the repeat field.
     pub(crate) async fn check_new_password(
@@ -144,35 +186,9 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<Token, AuthError> {
         let this_device = self.trusted_device(device, user.id).await?;
-        let key = user_key(user.id);
-        let mut claim = self.begin(meta).await?;
-        let now = claim.now();
-        // At the hard stop no current password is evaluated here: a stolen session must not
-        // keep guessing it. The user's next sign-in with the email code ends the hard stop.
-        let hard_stopped =
-            throttle::failures_in(claim.conn(), Scope::User, &key).await? >= HARD_STOP;
-        let allowed = !hard_stopped && throttle::claim(&mut claim, Scope::User, &key).await?;
-        claim.commit().await?;
-        let stored = user.password_hash.clone().filter(|_| allowed);
-        if !self.hasher.verify(current, stored).await? {
-            let mut tx = self.begin_at(now, meta).await?;
-            let reason = if allowed {
-                "wrong password"
-            } else {
-                "throttled"
-            };
-            tx.audit(
-                Event::for_user(user, EventKind::PasswordChanged)
-                    .failed()
-                    .detail(reason),
-            )
+        let now = self
+            .confirm_password(user, current, EventKind::PasswordChanged, meta)
             .await?;
-            tx.commit().await?;
-            return Err(AuthError::invalid(
-                "current_password",
-                Msg::CurrentPasswordWrong,
-            ));
-        }
         let hash = match self.check_new_password(user, &new, &repeat).await {
             Ok(()) => Ok(self.hasher.hash(new).await?),
             Err(refused) => Err(refused),
@@ -181,15 +197,7 @@ impl Auth {
         // The user's row first, as every unit that ends sessions or links does: a reset or "This
         // wasn't me" running now is waited for (and then this change is refused), not deadlocked.
         account::lock_user(&mut tx, user.id).await?;
-        // The current password was right: its claim is cleared even when the new one is refused.
-        throttle::clear(&mut tx, Scope::User, &key).await?;
-        let hash = match hash {
-            Ok(hash) => hash,
-            Err(refused) => {
-                tx.commit().await?;
-                return Err(refused);
-            }
-        };
+        let hash = hash?;
         // This browser's session must still be there, and the password still the one checked:
         // a reset or "This wasn't me" that committed meanwhile wins, and this change is refused.
         let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;

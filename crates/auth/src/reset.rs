@@ -337,6 +337,7 @@ mod tests {
             status: UserStatus::Active,
             is_owner: false,
             password_hash: None,
+            two_factor: false,
         };
         let mail = reset_mail("https://pforte.test/reset-password/abc", &user);
         assert!(mail.subject.contains("Pforte"), "{}", mail.subject);

@@ -16,6 +16,7 @@ use crate::session::{self, Session, Stage};
 use crate::throttle::{
     self, CODE_LOCK_AFTER, CODE_LOCK_SECS, HARD_STOP, Scope, unknown_key, user_key,
 };
+use crate::two_factor;
 use crate::tx::Tx;
 use crate::user_agent::browser_label;
 use crate::{Auth, RequestMeta};
@@ -32,11 +33,14 @@ pub struct StepResult {
     pub device: Option<Token>,
 }
 
-/// Which step follows a correct password for this user on this browser: `skips_code` when the
-/// browser is a trusted device of the user and the user is not at the hard stop.
-/// (TOTP joins this decision when it lands.)
-pub fn stage_after_password(_user: &User, skips_code: bool) -> Stage {
-    if skips_code {
+/// Which step follows a correct password for this user on this browser: the authenticator app's
+/// code for a user with two-factor authentication (a trusted device skips only the email code,
+/// never the app code); otherwise none when `skips_code` (the browser is a trusted device of the
+/// user and the user is not at the hard stop), else the email code.
+pub fn stage_after_password(user: &User, skips_code: bool) -> Stage {
+    if user.two_factor {
+        Stage::AwaitingTotp
+    } else if skips_code {
         Stage::Complete
     } else {
         Stage::AwaitingEmailCode
@@ -241,14 +245,23 @@ impl Auth {
         if session.stage == Stage::Complete {
             return Ok(None);
         }
-        let (code_cooldown, code_locked) = if session.stage == Stage::AwaitingEmailCode {
-            (
+        let (code_cooldown, code_locked) = match session.stage {
+            Stage::AwaitingEmailCode => (
                 self.code_cooldown(&CodeFlow::sign_in(&session.hash))
                     .await?,
                 throttle::code_lock_left(&self.store.pool, session.user_id, self.now()).await?,
-            )
-        } else {
-            (0, 0)
+            ),
+            Stage::AwaitingTotp => (
+                0,
+                throttle::lock_left(
+                    &self.store.pool,
+                    Scope::AppCode,
+                    session.user_id,
+                    self.now(),
+                )
+                .await?,
+            ),
+            _ => (0, 0),
         };
         Ok(Some(PendingState {
             stage: session.stage,
@@ -314,6 +327,92 @@ impl Auth {
                 Err(error)
             }
         }
+    }
+
+    /// Second step with two-factor authentication, on `/login/totp`: the authenticator app's code,
+    /// or (`recovery`) a recovery code, which is used up and reported by mail. A right code signs
+    /// in under a new token (there is no trust question: a trusted device would skip nothing);
+    /// it also ends the hard stop. Wrong codes count per user across sign-ins (pausing app codes
+    /// after 10 in a row) and per sign-in: the fifth ends it.
+    pub async fn confirm_sign_in_app_code(
+        &self,
+        presented: Option<&str>,
+        code: &str,
+        recovery: bool,
+        meta: &RequestMeta,
+    ) -> Result<StepResult, AuthError> {
+        let (session, user) = self.pending(presented, Stage::AwaitingTotp).await?;
+        let mut tx = self.begin(meta).await?;
+        throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
+        let user = account::locked_user(&mut tx, user.id).await?;
+        if !user.two_factor {
+            // Turned off (by an admin) meanwhile: this sign-in starts again.
+            session::delete(&mut tx, &session.hash).await?;
+            tx.commit().await?;
+            return Err(AuthError::SignInEnded);
+        }
+        let (right, left) = if recovery {
+            let left = two_factor::use_recovery_code(&mut tx, &user, code).await?;
+            (left.is_some(), left)
+        } else {
+            let secret = two_factor::secret_of(&mut tx, user.id, false)
+                .await?
+                .ok_or(AuthError::SignInEnded)?;
+            (
+                two_factor::check_app_code(&mut tx, &user, &secret, code).await?,
+                None,
+            )
+        };
+        let attempt = session.hash.as_str();
+        if !right {
+            let failures = throttle::count_failure(&mut tx, Scope::AppCodeSignIn, attempt).await?;
+            let error = if failures >= email_code::MAX_FAILURES {
+                session::delete(&mut tx, &session.hash).await?;
+                AuthError::CodeAttemptsExhausted
+            } else {
+                AuthError::CodeInvalid
+            };
+            tx.commit().await?;
+            return Err(error);
+        }
+        throttle::clear(&mut tx, Scope::AppCodeSignIn, attempt).await?;
+        throttle::clear(&mut tx, Scope::User, &user_key(user.id)).await?;
+        throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
+        let token = session::replace(
+            &mut tx,
+            &session.hash,
+            Stage::AwaitingTotp,
+            Stage::Complete,
+            user.id,
+        )
+        .await?;
+        let how = match left {
+            Some(left) => {
+                let mail = two_factor::two_factor_mail(
+                    &self.settings.public_url,
+                    &user.email,
+                    two_factor::TwoFactorChange::RecoveryCodeUsed { left },
+                    tx.now(),
+                );
+                tx.queue_mail(&mail).await?;
+                tx.audit(
+                    Event::for_user(&user, EventKind::RecoveryCodeUsed)
+                        .detail(format!("{left} left")),
+                )
+                .await?;
+                "recovery code"
+            }
+            None => "authenticator app",
+        };
+        tx.audit(Event::for_user(&user, EventKind::SignedIn).detail(how))
+            .await?;
+        tx.commit().await?;
+        Ok(StepResult {
+            token,
+            stage: Stage::Complete,
+            user_id: user.id,
+            device: None,
+        })
     }
 
     /// "Send new code" on `/login/code`: replaces the code (60 s cooldown, the count of wrong
@@ -388,13 +487,7 @@ impl Auth {
 
 /// Refuses while the user's code lock runs (too many wrong codes in a row).
 async fn check_code_lock(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
-    let now = tx.now();
-    match throttle::code_lock_left(tx.conn(), user_id, now).await? {
-        0 => Ok(()),
-        left => Err(AuthError::CodeLocked {
-            minutes: throttle::minutes_up(left),
-        }),
-    }
+    throttle::refuse_while_locked(tx, Scope::Code, user_id).await
 }
 
 /// Counts a wrong code against the user, across sign-ins. The wrong code that reaches

@@ -57,6 +57,12 @@ impl Auth {
                 .execute(tx.conn())
                 .await?
                 .rows_affected();
+        // Wrong app codes of a pending sign-in: the sign-in has ended when its lifetime is over.
+        sqlx::query("DELETE FROM throttles WHERE scope = $1 AND last_failure <= $2")
+            .bind(Scope::AppCodeSignIn.as_str())
+            .bind(now - crate::session::PENDING_LIFETIME_SECS)
+            .execute(tx.conn())
+            .await?;
         // Counters of identifiers that name nobody are kept a day after their last failure.
         let unknown = sqlx::query("DELETE FROM throttles WHERE scope = $1 AND last_failure <= $2")
             .bind(Scope::Unknown.as_str())

@@ -67,6 +67,12 @@ stored_enum! {
         /// Wrong onboarding codes of one invited user, across rounds of the stepper: at
         /// [`INVITATION_BLOCK_AFTER`] the invitation is used up; a new invitation starts again.
         Onboarding = "onboarding",
+        /// Wrong authenticator-app and recovery codes of one user in a row, across sign-ins
+        /// and set-up: paused like email codes after [`CODE_LOCK_AFTER`].
+        AppCode = "app_code",
+        /// Wrong app or recovery codes within one pending sign-in (keyed by its session): the
+        /// fifth ends it.
+        AppCodeSignIn = "app_code_sign_in",
     }
 }
 
@@ -237,12 +243,42 @@ pub(crate) async fn code_lock_left<'e, E>(exec: E, user_id: i64, now: i64) -> Re
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(match read(exec, Scope::Code, &user_key(user_id)).await? {
+    lock_left(exec, Scope::Code, user_id, now).await
+}
+
+/// Seconds the pause of `user_id`'s codes of `scope` (email codes, app codes) still runs at
+/// `now`: [`CODE_LOCK_SECS`] after the latest wrong code, once [`CODE_LOCK_AFTER`] came in a row.
+pub(crate) async fn lock_left<'e, E>(
+    exec: E,
+    scope: Scope,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(match read(exec, scope, &user_key(user_id)).await? {
         Some((failures, last)) if failures >= CODE_LOCK_AFTER => {
             (last + CODE_LOCK_SECS - now).max(0)
         }
         _ => 0,
     })
+}
+
+/// `CodeLocked` while `user_id`'s codes of `scope` (email codes, app codes) are paused after too
+/// many wrong ones in a row.
+pub(crate) async fn refuse_while_locked(
+    tx: &mut Tx<'_>,
+    scope: Scope,
+    user_id: i64,
+) -> Result<(), AuthError> {
+    let now = tx.now();
+    match lock_left(tx.conn(), scope, user_id, now).await? {
+        0 => Ok(()),
+        left => Err(AuthError::CodeLocked {
+            minutes: minutes_up(left),
+        }),
+    }
 }
 
 /// Whole minutes, rounded up, for "try again in N minutes".

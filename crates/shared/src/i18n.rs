@@ -245,6 +245,56 @@ pub enum Msg {
     ResetSentTo,
     /// Contains `{browser}` and `{time}`.
     CodeForSignIn,
+    TwoFactorOnSubject,
+    /// Contains `{time}`.
+    TwoFactorOnBody,
+    TwoFactorOffSubject,
+    /// Contains `{time}`.
+    TwoFactorOffBody,
+    RecoveryCodesNewSubject,
+    /// Contains `{time}`.
+    RecoveryCodesNewBody,
+    RecoveryCodeUsedSubject,
+    /// Contains `{time}`.
+    RecoveryCodeUsedBody,
+    /// Contains `{count}`.
+    RecoveryCodesLeft,
+    TwoFactorResetSubject,
+    /// Contains `{time}`.
+    TwoFactorResetBody,
+    TwoFactorNotYou,
+    TwoFactorSetupExpired,
+    LoginTotpTitle,
+    TotpIntro,
+    AuthenticationCodeLabel,
+    UseRecoveryCode,
+    UseAuthenticatorApp,
+    RecoveryIntro,
+    RecoveryCodeLabel,
+    TwoFactorTitle,
+    TwoFactorOffIntro,
+    SetUpTwoFactor,
+    ScanQrCode,
+    QrCodeAlt,
+    KeyLabel,
+    ActivateButton,
+    RecoveryCodesTitle,
+    RecoveryCodesIntro,
+    CopyButton,
+    Copied,
+    DownloadButton,
+    SavedThem,
+    /// Contains `{time}` and `{count}`.
+    TwoFactorOnSince,
+    TwoFactorConfirmHint,
+    RegenerateRecoveryCodes,
+    TurnOffTwoFactor,
+    ResetTwoFactor,
+    /// Contains `{name}`.
+    ResetTwoFactorLabel,
+    /// Contains `{email}`.
+    TwoFactorResetFor,
+    StatusTwoFactor,
     CodeForOnboarding,
     NotMeLead,
     NotMeLink,
@@ -524,6 +574,71 @@ fn en(msg: Msg) -> &'static str {
         ResetSentTo => "Password reset link sent to {email}.",
         CodeForSignIn => "It is for signing in on a new browser: {browser}, on {time}.",
         CodeForOnboarding => "It is for setting up your user account.",
+        TwoFactorOnSubject => "Two-factor authentication is on for your Pforte account",
+        TwoFactorOnBody => {
+            "Two-factor authentication was turned on for your account on {time}. Each sign-in now asks for the code from your authenticator app."
+        }
+        TwoFactorOffSubject => "Two-factor authentication is off for your Pforte account",
+        TwoFactorOffBody => {
+            "Two-factor authentication was turned off for your account on {time}. Sign-ins on new browsers ask for an email code again."
+        }
+        RecoveryCodesNewSubject => "New recovery codes for your Pforte account",
+        RecoveryCodesNewBody => {
+            "New recovery codes were made for your account on {time}. The old ones no longer work."
+        }
+        RecoveryCodeUsedSubject => "A recovery code was used for your Pforte account",
+        RecoveryCodeUsedBody => "A recovery code was used to sign in to your account on {time}.",
+        RecoveryCodesLeft => "Recovery codes left: {count}.",
+        TwoFactorResetSubject => "Two-factor authentication was reset for your Pforte account",
+        TwoFactorResetBody => {
+            "Your administrator turned two-factor authentication off for your account on {time}. Sign-ins on new browsers ask for an email code again; you can set up your authenticator app anew on the security page."
+        }
+        LoginTotpTitle => "Enter your authentication code",
+        TotpIntro => "Open your authenticator app and enter the 6-digit code it shows for Pforte.",
+        AuthenticationCodeLabel => "Authentication code",
+        UseRecoveryCode => "Use a recovery code",
+        UseAuthenticatorApp => "Use the authenticator app",
+        RecoveryIntro => {
+            "Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."
+        }
+        RecoveryCodeLabel => "Recovery code",
+        TwoFactorTitle => "Two-factor authentication",
+        TwoFactorOffIntro => {
+            "With two-factor authentication, every sign-in asks for a code from an authenticator app on your phone after the password, instead of the email code."
+        }
+        SetUpTwoFactor => "Set up two-factor authentication",
+        ScanQrCode => {
+            "Scan the QR code with your authenticator app, or enter the key by hand. Then enter the 6-digit code the app shows."
+        }
+        QrCodeAlt => "QR code for your authenticator app",
+        KeyLabel => "Key",
+        ActivateButton => "Activate",
+        RecoveryCodesTitle => "Recovery codes",
+        RecoveryCodesIntro => {
+            "Save these codes somewhere safe. Each works once and signs you in when your phone is not at hand. They are shown only now."
+        }
+        CopyButton => "Copy",
+        Copied => "Copied.",
+        DownloadButton => "Download",
+        SavedThem => "I have saved them",
+        TwoFactorOnSince => {
+            "Two-factor authentication is on since {time}. Recovery codes left: {count}."
+        }
+        TwoFactorConfirmHint => {
+            "Both need your password and a current code from your authenticator app."
+        }
+        RegenerateRecoveryCodes => "Regenerate recovery codes",
+        TurnOffTwoFactor => "Turn off two-factor authentication",
+        ResetTwoFactor => "Reset two-factor authentication",
+        ResetTwoFactorLabel => "Reset two-factor authentication for {name}",
+        TwoFactorResetFor => "Two-factor authentication was reset for {email}.",
+        StatusTwoFactor => "two-factor authentication on",
+        TwoFactorNotYou => {
+            "If this wasn't you, change your password at once and tell your administrator."
+        }
+        TwoFactorSetupExpired => {
+            "The set-up has expired. Start it again with “Set up two-factor authentication”."
+        }
         NotMeLead => "If this wasn't you:",
         NotMeLink => "This wasn't me",
         NotMeValidity => {

@@ -35,6 +35,30 @@ pub struct CurrentUserResponse {
     pub account_name: String,
 }
 
+/// The two-factor part of the security page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorView {
+    /// When it was turned on; `None`: off.
+    pub enabled_at: Option<i64>,
+    /// Unused recovery codes.
+    pub recovery_left: i64,
+    /// A set-up waiting for its first code.
+    pub pending: Option<PendingTwoFactor>,
+    /// Recovery codes just made, shown until saved (empty otherwise).
+    pub recovery_codes: Vec<String>,
+}
+
+/// A set-up waiting for its first code: what the authenticator app needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingTwoFactor {
+    /// The key in base32, in groups of four.
+    pub key: String,
+    /// The `otpauth://` link.
+    pub uri: String,
+    /// The QR code of `uri`: an SVG image drawn on the server, as a `data:` URL.
+    pub qr_image: String,
+}
+
 /// Where a link from a mail stands, for the page it opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkState {
@@ -84,6 +108,8 @@ pub struct UserRowResponse {
     pub locked: bool,
     /// Invited, but the invitation was used up by wrong codes: the row offers "Resend invitation".
     pub invitation_blocked: bool,
+    /// Two-factor authentication is on: the row offers "Reset two-factor authentication".
+    pub two_factor: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).

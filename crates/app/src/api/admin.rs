@@ -72,6 +72,20 @@ pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
     Ok(user.email)
 }
 
+/// "Reset two-factor authentication" for a user of the admin's account. Returns the user's email.
+#[server(endpoint = "reset_two_factor")]
+pub async fn reset_two_factor(user_id: i64) -> Result<String, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let user = state
+        .auth
+        .reset_two_factor(&admin, user_id, &request_meta())
+        .await?;
+    Ok(user.email)
+}
+
 /// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.
 #[server(endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i64, active: String) -> Result<(), AppError> {

@@ -9,6 +9,7 @@ mod onboarding;
 mod reset;
 mod setup;
 mod sign_in;
+mod two_factor;
 
 pub use account::*;
 pub use admin::*;
@@ -16,6 +17,7 @@ pub use onboarding::*;
 pub use reset::*;
 pub use setup::*;
 pub use sign_in::*;
+pub use two_factor::*;
 
 /// The answer of a "Yes" / "No" form.
 #[cfg(feature = "ssr")]

@@ -1,4 +1,4 @@
-//! Sign-in: `/login`, `/login/code`, `/login/trust`, and logging out.
+//! Sign-in: `/login`, `/login/code`, `/login/totp`, `/login/trust`, and logging out.
 
 use leptos::prelude::*;
 use pforte_shared::AppError;
@@ -41,8 +41,7 @@ fn page_after(stage: pforte_auth::session::Stage, next: Option<&str>) -> String 
         Stage::Complete => safe_next(next),
         Stage::AwaitingEmailCode => with_next("/login/code", next),
         Stage::AwaitingTrustDecision => with_next("/login/trust", next),
-        // TOTP gets its page with the two-factor issue; the state machine does not yield it yet.
-        Stage::AwaitingTotp => "/login".to_owned(),
+        Stage::AwaitingTotp => with_next("/login/totp", next),
     }
 }
 
@@ -79,6 +78,39 @@ pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<
     let step = state
         .auth
         .confirm_sign_in_code(token.as_deref(), &code, &request_meta())
+        .await?;
+    set_step_cookies(&state, &step);
+    leptos_axum::redirect(&page_after(step.stage, next.as_deref()));
+    Ok(())
+}
+
+/// `/login/totp`: "Confirm" the authenticator app's code; then signed in and on to `next`.
+#[server(endpoint = "confirm_sign_in_app_code")]
+pub async fn confirm_sign_in_app_code(
+    authentication_code: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    app_code_step(&authentication_code, false, next).await
+}
+
+/// `/login/totp?recovery`: "Confirm" a recovery code instead; then signed in.
+#[server(endpoint = "confirm_sign_in_recovery_code")]
+pub async fn confirm_sign_in_recovery_code(
+    recovery_code: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    app_code_step(&recovery_code, true, next).await
+}
+
+#[cfg(feature = "ssr")]
+async fn app_code_step(code: &str, recovery: bool, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let token = current_session_token(&state.web);
+    let step = state
+        .auth
+        .confirm_sign_in_app_code(token.as_deref(), code, recovery, &request_meta())
         .await?;
     set_step_cookies(&state, &step);
     leptos_axum::redirect(&page_after(step.stage, next.as_deref()));

@@ -1,5 +1,6 @@
 //! `/account/security`: trusted devices ("Remove", "Remove all"), active sessions ("Sign out",
-//! "Sign out everywhere else"), recent security activity, and "Change password".
+//! "Sign out everywhere else"), recent security activity, "Change password" and two-factor
+//! authentication.
 
 use crate::api::{
     ChangePassword, RemoveAllDevices, RemoveDevice, SignOutElsewhere, SignOutSession,
@@ -11,6 +12,7 @@ use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
 use crate::components::table::DataTable;
 use crate::i18n::t;
+use crate::pages::two_factor::TwoFactorSection;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -84,6 +86,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) />
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>
+            <TwoFactorSection />
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
     }

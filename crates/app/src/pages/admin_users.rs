@@ -1,9 +1,11 @@
 //! `/admin/users`: the users of the admin's account, "Create user", "Resend invitation",
-//! "Send password reset", "Deactivate" / "Reactivate" and "Unlock".
+//! "Send password reset", "Reset two-factor authentication", "Deactivate" / "Reactivate" and
+//! "Unlock".
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
 use crate::api::{
-    CreateUser, ResendInvitation, SendPasswordReset, SetUserActive, UnlockUser, list_users,
+    CreateUser, ResendInvitation, ResetTwoFactor, SendPasswordReset, SetUserActive, UnlockUser,
+    list_users,
 };
 use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
 use crate::components::card::{Card, PAGE_TITLE_ID};
@@ -38,6 +40,7 @@ pub fn AdminUsers() -> impl IntoView {
     let status = ServerAction::<SetUserActive>::new();
     let unlock = ServerAction::<UnlockUser>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
+    let reset_two_factor = ServerAction::<ResetTwoFactor>::new();
     let users = Resource::new(
         move || {
             (
@@ -45,6 +48,7 @@ pub fn AdminUsers() -> impl IntoView {
                 resend.version().get(),
                 status.version().get(),
                 unlock.version().get(),
+                reset_two_factor.version().get(),
             )
         },
         |_| list_users(),
@@ -55,6 +59,7 @@ pub fn AdminUsers() -> impl IntoView {
         outcome(status),
         outcome(unlock),
         outcome(reset),
+        outcome(reset_two_factor),
     ]);
     // The status line says what the latest action did; an action that failed (or says nothing)
     // clears it.
@@ -68,6 +73,9 @@ pub fn AdminUsers() -> impl IntoView {
         said(resend, |_| None),
         said(status, |_| None),
         said(unlock, |_| None),
+        said(reset_two_factor, |email| {
+            Some(fill(t(Msg::TwoFactorResetFor), "email", &email))
+        }),
     ]);
     view! {
         <Card title=Msg::Users wide=true>
@@ -76,7 +84,7 @@ pub fn AdminUsers() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => Either::Left(view! { <UserTable rows resend reset status unlock /> }),
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend reset reset_two_factor status unlock /> }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
                         }),
@@ -106,6 +114,7 @@ pub fn AdminUsers() -> impl IntoView {
 fn status_line(row: &UserRowResponse) -> String {
     let mut line = status_text(row.status).to_owned();
     for (on, msg) in [
+        (row.two_factor, Msg::StatusTwoFactor),
         (row.invitation_blocked, Msg::StatusInvitationBlocked),
         (row.locked, Msg::StatusLocked),
     ] {
@@ -122,6 +131,7 @@ fn UserTable(
     rows: Vec<UserRowResponse>,
     resend: ServerAction<ResendInvitation>,
     reset: ServerAction<SendPasswordReset>,
+    reset_two_factor: ServerAction<ResetTwoFactor>,
     status: ServerAction<SetUserActive>,
     unlock: ServerAction<UnlockUser>,
 ) -> impl IntoView {
@@ -137,6 +147,8 @@ fn UserTable(
                             let reset_id = id.clone();
                             let active = row.status == UserStatusView::Active;
                             let reset_label = fill(t(Msg::SendPasswordResetLabel), "name", &row.email);
+                            let two_factor_label = fill(t(Msg::ResetTwoFactorLabel), "name", &row.email);
+                            let two_factor_id = id.clone();
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>
@@ -155,6 +167,12 @@ fn UserTable(
                                                 <ActionForm action=reset>
                                                     <input type="hidden" name="user_id" value=reset_id />
                                                     <button type="submit" class="secondary small" aria-label=reset_label>{t(Msg::SendPasswordReset)}</button>
+                                                </ActionForm>
+                                            })}
+                                            {row.two_factor.then(|| view! {
+                                                <ActionForm action=reset_two_factor>
+                                                    <input type="hidden" name="user_id" value=two_factor_id />
+                                                    <button type="submit" class="secondary small" aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</button>
                                                 </ActionForm>
                                             })}
                                             {row.can_change_status.then(|| {

@@ -1,15 +1,18 @@
-//! `/login/code` and `/login/trust`: the second step of a sign-in on a new device. The server keeps
-//! where the sign-in stands (`sign_in_state`); these pages render it. Both work hydrated and as
+//! `/login/code`, `/login/totp` and `/login/trust`: the second step of a sign-in. The server keeps
+//! where the sign-in stands (`sign_in_state`); these pages render it. All work hydrated and as
 //! plain form posts.
 
-use crate::api::{ConfirmSignInCode, ResendSignInCode, TrustSignInDevice, sign_in_state};
+use crate::api::{
+    ConfirmSignInAppCode, ConfirmSignInCode, ConfirmSignInRecoveryCode, ResendSignInCode,
+    TrustSignInDevice, sign_in_state,
+};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::trust::TrustChoice;
 use crate::i18n::t;
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -78,6 +81,72 @@ pub fn LoginCode() -> impl IntoView {
                             <Redirect path=with_next("/login/trust", next().as_deref()) />
                         }),
                         _ => EitherOf3::C(Either::Left(view! { <SignInEnded error /> })),
+                    }
+                })}
+            </Suspense>
+        </Card>
+    }
+}
+
+/// `/login/totp`: the authenticator app's code, or (`?recovery`) a recovery code.
+#[component]
+pub fn LoginTotp() -> impl IntoView {
+    let next = next_param();
+    let query = use_query_map();
+    let recovery = move || query.read().get("recovery").is_some();
+    let app_code = ServerAction::<ConfirmSignInAppCode>::new();
+    let recovery_code = ServerAction::<ConfirmSignInRecoveryCode>::new();
+    let state = Resource::new(
+        move || (app_code.version().get(), recovery_code.version().get()),
+        |_| sign_in_state(),
+    );
+    let error = latest_error(vec![outcome(app_code), outcome(recovery_code)]);
+    let other_way = move || {
+        let (path, text) = if recovery() {
+            ("/login/totp", Msg::UseAuthenticatorApp)
+        } else {
+            ("/login/totp?recovery", Msg::UseRecoveryCode)
+        };
+        let href = match next() {
+            Some(next) => with_next(path, Some(&next)),
+            None => path.to_owned(),
+        };
+        view! { <nav class="links"><a href=href>{t(text)}</a></nav> }
+    };
+    view! {
+        <Card title=Msg::LoginTotpTitle>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    let state = state.await;
+                    let minutes = state.as_ref().map_or(0, |s| s.code_locked_minutes);
+                    match state.as_ref().ok().and_then(|s| s.step) {
+                        Some(SignInStep::Totp) if minutes > 0 => EitherOf4::A(view! {
+                            <p class="alert" role="alert">
+                                {AppError::CodeLocked { minutes }.message(crate::i18n::lang())}
+                            </p>
+                            <nav class="links"><a href="/login">{t(Msg::BackToLogin)}</a></nav>
+                        }),
+                        Some(SignInStep::Totp) if recovery() => EitherOf4::B(view! {
+                            <p id="recovery-intro">{t(Msg::RecoveryIntro)}</p>
+                            <ErrorAlert error />
+                            <ActionForm action=recovery_code>
+                                <input type="hidden" name="next" value=next />
+                                <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="off" autofocus=true maxlength=40 describedby="recovery-intro" />
+                                <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                            </ActionForm>
+                            {other_way}
+                        }),
+                        Some(SignInStep::Totp) => EitherOf4::C(view! {
+                            <p id="totp-intro">{t(Msg::TotpIntro)}</p>
+                            <ErrorAlert error />
+                            <ActionForm action=app_code>
+                                <input type="hidden" name="next" value=next />
+                                <Field id="authentication_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=7 describedby="totp-intro" />
+                                <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                            </ActionForm>
+                            {other_way}
+                        }),
+                        _ => EitherOf4::D(view! { <SignInEnded error /> }),
                     }
                 })}
             </Suspense>

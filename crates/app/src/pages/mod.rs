@@ -11,4 +11,5 @@ pub mod not_found;
 pub mod not_me;
 pub mod reset_password;
 pub mod setup;
+pub mod two_factor;
 pub mod welcome;

@@ -26,3 +26,4 @@ mod setup;
 mod signin;
 mod smtp;
 mod throttle;
+mod two_factor;

@@ -1,0 +1,159 @@
+//! The two-factor part of `/account/security`: set it up (password, then QR code and key, then
+//! the first app code), see the recovery codes once ("Copy", "Download"), and later make new
+//! recovery codes or turn it off (each with the password and a current app code). Every form
+//! works hydrated and as a plain form post.
+
+use crate::api::{
+    ActivateTwoFactor, DisableTwoFactor, HideRecoveryCodes, RegenerateRecoveryCodes,
+    StartTwoFactor, two_factor_state,
+};
+use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::field::Field;
+use crate::i18n::{lang, t};
+use leptos::either::EitherOf5;
+use leptos::prelude::*;
+use pforte_shared::Msg;
+use pforte_shared::i18n::fill;
+use pforte_shared::time::format_utc;
+use pforte_shared::types::{PendingTwoFactor, TwoFactorView};
+
+#[component]
+pub fn TwoFactorSection() -> impl IntoView {
+    let start = ServerAction::<StartTwoFactor>::new();
+    let activate = ServerAction::<ActivateTwoFactor>::new();
+    let hide = ServerAction::<HideRecoveryCodes>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    let state = Resource::new(
+        move || {
+            (
+                start.version().get(),
+                activate.version().get(),
+                hide.version().get(),
+                regenerate.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| two_factor_state(),
+    );
+    let error = latest_error(vec![
+        outcome(start),
+        outcome(activate),
+        outcome(hide),
+        outcome(regenerate),
+        outcome(disable),
+    ]);
+    view! {
+        <section aria-labelledby="two-factor-title">
+            <h2 id="two-factor-title">{t(Msg::TwoFactorTitle)}</h2>
+            <ErrorAlert error />
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Ok(view) if !view.recovery_codes.is_empty() => {
+                            EitherOf5::A(view! { <RecoveryCodes codes=view.recovery_codes hide /> })
+                        }
+                        Ok(view) if view.enabled_at.is_some() => {
+                            EitherOf5::B(view! { <Enabled view regenerate disable /> })
+                        }
+                        Ok(TwoFactorView { pending: Some(pending), .. }) => {
+                            EitherOf5::C(view! { <Pending pending activate /> })
+                        }
+                        Ok(_) => EitherOf5::D(view! {
+                            <p>{t(Msg::TwoFactorOffIntro)}</p>
+                            <ActionForm action=start attr:aria-labelledby="two-factor-title">
+                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
+                                <button type="submit" class="primary">{t(Msg::SetUpTwoFactor)}</button>
+                            </ActionForm>
+                        }),
+                        Err(e) => EitherOf5::E(view! {
+                            <p class="alert" role="alert">{e.message(lang())}</p>
+                        }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A set-up waiting for its first code: the QR code, the key, and "Activate".
+#[component]
+fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>) -> impl IntoView {
+    view! {
+        <p id="tf-scan">{t(Msg::ScanQrCode)}</p>
+        <img class="qr" src=pending.qr_image alt=t(Msg::QrCodeAlt) width="208" height="208" />
+        <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
+        <ActionForm action=activate attr:aria-labelledby="two-factor-title">
+            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 autofocus=true describedby="tf-scan" />
+            <button type="submit" class="primary">{t(Msg::ActivateButton)}</button>
+        </ActionForm>
+    }
+}
+
+/// New recovery codes, shown once: a list named "Recovery codes", "Copy" (in the browser),
+/// "Download" (a text file, also without JavaScript), and "I have saved them".
+#[component]
+fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> impl IntoView {
+    let download = format!("data:text/plain;charset=utf-8,{}%0A", codes.join("%0A"));
+    let text = codes.join("\n");
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        copied.set(true);
+    };
+    view! {
+        <h3 id="recovery-title">{t(Msg::RecoveryCodesTitle)}</h3>
+        <p>{t(Msg::RecoveryCodesIntro)}</p>
+        <ul class="codes" aria-labelledby="recovery-title">
+            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+        </ul>
+        <div class="row-actions">
+            <button type="button" class="secondary" on:click=copy>{t(Msg::CopyButton)}</button>
+            <a class="button secondary" href=download download="pforte-recovery-codes.txt">{t(Msg::DownloadButton)}</a>
+        </div>
+        <p class="status" role="status">{move || copied.get().then(|| t(Msg::Copied))}</p>
+        <ActionForm action=hide>
+            <button type="submit" class="primary">{t(Msg::SavedThem)}</button>
+        </ActionForm>
+    }
+}
+
+/// Two-factor is on: since when, codes left; new recovery codes or off, each with the password
+/// and a current app code.
+#[component]
+fn Enabled(
+    view: TwoFactorView,
+    regenerate: ServerAction<RegenerateRecoveryCodes>,
+    disable: ServerAction<DisableTwoFactor>,
+) -> impl IntoView {
+    let since = fill(
+        &fill(
+            t(Msg::TwoFactorOnSince),
+            "time",
+            &format_utc(view.enabled_at.unwrap_or_default()),
+        ),
+        "count",
+        &view.recovery_left.to_string(),
+    );
+    view! {
+        <p>{since}</p>
+        <p id="tf-confirm-hint">{t(Msg::TwoFactorConfirmHint)}</p>
+        <h3 id="regenerate-title">{t(Msg::RegenerateRecoveryCodes)}</h3>
+        <ActionForm action=regenerate attr:aria-labelledby="regenerate-title">
+            <Field id="tf_regenerate_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
+            <Field id="tf_regenerate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
+            <button type="submit" class="secondary">{t(Msg::RegenerateRecoveryCodes)}</button>
+        </ActionForm>
+        <h3 id="disable-title">{t(Msg::TurnOffTwoFactor)}</h3>
+        <ActionForm action=disable attr:aria-labelledby="disable-title">
+            <Field id="tf_disable_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
+            <Field id="tf_disable_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
+            <button type="submit" class="secondary">{t(Msg::TurnOffTwoFactor)}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,554 @@
+//! Two-factor authentication: set-up only after a right app code, the app code at every sign-in
+//! (a trusted device skips only the email code), each time step once, recovery codes once, turning
+//! off and new recovery codes with password and code, an admin's reset, and secrets sealed at rest.
+
+use crate::harness::*;
+use pforte_auth::Clock;
+use pforte_auth::account::NewUser;
+use pforte_auth::secret::Password;
+use pforte_auth::secret_box::SecretKey;
+use pforte_auth::two_factor::code_for_key;
+use pforte_auth::RequestMeta;
+use pforte_shared::types::Role;
+use sqlx::Row;
+
+/// A signed-in member with two-factor on: (session cookie, the key as shown, recovery codes).
+async fn member_with_two_factor(app: &TestApp) -> (String, String, Vec<String>) {
+    app.add_member().await;
+    let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let (key, codes) = enrol(app, &session).await;
+    (session, key, codes)
+}
+
+/// Sets up two-factor for the signed-in browser `session`; returns the key and recovery codes.
+async fn enrol(app: &TestApp, session: &str) -> (String, Vec<String>) {
+    let res = app
+        .post_form(
+            "/api/start_two_factor",
+            &[("current_password", MEMBER_PASSWORD)],
+            Some(session),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let user = member(app).await;
+    let view = app.auth.two_factor_view(&user).await.expect("view");
+    let pending = view.pending.expect("a set-up in progress");
+    assert_eq!(
+        pending.key.split(' ').count(),
+        8,
+        "32 characters in groups of four"
+    );
+    let code = code_for_key(&pending.key, app.clock.now());
+    let res = app
+        .post_form(
+            "/api/activate_two_factor",
+            &[("authentication_code", &code)],
+            Some(session),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let view = app.auth.two_factor_view(&user).await.expect("view");
+    assert!(view.enabled_at.is_some());
+    (pending.key, view.recovery_codes)
+}
+
+async fn member(app: &TestApp) -> pforte_auth::account::User {
+    app.auth
+        .user_by_email(MEMBER_EMAIL)
+        .await
+        .expect("query")
+        .expect("member")
+}
+
+/// The password step on a new browser (or with `cookie`); returns the pending session cookie.
+async fn password_step(app: &TestApp, cookie: Option<&str>) -> String {
+    app.clock.advance(1);
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, cookie)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "location"), "/login/totp");
+    session_cookie(&res).expect("pending session")
+}
+
+async fn app_code(app: &TestApp, pending: &str, code: &str) -> reqwest::Response {
+    app.post_form(
+        "/api/confirm_sign_in_app_code",
+        &[("authentication_code", code)],
+        Some(pending),
+    )
+    .await
+}
+
+async fn subjects(app: &TestApp) -> Vec<String> {
+    sqlx::query("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id")
+        .bind(MEMBER_EMAIL)
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("outbox")
+        .iter()
+        .map(|r| r.get("subject"))
+        .collect()
+}
+
+async fn set_up_only_after_a_right_code(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.add_member().await;
+    let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let start = |password: &'static str| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.post_form(
+                "/api/start_two_factor",
+                &[("current_password", password)],
+                Some(&session),
+            )
+            .await
+        }
+    };
+    let res = start("not my password at all").await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("CurrentPasswordWrong")
+    );
+    let nothing = app
+        .auth
+        .two_factor_view(&member(&app).await)
+        .await
+        .expect("view");
+    assert_eq!(
+        nothing,
+        Default::default(),
+        "a wrong password starts nothing"
+    );
+    app.clock.advance(2);
+    assert_eq!(start(MEMBER_PASSWORD).await.status(), 200);
+    let user = member(&app).await;
+    let pending = app
+        .auth
+        .two_factor_view(&user)
+        .await
+        .expect("view")
+        .pending
+        .expect("pending");
+    assert!(
+        pending
+            .uri
+            .starts_with("otpauth://totp/Pforte:ben.kurz@example.com?secret=")
+    );
+    assert!(pending.qr_image.starts_with("data:image/svg+xml;base64,"));
+    // Wrong codes activate nothing.
+    let activate = |code: String| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.post_form(
+                "/api/activate_two_factor",
+                &[("authentication_code", &code)],
+                Some(&session),
+            )
+            .await
+        }
+    };
+    let right = code_for_key(&pending.key, app.clock.now());
+    let wrong = other_code(&right);
+    let res = activate(wrong).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("CodeInvalid"));
+    assert!(!member(&app).await.two_factor);
+    // The set-up waits 10 minutes for its code.
+    app.clock.advance(10 * 60);
+    let res = activate(code_for_key(&pending.key, app.clock.now())).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("TwoFactorSetupExpired")
+    );
+    assert!(!member(&app).await.two_factor);
+    // Started again, a right code turns it on, with 10 recovery codes and a mail.
+    assert_eq!(start(MEMBER_PASSWORD).await.status(), 200);
+    let key = app
+        .auth
+        .two_factor_view(&user)
+        .await
+        .expect("view")
+        .pending
+        .expect("pending")
+        .key;
+    let res = activate(code_for_key(&key, app.clock.now())).await;
+    assert_eq!(res.status(), 200);
+    let view = app.auth.two_factor_view(&user).await.expect("view");
+    assert!(view.enabled_at.is_some() && view.pending.is_none());
+    assert_eq!((view.recovery_codes.len(), view.recovery_left), (10, 10));
+    assert!(
+        subjects(&app)
+            .await
+            .contains(&"Two-factor authentication is on for your Pforte account".to_owned())
+    );
+    // At rest: sealed, never the key.
+    let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE email = $1")
+        .bind(MEMBER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("row")
+        .get("totp_secret");
+    let compact: String = key.split_whitespace().collect();
+    assert!(
+        stored.starts_with("v1:") && !stored.contains(&compact),
+        "{stored}"
+    );
+    let hashes: Vec<String> = sqlx::query("SELECT code_hash FROM recovery_codes")
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("codes")
+        .iter()
+        .map(|r| r.get("code_hash"))
+        .collect();
+    assert_eq!(hashes.len(), 10);
+    for code in &view.recovery_codes {
+        assert!(!hashes.iter().any(|h| h.contains(&code.replace('-', ""))));
+    }
+    // Saved: no longer shown.
+    let res = app
+        .post_form("/api/hide_recovery_codes", &[], Some(&session))
+        .await;
+    assert_eq!(res.status(), 200);
+    let view = app.auth.two_factor_view(&user).await.expect("view");
+    assert!(view.recovery_codes.is_empty());
+    assert_eq!(view.recovery_left, 10);
+}
+
+async fn sign_in_asks_for_the_app_code_once_per_step(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.add_member().await;
+    let (_, device) = app.sign_in_trusting(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let (key, _) = enrol(&app, &session).await;
+    let mails_before = subjects(&app).await.len();
+
+    // A trusted device skips only the email code: the app code is still asked, and no mail goes.
+    let pending = password_step(&app, Some(&device)).await;
+    assert_eq!(subjects(&app).await.len(), mails_before, "no email code");
+    let page = app.page("/login/totp", Some(&pending)).await;
+    assert!(
+        page.contains("Authentication code") && page.contains("Use a recovery code"),
+        "{page}"
+    );
+    let code = code_for_key(&key, app.clock.now());
+    let res = app_code(&app, &pending, &other_code(&code)).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("CodeInvalid"));
+    // The time step of the set-up's code was used: the same code does not sign in twice.
+    let res = app_code(&app, &pending, &code).await;
+    assert_eq!(res.status(), 422, "the set-up used this step already");
+    app.clock.advance(30);
+    let code = code_for_key(&key, app.clock.now());
+    let res = app_code(&app, &pending, &code).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "location"), "/");
+    let signed_in = session_cookie(&res).expect("signed in");
+    assert_eq!(app.get("/", Some(&signed_in)).await.status(), 200);
+    // Replay in another sign-in: refused.
+    let other = password_step(&app, None).await;
+    assert_eq!(app_code(&app, &other, &code).await.status(), 422);
+
+    // Two sign-ins at once with the same new code: exactly one gets in.
+    app.clock.advance(30);
+    let (a, b) = (
+        password_step(&app, None).await,
+        password_step(&app, None).await,
+    );
+    let code = code_for_key(&key, app.clock.now());
+    let (ra, rb) = tokio::join!(app_code(&app, &a, &code), app_code(&app, &b, &code));
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 422]);
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE event = 'signed_in' AND detail = 'authenticator app'",
+    )
+    .fetch_one(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .get("n");
+    assert_eq!(audited, 2);
+}
+
+async fn wrong_app_codes_end_the_sign_in_and_pause(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, key, _) = member_with_two_factor(&app).await;
+    app.clock.advance(30);
+    let pending = password_step(&app, None).await;
+    let wrong = other_code(&code_for_key(&key, app.clock.now()));
+    for _ in 0..4 {
+        assert_eq!(app_code(&app, &pending, &wrong).await.status(), 422);
+    }
+    let res = app_code(&app, &pending, &wrong).await;
+    assert_eq!(res.status(), 429);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("CodeAttemptsExhausted")
+    );
+    assert_eq!(
+        app_code(&app, &pending, &wrong).await.status(),
+        401,
+        "the sign-in ended"
+    );
+    // Across sign-ins: the tenth wrong code in a row pauses app codes for 15 minutes.
+    let pending = password_step(&app, None).await;
+    for _ in 0..4 {
+        assert_eq!(app_code(&app, &pending, &wrong).await.status(), 422);
+    }
+    let pending = password_step(&app, None).await;
+    let res = app_code(&app, &pending, &wrong).await;
+    assert_eq!(res.status(), 422, "the tenth is still compared");
+    let right = code_for_key(&key, app.clock.now());
+    let res = app_code(&app, &pending, &right).await;
+    assert_eq!(res.status(), 429, "paused: not even the right code");
+    assert!(res.text().await.expect("body").contains("CodeLocked"));
+    app.clock.advance(15 * 60);
+    let pending = password_step(&app, None).await;
+    let right = code_for_key(&key, app.clock.now());
+    assert_eq!(app_code(&app, &pending, &right).await.status(), 200);
+}
+
+async fn recovery_codes_work_once(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (session, key, codes) = member_with_two_factor(&app).await;
+    let recovery = |pending: String, code: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/confirm_sign_in_recovery_code",
+                &[("recovery_code", &code)],
+                Some(&pending),
+            )
+            .await
+        }
+    };
+    let pending = password_step(&app, None).await;
+    let typed = codes[0].to_lowercase().replace('-', " ");
+    let res = recovery(pending, typed).await;
+    assert_eq!(res.status(), 200, "case and grouping do not matter");
+    assert_eq!(header(&res, "location"), "/");
+    let text = last_mail(&app).await;
+    assert!(text.contains("Recovery codes left: 9."), "{text}");
+    let pending = password_step(&app, None).await;
+    assert_eq!(
+        recovery(pending.clone(), codes[0].clone()).await.status(),
+        422,
+        "used"
+    );
+    // New codes need the password and a current app code; the old ones stop working.
+    let regenerate = |password: &'static str, code: String| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.post_form(
+                "/api/regenerate_recovery_codes",
+                &[
+                    ("current_password", password),
+                    ("authentication_code", &code),
+                ],
+                Some(&session),
+            )
+            .await
+        }
+    };
+    app.clock.advance(30);
+    let code = code_for_key(&key, app.clock.now());
+    assert_eq!(
+        regenerate("wrong password entirely", code.clone())
+            .await
+            .status(),
+        422
+    );
+    app.clock.advance(2);
+    assert_eq!(
+        regenerate(MEMBER_PASSWORD, other_code(&code))
+            .await
+            .status(),
+        422
+    );
+    app.clock.advance(2);
+    assert_eq!(regenerate(MEMBER_PASSWORD, code).await.status(), 200);
+    let view = app
+        .auth
+        .two_factor_view(&member(&app).await)
+        .await
+        .expect("view");
+    assert_eq!(view.recovery_left, 10);
+    assert!(!view.recovery_codes.contains(&codes[1]));
+    assert_eq!(
+        recovery(pending.clone(), codes[1].clone()).await.status(),
+        422,
+        "old codes die"
+    );
+    assert_eq!(
+        recovery(pending, view.recovery_codes[0].clone())
+            .await
+            .status(),
+        200
+    );
+    assert!(
+        subjects(&app)
+            .await
+            .contains(&"New recovery codes for your Pforte account".to_owned())
+    );
+}
+
+async fn turning_off_needs_password_and_code(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (session, key, _) = member_with_two_factor(&app).await;
+    let disable = |password: &'static str, code: String| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.post_form(
+                "/api/disable_two_factor",
+                &[
+                    ("current_password", password),
+                    ("authentication_code", &code),
+                ],
+                Some(&session),
+            )
+            .await
+        }
+    };
+    app.clock.advance(30);
+    let code = code_for_key(&key, app.clock.now());
+    assert_eq!(
+        disable("wrong password entirely", code.clone())
+            .await
+            .status(),
+        422
+    );
+    app.clock.advance(2);
+    assert_eq!(
+        disable(MEMBER_PASSWORD, other_code(&code)).await.status(),
+        422
+    );
+    assert!(member(&app).await.two_factor);
+    app.clock.advance(2);
+    assert_eq!(disable(MEMBER_PASSWORD, code).await.status(), 200);
+    assert!(!member(&app).await.two_factor);
+    assert!(
+        subjects(&app)
+            .await
+            .contains(&"Two-factor authentication is off for your Pforte account".to_owned())
+    );
+    app.clock.advance(2);
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+        .await;
+    assert_eq!(
+        header(&res, "location"),
+        "/login/code",
+        "the email code again"
+    );
+}
+
+async fn admin_resets_two_factor(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, _, _) = member_with_two_factor(&app).await;
+    let member_id = member(&app).await.id;
+    // Admins of another account: 403.
+    app.auth
+        .create_account(
+            "Other GmbH",
+            None,
+            NewUser {
+                email: "eve@other.example".into(),
+                display_name: String::new(),
+                role: Role::Admin,
+                google_email: None,
+                password: Some(Password::new("silver walrus counts marbles".into())),
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("other account");
+    let eve = app
+        .sign_in("eve@other.example", "silver walrus counts marbles")
+        .await;
+    let reset = |cookie: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/reset_two_factor",
+                &[("user_id", &member_id.to_string())],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    assert_eq!(reset(eve).await.status(), 403);
+    assert!(member(&app).await.two_factor);
+    let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app.page("/admin/users", Some(&admin)).await;
+    assert!(
+        page.contains(&format!(
+            "Reset two-factor authentication for {MEMBER_EMAIL}"
+        )),
+        "{page}"
+    );
+    let res = reset(admin).await;
+    assert_eq!(res.status(), 200);
+    assert!(!member(&app).await.two_factor);
+    let actor: Option<i64> =
+        sqlx::query("SELECT actor_id FROM audit_events WHERE event = 'two_factor_reset'")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("audited")
+            .get("actor_id");
+    assert_eq!(actor, Some(app.owner().await.id));
+    assert!(
+        subjects(&app)
+            .await
+            .contains(&"Two-factor authentication was reset for your Pforte account".to_owned())
+    );
+    app.clock.advance(2);
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+        .await;
+    assert_eq!(header(&res, "location"), "/login/code");
+}
+
+/// A secret that does not open (a wrong `PFORTE_SECRET_KEY`) fails closed: no sign-in, a 500
+/// without details, never a panic.
+async fn a_wrong_key_fails_closed(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, key, _) = member_with_two_factor(&app).await;
+    let id = member(&app).await.id;
+    let foreign = SecretKey::generate().seal(b"12345678901234567890", &format!("totp:{id}"));
+    sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
+        .bind(foreign)
+        .bind(id)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("swap");
+    app.clock.advance(30);
+    let pending = password_step(&app, None).await;
+    let res = app_code(&app, &pending, &code_for_key(&key, app.clock.now())).await;
+    assert_eq!(res.status(), 500);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("Internal") && !body.contains("PFORTE_SECRET_KEY"),
+        "{body}"
+    );
+    // The sign-in is still pending: nothing was signed in.
+    assert_eq!(app.get("/", Some(&pending)).await.status(), 303);
+}
+
+crate::dual!(
+    set_up_only_after_a_right_code,
+    sign_in_asks_for_the_app_code_once_per_step,
+    wrong_app_codes_end_the_sign_in_and_pause,
+    recovery_codes_work_once,
+    turning_off_needs_password_and_code,
+    admin_resets_two_factor,
+    a_wrong_key_fails_closed,
+);
