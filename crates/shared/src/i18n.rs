@@ -38,6 +38,8 @@ pub enum Msg {
     HelpLockedBody,
     HelpMailboxTitle,
     HelpMailboxBody,
+    HelpAuthenticatorTitle,
+    HelpAuthenticatorBody,
     HelpCustomerNumberTitle,
     HelpCustomerNumberBody,
     InvalidCredentials,
@@ -348,6 +350,10 @@ fn en(msg: Msg) -> &'static str {
         HelpLockedTitle => "Your sign-in is refused although the password is right",
         HelpLockedBody => {
             "After wrong passwords each next attempt has to wait a few seconds, so try again shortly. After many wrong attempts even the right password asks for the email code, and after 10 wrong codes no code is sent for 15 minutes. Your administrator can lift both with “Unlock”."
+        }
+        HelpAuthenticatorTitle => "You have a new phone or lost your authenticator app",
+        HelpAuthenticatorBody => {
+            "On the page that asks for the authentication code, choose “Use a recovery code” and enter one of the codes you saved when you set up two-factor authentication. Without them, ask your administrator to reset two-factor authentication: you then sign in with the email code and can set up the app anew."
         }
         HelpMailboxTitle => "You no longer have access to your mailbox",
         HelpMailboxBody => {

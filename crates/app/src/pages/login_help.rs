@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use pforte_shared::Msg;
 
 /// The sections, each a heading and its text.
-const SECTIONS: [(&str, Msg, Msg); 5] = [
+const SECTIONS: [(&str, Msg, Msg); 6] = [
     (
         "help-password",
         Msg::HelpPasswordTitle,
@@ -15,6 +15,11 @@ const SECTIONS: [(&str, Msg, Msg); 5] = [
     ),
     ("help-code", Msg::HelpCodeTitle, Msg::HelpCodeBody),
     ("help-locked", Msg::HelpLockedTitle, Msg::HelpLockedBody),
+    (
+        "help-authenticator",
+        Msg::HelpAuthenticatorTitle,
+        Msg::HelpAuthenticatorBody,
+    ),
     ("help-mailbox", Msg::HelpMailboxTitle, Msg::HelpMailboxBody),
     (
         "help-customer-number",

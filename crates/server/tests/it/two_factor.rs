@@ -4,11 +4,11 @@
 
 use crate::harness::*;
 use pforte_auth::Clock;
+use pforte_auth::RequestMeta;
 use pforte_auth::account::NewUser;
 use pforte_auth::secret::Password;
 use pforte_auth::secret_box::SecretKey;
 use pforte_auth::two_factor::code_for_key;
-use pforte_auth::RequestMeta;
 use pforte_shared::types::Role;
 use sqlx::Row;
 
@@ -543,7 +543,46 @@ async fn a_wrong_key_fails_closed(engine: Engine) {
     assert_eq!(app.get("/", Some(&pending)).await.status(), 303);
 }
 
+/// A password reset does not touch two-factor: the next sign-in still asks for the app's code.
+async fn a_reset_never_bypasses_two_factor(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, _, _) = member_with_two_factor(&app).await;
+    app.post_form(
+        "/api/request_password_reset",
+        &[("identifier", MEMBER_EMAIL)],
+        None,
+    )
+    .await;
+    let mut token = String::new();
+    for _ in 0..500 {
+        let text = last_mail(&app).await;
+        if text.contains("/reset-password/") {
+            token = token_after(&text, "/reset-password/");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let new = "harbour finches paint slow umbrellas";
+    let res = app
+        .post_form(
+            "/api/reset_password",
+            &[
+                ("token", &token),
+                ("new_password", new),
+                ("new_password_repeat", new),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(member(&app).await.two_factor);
+    app.clock.advance(2);
+    let res = app.submit_password(MEMBER_EMAIL, new, None).await;
+    assert_eq!(header(&res, "location"), "/login/totp");
+}
+
 crate::dual!(
+    a_reset_never_bypasses_two_factor,
     set_up_only_after_a_right_code,
     sign_in_asks_for_the_app_code_once_per_step,
     wrong_app_codes_end_the_sign_in_and_pause,
