@@ -380,6 +380,48 @@ fn wrong_code(field: &'static str) -> AuthError {
 }
 
 impl Auth {
+    /// Seals every stored secret (TOTP secrets, set-ups in progress, recovery codes on show)
+    /// under `new` instead of the current key, in one unit of work: a value that does not open
+    /// changes nothing. Returns how many values were sealed anew. Run with every instance
+    /// stopped, and start them again with the new key.
+    pub async fn reseal_secrets(
+        &self,
+        new: &crate::secret_box::SecretKey,
+    ) -> Result<usize, AuthError> {
+        let meta = RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        let rows = sqlx::query(
+            "SELECT id, totp_secret, totp_pending_secret, recovery_codes_shown FROM users \
+             WHERE totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL \
+             OR recovery_codes_shown IS NOT NULL",
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        let mut sealed = 0;
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            for (column, what) in [
+                ("totp_secret", "totp"),
+                ("totp_pending_secret", "totp-pending"),
+                ("recovery_codes_shown", "recovery"),
+            ] {
+                let Some(value) = row.try_get::<Option<String>, _>(column)? else {
+                    continue;
+                };
+                let plain = self.settings.secret_key.open(&value, &context(what, id))?;
+                let resealed = new.seal(&plain, &context(what, id));
+                sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
+                    .bind(resealed)
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+                sealed += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(sealed)
+    }
+
     /// The two-factor part of `/account/security`: whether it is on (since when, recovery codes
     /// left), a set-up in progress (QR code and key), recovery codes just made.
     pub async fn two_factor_view(&self, user: &User) -> Result<TwoFactorView, AuthError> {

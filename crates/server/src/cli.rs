@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `create-account`, `create-user`.
+//! The command line: `serve`, `migrate`, `create-account`, `create-user`, `rotate-secret-key`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,6 +40,10 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Seal every stored two-factor secret under a new PFORTE_SECRET_KEY. Stop every instance
+    /// first. With SQLite and no PFORTE_SECRET_KEY the key file is replaced; otherwise the new key
+    /// is printed: set it on every instance before starting them again.
+    RotateSecretKey,
     /// Create a user in an existing account.
     CreateUser {
         #[arg(long)]

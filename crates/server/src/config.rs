@@ -55,22 +55,26 @@ impl SecretKeySource {
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let key = SecretKey::generate();
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(key.to_base64().as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                Ok((key, Some(path.clone())))
-            }
+        match write_key_file(path, &key) {
+            Ok(()) => Ok((key, Some(path.clone()))),
             // Another process made it first: use theirs.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok((read(path)?, None)),
             Err(e) => Err(format!("cannot create {}: {e}", path.display())),
         }
     }
+}
+
+/// Writes `key` to a new file at `path` that only its owner may read (mode 0600); an existing
+/// file is never overwritten.
+pub fn write_key_file(path: &std::path::Path, key: &SecretKey) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(key.to_base64().as_bytes())?;
+    file.sync_all()
 }
 
 impl std::fmt::Debug for Config {

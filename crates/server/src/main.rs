@@ -124,6 +124,43 @@ fn read_password_stdin() -> Result<Password, String> {
     Ok(Password::new(trimmed))
 }
 
+/// `pforte rotate-secret-key`: seals every secret under a new key. The key file of a SQLite
+/// installation is replaced only once the database holds the new seals (the new key waits in
+/// `secret.key.new` meanwhile, so that it is never lost).
+async fn rotate_secret_key(config: &Config) -> Result<(), String> {
+    use pforte_auth::secret_box::SecretKey;
+    use pforte_server::config::{SecretKeySource, write_key_file};
+    let auth = open(config).await?;
+    let new = SecretKey::generate();
+    match &config.secret_key {
+        SecretKeySource::File(path) => {
+            let pending = path.with_extension("key.new");
+            let _ = std::fs::remove_file(&pending);
+            write_key_file(&pending, &new)
+                .map_err(|e| format!("cannot write {}: {e}", pending.display()))?;
+            let sealed = auth.reseal_secrets(&new).await.map_err(|e| {
+                let _ = std::fs::remove_file(&pending);
+                describe(e)
+            })?;
+            std::fs::rename(&pending, path)
+                .map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+            println!(
+                "sealed {sealed} secret(s) under a new key; {} holds it",
+                path.display()
+            );
+        }
+        SecretKeySource::Given(_) => {
+            let sealed = auth.reseal_secrets(&new).await.map_err(describe)?;
+            println!(
+                "sealed {sealed} secret(s) under a new key. Set it on every instance, then start them:\n\
+                 PFORTE_SECRET_KEY={}",
+                new.to_base64().as_str()
+            );
+        }
+    }
+    Ok(())
+}
+
 async fn run(command: Command, config: Config) -> Result<(), String> {
     let cli_meta = RequestMeta::new("cli", "pforte command line");
     match command {
@@ -133,6 +170,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
+        Command::RotateSecretKey => rotate_secret_key(&config).await,
         Command::CreateAccount {
             name,
             owner_email,

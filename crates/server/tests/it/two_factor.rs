@@ -581,7 +581,68 @@ async fn a_reset_never_bypasses_two_factor(engine: Engine) {
     assert_eq!(header(&res, "location"), "/login/totp");
 }
 
+/// `pforte rotate-secret-key` seals the secrets under a new key it prints: the new key opens
+/// them (the sign-in with the app's code works), the old one no longer does.
+async fn rotating_the_secret_key_reseals_every_secret(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |settings, _| {
+        settings.secret_key = SecretKey::from_base64(TEST_SECRET_KEY).expect("key");
+    })
+    .await;
+    let (_, key, _) = member_with_two_factor(&app).await;
+    let out = pforte(&app.database_url, &["rotate-secret-key"], None);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("sealed 2 secret(s)"),
+        "the TOTP secret and the codes on show: {stdout}"
+    );
+    let new_key = stdout
+        .split("PFORTE_SECRET_KEY=")
+        .nth(1)
+        .expect("the new key")
+        .trim();
+    let with_key = |key: SecretKey| {
+        pforte_auth::Auth::new(
+            app.auth.store.clone(),
+            std::sync::Arc::new(app.clock.clone()),
+            pforte_auth::Settings {
+                public_url: PUBLIC_URL.into(),
+                secret_key: key,
+                ..Default::default()
+            },
+        )
+    };
+    let meta = RequestMeta::default();
+    for (secret_key, opens) in [
+        (SecretKey::from_base64(TEST_SECRET_KEY).expect("old"), false),
+        (SecretKey::from_base64(new_key).expect("new"), true),
+    ] {
+        let auth = with_key(secret_key);
+        app.clock.advance(31);
+        let step = auth
+            .submit_password(
+                MEMBER_EMAIL,
+                Password::new(MEMBER_PASSWORD.into()),
+                None,
+                None,
+                &meta,
+            )
+            .await
+            .expect("password");
+        let code = code_for_key(&key, app.clock.now());
+        let result = auth
+            .confirm_sign_in_app_code(Some(step.token.expose()), &code, false, &meta)
+            .await;
+        assert_eq!(result.is_ok(), opens, "{result:?}");
+    }
+}
+
 crate::dual!(
+    rotating_the_secret_key_reseals_every_secret,
     a_reset_never_bypasses_two_factor,
     set_up_only_after_a_right_code,
     sign_in_asks_for_the_app_code_once_per_step,
