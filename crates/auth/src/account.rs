@@ -395,7 +395,8 @@ impl Auth {
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
-                  AND ((t.scope = $2 AND t.failures >= $3) OR (t.scope = $4 AND t.failures >= $5))) \
+                  AND ((t.scope = $2 AND t.failures >= $3) \
+                       OR (t.scope IN ($4, $8) AND t.failures >= $5))) \
              THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS locked, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
                   AND t.scope = $6 AND t.failures >= $7) \
@@ -409,6 +410,7 @@ impl Auth {
         .bind(CODE_LOCK_AFTER)
         .bind(Scope::Onboarding.as_str())
         .bind(INVITATION_BLOCK_AFTER)
+        .bind(Scope::AppCode.as_str())
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()

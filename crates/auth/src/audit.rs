@@ -128,7 +128,7 @@ impl Event {
 
 /// The audit events a user sees as "Recent security activity", with the outcome they must have
 /// (`None`: any) and what they are called there. The query and the naming both read this table.
-const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 7] = [
+const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 8] = [
     (EventKind::SignedIn, None, ActivityKind::SignedIn),
     (
         EventKind::SignInPassword,
@@ -136,6 +136,7 @@ const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 7] = [
         ActivityKind::SignInFailed,
     ),
     (EventKind::CodeFailed, None, ActivityKind::CodeFailed),
+    (EventKind::AppCodeFailed, None, ActivityKind::CodeFailed),
     (EventKind::DeviceTrusted, None, ActivityKind::DeviceTrusted),
     (EventKind::DeviceRemoved, None, ActivityKind::DeviceRemoved),
     (

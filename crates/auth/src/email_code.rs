@@ -92,14 +92,16 @@ pub fn code_mail(to: &str, code: &str, purpose: &CodePurpose) -> Mail {
 }
 
 /// The mail that starts a code lock: the right password was entered, but not the code.
-pub fn code_lock_mail(public_url: &str, to: &str, browser: &str, ip: &str, at: i64) -> Mail {
+/// `body` says which code was wrong (`CodeLockMailBody`, `AppCodeLockMailBody`).
+pub fn code_lock_mail(
+    public_url: &str,
+    to: &str,
+    body: Msg,
+    (browser, ip, at): (&str, &str, i64),
+) -> Mail {
     let lang = Lang::En;
     let body = fill(
-        &fill(
-            &fill(Msg::CodeLockMailBody.text(lang), "browser", browser),
-            "ip",
-            ip,
-        ),
+        &fill(&fill(body.text(lang), "browser", browser), "ip", ip),
         "time",
         &pforte_shared::time::format_utc(at),
     );

@@ -287,7 +287,8 @@ impl Auth {
         let key = user_key(target.id);
         let hard_stop = throttle::lift(&mut tx, Scope::User, &key, HARD_STOP).await?;
         let code_lock = throttle::lift(&mut tx, Scope::Code, &key, CODE_LOCK_AFTER).await?;
-        if hard_stop || code_lock {
+        let app_code_lock = throttle::lift(&mut tx, Scope::AppCode, &key, CODE_LOCK_AFTER).await?;
+        if hard_stop || code_lock || app_code_lock {
             tx.audit(Event::for_user(&target, EventKind::UserUnlocked))
                 .await?;
             tx.commit().await?;

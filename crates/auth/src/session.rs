@@ -139,6 +139,20 @@ pub(crate) async fn end_others(
     Ok(ended.rows_affected())
 }
 
+/// Whether the session `hash` still exists at `stage` (read in the unit of work).
+pub(crate) async fn at_stage(
+    tx: &mut Tx<'_>,
+    hash: &TokenHash,
+    stage: Stage,
+) -> Result<bool, AuthError> {
+    let row = sqlx::query("SELECT 1 AS found FROM sessions WHERE token_hash = $1 AND stage = $2")
+        .bind(hash.as_str())
+        .bind(stage.as_str())
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Ends every session of a user (password change, deactivation).
 pub(crate) async fn end_all(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, AuthError> {
     end_others(tx, user_id, "").await

@@ -185,7 +185,7 @@ impl Auth {
         };
         tx.audit(Event::for_user(&user, EventKind::SignInPassword).detail(detail))
             .await?;
-        if skips_code {
+        if stage == Stage::Complete {
             tx.audit(Event::for_user(&user, EventKind::SignedIn).detail("trusted device"))
                 .await?;
         } else if stage == Stage::AwaitingEmailCode {
@@ -284,7 +284,10 @@ impl Auth {
         throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
         // One code check per user at a time, so that parallel guesses (from several pending
         // sign-ins) cannot all pass the pause check before any of them is counted.
-        account::lock_user(&mut tx, user.id).await?;
+        if !email_code_still_asked(&mut tx, &session, user.id).await? {
+            tx.commit().await?;
+            return Err(AuthError::SignInEnded);
+        }
         check_code_lock(&mut tx, user.id).await?;
         let flow = CodeFlow::sign_in(&session.hash);
         let key = user_key(user.id);
@@ -345,6 +348,16 @@ impl Auth {
         let mut tx = self.begin(meta).await?;
         throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
+        let attempt = session.hash.as_str();
+        // Under the lock: the sign-in is still there and has tries left (a try that waited
+        // for the lock while the fifth wrong one ended it is not compared).
+        let alive = session::at_stage(&mut tx, &session.hash, Stage::AwaitingTotp).await?;
+        if !alive
+            || throttle::failures_in(tx.conn(), Scope::AppCodeSignIn, attempt).await?
+                >= email_code::MAX_FAILURES
+        {
+            return Err(AuthError::CodeAttemptsExhausted);
+        }
         if !user.two_factor {
             // Turned off (by an admin) meanwhile: this sign-in starts again.
             session::delete(&mut tx, &session.hash).await?;
@@ -363,7 +376,6 @@ impl Auth {
                 None,
             )
         };
-        let attempt = session.hash.as_str();
         if !right {
             let failures = throttle::count_failure(&mut tx, Scope::AppCodeSignIn, attempt).await?;
             let error = if failures >= email_code::MAX_FAILURES {
@@ -446,7 +458,10 @@ impl Auth {
         let mut tx = self.begin(meta).await?;
         // After a password change or deactivation that commits meanwhile (they end every session
         // while holding the user's row), the step finds its session gone.
-        account::lock_user(&mut tx, user.id).await?;
+        if !email_code_still_asked(&mut tx, &session, user.id).await? {
+            tx.commit().await?;
+            return Err(AuthError::SignInEnded);
+        }
         let token = session::replace(
             &mut tx,
             &session.hash,
@@ -486,6 +501,22 @@ impl Auth {
 }
 
 /// Refuses while the user's code lock runs (too many wrong codes in a row).
+/// Locks the user's row and reads it again: false when the user turned two-factor on since this
+/// sign-in began — it then ends (this sign-in never asked for the app's code); the caller returns
+/// `SignInEnded` after committing.
+async fn email_code_still_asked(
+    tx: &mut Tx<'_>,
+    session: &Session,
+    user_id: i64,
+) -> Result<bool, AuthError> {
+    let user = account::locked_user(tx, user_id).await?;
+    if user.two_factor {
+        session::delete(tx, &session.hash).await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 async fn check_code_lock(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     throttle::refuse_while_locked(tx, Scope::Code, user_id).await
 }
@@ -499,19 +530,32 @@ async fn wrong_code_in_a_row(tx: &mut Tx<'_>, user: &User) -> Result<Option<Auth
         return Ok(None);
     }
     if count == CODE_LOCK_AFTER {
-        let meta = tx.meta();
-        let mail = code_lock_mail(
-            &tx.settings().public_url,
-            &user.email,
-            &browser_label(&meta.user_agent, Lang::En),
-            &meta.ip,
-            tx.now(),
-        );
-        tx.queue_mail(&mail).await?;
-        tx.audit(Event::for_user(user, EventKind::CodesLocked).failed())
-            .await?;
+        announce_code_lock(tx, user, pforte_shared::Msg::CodeLockMailBody).await?;
     }
     Ok(Some(AuthError::CodeLocked {
         minutes: throttle::minutes_up(CODE_LOCK_SECS),
     }))
+}
+
+/// The wrong code that starts a pause of the user's codes (email or app: `body` says which) tells
+/// the user by mail, once per run of wrong codes: someone knows the password.
+pub(crate) async fn announce_code_lock(
+    tx: &mut Tx<'_>,
+    user: &User,
+    body: pforte_shared::Msg,
+) -> Result<(), AuthError> {
+    let meta = tx.meta();
+    let mail = code_lock_mail(
+        &tx.settings().public_url,
+        &user.email,
+        body,
+        (
+            &browser_label(&meta.user_agent, Lang::En),
+            &meta.ip,
+            tx.now(),
+        ),
+    );
+    tx.queue_mail(&mail).await?;
+    tx.audit(Event::for_user(user, EventKind::CodesLocked).failed())
+        .await
 }

@@ -16,6 +16,7 @@ use crate::audit::{Event, EventKind};
 use crate::compose::Letter;
 use crate::error::AuthError;
 use crate::outbox::Mail;
+use crate::secret::TokenHash;
 use crate::throttle::{self, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
@@ -68,7 +69,7 @@ pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Result<Option<i64>,
         .and_then(|step| i64::try_from(step).ok()))
 }
 
-/// The code of `secret` at `now` (for tests and the set-up's own check).
+/// The code of `secret` at `now` (what an authenticator app shows; for tests).
 pub fn code_at(secret: &[u8], now: i64) -> Result<String, AuthError> {
     Ok(totp(secret)?.generate(now.max(0) as u64).to_string())
 }
@@ -212,8 +213,12 @@ pub fn two_factor_mail(public_url: &str, to: &str, change: TwoFactorChange, at: 
 }
 
 /// Replaces the recovery codes of `user_id` with [`RECOVERY_CODES`] new ones, kept on show (sealed)
-/// for [`SETUP_SECS`]. Returns them.
-async fn new_recovery_codes(tx: &mut Tx<'_>, user_id: i64) -> Result<Vec<String>, AuthError> {
+/// for [`SETUP_SECS`] to the session `shown_to` only. Returns them.
+async fn new_recovery_codes(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    shown_to: &TokenHash,
+) -> Result<Vec<String>, AuthError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(tx.conn())
@@ -231,14 +236,28 @@ async fn new_recovery_codes(tx: &mut Tx<'_>, user_id: i64) -> Result<Vec<String>
         .secret_key
         .seal(codes.join("\n").as_bytes(), &context("recovery", user_id));
     sqlx::query(
-        "UPDATE users SET recovery_codes_shown = $1, recovery_codes_shown_at = $2 WHERE id = $3",
+        "UPDATE users SET recovery_codes_shown = $1, recovery_codes_shown_at = $2, \
+         two_factor_session = $3 WHERE id = $4",
     )
     .bind(shown)
     .bind(tx.now())
+    .bind(shown_to.as_str())
     .bind(user_id)
     .execute(tx.conn())
     .await?;
     Ok(codes)
+}
+
+/// Mails `user` about `change` and records `event`, in the unit of work.
+async fn notify(
+    tx: &mut Tx<'_>,
+    user: &User,
+    change: TwoFactorChange,
+    event: EventKind,
+) -> Result<(), AuthError> {
+    let mail = two_factor_mail(&tx.settings().public_url, &user.email, change, tx.now());
+    tx.queue_mail(&mail).await?;
+    tx.audit(Event::for_user(user, event)).await
 }
 
 /// Forgets everything of the user's two-factor authentication.
@@ -246,7 +265,7 @@ async fn clear(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, \
          totp_pending_secret = NULL, totp_pending_at = NULL, recovery_codes_shown = NULL, \
-         recovery_codes_shown_at = NULL WHERE id = $1",
+         recovery_codes_shown_at = NULL, two_factor_session = NULL WHERE id = $1",
     )
     .bind(user_id)
     .execute(tx.conn())
@@ -292,7 +311,7 @@ pub(crate) async fn secret_of(
 /// Checks an app code of `user_id` against `secret` in the unit of work (the user's row locked):
 /// refused unseen while app codes are paused; a wrong code counted (the tenth in a row pauses
 /// them for [`throttle::CODE_LOCK_SECS`]); a right one's time step used up, at most once per user. Returns
-/// whether the code was right, and the step.
+/// whether the code was right.
 pub(crate) async fn check_app_code(
     tx: &mut Tx<'_>,
     user: &User,
@@ -320,11 +339,25 @@ pub(crate) async fn check_app_code(
     if accepted {
         throttle::clear(tx, Scope::AppCode, &key).await?;
     } else {
-        throttle::count_failure(tx, Scope::AppCode, &key).await?;
-        tx.audit(Event::for_user(user, EventKind::AppCodeFailed).failed())
-            .await?;
+        count_wrong(tx, user, "app code").await?;
     }
     Ok(accepted)
+}
+
+/// One more wrong app or recovery code (`what`) of `user` in a row, audited; the one that starts
+/// the pause mails the user.
+async fn count_wrong(tx: &mut Tx<'_>, user: &User, what: &str) -> Result<(), AuthError> {
+    let count = throttle::count_failure(tx, Scope::AppCode, &user_key(user.id)).await?;
+    tx.audit(
+        Event::for_user(user, EventKind::AppCodeFailed)
+            .failed()
+            .detail(what),
+    )
+    .await?;
+    if count == throttle::CODE_LOCK_AFTER {
+        crate::signin::announce_code_lock(tx, user, Msg::AppCodeLockMailBody).await?;
+    }
+    Ok(())
 }
 
 /// Uses up one recovery code of `user` (the user's row locked). Wrong ones count like wrong app
@@ -348,13 +381,7 @@ pub(crate) async fn use_recovery_code(
     .rows_affected()
         == 1;
     if !used {
-        throttle::count_failure(tx, Scope::AppCode, &key).await?;
-        tx.audit(
-            Event::for_user(user, EventKind::AppCodeFailed)
-                .failed()
-                .detail("recovery code"),
-        )
-        .await?;
+        count_wrong(tx, user, "recovery code").await?;
         return Ok(None);
     }
     throttle::clear(tx, Scope::AppCode, &key).await?;
@@ -380,6 +407,25 @@ fn wrong_code(field: &'static str) -> AuthError {
 }
 
 impl Auth {
+    /// Whether the secret key opens the stored two-factor secrets: checked at start, so that an
+    /// instance with a wrong or lost key stops at once instead of failing every two-factor
+    /// sign-in. `Ok(false)` when there is nothing sealed to check.
+    pub async fn check_secret_key(&self) -> Result<bool, AuthError> {
+        let row = sqlx::query(
+            "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.store.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let sealed: String = row.try_get("totp_secret")?;
+        self.settings
+            .secret_key
+            .open(&sealed, &context("totp", row.try_get("id")?))?;
+        Ok(true)
+    }
+
     /// Seals every stored secret (TOTP secrets, set-ups in progress, recovery codes on show)
     /// under `new` instead of the current key, in one unit of work: a value that does not open
     /// changes nothing. Returns how many values were sealed anew. Run with every instance
@@ -422,19 +468,29 @@ impl Auth {
         Ok(sealed)
     }
 
-    /// The two-factor part of `/account/security`: whether it is on (since when, recovery codes
-    /// left), a set-up in progress (QR code and key), recovery codes just made.
-    pub async fn two_factor_view(&self, user: &User) -> Result<TwoFactorView, AuthError> {
+    /// The two-factor part of `/account/security` for the browser with the session `session`:
+    /// whether it is on (since when, recovery codes left), and — only to the session that made
+    /// them — a set-up in progress (QR code and key) and recovery codes just made.
+    pub async fn two_factor_view(
+        &self,
+        user: &User,
+        session: &str,
+    ) -> Result<TwoFactorView, AuthError> {
         let row = sqlx::query(
             "SELECT totp_enabled_at, totp_pending_secret, totp_pending_at, recovery_codes_shown, \
-             recovery_codes_shown_at FROM users WHERE id = $1",
+             recovery_codes_shown_at, two_factor_session FROM users WHERE id = $1",
         )
         .bind(user.id)
         .fetch_one(&self.store.pool)
         .await?;
         let now = self.now();
         let key = &self.settings.secret_key;
-        let fresh = |at: Option<i64>| at.is_some_and(|at| at > now - SETUP_SECS);
+        let made_by: Option<String> = row.try_get("two_factor_session")?;
+        let this_session = match (TokenHash::of_presented(session), made_by) {
+            (Some(hash), Some(made_by)) => hash.matches(&made_by),
+            _ => false,
+        };
+        let fresh = |at: Option<i64>| this_session && at.is_some_and(|at| at > now - SETUP_SECS);
         let enabled_at: Option<i64> = row.try_get("totp_enabled_at")?;
         let pending = match row.try_get::<Option<String>, _>("totp_pending_secret")? {
             Some(sealed) if enabled_at.is_none() && fresh(row.try_get("totp_pending_at")?) => {
@@ -474,16 +530,21 @@ impl Auth {
     pub async fn start_two_factor(
         &self,
         user: &User,
+        session: &str,
         current: crate::secret::Password,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
+        let session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
         let now = self
             .confirm_password(user, current, EventKind::TwoFactorEnabled, meta)
             .await?;
         let mut tx = self.begin_at(now, meta).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
         if user.two_factor {
-            return Err(AuthError::Conflict("two-factor authentication on"));
+            return Err(AuthError::invalid(
+                "current_password",
+                Msg::TwoFactorAlreadyOn,
+            ));
         }
         let secret = new_secret();
         let sealed = self
@@ -491,10 +552,12 @@ impl Auth {
             .secret_key
             .seal(&secret, &context("totp-pending", user.id));
         sqlx::query(
-            "UPDATE users SET totp_pending_secret = $1, totp_pending_at = $2 WHERE id = $3",
+            "UPDATE users SET totp_pending_secret = $1, totp_pending_at = $2, \
+             two_factor_session = $3 WHERE id = $4",
         )
         .bind(sealed)
         .bind(now)
+        .bind(session.as_str())
         .bind(user.id)
         .execute(tx.conn())
         .await?;
@@ -502,13 +565,16 @@ impl Auth {
     }
 
     /// "Activate": the first right app code turns two-factor on and makes the recovery codes
-    /// (returned, and kept on show for [`SETUP_SECS`]).
+    /// (returned, and kept on show for [`SETUP_SECS`] to this browser's `session`). Every other
+    /// session of the user ends — signed in or half-way through a sign-in without the app.
     pub async fn activate_two_factor(
         &self,
         user: &User,
+        session: &str,
         code: &str,
         meta: &RequestMeta,
     ) -> Result<Vec<String>, AuthError> {
+        let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
         let mut tx = self.begin(meta).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
         let Some(secret) = secret_of(&mut tx, user.id, true).await? else {
@@ -517,7 +583,7 @@ impl Auth {
                 Msg::TwoFactorSetupExpired,
             ));
         };
-        if user.two_factor || !check_app_code(&mut tx, &user, &secret, code).await? {
+        if !check_app_code(&mut tx, &user, &secret, code).await? {
             tx.commit().await?;
             return Err(wrong_code("authentication_code"));
         }
@@ -535,16 +601,15 @@ impl Auth {
         .bind(user.id)
         .execute(tx.conn())
         .await?;
-        let codes = new_recovery_codes(&mut tx, user.id).await?;
-        let mail = two_factor_mail(
-            &self.settings.public_url,
-            &user.email,
+        let codes = new_recovery_codes(&mut tx, user.id, &this_session).await?;
+        crate::session::end_others(&mut tx, user.id, session).await?;
+        notify(
+            &mut tx,
+            &user,
             TwoFactorChange::Enabled,
-            now,
-        );
-        tx.queue_mail(&mail).await?;
-        tx.audit(Event::for_user(&user, EventKind::TwoFactorEnabled))
-            .await?;
+            EventKind::TwoFactorEnabled,
+        )
+        .await?;
         tx.commit().await?;
         Ok(codes)
     }
@@ -579,7 +644,10 @@ impl Auth {
         let mut tx = self.begin_at(now, meta).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
         let Some(secret) = secret_of(&mut tx, user.id, false).await? else {
-            return Err(AuthError::Conflict("two-factor authentication off"));
+            return Err(AuthError::invalid(
+                "authentication_code",
+                Msg::TwoFactorAlreadyOff,
+            ));
         };
         if !check_app_code(&mut tx, &user, &secret, code).await? {
             tx.commit().await?;
@@ -600,15 +668,13 @@ impl Auth {
             .confirm_password_and_code(user, current, code, EventKind::TwoFactorDisabled, meta)
             .await?;
         clear(&mut tx, user.id).await?;
-        let mail = two_factor_mail(
-            &self.settings.public_url,
-            &user.email,
+        notify(
+            &mut tx,
+            &user,
             TwoFactorChange::Disabled,
-            tx.now(),
-        );
-        tx.queue_mail(&mail).await?;
-        tx.audit(Event::for_user(&user, EventKind::TwoFactorDisabled))
-            .await?;
+            EventKind::TwoFactorDisabled,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -617,10 +683,12 @@ impl Auth {
     pub async fn regenerate_recovery_codes(
         &self,
         user: &User,
+        session: &str,
         current: crate::secret::Password,
         code: &str,
         meta: &RequestMeta,
     ) -> Result<Vec<String>, AuthError> {
+        let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
         let (mut tx, user) = self
             .confirm_password_and_code(
                 user,
@@ -630,23 +698,22 @@ impl Auth {
                 meta,
             )
             .await?;
-        let codes = new_recovery_codes(&mut tx, user.id).await?;
-        let mail = two_factor_mail(
-            &self.settings.public_url,
-            &user.email,
+        let codes = new_recovery_codes(&mut tx, user.id, &this_session).await?;
+        notify(
+            &mut tx,
+            &user,
             TwoFactorChange::RecoveryCodesRegenerated,
-            tx.now(),
-        );
-        tx.queue_mail(&mail).await?;
-        tx.audit(Event::for_user(&user, EventKind::RecoveryCodesRegenerated))
-            .await?;
+            EventKind::RecoveryCodesRegenerated,
+        )
+        .await?;
         tx.commit().await?;
         Ok(codes)
     }
 
     /// "Reset two-factor authentication" on `/admin/users`: turns it off for a user of the
     /// admin's account, who then signs in with the email code again. Audited with the admin,
-    /// the user is mailed. A user without two-factor is left as they are.
+    /// the user is mailed. Never for the admin themselves (their own page asks for password and
+    /// code) or the owner — the rule of deactivation. A user without two-factor is refused.
     pub async fn reset_two_factor(
         &self,
         admin: &User,
@@ -654,23 +721,24 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
         let target = self.managed_user(admin, user_id).await?;
+        if !account::may_change_status(admin, &target) {
+            return Err(AuthError::invalid("user_id", Msg::CannotResetTwoFactor));
+        }
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
         let target = account::locked_user(&mut tx, target.id).await?;
         if !target.two_factor {
-            return Ok(target);
+            return Err(AuthError::invalid("user_id", Msg::TwoFactorAlreadyOff));
         }
         clear(&mut tx, target.id).await?;
         throttle::clear(&mut tx, Scope::AppCode, &user_key(target.id)).await?;
-        let mail = two_factor_mail(
-            &self.settings.public_url,
-            &target.email,
+        notify(
+            &mut tx,
+            &target,
             TwoFactorChange::ResetByAdmin,
-            tx.now(),
-        );
-        tx.queue_mail(&mail).await?;
-        tx.audit(Event::for_user(&target, EventKind::TwoFactorReset))
-            .await?;
+            EventKind::TwoFactorReset,
+        )
+        .await?;
         tx.commit().await?;
         Ok(target)
     }
@@ -680,8 +748,8 @@ impl Auth {
 mod tests {
     use super::*;
 
-    /// RFC 6238, appendix B: the SHA-1 secret "12345678901234567890", 8-digit codes; the last
-    /// 6 digits are the 6-digit code.
+    /// The published SHA-1 test vectors of TOTP: the secret "12345678901234567890", 8-digit
+    /// codes, whose last 6 digits are the 6-digit code.
     #[test]
     fn rfc_6238_test_vectors() {
         let secret = b"12345678901234567890";

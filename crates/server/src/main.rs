@@ -70,7 +70,7 @@ async fn open(config: &Config) -> Result<Auth, String> {
         .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
     store.migrate().await.map_err(describe)?;
     let (secret_key, made) = config.secret_key.load()?;
-    if let Some(path) = made {
+    if let Some(path) = &made {
         tracing::info!(
             file = %path.display(),
             "generated the secret key that seals two-factor secrets; keep it with the database \
@@ -83,7 +83,23 @@ async fn open(config: &Config) -> Result<Auth, String> {
         trusted_device_secs: config.trusted_device_days * 24 * 60 * 60,
         ..Settings::default()
     };
-    Ok(Auth::new(store, Arc::new(SystemClock), settings))
+    let auth = Auth::new(store, Arc::new(SystemClock), settings);
+    // A key that does not open the stored secrets stops start-up: every two-factor sign-in would
+    // fail. A key file just made while secrets exist means the old key file was lost.
+    if let Err(e) = auth.check_secret_key().await {
+        return Err(match made {
+            Some(path) => {
+                let _ = std::fs::remove_file(&path);
+                format!(
+                    "the secret key file {} was missing, but the database holds two-factor \
+                     secrets sealed with a key: restore that file (or set PFORTE_SECRET_KEY)",
+                    path.display()
+                )
+            }
+            None => format!("PFORTE_SECRET_KEY: {}", describe(e)),
+        });
+    }
+    Ok(auth)
 }
 
 fn mailer(config: &Config) -> Result<Mailer, String> {

@@ -297,6 +297,10 @@ pub enum Msg {
     /// Contains `{email}`.
     TwoFactorResetFor,
     StatusTwoFactor,
+    CannotResetTwoFactor,
+    TwoFactorAlreadyOn,
+    TwoFactorAlreadyOff,
+    AppCodeLockMailBody,
     CodeForOnboarding,
     NotMeLead,
     NotMeLink,
@@ -639,6 +643,14 @@ fn en(msg: Msg) -> &'static str {
         ResetTwoFactorLabel => "Reset two-factor authentication for {name}",
         TwoFactorResetFor => "Two-factor authentication was reset for {email}.",
         StatusTwoFactor => "two-factor authentication on",
+        CannotResetTwoFactor => {
+            "You cannot reset two-factor authentication for yourself or the account owner: use the security page."
+        }
+        TwoFactorAlreadyOn => "Two-factor authentication is already on.",
+        TwoFactorAlreadyOff => "Two-factor authentication is off.",
+        AppCodeLockMailBody => {
+            "Someone entered the right password for your account, but not the code from your authenticator app: {browser}, IP address {ip}, on {time}."
+        }
         TwoFactorNotYou => {
             "If this wasn't you, change your password at once and tell your administrator."
         }

@@ -11,7 +11,8 @@ pub async fn two_factor_state() -> Result<pforte_shared::types::TwoFactorView, A
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
-    Ok(state.auth.two_factor_view(&user).await?)
+    let session = current_session_token(&state.web).unwrap_or_default();
+    Ok(state.auth.two_factor_view(&user, &session).await?)
 }
 
 /// "Set up two-factor authentication": the current password, then the QR code is shown.
@@ -22,9 +23,15 @@ pub async fn start_two_factor(current_password: String) -> Result<(), AppError> 
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
+    let session = current_session_token(&state.web).unwrap_or_default();
     Ok(state
         .auth
-        .start_two_factor(&user, Password::new(current_password), &request_meta())
+        .start_two_factor(
+            &user,
+            &session,
+            Password::new(current_password),
+            &request_meta(),
+        )
         .await?)
 }
 
@@ -35,9 +42,10 @@ pub async fn activate_two_factor(authentication_code: String) -> Result<(), AppE
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
+    let session = current_session_token(&state.web).unwrap_or_default();
     state
         .auth
-        .activate_two_factor(&user, &authentication_code, &request_meta())
+        .activate_two_factor(&user, &session, &authentication_code, &request_meta())
         .await?;
     Ok(())
 }
@@ -66,10 +74,12 @@ pub async fn regenerate_recovery_codes(
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
+    let session = current_session_token(&state.web).unwrap_or_default();
     state
         .auth
         .regenerate_recovery_codes(
             &user,
+            &session,
             Password::new(current_password),
             &authentication_code,
             &request_meta(),

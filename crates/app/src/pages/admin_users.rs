@@ -169,7 +169,7 @@ fn UserTable(
                                                     <button type="submit" class="secondary small" aria-label=reset_label>{t(Msg::SendPasswordReset)}</button>
                                                 </ActionForm>
                                             })}
-                                            {row.two_factor.then(|| view! {
+                                            {(row.two_factor && row.can_change_status).then(|| view! {
                                                 <ActionForm action=reset_two_factor>
                                                     <input type="hidden" name="user_id" value=two_factor_id />
                                                     <button type="submit" class="secondary small" aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</button>

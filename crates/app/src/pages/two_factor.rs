@@ -84,7 +84,7 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
         <img class="qr" src=pending.qr_image alt=t(Msg::QrCodeAlt) width="208" height="208" />
         <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
         <ActionForm action=activate attr:aria-labelledby="two-factor-title">
-            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 autofocus=true describedby="tf-scan" />
+            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" />
             <button type="submit" class="primary">{t(Msg::ActivateButton)}</button>
         </ActionForm>
     }
@@ -97,14 +97,19 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
     let download = format!("data:text/plain;charset=utf-8,{}%0A", codes.join("%0A"));
     let text = codes.join("\n");
     let copied = RwSignal::new(false);
+    // "Copy" needs the browser's clipboard: it appears once the page is hydrated, and only where
+    // the browser offers a clipboard (secure pages).
+    let can_copy = RwSignal::new(false);
+    Effect::new(move || can_copy.set(clipboard().is_some()));
     let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let _ = window().navigator().clipboard().write_text(&text);
+        if let Some(clipboard) = clipboard() {
+            let promise = clipboard.write_text(&text);
+            leptos::task::spawn_local(async move {
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    copied.set(true);
+                }
+            });
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &text;
-        copied.set(true);
     };
     view! {
         <h3 id="recovery-title">{t(Msg::RecoveryCodesTitle)}</h3>
@@ -113,7 +118,9 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
             {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
         </ul>
         <div class="row-actions">
-            <button type="button" class="secondary" on:click=copy>{t(Msg::CopyButton)}</button>
+            <Show when=move || can_copy.get()>
+                <button type="button" class="secondary" on:click=copy.clone()>{t(Msg::CopyButton)}</button>
+            </Show>
             <a class="button secondary" href=download download="pforte-recovery-codes.txt">{t(Msg::DownloadButton)}</a>
         </div>
         <p class="status" role="status">{move || copied.get().then(|| t(Msg::Copied))}</p>
@@ -121,6 +128,19 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
             <button type="submit" class="primary">{t(Msg::SavedThem)}</button>
         </ActionForm>
     }
+}
+
+/// The browser's clipboard, where it offers one (only secure pages do; never on the server).
+fn clipboard() -> Option<web_sys::Clipboard> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let navigator = window().navigator();
+        let found = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+        found.dyn_into::<web_sys::Clipboard>().ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 /// Two-factor is on: since when, codes left; new recovery codes or off, each with the password

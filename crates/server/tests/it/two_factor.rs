@@ -31,7 +31,11 @@ async fn enrol(app: &TestApp, session: &str) -> (String, Vec<String>) {
         .await;
     assert_eq!(res.status(), 200);
     let user = member(app).await;
-    let view = app.auth.two_factor_view(&user).await.expect("view");
+    let view = app
+        .auth
+        .two_factor_view(&user, token(session))
+        .await
+        .expect("view");
     let pending = view.pending.expect("a set-up in progress");
     assert_eq!(
         pending.key.split(' ').count(),
@@ -47,9 +51,18 @@ async fn enrol(app: &TestApp, session: &str) -> (String, Vec<String>) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let view = app.auth.two_factor_view(&user).await.expect("view");
+    let view = app
+        .auth
+        .two_factor_view(&user, token(session))
+        .await
+        .expect("view");
     assert!(view.enabled_at.is_some());
     (pending.key, view.recovery_codes)
+}
+
+/// The token of a `name=value` session cookie.
+fn token(cookie: &str) -> &str {
+    cookie.split_once('=').map_or("", |(_, t)| t)
 }
 
 async fn member(app: &TestApp) -> pforte_auth::account::User {
@@ -116,7 +129,7 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
     );
     let nothing = app
         .auth
-        .two_factor_view(&member(&app).await)
+        .two_factor_view(&member(&app).await, token(&session))
         .await
         .expect("view");
     assert_eq!(
@@ -129,11 +142,19 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
     let user = member(&app).await;
     let pending = app
         .auth
-        .two_factor_view(&user)
+        .two_factor_view(&user, token(&session))
         .await
         .expect("view")
         .pending
         .expect("pending");
+    // Only this browser sees the key: another session of the same user does not.
+    let elsewhere = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let seen = app
+        .auth
+        .two_factor_view(&user, token(&elsewhere))
+        .await
+        .expect("view");
+    assert!(seen.pending.is_none() && seen.recovery_codes.is_empty());
     assert!(
         pending
             .uri
@@ -173,7 +194,7 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
     assert_eq!(start(MEMBER_PASSWORD).await.status(), 200);
     let key = app
         .auth
-        .two_factor_view(&user)
+        .two_factor_view(&user, token(&session))
         .await
         .expect("view")
         .pending
@@ -181,7 +202,17 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
         .key;
     let res = activate(code_for_key(&key, app.clock.now())).await;
     assert_eq!(res.status(), 200);
-    let view = app.auth.two_factor_view(&user).await.expect("view");
+    assert_eq!(
+        app.get("/", Some(&elsewhere)).await.status(),
+        303,
+        "every other session ends: none got in without the app"
+    );
+    assert_eq!(app.get("/", Some(&session)).await.status(), 200);
+    let view = app
+        .auth
+        .two_factor_view(&user, token(&session))
+        .await
+        .expect("view");
     assert!(view.enabled_at.is_some() && view.pending.is_none());
     assert_eq!((view.recovery_codes.len(), view.recovery_left), (10, 10));
     assert!(
@@ -217,7 +248,11 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
         .post_form("/api/hide_recovery_codes", &[], Some(&session))
         .await;
     assert_eq!(res.status(), 200);
-    let view = app.auth.two_factor_view(&user).await.expect("view");
+    let view = app
+        .auth
+        .two_factor_view(&user, token(&session))
+        .await
+        .expect("view");
     assert!(view.recovery_codes.is_empty());
     assert_eq!(view.recovery_left, 10);
 }
@@ -311,6 +346,39 @@ async fn wrong_app_codes_end_the_sign_in_and_pause(engine: Engine) {
     let res = app_code(&app, &pending, &right).await;
     assert_eq!(res.status(), 429, "paused: not even the right code");
     assert!(res.text().await.expect("body").contains("CodeLocked"));
+    let text = last_mail(&app).await;
+    assert!(
+        text.contains("not the code from your authenticator app"),
+        "the pause is told: {text}"
+    );
+    // The admin sees the lock and lifts it.
+    let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app.page("/admin/users", Some(&admin)).await;
+    assert!(page.contains(&format!("Unlock {MEMBER_EMAIL}")), "{page}");
+    let id = member(&app).await.id.to_string();
+    let res = app
+        .post_form("/api/unlock_user", &[("user_id", &id)], Some(&admin))
+        .await;
+    assert_eq!(res.status(), 200);
+    app.clock.advance(30);
+    let pending = password_step(&app, None).await;
+    let right = code_for_key(&key, app.clock.now());
+    assert_eq!(
+        app_code(&app, &pending, &right).await.status(),
+        200,
+        "unlocked"
+    );
+    // Without the admin, the pause ends by itself after 15 minutes.
+    for round in [4, 4, 2] {
+        let pending = password_step(&app, None).await;
+        for _ in 0..round {
+            assert_eq!(app_code(&app, &pending, &wrong).await.status(), 422);
+        }
+    }
+    let pending = password_step(&app, None).await;
+    app.clock.advance(30);
+    let right = code_for_key(&key, app.clock.now());
+    assert_eq!(app_code(&app, &pending, &right).await.status(), 429);
     app.clock.advance(15 * 60);
     let pending = password_step(&app, None).await;
     let right = code_for_key(&key, app.clock.now());
@@ -378,7 +446,7 @@ async fn recovery_codes_work_once(engine: Engine) {
     assert_eq!(regenerate(MEMBER_PASSWORD, code).await.status(), 200);
     let view = app
         .auth
-        .two_factor_view(&member(&app).await)
+        .two_factor_view(&member(&app).await, token(&session))
         .await
         .expect("view");
     assert_eq!(view.recovery_left, 10);
@@ -488,6 +556,21 @@ async fn admin_resets_two_factor(engine: Engine) {
     assert_eq!(reset(eve).await.status(), 403);
     assert!(member(&app).await.two_factor);
     let admin = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    // Never for oneself (or the owner): the own page asks for password and code.
+    let res = app
+        .post_form(
+            "/api/reset_two_factor",
+            &[("user_id", &app.owner().await.id.to_string())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("CannotResetTwoFactor")
+    );
     let page = app.page("/admin/users", Some(&admin)).await;
     assert!(
         page.contains(&format!(
@@ -534,13 +617,15 @@ async fn a_wrong_key_fails_closed(engine: Engine) {
     let pending = password_step(&app, None).await;
     let res = app_code(&app, &pending, &code_for_key(&key, app.clock.now())).await;
     assert_eq!(res.status(), 500);
+    assert!(session_cookie(&res).is_none(), "no new session");
     let body = res.text().await.expect("body");
     assert!(
         body.contains("Internal") && !body.contains("PFORTE_SECRET_KEY"),
         "{body}"
     );
-    // The sign-in is still pending: nothing was signed in.
-    assert_eq!(app.get("/", Some(&pending)).await.status(), 303);
+    // Nothing moved on: the sign-in still waits for its code.
+    let page = app.page("/login/totp", Some(&pending)).await;
+    assert!(page.contains("Authentication code"), "{page}");
 }
 
 /// A password reset does not touch two-factor: the next sign-in still asks for the app's code.
@@ -639,6 +724,11 @@ async fn rotating_the_secret_key_reseals_every_secret(engine: Engine) {
             .await;
         assert_eq!(result.is_ok(), opens, "{result:?}");
     }
+    // An instance started with the old key stops at once, naming the variable.
+    let out = pforte(&app.database_url, &["migrate"], None);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PFORTE_SECRET_KEY"), "{stderr}");
 }
 
 crate::dual!(
