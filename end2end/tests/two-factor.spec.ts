@@ -52,8 +52,10 @@ test("two-factor: set up, the app's code on a new browser, a reused code refused
   await expect(list.getByRole("listitem")).toHaveCount(10);
   const codes = await list.getByRole("listitem").allTextContents();
   await expect(section.getByRole("link", { name: "Download" })).toHaveAttribute("download", "pforte-recovery-codes.txt");
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await section.getByRole("button", { name: "Copy" }).click();
   await expect(section.getByRole("status")).toHaveText("Copied.");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(codes.join("\n"));
   await expectAccessible(page);
   await section.getByRole("button", { name: "I have saved them" }).click();
   await expect(section.getByText(/^Two-factor authentication is on since .*Recovery codes left: 10\.$/)).toBeVisible();
