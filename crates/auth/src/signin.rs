@@ -176,6 +176,9 @@ impl Auth {
             Some(hash) if !hard_stopped => device::touch(&mut tx, hash, user.id).await?,
             _ => false,
         };
+        // The stage follows the user as stored now (the row is locked since `still_signs_in`):
+        // two-factor turned on while the password was checked is asked for.
+        let user = account::locked_user(&mut tx, user.id).await?;
         let stage = stage_after_password(&user, skips_code);
         let token = session::insert(&mut tx, user.id, stage).await?;
         let detail = if hard_stopped {
@@ -351,10 +354,11 @@ impl Auth {
         let attempt = session.hash.as_str();
         // Under the lock: the sign-in is still there and has tries left (a try that waited
         // for the lock while the fifth wrong one ended it is not compared).
-        let alive = session::at_stage(&mut tx, &session.hash, Stage::AwaitingTotp).await?;
-        if !alive
-            || throttle::failures_in(tx.conn(), Scope::AppCodeSignIn, attempt).await?
-                >= email_code::MAX_FAILURES
+        if !session::at_stage(&mut tx, &session.hash, Stage::AwaitingTotp).await? {
+            return Err(AuthError::SignInEnded);
+        }
+        if throttle::failures_in(tx.conn(), Scope::AppCodeSignIn, attempt).await?
+            >= email_code::MAX_FAILURES
         {
             return Err(AuthError::CodeAttemptsExhausted);
         }
@@ -500,7 +504,6 @@ impl Auth {
     }
 }
 
-/// Refuses while the user's code lock runs (too many wrong codes in a row).
 /// Locks the user's row and reads it again: false when the user turned two-factor on since this
 /// sign-in began — it then ends (this sign-in never asked for the app's code); the caller returns
 /// `SignInEnded` after committing.
@@ -517,6 +520,7 @@ async fn email_code_still_asked(
     Ok(true)
 }
 
+/// Refuses while the user's code lock runs (too many wrong codes in a row).
 async fn check_code_lock(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     throttle::refuse_while_locked(tx, Scope::Code, user_id).await
 }

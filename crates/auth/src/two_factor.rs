@@ -260,6 +260,16 @@ async fn notify(
     tx.audit(Event::for_user(user, event)).await
 }
 
+/// Whether the session `session` started the user's set-up (or was shown their new codes).
+async fn made_by(tx: &mut Tx<'_>, user_id: i64, session: &TokenHash) -> Result<bool, AuthError> {
+    let made_by: Option<String> = sqlx::query("SELECT two_factor_session FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("two_factor_session")?;
+    Ok(made_by.is_some_and(|m| session.matches(&m)))
+}
+
 /// Forgets everything of the user's two-factor authentication.
 async fn clear(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     sqlx::query(
@@ -577,6 +587,13 @@ impl Auth {
         let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
         let mut tx = self.begin(meta).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
+        // Only the session that started the set-up activates it.
+        if !made_by(&mut tx, user.id, &this_session).await? {
+            return Err(AuthError::invalid(
+                "authentication_code",
+                Msg::TwoFactorSetupExpired,
+            ));
+        }
         let Some(secret) = secret_of(&mut tx, user.id, true).await? else {
             return Err(AuthError::invalid(
                 "authentication_code",
@@ -618,13 +635,18 @@ impl Auth {
     pub async fn hide_recovery_codes(
         &self,
         user: &User,
+        session: &str,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
+        let this_session = TokenHash::of_presented(session).ok_or(AuthError::NotSignedIn)?;
         let mut tx = self.begin(meta).await?;
+        // Only the session they are shown to hides them.
         sqlx::query(
-            "UPDATE users SET recovery_codes_shown = NULL, recovery_codes_shown_at = NULL WHERE id = $1",
+            "UPDATE users SET recovery_codes_shown = NULL, recovery_codes_shown_at = NULL \
+             WHERE id = $1 AND two_factor_session = $2",
         )
         .bind(user.id)
+        .bind(this_session.as_str())
         .execute(tx.conn())
         .await?;
         tx.commit().await

@@ -7,7 +7,7 @@ use pforte_auth::mailer::Mailer;
 use pforte_auth::secret::Password;
 use pforte_auth::{Auth, AuthError, RequestMeta, Settings, Store};
 use pforte_server::cli::{Cli, Command, RoleArg};
-use pforte_server::config::Config;
+use pforte_server::config::{Config, SecretKeySource};
 use pforte_server::{SystemClock, router};
 use pforte_shared::types::Role;
 use std::io::Read;
@@ -86,18 +86,25 @@ async fn open(config: &Config) -> Result<Auth, String> {
     let auth = Auth::new(store, Arc::new(SystemClock), settings);
     // A key that does not open the stored secrets stops start-up: every two-factor sign-in would
     // fail. A key file just made while secrets exist means the old key file was lost.
-    if let Err(e) = auth.check_secret_key().await {
-        return Err(match made {
-            Some(path) => {
-                let _ = std::fs::remove_file(&path);
-                format!(
-                    "the secret key file {} was missing, but the database holds two-factor \
-                     secrets sealed with a key: restore that file (or set PFORTE_SECRET_KEY)",
-                    path.display()
-                )
-            }
-            None => format!("PFORTE_SECRET_KEY: {}", describe(e)),
-        });
+    match (auth.check_secret_key().await, made, &config.secret_key) {
+        (Ok(_), ..) => {}
+        (Err(AuthError::Sealed(_)), Some(path), _) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(format!(
+                "the secret key file {} was missing, but the database holds two-factor secrets \
+                 sealed with another key: restore that file{} (or set PFORTE_SECRET_KEY)",
+                path.display(),
+                pending_key_hint(&path)
+            ));
+        }
+        (Err(AuthError::Sealed(_)), None, SecretKeySource::File(path)) => {
+            return Err(format!(
+                "the secret key file {} does not open the stored two-factor secrets{}",
+                path.display(),
+                pending_key_hint(path)
+            ));
+        }
+        (Err(e), ..) => return Err(format!("PFORTE_SECRET_KEY: {}", describe(e))),
     }
     Ok(auth)
 }
@@ -140,12 +147,25 @@ fn read_password_stdin() -> Result<Password, String> {
     Ok(Password::new(trimmed))
 }
 
+/// After an interrupted `rotate-secret-key`, the new key waits in `secret.key.new`.
+fn pending_key_hint(path: &std::path::Path) -> String {
+    let pending = path.with_extension("key.new");
+    if pending.exists() {
+        format!(
+            "; {} holds the key of an interrupted rotation",
+            pending.display()
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// `pforte rotate-secret-key`: seals every secret under a new key. The key file of a SQLite
 /// installation is replaced only once the database holds the new seals (the new key waits in
 /// `secret.key.new` meanwhile, so that it is never lost).
 async fn rotate_secret_key(config: &Config) -> Result<(), String> {
     use pforte_auth::secret_box::SecretKey;
-    use pforte_server::config::{SecretKeySource, write_key_file};
+    use pforte_server::config::write_key_file;
     let auth = open(config).await?;
     let new = SecretKey::generate();
     match &config.secret_key {

@@ -57,9 +57,10 @@ pub async fn hide_recovery_codes() -> Result<(), AppError> {
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
+    let session = current_session_token(&state.web).unwrap_or_default();
     Ok(state
         .auth
-        .hide_recovery_codes(&user, &request_meta())
+        .hide_recovery_codes(&user, &session, &request_meta())
         .await?)
 }
 

@@ -155,6 +155,25 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
         .await
         .expect("view");
     assert!(seen.pending.is_none() && seen.recovery_codes.is_empty());
+    // Nor activates it, even with the right code.
+    let res = app
+        .post_form(
+            "/api/activate_two_factor",
+            &[(
+                "authentication_code",
+                &code_for_key(&pending.key, app.clock.now()),
+            )],
+            Some(&elsewhere),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("TwoFactorSetupExpired")
+    );
+    assert!(!member(&app).await.two_factor);
     assert!(
         pending
             .uri
