@@ -128,7 +128,7 @@ impl Event {
 
 /// The audit events a user sees as "Recent security activity", with the outcome they must have
 /// (`None`: any) and what they are called there. The query and the naming both read this table.
-const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 8] = [
+const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 11] = [
     (EventKind::SignedIn, None, ActivityKind::SignedIn),
     (
         EventKind::SignInPassword,
@@ -136,7 +136,18 @@ const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 8] = [
         ActivityKind::SignInFailed,
     ),
     (EventKind::CodeFailed, None, ActivityKind::CodeFailed),
-    (EventKind::AppCodeFailed, None, ActivityKind::CodeFailed),
+    (EventKind::AppCodeFailed, None, ActivityKind::AppCodeFailed),
+    (
+        EventKind::TwoFactorEnabled,
+        Some(Outcome::Success),
+        ActivityKind::TwoFactorOn,
+    ),
+    (
+        EventKind::TwoFactorDisabled,
+        Some(Outcome::Success),
+        ActivityKind::TwoFactorOff,
+    ),
+    (EventKind::TwoFactorReset, None, ActivityKind::TwoFactorOff),
     (EventKind::DeviceTrusted, None, ActivityKind::DeviceTrusted),
     (EventKind::DeviceRemoved, None, ActivityKind::DeviceRemoved),
     (

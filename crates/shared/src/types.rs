@@ -151,6 +151,9 @@ pub enum ActivityKind {
     DeviceTrusted,
     DeviceRemoved,
     PasswordChanged,
+    AppCodeFailed,
+    TwoFactorOn,
+    TwoFactorOff,
 }
 
 /// One line of "Recent security activity".

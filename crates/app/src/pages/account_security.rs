@@ -29,6 +29,9 @@ fn activity_text(kind: ActivityKind) -> &'static str {
         ActivityKind::DeviceTrusted => Msg::ActivityDeviceTrusted,
         ActivityKind::DeviceRemoved => Msg::ActivityDeviceRemoved,
         ActivityKind::PasswordChanged => Msg::ActivityPasswordChanged,
+        ActivityKind::AppCodeFailed => Msg::ActivityAppCodeFailed,
+        ActivityKind::TwoFactorOn => Msg::ActivityTwoFactorOn,
+        ActivityKind::TwoFactorOff => Msg::ActivityTwoFactorOff,
     })
 }
 

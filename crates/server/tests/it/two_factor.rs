@@ -262,6 +262,16 @@ async fn set_up_only_after_a_right_code(engine: Engine) {
     for code in &view.recovery_codes {
         assert!(!hashes.iter().any(|h| h.contains(&code.replace('-', ""))));
     }
+    // The security activity tells of it.
+    let page = app.page("/account/security", Some(&session)).await;
+    assert!(
+        page.contains("Two-factor authentication turned on"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Wrong authentication or recovery code"),
+        "{page}"
+    );
     // Saved: no longer shown.
     let res = app
         .post_form("/api/hide_recovery_codes", &[], Some(&session))
