@@ -55,6 +55,11 @@ impl Letter {
         }
     }
 
+    /// The language the letter is written in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub fn text(mut self, text: impl Into<String>) -> Letter {
         self.blocks.push(Block::Text(text.into()));
         self

@@ -33,12 +33,7 @@ pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64, not_me: &
             Msg::DeviceMailAction.text(lang),
             format!("{public_url}/account/security"),
         )
-        .link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), not_me)
-        .small(fill(
-            Msg::NotMeValidity.text(lang),
-            "days",
-            &(crate::not_me::NOT_ME_LINK_SECS / 86_400).to_string(),
-        ))
+        .not_me(not_me)
         .build()
 }
 

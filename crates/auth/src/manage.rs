@@ -46,12 +46,7 @@ pub fn password_changed_mail(
             Msg::ReviewSecurity.text(lang),
             format!("{public_url}/account/security"),
         )
-        .link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), not_me)
-        .small(fill(
-            Msg::NotMeValidity.text(lang),
-            "days",
-            &(crate::not_me::NOT_ME_LINK_SECS / 86_400).to_string(),
-        ))
+        .not_me(not_me)
         .build()
 }
 

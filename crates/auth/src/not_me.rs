@@ -6,6 +6,7 @@
 
 use crate::account::{self, UserStatus};
 use crate::audit::{Event, EventKind};
+use crate::compose::Letter;
 use crate::device;
 use crate::error::AuthError;
 use crate::reset;
@@ -13,6 +14,8 @@ use crate::secret::{Token, TokenHash};
 use crate::session;
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Msg;
+use pforte_shared::i18n::fill;
 use pforte_shared::types::LinkState;
 use sqlx::Row;
 
@@ -44,6 +47,16 @@ pub(crate) async fn new_link(
         tx.settings().public_url,
         token.expose()
     ))
+}
+
+impl Letter {
+    /// The "This wasn't me" link `link` and what it does, for the mails that carry it.
+    pub fn not_me(self, link: &str) -> Letter {
+        let lang = self.lang();
+        let days = (NOT_ME_LINK_SECS / 86_400).to_string();
+        self.link(Msg::NotMeLead.text(lang), Msg::NotMeLink.text(lang), link)
+            .small(fill(Msg::NotMeValidity.text(lang), "days", &days))
+    }
 }
 
 impl Auth {

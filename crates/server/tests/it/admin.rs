@@ -158,21 +158,7 @@ async fn admin_creates_and_reinvites(engine: Engine) {
 
 async fn admins_of_another_account_are_refused(engine: Engine) {
     let app = TestApp::start(engine).await;
-    app.auth
-        .create_account(
-            "Other GmbH",
-            None,
-            NewUser {
-                email: "eve@other.example".into(),
-                display_name: String::new(),
-                role: Role::Admin,
-                google_email: None,
-                password: Some(Password::new("silver walrus counts marbles".into())),
-            },
-            &RequestMeta::default(),
-        )
-        .await
-        .expect("other account");
+    app.add_other_account().await;
     let carla = app
         .auth
         .create_user(
@@ -188,9 +174,7 @@ async fn admins_of_another_account_are_refused(engine: Engine) {
         )
         .await
         .expect("carla");
-    let eve = app
-        .sign_in("eve@other.example", "silver walrus counts marbles")
-        .await;
+    let eve = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
     let res = app
         .post_form(
             "/api/resend_invitation",
@@ -213,7 +197,7 @@ async fn admins_of_another_account_are_refused(engine: Engine) {
         .collect();
     assert_eq!(
         emails,
-        vec!["eve@other.example"],
+        vec![OTHER_ADMIN_EMAIL],
         "only the own account's users"
     );
 }

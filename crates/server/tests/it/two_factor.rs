@@ -5,11 +5,9 @@
 use crate::harness::*;
 use pforte_auth::Clock;
 use pforte_auth::RequestMeta;
-use pforte_auth::account::NewUser;
 use pforte_auth::secret::Password;
 use pforte_auth::secret_box::SecretKey;
 use pforte_auth::two_factor::code_for_key;
-use pforte_shared::types::Role;
 use sqlx::Row;
 
 /// A signed-in member with two-factor on: (session cookie, the key as shown, recovery codes).
@@ -553,24 +551,8 @@ async fn admin_resets_two_factor(engine: Engine) {
     let (_, _, _) = member_with_two_factor(&app).await;
     let member_id = member(&app).await.id;
     // Admins of another account: 403.
-    app.auth
-        .create_account(
-            "Other GmbH",
-            None,
-            NewUser {
-                email: "eve@other.example".into(),
-                display_name: String::new(),
-                role: Role::Admin,
-                google_email: None,
-                password: Some(Password::new("silver walrus counts marbles".into())),
-            },
-            &RequestMeta::default(),
-        )
-        .await
-        .expect("other account");
-    let eve = app
-        .sign_in("eve@other.example", "silver walrus counts marbles")
-        .await;
+    app.add_other_account().await;
+    let eve = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
     let reset = |cookie: String| {
         let app = &app;
         async move {

@@ -20,6 +20,8 @@ pub const COMPANY: &str = "Nordlicht Logistik";
 pub const START: i64 = 1_800_000_000;
 pub const MEMBER_EMAIL: &str = "ben.kurz@example.com";
 pub const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
+pub const OTHER_ADMIN_EMAIL: &str = "eve@other.example";
+pub const OTHER_ADMIN_PASSWORD: &str = "silver walrus counts marbles";
 /// No request of a test may hang the run: one that takes this long fails its test instead.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -222,6 +224,26 @@ impl TestApp {
             cookie,
         )
         .await
+    }
+
+    /// Adds another company account whose owner, an admin, is `OTHER_ADMIN_EMAIL` (active, with
+    /// `OTHER_ADMIN_PASSWORD`).
+    pub async fn add_other_account(&self) {
+        self.auth
+            .create_account(
+                "Other GmbH",
+                None,
+                NewUser {
+                    email: OTHER_ADMIN_EMAIL.into(),
+                    display_name: String::new(),
+                    role: Role::Admin,
+                    google_email: None,
+                    password: Some(Password::new(OTHER_ADMIN_PASSWORD.into())),
+                },
+                &RequestMeta::default(),
+            )
+            .await
+            .expect("other account");
     }
 
     /// Adds an active plain user (Ben Kurz, `MEMBER_EMAIL`) to the owner's account; returns the id.
