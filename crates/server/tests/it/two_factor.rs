@@ -742,7 +742,69 @@ async fn rotating_the_secret_key_reseals_every_secret(engine: Engine) {
     assert!(stderr.contains("PFORTE_SECRET_KEY"), "{stderr}");
 }
 
+/// With SQLite and no `PFORTE_SECRET_KEY`, the key file next to the database is used; when it
+/// goes missing while two-factor secrets exist, start-up refuses (naming the file) instead of
+/// making a new key that opens nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_key_file_is_not_replaced() {
+    let key = SecretKey::generate();
+    let file_key = key.clone();
+    let app = TestApp::start_configured(Engine::Sqlite, PUBLIC_URL, move |settings, _| {
+        settings.secret_key = file_key;
+    })
+    .await;
+    let path =
+        std::path::Path::new(pforte_auth::store::sqlite_path(&app.database_url).expect("file"))
+            .with_file_name("secret.key");
+    std::fs::write(&path, key.to_base64().as_bytes()).expect("key file");
+    member_with_two_factor(&app).await;
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pforte"))
+            .arg("migrate")
+            .env("PFORTE_DATABASE_URL", &*app.database_url)
+            .env_remove("PFORTE_SECRET_KEY")
+            .output()
+            .expect("run")
+    };
+    assert!(run().status.success(), "the key file opens the secrets");
+    std::fs::remove_file(&path).expect("lose the key");
+    let out = run();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("secret.key") && stderr.contains("was missing"),
+        "{stderr}"
+    );
+    assert!(!path.exists(), "no new key file that opens nothing");
+}
+
+/// A right app code ends the hard stop, like the right email code.
+async fn the_app_code_ends_the_hard_stop(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let (_, key, _) = member_with_two_factor(&app).await;
+    let id = member(&app).await.id.to_string();
+    sqlx::query(
+        "INSERT INTO throttles (scope, key, failures, last_failure) VALUES ('user', $1, 100, $2)",
+    )
+    .bind(&id)
+    .bind(app.clock.now())
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("hard stop");
+    app.clock.advance(30);
+    let pending = password_step(&app, None).await;
+    let code = code_for_key(&key, app.clock.now());
+    assert_eq!(app_code(&app, &pending, &code).await.status(), 200);
+    let failures = app
+        .auth
+        .failures(pforte_auth::throttle::Scope::User, &id)
+        .await
+        .expect("count");
+    assert_eq!(failures, 0);
+}
+
 crate::dual!(
+    the_app_code_ends_the_hard_stop,
     rotating_the_secret_key_reseals_every_secret,
     a_reset_never_bypasses_two_factor,
     set_up_only_after_a_right_code,
