@@ -59,20 +59,17 @@ impl Auth {
                 .rows_affected();
         // A set-up never finished, and recovery codes never marked saved, are not kept sealed
         // longer than they are shown.
-        sqlx::query(
-            "UPDATE users SET totp_pending_secret = NULL, totp_pending_at = NULL \
-             WHERE totp_pending_at <= $1",
-        )
-        .bind(now - crate::two_factor::SETUP_SECS)
-        .execute(tx.conn())
-        .await?;
-        sqlx::query(
-            "UPDATE users SET recovery_codes_shown = NULL, recovery_codes_shown_at = NULL \
-             WHERE recovery_codes_shown_at <= $1",
-        )
-        .bind(now - crate::two_factor::SETUP_SECS)
-        .execute(tx.conn())
-        .await?;
+        for (value, at) in [
+            ("totp_pending_secret", "totp_pending_at"),
+            ("recovery_codes_shown", "recovery_codes_shown_at"),
+        ] {
+            sqlx::query(&format!(
+                "UPDATE users SET {value} = NULL, {at} = NULL WHERE {at} <= $1"
+            ))
+            .bind(now - crate::two_factor::SETUP_SECS)
+            .execute(tx.conn())
+            .await?;
+        }
         // Wrong app codes of a pending sign-in: the sign-in has ended when its lifetime is over.
         sqlx::query("DELETE FROM throttles WHERE scope = $1 AND last_failure <= $2")
             .bind(Scope::AppCodeSignIn.as_str())

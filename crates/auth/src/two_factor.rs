@@ -287,6 +287,11 @@ async fn clear(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AuthError> {
     Ok(())
 }
 
+/// Whether something put on show at `at` (a set-up, new recovery codes) still is at `now`.
+fn on_show(at: Option<i64>, now: i64) -> bool {
+    at.is_some_and(|at| at > now - SETUP_SECS)
+}
+
 /// The open secret of `user_id` (call with the user's row locked): the active one, or with
 /// `pending` the one of a set-up started within [`SETUP_SECS`]. `None` when there is none.
 pub(crate) async fn secret_of(
@@ -303,7 +308,7 @@ pub(crate) async fn secret_of(
     let sealed: Option<String> = if pending {
         let at: Option<i64> = row.try_get("totp_pending_at")?;
         row.try_get::<Option<String>, _>("totp_pending_secret")?
-            .filter(|_| at.is_some_and(|at| at > tx.now() - SETUP_SECS))
+            .filter(|_| on_show(at, tx.now()))
     } else {
         row.try_get("totp_secret")?
     };
@@ -411,7 +416,7 @@ where
     .try_get("n")?)
 }
 
-/// An app code that is wrong (or paused) as the forms show it.
+/// A wrong app code as the forms show it.
 fn wrong_code(field: &'static str) -> AuthError {
     AuthError::invalid(field, Msg::CodeInvalid)
 }
@@ -500,7 +505,7 @@ impl Auth {
             (Some(hash), Some(made_by)) => hash.matches(&made_by),
             _ => false,
         };
-        let fresh = |at: Option<i64>| this_session && at.is_some_and(|at| at > now - SETUP_SECS);
+        let fresh = |at: Option<i64>| this_session && on_show(at, now);
         let enabled_at: Option<i64> = row.try_get("totp_enabled_at")?;
         let pending = match row.try_get::<Option<String>, _>("totp_pending_secret")? {
             Some(sealed) if enabled_at.is_none() && fresh(row.try_get("totp_pending_at")?) => {

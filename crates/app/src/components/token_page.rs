@@ -6,8 +6,34 @@ use crate::components::card::Card;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 use pforte_shared::types::LinkState;
 use pforte_shared::{AppError, Msg};
+
+/// The outcome of a link page's `action`, as [`TokenPage`] takes it: `text` once the action
+/// succeeded in this page (`done`), and `text` when the address carries `query_key`, where a
+/// plain form post comes back (`posted`).
+pub fn outcome_of<S>(
+    action: ServerAction<S>,
+    query_key: &'static str,
+    text: Msg,
+) -> (Signal<Option<String>>, Signal<Option<String>>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    let done = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .is_some_and(|r| r.is_ok())
+            .then(|| t(text).to_owned())
+    });
+    let posted = Signal::derive(move || query.read().get(query_key).map(|_| t(text).to_owned()));
+    (done, posted)
+}
 
 /// Links under a page's outcome: `(href, text)`.
 pub type Links = &'static [(&'static str, Msg)];

@@ -3,35 +3,22 @@
 
 use crate::api::{ReportNotMe, not_me_link_state};
 use crate::components::alert::ErrorAlert;
-use crate::components::token_page::TokenPage;
+use crate::components::token_page::{TokenPage, outcome_of};
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
 
 #[component]
 pub fn NotMe() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<ReportNotMe>::new();
     let state = Resource::new(
         move || (token(), action.version().get()),
         |(token, _)| not_me_link_state(token),
     );
-    let done = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .is_some_and(|r| r.is_ok())
-            .then(|| t(Msg::NotMeDone).to_owned())
-    });
-    let posted = Signal::derive(move || {
-        query
-            .read()
-            .get("done")
-            .map(|_| t(Msg::NotMeDone).to_owned())
-    });
+    let (done, posted) = outcome_of(action, "done", Msg::NotMeDone);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <TokenPage

@@ -4,35 +4,22 @@
 use crate::api::{ResetPassword, reset_link_state};
 use crate::components::alert::ErrorAlert;
 use crate::components::new_password::NewPasswordFields;
-use crate::components::token_page::TokenPage;
+use crate::components::token_page::{TokenPage, outcome_of};
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<ResetPassword>::new();
     let state = Resource::new(
         move || (token(), action.version().get()),
         |(token, _)| reset_link_state(token),
     );
-    let done = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .is_some_and(|r| r.is_ok())
-            .then(|| t(Msg::PasswordResetDone).to_owned())
-    });
-    let posted = Signal::derive(move || {
-        query
-            .read()
-            .get("saved")
-            .map(|_| t(Msg::PasswordResetDone).to_owned())
-    });
+    let (done, posted) = outcome_of(action, "saved", Msg::PasswordResetDone);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <TokenPage
