@@ -73,6 +73,25 @@ impl WebConfig {
         self.cookie(self.device_cookie_name(), token, Some(max_age))
     }
 
+    pub fn google_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_google"
+        } else {
+            "pforte_google"
+        }
+    }
+
+    /// `Set-Cookie` value binding a started "Sign in with Google" to this browser (`SameSite=Lax`:
+    /// it comes back with the provider's redirect); an empty `token` removes it.
+    pub fn google_cookie(&self, token: &str) -> String {
+        let max_age = if token.is_empty() {
+            0
+        } else {
+            pforte_auth::google::PENDING_SECS
+        };
+        self.cookie(self.google_cookie_name(), token, Some(max_age))
+    }
+
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session_cookie(&self) -> String {
         self.cookie(self.session_cookie_name(), "", Some(0))
@@ -122,9 +141,11 @@ fn parts() -> Option<Parts> {
 /// IP and browser of the current request (with its `Sec-CH-UA` hint, which names browsers whose
 /// User-Agent hides them).
 pub fn request_meta() -> RequestMeta {
-    let Some(parts) = parts() else {
-        return RequestMeta::default();
-    };
+    parts().map_or_else(RequestMeta::default, |parts| request_meta_of(&parts))
+}
+
+/// IP and browser of a request, from its parts (see [`request_meta`]).
+pub fn request_meta_of(parts: &Parts) -> RequestMeta {
     let ip = parts
         .extensions
         .get::<ClientIp>()
@@ -193,9 +214,21 @@ pub fn send_content_security_policy() {
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
     };
+    // "Sign in with Google" posts to Pforte, which redirects to the provider: a redirect a form
+    // leads to must be allowed by `form-action` too.
+    let provider = use_context::<AppState>()
+        .and_then(|s| {
+            s.auth
+                .settings
+                .google
+                .as_ref()
+                .and_then(|g| g.auth_origin())
+        })
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'{provider}; \
          frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
     );
     if let (Some(res), Ok(value)) = (

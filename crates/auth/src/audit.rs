@@ -70,6 +70,14 @@ stored_enum! {
         RecoveryCodeUsed = "recovery_code_used",
         /// A wrong or reused app code, or a wrong recovery code (detail).
         AppCodeFailed = "app_code_failed",
+        /// "Sign in with Google" (detail: the next stage; failures: why).
+        SignInGoogle = "sign_in_google",
+        /// A Google account linked to the user at its first sign-in.
+        GoogleLinked = "google_linked",
+        /// The linked Google account removed ("Unlink", or an admin changed the Google address).
+        GoogleUnlinked = "google_unlinked",
+        /// An admin changed the user's Google address.
+        GoogleAddressChanged = "google_address_changed",
         AccountCreated = "account_created",
         UserCreated = "user_created",
         UserDeactivated = "user_deactivated",

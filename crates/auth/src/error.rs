@@ -44,6 +44,9 @@ pub enum AuthError {
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The identity provider's settings cannot be used (a URL that does not parse).
+    #[error("identity provider: {0}")]
+    Provider(String),
     #[error("password hashing: {0}")]
     Hashing(String),
     /// A sealed secret (a TOTP secret) does not open: a wrong `PFORTE_SECRET_KEY`, or a changed
@@ -64,6 +67,7 @@ impl AuthError {
             AuthError::Database(_)
                 | AuthError::Migration(_)
                 | AuthError::Hashing(_)
+                | AuthError::Provider(_)
                 | AuthError::Sealed(_)
         )
     }
@@ -96,6 +100,7 @@ impl From<AuthError> for AppError {
             AuthError::Database(_)
             | AuthError::Migration(_)
             | AuthError::Hashing(_)
+            | AuthError::Provider(_)
             | AuthError::Sealed(_) => AppError::Internal,
         }
     }

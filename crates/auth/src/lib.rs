@@ -11,6 +11,7 @@ pub mod compose;
 pub mod device;
 pub mod email_code;
 pub mod error;
+pub mod google;
 pub mod invitation;
 pub mod mailer;
 pub mod manage;
@@ -92,6 +93,8 @@ pub struct Settings {
     pub ip_mail_requests: i64,
     /// `PFORTE_SECRET_KEY`: seals two-factor secrets at rest.
     pub secret_key: secret_box::SecretKey,
+    /// `PFORTE_GOOGLE_*`: "Sign in with Google", when configured.
+    pub google: Option<google::GoogleSettings>,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             ip_sign_in_failures: 100,
             ip_mail_requests: 30,
             secret_key: secret_box::SecretKey::generate(),
+            google: None,
         }
     }
 }

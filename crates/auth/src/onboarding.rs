@@ -36,6 +36,9 @@ pub struct OnboardingState {
     pub user_id: i64,
     /// Seconds until "Send new code" works again (step `Code` only).
     pub code_cooldown: i64,
+    /// "Sign in with Google" is offered: at the first step, to a user with a Google address,
+    /// when Google sign-in is configured.
+    pub google: bool,
 }
 
 /// Moves the invitation from `from` to `to`, only if it still stands at `from`.
@@ -65,10 +68,14 @@ impl Auth {
         } else {
             0
         };
+        let google = invitation.step == Step::Email
+            && self.google_enabled()
+            && self.has_google_address(invitation.user_id).await?;
         Ok(OnboardingState {
             step: invitation.step,
             user_id: invitation.user_id,
             code_cooldown,
+            google,
         })
     }
 

@@ -22,12 +22,15 @@ pub struct Swept {
     pub sent_mails: u64,
     /// Reset and "This wasn't me" links that expired a day ago or more.
     pub links: u64,
+    /// Google sign-ins started and not come back in time.
+    pub google_sign_ins: u64,
 }
 
 impl Auth {
     /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
     /// an hour or more, expired trusted devices, per-IP windows that have ended, delivered mails
-    /// after a week, and reset and "This wasn't me" links a day after they expired.
+    /// after a week, reset and "This wasn't me" links a day after they expired, and Google sign-ins
+    /// not finished in time.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
@@ -96,8 +99,14 @@ impl Auth {
                 .await?
                 .rows_affected();
         }
+        let google_sign_ins = sqlx::query("DELETE FROM google_sign_ins WHERE expires_at <= $1")
+            .bind(now)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(Swept {
+            google_sign_ins,
             sent_mails,
             links,
             sessions,

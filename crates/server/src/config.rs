@@ -2,6 +2,9 @@
 //! A bad value stops start-up with one line naming the variable.
 
 use pforte_app::client_ip::TrustedProxies;
+use pforte_auth::google::{
+    GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_USERINFO_URL, GoogleSettings, PROVIDER_TIMEOUT,
+};
 use pforte_auth::secret_box::SecretKey;
 use std::net::SocketAddr;
 
@@ -22,6 +25,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Where the key that seals two-factor secrets comes from.
     pub secret_key: SecretKeySource,
+    /// `PFORTE_GOOGLE_*`: "Sign in with Google", when a client ID and secret are set.
+    pub google: Option<GoogleSettings>,
 }
 
 /// Where the secret key (which seals two-factor secrets at rest) comes from.
@@ -89,6 +94,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_device_days", &self.trusted_device_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("secret_key", &self.secret_key)
+            .field("google", &self.google)
             .finish()
     }
 }
@@ -107,6 +113,76 @@ fn bad(variable: &'static str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
+/// `localhost` or a loopback address (`[::1]` with or without brackets).
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// One of the provider's URLs: `https://`, or `http://` to this machine (a local test provider).
+fn provider_url(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: &str,
+) -> Result<String, ConfigError> {
+    let value = get(variable)
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_owned());
+    let url =
+        url::Url::parse(value.trim()).map_err(|e| bad(variable, format!("not a URL ({e})")))?;
+    let host = url.host_str().unwrap_or_default();
+    match url.scheme() {
+        "https" if !host.is_empty() => Ok(value.trim().to_owned()),
+        "http" if is_loopback(host) => Ok(value.trim().to_owned()),
+        _ => Err(bad(
+            variable,
+            "expected an https:// URL (http:// only to localhost)",
+        )),
+    }
+}
+
+/// `PFORTE_GOOGLE_CLIENT_ID` and `PFORTE_GOOGLE_CLIENT_SECRET` (both or neither), and the
+/// provider's URLs (Google's unless overridden).
+fn google_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<GoogleSettings>, ConfigError> {
+    let set = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let (client_id, client_secret) = match (
+        set("PFORTE_GOOGLE_CLIENT_ID"),
+        set("PFORTE_GOOGLE_CLIENT_SECRET"),
+    ) {
+        (None, None) => return Ok(None),
+        (Some(id), Some(secret)) => (id, secret),
+        (Some(_), None) => {
+            return Err(bad(
+                "PFORTE_GOOGLE_CLIENT_SECRET",
+                "required with PFORTE_GOOGLE_CLIENT_ID",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(bad(
+                "PFORTE_GOOGLE_CLIENT_ID",
+                "required with PFORTE_GOOGLE_CLIENT_SECRET",
+            ));
+        }
+    };
+    Ok(Some(GoogleSettings {
+        auth_url: provider_url(get, "PFORTE_GOOGLE_AUTH_URL", GOOGLE_AUTH_URL)?,
+        token_url: provider_url(get, "PFORTE_GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL)?,
+        userinfo_url: provider_url(get, "PFORTE_GOOGLE_USERINFO_URL", GOOGLE_USERINFO_URL)?,
+        timeout: PROVIDER_TIMEOUT,
+        ..GoogleSettings::google(client_id, client_secret)
+    }))
+}
+
 impl Config {
     /// What start-up should warn about: settings that work but are unsafe.
     pub fn warnings(&self) -> Vec<String> {
@@ -122,13 +198,7 @@ impl Config {
                     .any(|(k, v)| k == "tls" && v == "required");
             // `smtp` is not a scheme the URL standard knows, so its host stays text.
             let host = url.host_str().unwrap_or_default();
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if !tls && !loopback {
+            if !tls && !is_loopback(host) {
                 warnings.push(format!(
                     "PFORTE_SMTP_URL sends mail to {host} without TLS: codes and links cross the \
                      network readable; use smtps:// or ?tls=required"
@@ -256,6 +326,7 @@ impl Config {
                 SecretKeySource::File(database.join("secret.key"))
             }
         };
+        let google = google_settings(&get)?;
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -266,6 +337,7 @@ impl Config {
             trusted_device_days,
             trusted_proxies,
             secret_key,
+            google,
         })
     }
 }
@@ -281,6 +353,43 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn google_needs_both_client_values_and_safe_urls() {
+        assert!(parse(&[]).expect("defaults").google.is_none());
+        let both = [
+            ("PFORTE_GOOGLE_CLIENT_ID", "id"),
+            ("PFORTE_GOOGLE_CLIENT_SECRET", "s3cr3t-value"),
+        ];
+        let google = parse(&both).expect("both").google.expect("configured");
+        assert_eq!(google.auth_url, GOOGLE_AUTH_URL);
+        assert_eq!(google.userinfo_url, GOOGLE_USERINFO_URL);
+        let err = parse(&both[..1]).expect_err("secret missing");
+        assert_eq!(err.variable, "PFORTE_GOOGLE_CLIENT_SECRET");
+        let err = parse(&both[1..]).expect_err("id missing");
+        assert_eq!(err.variable, "PFORTE_GOOGLE_CLIENT_ID");
+        for (url, ok) in [
+            ("http://127.0.0.1:4000/token", true),
+            ("http://localhost:4000/token", true),
+            ("https://idp.example/token", true),
+            ("http://idp.example/token", false),
+            ("ftp://idp.example/token", false),
+            ("not a url", false),
+        ] {
+            let mut pairs = both.to_vec();
+            pairs.push(("PFORTE_GOOGLE_TOKEN_URL", url));
+            let parsed = parse(&pairs);
+            assert_eq!(parsed.is_ok(), ok, "{url}");
+            if !ok {
+                assert_eq!(
+                    parsed.expect_err("refused").variable,
+                    "PFORTE_GOOGLE_TOKEN_URL"
+                );
+            }
+        }
+        let shown = format!("{:?}", parse(&both).expect("both"));
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod google;
 pub mod middleware;
 pub mod router;
 pub mod state;

@@ -81,6 +81,7 @@ async fn open(config: &Config) -> Result<Auth, String> {
         secret_key,
         public_url: config.public_url.clone(),
         trusted_device_secs: config.trusted_device_days * 24 * 60 * 60,
+        google: config.google.clone(),
         ..Settings::default()
     };
     let auth = Auth::new(store, Arc::new(SystemClock), settings);

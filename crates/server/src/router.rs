@@ -6,7 +6,7 @@ use crate::state::ServerState;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -64,6 +64,8 @@ pub fn build(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/auth/google", post(crate::google::start))
+        .route("/auth/google/callback", get(crate::google::callback))
         .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -104,6 +104,35 @@ pub enum Msg {
     /// Contains `{minutes}`.
     CodeValidity,
     CodeNotRequested,
+    SignInWithGoogle,
+    /// No match, unverified, disabled, or a callback this browser did not start.
+    GoogleRefused,
+    GoogleCancelled,
+    GoogleUnavailable,
+    GoogleLinkedMailSubject,
+    /// Contains `{google}` and `{time}`.
+    GoogleLinkedMailBody,
+    GoogleLinkedMailAction,
+    GoogleLinkedMailNotYou,
+    GoogleTitle,
+    /// Contains `{google}` and `{time}`.
+    GoogleLinkedTo,
+    GoogleNotLinked,
+    /// Contains `{google}`.
+    GoogleAddressOnFile,
+    UnlinkGoogle,
+    GoogleUnlinked,
+    GoogleUnlinkNeedsPassword,
+    ActivityGoogleLinked,
+    ActivityGoogleUnlinked,
+    EditButton,
+    /// Contains `{name}`.
+    EditUserLabel,
+    SaveButton,
+    /// Contains `{email}`.
+    GoogleAddressSaved,
+    HelpGoogleTitle,
+    HelpGoogleBody,
     StepOutOfOrder,
     InvitedEmailMismatch,
     PasswordsDiffer,
@@ -678,6 +707,43 @@ fn en(msg: Msg) -> &'static str {
         }
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
+        }
+        SignInWithGoogle => "Sign in with Google",
+        GoogleRefused => {
+            "Sign-in with Google did not work. Sign in with your email or customer number and password, or ask your administrator to check your Google address."
+        }
+        GoogleCancelled => "Sign-in with Google was cancelled.",
+        GoogleUnavailable => {
+            "Google could not be reached. Please try again later, or sign in with your password."
+        }
+        GoogleLinkedMailSubject => "Google account linked to your Pforte account",
+        GoogleLinkedMailBody => {
+            "Your Google account {google} was linked to your user account on {time}. From now on you can sign in with “Sign in with Google”."
+        }
+        GoogleLinkedMailAction => "Review your security settings",
+        GoogleLinkedMailNotYou => {
+            "If this wasn't you, change your password and ask your administrator to remove the Google address."
+        }
+        GoogleTitle => "Google account",
+        GoogleLinkedTo => "Linked to {google} since {time}.",
+        GoogleNotLinked => "No Google account is linked.",
+        GoogleAddressOnFile => {
+            "Your administrator entered the Google address {google}: “Sign in with Google” on the sign-in page links it."
+        }
+        UnlinkGoogle => "Unlink",
+        GoogleUnlinked => "Your Google account was unlinked.",
+        GoogleUnlinkNeedsPassword => {
+            "Choose a password first, or you could not sign in any more: use “Forgot password?” on the sign-in page."
+        }
+        ActivityGoogleLinked => "Google account linked",
+        ActivityGoogleUnlinked => "Google account unlinked",
+        EditButton => "Edit",
+        EditUserLabel => "Edit {name}",
+        SaveButton => "Save",
+        GoogleAddressSaved => "The Google address of {email} was saved.",
+        HelpGoogleTitle => "Sign in with Google",
+        HelpGoogleBody => {
+            "If your company uses Google, you can sign in with your Google account: choose “Sign in with Google” on the sign-in page. It works once your administrator has entered your Google address for your user account; your first sign-in links the two. Two-factor authentication is still asked for when it is on."
         }
     }
 }

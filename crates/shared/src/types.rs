@@ -85,6 +85,8 @@ pub struct OnboardingStateResponse {
     pub step: OnboardingStep,
     /// Seconds until "Send new code" works again.
     pub code_cooldown: i64,
+    /// "Sign in with Google" is offered (first step, a user with a Google address).
+    pub google: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,4 +185,60 @@ pub struct SecurityOverview {
     pub devices: Vec<TrustedDeviceView>,
     pub sessions: Vec<SessionView>,
     pub activity: Vec<ActivityView>,
+}
+
+/// Why a Google sign-in did not sign in, as `/login?google=…` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GoogleFailure {
+    /// No match, unverified, disabled, or a callback this browser did not start: one message.
+    Refused,
+    /// The user said no at the provider.
+    Cancelled,
+    /// The provider failed or did not answer in time.
+    Unavailable,
+}
+
+impl GoogleFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoogleFailure::Refused => "failed",
+            GoogleFailure::Cancelled => "cancelled",
+            GoogleFailure::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<GoogleFailure> {
+        [
+            GoogleFailure::Refused,
+            GoogleFailure::Cancelled,
+            GoogleFailure::Unavailable,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == value)
+    }
+
+    pub fn message(self) -> crate::Msg {
+        match self {
+            GoogleFailure::Refused => crate::Msg::GoogleRefused,
+            GoogleFailure::Cancelled => crate::Msg::GoogleCancelled,
+            GoogleFailure::Unavailable => crate::Msg::GoogleUnavailable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod google_failure_tests {
+    use super::GoogleFailure;
+
+    #[test]
+    fn failures_round_trip_through_their_query_value() {
+        for f in [
+            GoogleFailure::Refused,
+            GoogleFailure::Cancelled,
+            GoogleFailure::Unavailable,
+        ] {
+            assert_eq!(GoogleFailure::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(GoogleFailure::parse("<script>"), None);
+    }
 }

@@ -22,6 +22,7 @@ pub async fn onboarding_state(
             Step::Trust => OnboardingStep::Trust,
         },
         code_cooldown: s.code_cooldown,
+        google: s.google,
     })
 }
 

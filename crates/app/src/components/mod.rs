@@ -4,6 +4,7 @@ pub mod alert;
 pub mod card;
 pub mod countdown;
 pub mod field;
+pub mod google;
 pub mod new_password;
 pub mod table;
 pub mod token_page;

@@ -4,10 +4,12 @@ use crate::api::SubmitPassword;
 use crate::components::alert::ErrorAlert;
 use crate::components::card::Card;
 use crate::components::field::Field;
+use crate::components::google::GoogleButton;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use pforte_shared::Msg;
+use pforte_shared::types::GoogleFailure;
 
 #[component]
 pub fn Login() -> impl IntoView {
@@ -15,9 +17,20 @@ pub fn Login() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // Where "Sign in with Google" sent the browser back to, when it did not sign in.
+    let google_failure = move || {
+        query
+            .read()
+            .get("google")
+            .and_then(|v| GoogleFailure::parse(&v))
+            .filter(|_| action.value().get().is_none())
+    };
     view! {
         <Card title=Msg::LoginTitle>
             <p class="lead">{t(Msg::Tagline)}</p>
+            {move || google_failure().map(|f| view! {
+                <p class="alert" role="alert">{t(f.message())}</p>
+            })}
             <ActionForm action=action>
                 <input type="hidden" name="next" value=next />
                 <ErrorAlert error />
@@ -40,6 +53,7 @@ pub fn Login() -> impl IntoView {
                     {t(Msg::LoginButton)}
                 </button>
             </ActionForm>
+            <GoogleButton next=Signal::derive(next) />
             <nav class="links" aria-label=t(Msg::LoginHelpLink)>
                 <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
                 <a href="/login-help">{t(Msg::LoginHelpLink)}</a>

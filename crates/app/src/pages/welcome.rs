@@ -9,6 +9,7 @@ use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
+use crate::components::google::GoogleButton;
 use crate::components::new_password::NewPasswordFields;
 use crate::components::trust::TrustChoice;
 use crate::i18n::{lang, t};
@@ -85,6 +86,7 @@ pub fn Welcome() -> impl IntoView {
                             <Stepper current=s.step />
                             <ErrorAlert error />
                             {step_form(s.step, s.code_cooldown, token(), email, password, code, resend, trust)}
+                            <GoogleButton next=Signal::stored("/".to_owned()) offered=s.google />
                         }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>

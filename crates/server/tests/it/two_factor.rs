@@ -11,7 +11,7 @@ use pforte_auth::two_factor::code_for_key;
 use sqlx::Row;
 
 /// A signed-in member with two-factor on: (session cookie, the key as shown, recovery codes).
-async fn member_with_two_factor(app: &TestApp) -> (String, String, Vec<String>) {
+pub(crate) async fn member_with_two_factor(app: &TestApp) -> (String, String, Vec<String>) {
     app.add_member().await;
     let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let (key, codes) = enrol(app, &session).await;

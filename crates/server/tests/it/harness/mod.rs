@@ -8,12 +8,14 @@ mod cookies;
 mod database;
 mod mail;
 mod process;
+mod provider;
 
 pub use app::*;
 pub use cookies::*;
 pub use database::*;
 pub use mail::*;
 pub use process::*;
+pub use provider::*;
 
 /// Generates `mod sqlite` and `mod postgres` with one `#[tokio::test]` per case.
 #[macro_export]

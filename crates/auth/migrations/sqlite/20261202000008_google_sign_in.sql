@@ -1,0 +1,14 @@
+-- "Sign in with Google" under way in one browser: keyed by the SHA-256 of that browser's cookie,
+-- with the SHA-256 of the `state` sent to the provider, the PKCE verifier (sealed with the
+-- secret key), the local path to land on, and 10 minutes to come back. Used once.
+CREATE TABLE google_sign_ins (
+    browser_hash TEXT   PRIMARY KEY,
+    state_hash   TEXT   NOT NULL,
+    verifier     TEXT   NOT NULL,
+    next         TEXT   NOT NULL,
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+-- The linked Google account: its address when it was linked, and when (google_sub is the link).
+ALTER TABLE users ADD COLUMN google_linked_email TEXT;
+ALTER TABLE users ADD COLUMN google_linked_at BIGINT;

@@ -1,0 +1,486 @@
+//! "Sign in with Google" against a local OpenID provider: the state and PKCE bound to the browser
+//! and used once, the first link by a verified admin-entered address (or the user's email), then
+//! the `sub` only; invited users activated; two-factor still asked; the provider's failures and
+//! time-outs answered with a redirect to `/login`, never a 5xx page.
+
+use crate::harness::*;
+use pforte_auth::RequestMeta;
+use pforte_auth::account::NewUser;
+use pforte_shared::types::Role;
+use serde_json::Value;
+use sqlx::Row;
+
+const GOOGLE_ADDRESS: &str = "ben.private@gmail.example";
+const GOOGLE_SUB: &str = "108234567890123456789";
+
+async fn start_app(engine: Engine) -> (TestApp, TestProvider) {
+    let provider = TestProvider::start().await;
+    let settings = provider.settings();
+    let app = TestApp::start_configured(engine, PUBLIC_URL, move |s, _| {
+        s.google = Some(settings);
+    })
+    .await;
+    (app, provider)
+}
+
+/// The member (Ben Kurz), with `GOOGLE_ADDRESS` entered by an admin.
+async fn member_with_google_address(app: &TestApp) -> i64 {
+    let id = app.add_member().await;
+    sqlx::query("UPDATE users SET google_email = $1 WHERE id = $2")
+        .bind(GOOGLE_ADDRESS)
+        .bind(id)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("google address");
+    id
+}
+
+/// "Sign in with Google" in a browser with `cookie` (if any): the browser-binding cookie
+/// (`name=value`) and the provider's URL.
+async fn start(app: &TestApp, next: Option<&str>, cookie: Option<&str>) -> (String, String) {
+    let fields: Vec<(&str, &str)> = next.map(|n| ("next", n)).into_iter().collect();
+    let res = app.post_form("/auth/google", &fields, cookie).await;
+    assert_eq!(res.status(), 303, "a redirect to the provider");
+    assert_eq!(header(&res, "cache-control"), "no-store");
+    let raw = cookie_with(
+        &res,
+        "__Host-pforte_google",
+        &[
+            "Path=/",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Max-Age=600",
+        ],
+    );
+    let browser = raw.split(';').next().expect("name=value").to_owned();
+    (browser, header(&res, "location"))
+}
+
+/// The provider approves at once: the callback (path and query) it sends the browser back to.
+async fn at_provider(app: &TestApp, location: &str) -> String {
+    let res = app.client.get(location).send().await.expect("provider");
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    let back = header(&res, "location");
+    back.strip_prefix(PUBLIC_URL)
+        .unwrap_or_else(|| panic!("back to the public URL: {back}"))
+        .to_owned()
+}
+
+/// A whole round in one browser: start, provider, callback. Returns the callback's answer.
+async fn round(app: &TestApp, next: Option<&str>) -> reqwest::Response {
+    let (browser, location) = start(app, next, None).await;
+    let callback = at_provider(app, &location).await;
+    app.get(&callback, Some(&browser)).await
+}
+
+/// A refused callback: back to `/login` with `why`, no session, the browser cookie removed.
+fn assert_refused(res: &reqwest::Response, location: &str) {
+    assert_eq!(res.status(), 303);
+    assert_eq!(header(res, "location"), location);
+    assert_eq!(session_cookie(res), None, "no session");
+    assert!(
+        set_cookies(res)
+            .iter()
+            .any(|c| c.starts_with("__Host-pforte_google=;") && c.contains("Max-Age=0")),
+        "the browser cookie is removed"
+    );
+}
+
+async fn events(app: &TestApp, event: &str) -> Vec<(String, String)> {
+    sqlx::query("SELECT outcome, detail FROM audit_events WHERE event = $1 ORDER BY id")
+        .bind(event)
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("audit")
+        .iter()
+        .map(|r| (r.get("outcome"), r.get("detail")))
+        .collect()
+}
+
+async fn linked_sub(app: &TestApp, email: &str) -> Option<String> {
+    sqlx::query("SELECT google_sub FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("user")
+        .get("google_sub")
+}
+
+async fn signed_in_as(app: &TestApp, res: &reqwest::Response) -> String {
+    let session = session_cookie(res).expect("a session cookie");
+    let home = app.page("/", Some(&session)).await;
+    assert!(home.contains("Signed in as"), "{home}");
+    home
+}
+
+async fn links_by_the_admin_entered_address_then_signs_in_by_sub(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let res = round(&app, Some("/account/security")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        header(&res, "location"),
+        "/account/security",
+        "lands on next"
+    );
+    let home = signed_in_as(&app, &res).await;
+    assert!(home.contains(MEMBER_EMAIL), "{home}");
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+    let linked = events(&app, "google_linked").await;
+    assert_eq!(linked.len(), 1);
+    let signed_in = events(&app, "sign_in_google").await;
+    assert_eq!(signed_in, vec![("success".into(), "next=complete".into())]);
+    let mail = last_mail(&app).await;
+    assert!(
+        mail.contains(GOOGLE_ADDRESS),
+        "the linked mail names it: {mail}"
+    );
+    let to: String = sqlx::query("SELECT recipient FROM outbox ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("mail")
+        .get("recipient");
+    assert_eq!(to, MEMBER_EMAIL, "the mail goes to the Pforte address");
+    // The authorization request: the scopes, S256 PKCE, the configured redirect URI.
+    let asked = provider.last_authorize();
+    assert_eq!(asked["scope"], "openid email profile");
+    assert_eq!(asked["code_challenge_method"], "S256");
+    assert_eq!(asked["code_challenge"].len(), 43);
+    assert_eq!(asked["response_type"], "code");
+    assert_eq!(
+        asked["redirect_uri"],
+        format!("{PUBLIC_URL}/auth/google/callback")
+    );
+    assert!(asked["state"].len() >= 43, "a 256-bit state");
+
+    // Pinned to the sub: a changed Google address still signs in, and is not linked anew.
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, "renamed@gmail.example"));
+    let res = round(&app, None).await;
+    assert_eq!(header(&res, "location"), "/");
+    signed_in_as(&app, &res).await;
+    assert_eq!(events(&app, "google_linked").await.len(), 1);
+
+    // Another Google account with the very address: refused, nothing changes.
+    provider.sign_in_as(Identity::verified("999", GOOGLE_ADDRESS));
+    let res = round(&app, None).await;
+    assert_refused(&res, "/login?google=failed");
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+    assert_eq!(
+        provider.refusals(),
+        Vec::<String>::new(),
+        "PKCE held every time"
+    );
+}
+
+async fn the_pforte_email_links_too_but_only_verified(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    app.add_member().await;
+    provider.sign_in_as(Identity {
+        email_verified: Value::Bool(false),
+        ..Identity::verified(GOOGLE_SUB, MEMBER_EMAIL)
+    });
+    let res = round(&app, None).await;
+    assert_refused(&res, "/login?google=failed");
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    assert_eq!(
+        events(&app, "sign_in_google").await,
+        vec![("failure".into(), "email not verified".into())]
+    );
+    // The same address, verified (some providers say so in a string), and in other letters.
+    provider.sign_in_as(Identity {
+        email_verified: Value::String("true".into()),
+        ..Identity::verified(GOOGLE_SUB, &MEMBER_EMAIL.to_uppercase())
+    });
+    let res = round(&app, None).await;
+    signed_in_as(&app, &res).await;
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+}
+
+async fn nobody_and_disabled_users_are_refused_alike(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    let id = member_with_google_address(&app).await;
+    let users_before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    provider.sign_in_as(Identity::verified("555", "stranger@gmail.example"));
+    let unknown = round(&app, Some("/account/security")).await;
+    assert_refused(&unknown, "/login?next=/account/security&google=failed");
+    let users_after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(users_before, users_after, "nothing is created");
+
+    let owner = app.owner().await;
+    app.auth
+        .set_user_active(&owner, id, false, &RequestMeta::default())
+        .await
+        .expect("deactivate");
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let disabled = round(&app, None).await;
+    assert_refused(&disabled, "/login?google=failed");
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    let page = app.page("/login?google=failed", None).await;
+    assert!(page.contains("Sign-in with Google did not work."), "{page}");
+}
+
+async fn an_invited_user_is_activated_and_the_invitation_used_up(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: MEMBER_EMAIL.into(),
+                display_name: "Ben Kurz".into(),
+                role: Role::User,
+                google_email: Some(format!(" {} ", GOOGLE_ADDRESS.to_uppercase())),
+                password: None,
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("invite");
+    let token = token_after(&last_mail(&app).await, "/welcome/");
+    let stepper = app.page(&format!("/welcome/{token}"), None).await;
+    assert!(
+        stepper.contains("Sign in with Google"),
+        "offered on the first step"
+    );
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let res = round(&app, None).await;
+    signed_in_as(&app, &res).await;
+    let status: String = sqlx::query("SELECT status FROM users WHERE email = $1")
+        .bind(MEMBER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("user")
+        .get("status");
+    assert_eq!(status, "active");
+    assert!(
+        app.auth.invitation(&token).await.is_err(),
+        "the invitation link is used up"
+    );
+    assert_eq!(
+        events(&app, "invitation_used").await,
+        vec![("success".into(), "Google".into())]
+    );
+}
+
+async fn two_factor_is_still_asked(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    let (_, key, _) = crate::two_factor::member_with_two_factor(&app).await;
+    sqlx::query("UPDATE users SET google_email = $1 WHERE email = $2")
+        .bind(GOOGLE_ADDRESS)
+        .bind(MEMBER_EMAIL)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("google address");
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let res = round(&app, Some("/account/security")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        header(&res, "location"),
+        "/login/totp?next=/account/security"
+    );
+    let pending = session_cookie(&res).expect("a pending session");
+    let home = app.get("/", Some(&pending)).await;
+    assert_eq!(home.status(), 303, "not signed in before the app code");
+    app.clock.advance(30);
+    let code = pforte_auth::two_factor::code_for_key(&key, {
+        use pforte_auth::Clock;
+        app.clock.now()
+    });
+    let res = app
+        .post_form(
+            "/api/confirm_sign_in_app_code",
+            &[("authentication_code", &code)],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(header(&res, "location"), "/");
+    signed_in_as(&app, &res).await;
+}
+
+async fn state_is_bound_to_the_browser_and_used_once(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+
+    // Another browser (no cookie, or another browser's cookie) cannot use the callback.
+    let (browser, location) = start(&app, None, None).await;
+    let callback = at_provider(&app, &location).await;
+    assert_refused(&app.get(&callback, None).await, "/login?google=failed");
+    let (other_browser, _) = start(&app, None, None).await;
+    assert_refused(
+        &app.get(&callback, Some(&other_browser)).await,
+        "/login?google=failed",
+    );
+    // Each try takes only the sign-in of the browser whose cookie it presents: the right
+    // browser's is still there.
+    let res = app.get(&callback, Some(&browser)).await;
+    signed_in_as(&app, &res).await;
+    // Replayed: the sign-in was used.
+    assert_refused(
+        &app.get(&callback, Some(&browser)).await,
+        "/login?google=failed",
+    );
+
+    // A wrong or missing state uses the sign-in up.
+    let (browser, location) = start(&app, None, None).await;
+    let callback = at_provider(&app, &location).await;
+    let (path, query) = callback.split_once('?').expect("query");
+    let code = query
+        .split('&')
+        .find(|p| p.starts_with("code="))
+        .expect("code");
+    assert_refused(
+        &app.get(&format!("{path}?{code}&state=forged"), Some(&browser))
+            .await,
+        "/login?google=failed",
+    );
+    assert_refused(
+        &app.get(&callback, Some(&browser)).await,
+        "/login?google=failed",
+    );
+    assert_refused(
+        &app.get("/auth/google/callback", Some(&browser)).await,
+        "/login?google=failed",
+    );
+
+    // Ten minutes to come back; the sweeper removes sign-ins that did not.
+    let (browser, location) = start(&app, None, None).await;
+    let callback = at_provider(&app, &location).await;
+    let (_, _) = start(&app, None, None).await;
+    app.clock.advance(600);
+    assert_refused(
+        &app.get(&callback, Some(&browser)).await,
+        "/login?google=failed",
+    );
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.google_sign_ins, 1, "the one never come back");
+    let reasons: Vec<String> = events(&app, "sign_in_google")
+        .await
+        .into_iter()
+        .filter(|(o, _)| o == "failure")
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        reasons.contains(&"state mismatch".to_owned()),
+        "{reasons:?}"
+    );
+    assert!(reasons.contains(&"expired".to_owned()), "{reasons:?}");
+    assert!(
+        reasons.contains(&"no sign-in started in this browser".to_owned()),
+        "{reasons:?}"
+    );
+}
+
+async fn a_code_with_another_sign_ins_verifier_is_refused(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    // The attacker's code (their own sign-in) carried into the victim's browser with the victim's
+    // state: the victim's verifier does not match the attacker's challenge.
+    let (victim, victim_location) = start(&app, None, None).await;
+    let victim_callback = at_provider(&app, &victim_location).await;
+    let (_, attacker_location) = start(&app, None, None).await;
+    let attacker_callback = at_provider(&app, &attacker_location).await;
+    let state = victim_callback.split('&').find(|p| p.starts_with("state="));
+    let code = attacker_callback
+        .split(['?', '&'])
+        .find(|p| p.starts_with("code="));
+    let forged = format!(
+        "/auth/google/callback?{}&{}",
+        code.expect("code"),
+        state.expect("state")
+    );
+    let res = app.get(&forged, Some(&victim)).await;
+    assert_refused(&res, "/login?google=unavailable");
+    assert_eq!(provider.refusals(), vec!["verifier".to_owned()]);
+}
+
+async fn provider_failures_are_answered_on_the_login_page(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    for (fault, why) in [
+        (Fault::Deny, "cancelled"),
+        (Fault::TokenFails, "unavailable"),
+        (Fault::UserinfoFails, "unavailable"),
+        (Fault::TokenHangs, "unavailable"),
+    ] {
+        provider.fail(fault);
+        let res = round(&app, None).await;
+        assert_refused(&res, &format!("/login?google={why}"));
+    }
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    let page = app.page("/login?google=cancelled", None).await;
+    assert!(
+        page.contains("Sign-in with Google was cancelled."),
+        "{page}"
+    );
+    let page = app.page("/login?google=unavailable", None).await;
+    assert!(page.contains("Google could not be reached."), "{page}");
+    // A value the server never sends shows nothing.
+    let page = app.page("/login?google=%3Cb%3E", None).await;
+    assert!(!page.contains("role=\"alert\""), "{page}");
+}
+
+async fn hidden_and_closed_without_configuration(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let login = app.page("/login", None).await;
+    assert!(!login.contains("Sign in with Google"), "{login}");
+    let res = app.post_form("/auth/google", &[], None).await;
+    assert_eq!(res.status(), 404);
+    let res = app.get("/auth/google/callback?code=x&state=y", None).await;
+    assert_eq!(res.status(), 404);
+
+    let (app, provider) = start_app(engine).await;
+    let res = app.get("/login", None).await;
+    let policy = header(&res, "content-security-policy");
+    assert!(
+        policy.contains(&format!("form-action 'self' {}", provider.base)),
+        "{policy}"
+    );
+    let login = res.text().await.expect("page");
+    assert!(login.contains("Sign in with Google"), "{login}");
+    assert!(login.contains("action=\"/auth/google\""), "{login}");
+    // The start is a state-changing request: not from another site.
+    let res = app
+        .client
+        .post(app.url("/auth/google"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+}
+
+crate::dual!(
+    links_by_the_admin_entered_address_then_signs_in_by_sub,
+    the_pforte_email_links_too_but_only_verified,
+    nobody_and_disabled_users_are_refused_alike,
+    an_invited_user_is_activated_and_the_invitation_used_up,
+    two_factor_is_still_asked,
+    state_is_bound_to_the_browser_and_used_once,
+    a_code_with_another_sign_ins_verifier_is_refused,
+    provider_failures_are_answered_on_the_login_page,
+    hidden_and_closed_without_configuration,
+);
