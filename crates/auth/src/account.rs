@@ -393,7 +393,7 @@ impl Auth {
             return Err(AuthError::Forbidden);
         }
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, \
+            "SELECT {USER_COLUMNS}, google_email, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
                   AND ((t.scope = $2 AND t.failures >= $3) \
                        OR (t.scope IN ($4, $8) AND t.failures >= $5))) \
@@ -423,6 +423,8 @@ impl Auth {
                     invitation_blocked: user.status == UserStatus::Invited
                         && row.try_get::<i64, _>("invitation_blocked")? != 0,
                     two_factor: user.two_factor,
+                    google_email: row.try_get("google_email")?,
+                    can_edit: !user.is_owner || user.id == admin.id,
                     status: match user.status {
                         UserStatus::Invited => UserStatusView::Invited,
                         UserStatus::Active => UserStatusView::Active,

@@ -136,7 +136,7 @@ impl Event {
 
 /// The audit events a user sees as "Recent security activity", with the outcome they must have
 /// (`None`: any) and what they are called there. The query and the naming both read this table.
-const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 11] = [
+const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 13] = [
     (EventKind::SignedIn, None, ActivityKind::SignedIn),
     (
         EventKind::SignInPassword,
@@ -157,6 +157,12 @@ const ACTIVITY: [(EventKind, Option<Outcome>, ActivityKind); 11] = [
     ),
     (EventKind::TwoFactorReset, None, ActivityKind::TwoFactorOff),
     (EventKind::DeviceTrusted, None, ActivityKind::DeviceTrusted),
+    (EventKind::GoogleLinked, None, ActivityKind::GoogleLinked),
+    (
+        EventKind::GoogleUnlinked,
+        Some(Outcome::Success),
+        ActivityKind::GoogleUnlinked,
+    ),
     (EventKind::DeviceRemoved, None, ActivityKind::DeviceRemoved),
     (
         EventKind::PasswordChanged,

@@ -15,7 +15,7 @@ use crate::audit::{Event, EventKind};
 use crate::compose::Letter;
 use crate::error::AuthError;
 use crate::outbox::Mail;
-use crate::secret::{Token, TokenHash};
+use crate::secret::{Password, Token, TokenHash};
 use crate::session::{self, Stage};
 use crate::signin::StepResult;
 use crate::throttle::{self, Scope};
@@ -30,6 +30,7 @@ use pforte_shared::i18n::fill;
 use pforte_shared::identifier::normalize_email;
 use pforte_shared::next::safe_next;
 use pforte_shared::time::format_utc;
+use pforte_shared::types::GoogleAccountView;
 pub use pforte_shared::types::GoogleFailure;
 use pforte_shared::{Lang, Msg};
 use sqlx::Row;
@@ -503,9 +504,11 @@ impl Auth {
             Some(Ok(_)) => return Ok(Match::Nobody("email not verified")),
             _ => return Ok(Match::Nobody("no usable email")),
         };
+        // A user who unlinked Google is found by an admin-entered address only.
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE google_sub IS NULL \
-             AND (google_email = $1 OR email = $1) ORDER BY id LIMIT 2"
+             AND (google_email = $1 OR (email = $1 AND google_unlinked_at IS NULL)) \
+             ORDER BY id LIMIT 2"
         ))
         .bind(&email)
         .fetch_all(&self.store.pool)
@@ -624,6 +627,123 @@ impl Auth {
             user_id: user.id,
             device: None,
         }))
+    }
+}
+
+impl Auth {
+    /// The Google part of `/account/security`.
+    pub async fn google_account(&self, user: &User) -> Result<GoogleAccountView, AuthError> {
+        let row = sqlx::query(
+            "SELECT google_email, google_sub, google_linked_email, google_linked_at \
+             FROM users WHERE id = $1",
+        )
+        .bind(user.id)
+        .fetch_one(&self.store.pool)
+        .await?;
+        let linked = match (
+            row.try_get::<Option<String>, _>("google_sub")?,
+            row.try_get::<Option<String>, _>("google_linked_email")?,
+            row.try_get::<Option<i64>, _>("google_linked_at")?,
+        ) {
+            (Some(_), Some(email), Some(at)) => Some((email, at)),
+            _ => None,
+        };
+        Ok(GoogleAccountView {
+            linked,
+            address: row.try_get("google_email")?,
+            has_password: user.password_hash.is_some(),
+        })
+    }
+
+    /// "Unlink" on `/account/security`: needs the password, so a user without one (activated
+    /// by Google) chooses one first through a reset. The link and the admin-entered address go;
+    /// the user's own email links no Google account any more until an admin enters an address.
+    pub async fn unlink_google(
+        &self,
+        user: &User,
+        current: Password,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        if user.password_hash.is_none() {
+            return Err(AuthError::invalid(
+                "current_password",
+                Msg::GoogleUnlinkNeedsPassword,
+            ));
+        }
+        let now = self
+            .confirm_password(user, current, EventKind::GoogleUnlinked, meta)
+            .await?;
+        let mut tx = self.begin_at(now, meta).await?;
+        let user = account::locked_user(&mut tx, user.id).await?;
+        let done = sqlx::query(
+            "UPDATE users SET google_sub = NULL, google_linked_email = NULL, \
+             google_linked_at = NULL, google_email = NULL, google_unlinked_at = $1, updated_at = $1 \
+             WHERE id = $2 AND google_sub IS NOT NULL",
+        )
+        .bind(now)
+        .bind(user.id)
+        .execute(tx.conn())
+        .await?;
+        if done.rows_affected() == 1 {
+            tx.audit(Event::for_user(&user, EventKind::GoogleUnlinked))
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// "Edit" on `/admin/users`: the Google address of a user of the admin's account (empty:
+    /// none). A changed address drops the linked Google account. The owner's address only the
+    /// owner changes: another admin could otherwise sign in as the owner. Returns the user.
+    pub async fn set_google_address(
+        &self,
+        admin: &User,
+        user_id: i64,
+        address: &str,
+        meta: &RequestMeta,
+    ) -> Result<User, AuthError> {
+        let target = self.managed_user(admin, user_id).await?;
+        if target.is_owner && target.id != admin.id {
+            return Err(AuthError::invalid("google_email", Msg::CannotEditOwner));
+        }
+        let address = match address.trim() {
+            "" => None,
+            a => Some(
+                normalize_email(a)
+                    .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
+            ),
+        };
+        let meta = meta.clone().acting(admin.id);
+        let mut tx = self.begin(&meta).await?;
+        let target = account::locked_user(&mut tx, target.id).await?;
+        let row = sqlx::query("SELECT google_email, google_sub FROM users WHERE id = $1")
+            .bind(target.id)
+            .fetch_one(tx.conn())
+            .await?;
+        let before: Option<String> = row.try_get("google_email")?;
+        let linked = row.try_get::<Option<String>, _>("google_sub")?.is_some();
+        if before == address {
+            return Ok(target);
+        }
+        sqlx::query(
+            "UPDATE users SET google_email = $1, google_sub = NULL, google_linked_email = NULL, \
+             google_linked_at = NULL, google_unlinked_at = NULL, updated_at = $2 WHERE id = $3",
+        )
+        .bind(&address)
+        .bind(tx.now())
+        .bind(target.id)
+        .execute(tx.conn())
+        .await?;
+        tx.audit(Event::for_user(&target, EventKind::GoogleAddressChanged))
+            .await?;
+        if linked {
+            tx.audit(
+                Event::for_user(&target, EventKind::GoogleUnlinked)
+                    .detail("Google address changed by an admin"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(target)
     }
 }
 

@@ -133,6 +133,7 @@ pub enum Msg {
     GoogleAddressSaved,
     HelpGoogleTitle,
     HelpGoogleBody,
+    CannotEditOwner,
     StepOutOfOrder,
     InvitedEmailMismatch,
     PasswordsDiffer,
@@ -741,6 +742,7 @@ fn en(msg: Msg) -> &'static str {
         EditUserLabel => "Edit {name}",
         SaveButton => "Save",
         GoogleAddressSaved => "The Google address of {email} was saved.",
+        CannotEditOwner => "Only the account owner can change the owner's Google address.",
         HelpGoogleTitle => "Sign in with Google",
         HelpGoogleBody => {
             "If your company uses Google, you can sign in with your Google account: choose “Sign in with Google” on the sign-in page. It works once your administrator has entered your Google address for your user account; your first sign-in links the two. Two-factor authentication is still asked for when it is on."

@@ -112,6 +112,10 @@ pub struct UserRowResponse {
     pub invitation_blocked: bool,
     /// Two-factor authentication is on: the row offers "Reset two-factor authentication".
     pub two_factor: bool,
+    /// The Google address an admin entered ("Edit" shows it).
+    pub google_email: Option<String>,
+    /// False for the owner when another admin looks: no "Edit".
+    pub can_edit: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).
@@ -156,6 +160,8 @@ pub enum ActivityKind {
     AppCodeFailed,
     TwoFactorOn,
     TwoFactorOff,
+    GoogleLinked,
+    GoogleUnlinked,
 }
 
 /// One line of "Recent security activity".
@@ -188,6 +194,17 @@ pub struct SecurityOverview {
 }
 
 /// Why a Google sign-in did not sign in, as `/login?google=…` names it.
+/// The Google part of `/account/security`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoogleAccountView {
+    /// The linked account's address when it was linked, and when (UNIX seconds).
+    pub linked: Option<(String, i64)>,
+    /// The Google address an admin entered.
+    pub address: Option<String>,
+    /// Without a password, "Unlink" would leave no way to sign in.
+    pub has_password: bool,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GoogleFailure {
     /// No match, unverified, disabled, or a callback this browser did not start: one message.

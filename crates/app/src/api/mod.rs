@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod google;
 mod onboarding;
 mod reset;
 mod setup;
@@ -13,6 +14,7 @@ mod two_factor;
 
 pub use account::*;
 pub use admin::*;
+pub use google::*;
 pub use onboarding::*;
 pub use reset::*;
 pub use setup::*;

@@ -12,6 +12,7 @@ use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
 use crate::components::table::DataTable;
 use crate::i18n::t;
+use crate::pages::google_account::GoogleSection;
 use crate::pages::two_factor::TwoFactorSection;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -32,6 +33,8 @@ fn activity_text(kind: ActivityKind) -> &'static str {
         ActivityKind::AppCodeFailed => Msg::ActivityAppCodeFailed,
         ActivityKind::TwoFactorOn => Msg::ActivityTwoFactorOn,
         ActivityKind::TwoFactorOff => Msg::ActivityTwoFactorOff,
+        ActivityKind::GoogleLinked => Msg::ActivityGoogleLinked,
+        ActivityKind::GoogleUnlinked => Msg::ActivityGoogleUnlinked,
     })
 }
 
@@ -90,6 +93,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>
             <TwoFactorSection />
+            <GoogleSection />
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
     }

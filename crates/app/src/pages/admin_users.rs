@@ -4,8 +4,8 @@
 //! Only admins reach it (the server's middleware answers 403 to others; the server functions check too).
 
 use crate::api::{
-    CreateUser, ResendInvitation, ResetTwoFactor, SendPasswordReset, SetUserActive, UnlockUser,
-    list_users,
+    CreateUser, ResendInvitation, ResetTwoFactor, SendPasswordReset, SetGoogleAddress,
+    SetUserActive, UnlockUser, list_users,
 };
 use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
 use crate::components::card::{Card, PAGE_TITLE_ID};
@@ -41,6 +41,7 @@ pub fn AdminUsers() -> impl IntoView {
     let unlock = ServerAction::<UnlockUser>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
     let reset_two_factor = ServerAction::<ResetTwoFactor>::new();
+    let edit = ServerAction::<SetGoogleAddress>::new();
     let users = Resource::new(
         move || {
             (
@@ -49,6 +50,7 @@ pub fn AdminUsers() -> impl IntoView {
                 status.version().get(),
                 unlock.version().get(),
                 reset_two_factor.version().get(),
+                edit.version().get(),
             )
         },
         |_| list_users(),
@@ -60,6 +62,7 @@ pub fn AdminUsers() -> impl IntoView {
         outcome(unlock),
         outcome(reset),
         outcome(reset_two_factor),
+        outcome(edit),
     ]);
     // The status line says what the latest action did; an action that failed (or says nothing)
     // clears it.
@@ -76,6 +79,9 @@ pub fn AdminUsers() -> impl IntoView {
         said(reset_two_factor, |email| {
             Some(fill(t(Msg::TwoFactorResetFor), "email", &email))
         }),
+        said(edit, |email| {
+            Some(fill(t(Msg::GoogleAddressSaved), "email", &email))
+        }),
     ]);
     view! {
         <Card title=Msg::Users wide=true>
@@ -84,7 +90,7 @@ pub fn AdminUsers() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => Either::Left(view! { <UserTable rows resend reset reset_two_factor status unlock /> }),
+                        Ok(rows) => Either::Left(view! { <UserTable rows resend reset reset_two_factor status unlock edit /> }),
                         Err(e) => Either::Right(view! {
                             <p class="alert" role="alert">{e.message(lang())}</p>
                         }),
@@ -107,6 +113,25 @@ pub fn AdminUsers() -> impl IntoView {
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
+    }
+}
+
+/// "Edit": a disclosure with the user's Google address and "Save" (no script needed).
+#[component]
+fn EditUser(row: UserRowResponse, edit: ServerAction<SetGoogleAddress>) -> impl IntoView {
+    let field = format!("google_email_{}", row.id);
+    view! {
+        <details class="edit">
+            <summary aria-label=fill(t(Msg::EditUserLabel), "name", &row.email)>{t(Msg::EditButton)}</summary>
+            <ActionForm action=edit>
+                <input type="hidden" name="user_id" value=row.id.to_string() />
+                <div class="field">
+                    <label for=field.clone()>{t(Msg::GoogleAddressLabel)}</label>
+                    <input id=field type="email" name="google_email" autocomplete="off" maxlength="256" value=row.google_email.unwrap_or_default() />
+                </div>
+                <button type="submit" class="secondary small">{t(Msg::SaveButton)}</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -134,6 +159,7 @@ fn UserTable(
     reset_two_factor: ServerAction<ResetTwoFactor>,
     status: ServerAction<SetUserActive>,
     unlock: ServerAction<UnlockUser>,
+    edit: ServerAction<SetGoogleAddress>,
 ) -> impl IntoView {
     view! {
         <DataTable labelledby=PAGE_TITLE_ID columns=&[Msg::NameLabel, Msg::EmailLabel, Msg::RoleLabel, Msg::ColumnStatus, Msg::ColumnActions]>
@@ -149,6 +175,7 @@ fn UserTable(
                             let reset_label = fill(t(Msg::SendPasswordResetLabel), "name", &row.email);
                             let two_factor_label = fill(t(Msg::ResetTwoFactorLabel), "name", &row.email);
                             let two_factor_id = id.clone();
+                            let editable = row.can_edit.then(|| row.clone());
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>
@@ -197,6 +224,7 @@ fn UserTable(
                                                     <button type="submit" class="secondary small" aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</button>
                                                 </ActionForm>
                                             })}
+                                            {editable.map(|row| view! { <EditUser row edit /> })}
                                         </div>
                                     </td>
                                 </tr>

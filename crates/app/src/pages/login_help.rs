@@ -1,6 +1,8 @@
 //! `/login-help` ("Login not possible?", linked from `/login`): what a stuck user can do, one short
-//! section per problem. Plain server-rendered text; nothing here needs JavaScript.
+//! section per problem. Plain server-rendered text; nothing here needs JavaScript. The section on
+//! "Sign in with Google" is there only when Google sign-in is configured.
 
+use crate::api::google_sign_in_offered;
 use crate::components::card::Card;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -28,21 +30,31 @@ const SECTIONS: [(&str, Msg, Msg); 6] = [
     ),
 ];
 
+fn section(id: &'static str, title: Msg, body: Msg) -> impl IntoView {
+    view! {
+        <section aria-labelledby=id>
+            <h2 id=id>{t(title)}</h2>
+            <p>{t(body)}</p>
+        </section>
+    }
+}
+
 #[component]
 pub fn LoginHelp() -> impl IntoView {
+    let google = Resource::new(|| (), |_| google_sign_in_offered());
     view! {
         <Card title=Msg::LoginHelpLink>
             {SECTIONS
                 .into_iter()
-                .map(|(id, title, body)| {
-                    view! {
-                        <section aria-labelledby=id>
-                            <h2 id=id>{t(title)}</h2>
-                            <p>{t(body)}</p>
-                        </section>
-                    }
-                })
+                .map(|(id, title, body)| section(id, title, body))
                 .collect_view()}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    google.await.unwrap_or(false).then(|| {
+                        section("help-google", Msg::HelpGoogleTitle, Msg::HelpGoogleBody)
+                    })
+                })}
+            </Suspense>
             <nav class="links" aria-label=t(Msg::LoginHelpLink)>
                 <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
                 <a href="/login">{t(Msg::BackToLogin)}</a>

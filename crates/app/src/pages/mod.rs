@@ -3,6 +3,7 @@
 pub mod account_security;
 pub mod admin_users;
 pub mod forgot_password;
+pub mod google_account;
 pub mod home;
 pub mod login;
 pub mod login_help;

@@ -10,5 +10,8 @@ CREATE TABLE google_sign_ins (
     expires_at   BIGINT NOT NULL
 );
 -- The linked Google account: its address when it was linked, and when (google_sub is the link).
+-- google_unlinked_at: the user unlinked it; their own email no longer links a Google account
+-- until an admin enters a Google address again.
 ALTER TABLE users ADD COLUMN google_linked_email TEXT;
 ALTER TABLE users ADD COLUMN google_linked_at BIGINT;
+ALTER TABLE users ADD COLUMN google_unlinked_at BIGINT;

@@ -445,6 +445,15 @@ async fn hidden_and_closed_without_configuration(engine: Engine) {
     let app = TestApp::start(engine).await;
     let login = app.page("/login", None).await;
     assert!(!login.contains("Sign in with Google"), "{login}");
+    assert!(
+        !app.page("/login-help", None)
+            .await
+            .contains("Sign in with Google")
+    );
+    app.add_member().await;
+    let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let security = app.page("/account/security", Some(&session)).await;
+    assert!(!security.contains("Google account"), "{security}");
     let res = app.post_form("/auth/google", &[], None).await;
     assert_eq!(res.status(), 404);
     let res = app.get("/auth/google/callback?code=x&state=y", None).await;
@@ -460,6 +469,8 @@ async fn hidden_and_closed_without_configuration(engine: Engine) {
     let login = res.text().await.expect("page");
     assert!(login.contains("Sign in with Google"), "{login}");
     assert!(login.contains("action=\"/auth/google\""), "{login}");
+    let help = app.page("/login-help", None).await;
+    assert!(help.contains("Sign in with Google"), "{help}");
     // The start is a state-changing request: not from another site.
     let res = app
         .client
@@ -473,6 +484,250 @@ async fn hidden_and_closed_without_configuration(engine: Engine) {
     assert_eq!(res.status(), 403);
 }
 
+async fn google_address(app: &TestApp, email: &str) -> Option<String> {
+    sqlx::query("SELECT google_email FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("user")
+        .get("google_email")
+}
+
+async fn unlink_needs_the_password_and_ends_the_link(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    app.add_member().await;
+    // Linked through the Pforte email (no address entered).
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, MEMBER_EMAIL));
+    let session = session_cookie(&round(&app, None).await).expect("signed in");
+    let page = app.page("/account/security", Some(&session)).await;
+    assert!(page.contains("Google account"), "{page}");
+    assert!(
+        page.contains(&format!("Linked to {MEMBER_EMAIL} since")),
+        "{page}"
+    );
+    let res = app
+        .post_form(
+            "/api/unlink_google",
+            &[("current_password", "wrong password here")],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+    app.clock.advance(60); // the delay after a wrong password
+    let res = app
+        .post_form(
+            "/api/unlink_google",
+            &[("current_password", MEMBER_PASSWORD)],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    let page = app.page("/account/security", Some(&session)).await;
+    assert!(page.contains("No Google account is linked."), "{page}");
+    assert!(
+        page.contains("Google account unlinked"),
+        "in the activity: {page}"
+    );
+    // The own email links no Google account any more: Google is off until an admin enters one.
+    let res = round(&app, None).await;
+    assert_refused(&res, "/login?google=failed");
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let id = app
+        .auth
+        .user_by_email(MEMBER_EMAIL)
+        .await
+        .expect("query")
+        .expect("member")
+        .id;
+    let res = app
+        .post_form(
+            "/api/set_google_address",
+            &[("user_id", &id.to_string()), ("google_email", MEMBER_EMAIL)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    signed_in_as(&app, &round(&app, None).await).await;
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+}
+
+async fn without_a_password_unlink_is_refused(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: MEMBER_EMAIL.into(),
+                display_name: "Ben Kurz".into(),
+                role: Role::User,
+                google_email: Some(GOOGLE_ADDRESS.into()),
+                password: None,
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("invite");
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let session = session_cookie(&round(&app, None).await).expect("signed in");
+    let page = app.page("/account/security", Some(&session)).await;
+    assert!(page.contains("Choose a password first"), "{page}");
+    let res = app
+        .post_form(
+            "/api/unlink_google",
+            &[("current_password", "anything at all")],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("GoogleUnlinkNeedsPassword")
+    );
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+}
+
+async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    let id = member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    signed_in_as(&app, &round(&app, None).await).await;
+    let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let page = app.page("/admin/users", Some(&owner)).await;
+    assert!(
+        page.contains(&format!("aria-label=\"Edit {MEMBER_EMAIL}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("value=\"{GOOGLE_ADDRESS}\"")),
+        "{page}"
+    );
+    let edit = |address: &'static str| {
+        let id = id.to_string();
+        let owner = owner.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/set_google_address",
+                &[("user_id", &id), ("google_email", address)],
+                Some(&owner),
+            )
+            .await
+        }
+    };
+    // Not an address: refused, nothing changes.
+    let res = edit("not an address").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        google_address(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_ADDRESS)
+    );
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+    // The same address (in other letters) keeps the link.
+    let res = edit("BEN.private@GMAIL.example").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_SUB)
+    );
+    // Another address drops it: the old Google account no longer signs in, the new one links.
+    let res = edit(" Ben.Work@Gmail.example ").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        google_address(&app, MEMBER_EMAIL).await.as_deref(),
+        Some("ben.work@gmail.example")
+    );
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    assert_refused(&round(&app, None).await, "/login?google=failed");
+    provider.sign_in_as(Identity::verified("777", "ben.work@gmail.example"));
+    signed_in_as(&app, &round(&app, None).await).await;
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await.as_deref(), Some("777"));
+    let changed: Vec<Option<i64>> = sqlx::query(
+        "SELECT actor_id FROM audit_events WHERE event = 'google_address_changed' ORDER BY id",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| r.get("actor_id"))
+    .collect();
+    assert_eq!(
+        changed,
+        vec![Some(app.owner().await.id)],
+        "once, by the owner"
+    );
+    // Empty: no address.
+    assert_eq!(edit("").await.status(), 200);
+    assert_eq!(google_address(&app, MEMBER_EMAIL).await, None);
+
+    // Another admin may not change the owner's address (that would let them in as the owner),
+    // and nobody a user of another account.
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: "second.admin@example.com".into(),
+                display_name: String::new(),
+                role: Role::Admin,
+                google_email: None,
+                password: Some(pforte_auth::secret::Password::new(
+                    OTHER_ADMIN_PASSWORD.into(),
+                )),
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("second admin");
+    let second = app
+        .sign_in("second.admin@example.com", OTHER_ADMIN_PASSWORD)
+        .await;
+    let owner_id = app.owner().await.id.to_string();
+    let res = app
+        .post_form(
+            "/api/set_google_address",
+            &[
+                ("user_id", &owner_id),
+                ("google_email", "mine@gmail.example"),
+            ],
+            Some(&second),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(google_address(&app, OWNER_EMAIL).await, None);
+    let page = app.page("/admin/users", Some(&second)).await;
+    assert!(!page.contains(&format!("Edit {OWNER_EMAIL}")), "{page}");
+    app.add_other_account().await;
+    let other = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
+    let res = app
+        .post_form(
+            "/api/set_google_address",
+            &[
+                ("user_id", &id.to_string()),
+                ("google_email", "mine@gmail.example"),
+            ],
+            Some(&other),
+        )
+        .await;
+    assert_ne!(res.status(), 200);
+    assert_eq!(google_address(&app, MEMBER_EMAIL).await, None);
+}
+
 crate::dual!(
     links_by_the_admin_entered_address_then_signs_in_by_sub,
     the_pforte_email_links_too_but_only_verified,
@@ -483,4 +738,7 @@ crate::dual!(
     a_code_with_another_sign_ins_verifier_is_refused,
     provider_failures_are_answered_on_the_login_page,
     hidden_and_closed_without_configuration,
+    unlink_needs_the_password_and_ends_the_link,
+    without_a_password_unlink_is_refused,
+    admins_edit_the_google_address_which_drops_the_link,
 );

@@ -1,0 +1,50 @@
+//! The Google parts of `/account/security` ("Unlink") and `/admin/users` ("Edit" the Google
+//! address). Signing in with Google itself is not a server function: its start and callback
+//! answer with redirects (`server/src/google.rs`).
+
+use leptos::prelude::*;
+use pforte_shared::AppError;
+use pforte_shared::types::GoogleAccountView;
+
+/// The linked Google account of the signed-in user; `None` when Google sign-in is not configured
+/// (the section is not shown).
+#[server(endpoint = "google_account")]
+pub async fn google_account() -> Result<Option<GoogleAccountView>, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    if !state.auth.google_enabled() {
+        return Ok(None);
+    }
+    Ok(Some(state.auth.google_account(&user).await?))
+}
+
+/// "Unlink": needs the current password.
+#[server(endpoint = "unlink_google")]
+pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
+    use crate::state::*;
+    use pforte_auth::secret::Password;
+
+    let state = app_state()?;
+    let user = signed_in(&state).await?;
+    Ok(state
+        .auth
+        .unlink_google(&user, Password::new(current_password), &request_meta())
+        .await?)
+}
+
+/// "Edit" → "Save" on `/admin/users`: the Google address of a user of the admin's account.
+/// Returns the user's email.
+#[server(endpoint = "set_google_address")]
+pub async fn set_google_address(user_id: i64, google_email: String) -> Result<String, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    let admin = signed_in_admin(&state).await?;
+    let user = state
+        .auth
+        .set_google_address(&admin, user_id, &google_email, &request_meta())
+        .await?;
+    Ok(user.email)
+}
