@@ -9,6 +9,11 @@ export const smtpPort = Number(process.env.PFORTE_E2E_SMTP_PORT ?? 2526);
 export const mailboxDir = path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "smtp");
 export const baseURL = `http://127.0.0.1:${port}`;
 export const databaseUrl = `sqlite://${path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN)}/pforte.db`;
+/** The local OpenID provider (oauth2-mock-server, started by tests/fixtures/global-setup.ts). */
+export const googlePort = Number(process.env.PFORTE_E2E_GOOGLE_PORT ?? 3102);
+export const googleBase = `http://127.0.0.1:${googlePort}`;
+/** Who the provider says signs in: written by a test, read by the provider's userinfo answer. */
+export const googleIdentityFile = path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "google-identity.json");
 export const pforteBinary = path.resolve(__dirname, "..", "target", "debug", "pforte");
 export const serverEnv = {
   PFORTE_DATABASE_URL: databaseUrl,
@@ -18,6 +23,11 @@ export const serverEnv = {
   PFORTE_MAIL_DIR: path.resolve(__dirname, ".tmp", process.env.PFORTE_E2E_RUN, "mail"),
   LEPTOS_SITE_ROOT: path.resolve(__dirname, "..", "target", "site"),
   RUST_LOG: "warn",
+  PFORTE_GOOGLE_CLIENT_ID: "pforte-e2e",
+  PFORTE_GOOGLE_CLIENT_SECRET: "pforte-e2e-secret",
+  PFORTE_GOOGLE_AUTH_URL: `${googleBase}/authorize`,
+  PFORTE_GOOGLE_TOKEN_URL: `${googleBase}/token`,
+  PFORTE_GOOGLE_USERINFO_URL: `${googleBase}/userinfo`,
 };
 
 export default defineConfig({
