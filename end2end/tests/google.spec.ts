@@ -52,7 +52,7 @@ test("an invited user signs in with Google on the stepper's first step and is ac
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.locator("#google_email").fill("emil.old@gmail.example");
   await page.getByRole("button", { name: "Create user and send invitation" }).click();
-  await expect(page.getByRole("cell", { name: email })).toBeVisible();
+  await expect(page.getByRole("cell", { name: email, exact: true })).toBeVisible();
   // "Edit": the admin corrects the Google address.
   await page.locator(`summary[aria-label="Edit ${email}"]`).click();
   const field = page.locator("details[open]").getByLabel("Google address");

@@ -82,14 +82,15 @@ impl WebConfig {
     }
 
     /// `Set-Cookie` value binding a started "Sign in with Google" to this browser (`SameSite=Lax`:
-    /// it comes back with the provider's redirect); an empty `token` removes it.
+    /// it comes back with the provider's redirect).
     pub fn google_cookie(&self, token: &str) -> String {
-        let max_age = if token.is_empty() {
-            0
-        } else {
-            pforte_auth::google::PENDING_SECS
-        };
+        let max_age = pforte_auth::google::PENDING_SECS;
         self.cookie(self.google_cookie_name(), token, Some(max_age))
+    }
+
+    /// `Set-Cookie` value that removes the "Sign in with Google" cookie.
+    pub fn clear_google_cookie(&self) -> String {
+        self.cookie(self.google_cookie_name(), "", Some(0))
     }
 
     /// `Set-Cookie` value that removes the session cookie.

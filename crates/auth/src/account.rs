@@ -45,6 +45,10 @@ pub struct User {
     pub password_hash: Option<String>,
     /// Two-factor authentication with an authenticator app is on.
     pub two_factor: bool,
+    /// The Google address an admin entered (normalised), for the first Google sign-in.
+    pub google_email: Option<String>,
+    /// The linked Google account's ID (its `sub`).
+    pub google_sub: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -74,8 +78,24 @@ pub fn may_change_status(admin: &User, target: &User) -> bool {
     target.id != admin.id && !target.is_owner
 }
 
-pub(crate) const USER_COLUMNS: &str =
-    "id, account_id, email, display_name, role, status, is_owner, password_hash, totp_enabled_at";
+/// Whether `admin` may change `target`'s Google address (which lets that Google account sign in
+/// as `target`): their own and plain users'; another admin's only the owner's.
+pub fn may_edit_google_address(admin: &User, target: &User) -> bool {
+    target.id == admin.id || admin.is_owner || target.role != Role::Admin
+}
+
+/// A Google address as entered by an admin: empty is none; else a valid email, normalised.
+pub fn clean_google_email(raw: Option<&str>) -> Result<Option<String>, AuthError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(g) => normalize_email(g)
+            .map(Some)
+            .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier)),
+    }
+}
+
+pub(crate) const USER_COLUMNS: &str = "id, account_id, email, display_name, role, status, \
+     is_owner, password_hash, totp_enabled_at, google_email, google_sub";
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -88,6 +108,8 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         is_owner: row.try_get::<i64, _>("is_owner")? != 0,
         password_hash: row.try_get("password_hash")?,
         two_factor: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
+        google_email: row.try_get("google_email")?,
+        google_sub: row.try_get("google_sub")?,
     })
 }
 
@@ -282,13 +304,7 @@ async fn insert_user(
     let email = normalize_email(&new.email)
         .map_err(|_| AuthError::invalid("email", Msg::InvalidIdentifier))?;
     let display_name = clean_name("name", &new.display_name, false)?;
-    let google_email = match new.google_email.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(g) => Some(
-            normalize_email(g)
-                .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
-        ),
-    };
+    let google_email = clean_google_email(new.google_email.as_deref())?;
     let (status, hash) = match new.password {
         Some(password) => {
             check_policy(
@@ -393,7 +409,7 @@ impl Auth {
             return Err(AuthError::Forbidden);
         }
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, google_email, \
+            "SELECT {USER_COLUMNS}, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
                   AND ((t.scope = $2 AND t.failures >= $3) \
                        OR (t.scope IN ($4, $8) AND t.failures >= $5))) \
@@ -423,8 +439,8 @@ impl Auth {
                     invitation_blocked: user.status == UserStatus::Invited
                         && row.try_get::<i64, _>("invitation_blocked")? != 0,
                     two_factor: user.two_factor,
-                    google_email: row.try_get("google_email")?,
-                    can_edit: !user.is_owner || user.id == admin.id,
+                    can_edit_google_address: may_edit_google_address(admin, &user),
+                    google_email: user.google_email,
                     status: match user.status {
                         UserStatus::Invited => UserStatusView::Invited,
                         UserStatus::Active => UserStatusView::Active,

@@ -93,7 +93,8 @@ pub(crate) async fn trust_if(
     .execute(tx.conn())
     .await?;
     let browser = browser_label(&meta.user_agent, Lang::En);
-    let not_me = crate::not_me::new_link(tx, user.id, Some(&device.hash())).await?;
+    let not_me =
+        crate::not_me::new_link(tx, user.id, crate::not_me::About::Device(&device.hash())).await?;
     tx.queue_mail(&device_mail(
         &settings.public_url,
         &user.email,

@@ -30,8 +30,8 @@ use pforte_shared::i18n::fill;
 use pforte_shared::identifier::normalize_email;
 use pforte_shared::next::safe_next;
 use pforte_shared::time::format_utc;
-use pforte_shared::types::GoogleAccountView;
 pub use pforte_shared::types::GoogleFailure;
+use pforte_shared::types::{GoogleAccountView, LinkedGoogleView};
 use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 use std::time::Duration;
@@ -99,18 +99,31 @@ impl GoogleSettings {
 }
 
 /// A started sign-in: where to send the browser, and the cookie that binds the sign-in to it.
-#[derive(Debug)]
 pub struct GoogleStart {
     pub location: String,
     pub browser: Token,
 }
 
-/// The callback's query, as the provider sent it.
-#[derive(Debug, Default, serde::Deserialize)]
+impl std::fmt::Debug for GoogleStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleStart").finish_non_exhaustive()
+    }
+}
+
+/// The callback's query, as the provider sent it (`Debug` leaves out the code and state).
+#[derive(Default, serde::Deserialize)]
 pub struct CallbackQuery {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+}
+
+impl std::fmt::Debug for CallbackQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackQuery")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A Google sign-in that went through: the session, and where to land.
@@ -145,6 +158,38 @@ impl UserInfo {
     }
 }
 
+/// The condition on users that an address (the query's parameter `param`, e.g. `$1`) may link to:
+/// the one whose admin-entered Google address it is; for a user without one, their Pforte email
+/// unless Google was turned off for them (`google_unlinked_at`: "Unlink", "This wasn't me", an
+/// admin clearing the address).
+fn address_matches(param: &str) -> String {
+    format!(
+        "(google_email = {param} OR (google_email IS NULL AND email = {param} \
+         AND google_unlinked_at IS NULL))"
+    )
+}
+
+/// Turns Google sign-in off for `user`, in the caller's unit of work (the user's row locked): the
+/// link and the admin-entered address go, and their own email links nothing until an admin enters
+/// an address. A dropped link is audited with `how`. True when a Google account was linked.
+pub(crate) async fn turn_off(tx: &mut Tx<'_>, user: &User, how: &str) -> Result<bool, AuthError> {
+    let now = tx.now();
+    sqlx::query(
+        "UPDATE users SET google_sub = NULL, google_linked_email = NULL, google_linked_at = NULL, \
+         google_email = NULL, google_unlinked_at = $1, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(user.id)
+    .execute(tx.conn())
+    .await?;
+    let linked = user.google_sub.is_some();
+    if linked {
+        tx.audit(Event::for_user(user, EventKind::GoogleUnlinked).detail(how))
+            .await?;
+    }
+    Ok(linked)
+}
+
 /// Whom a Google identity names.
 enum Match {
     /// The user linked to its `sub`.
@@ -160,7 +205,8 @@ struct Pending {
     state_hash: String,
     verifier: String,
     next: String,
-    expires_at: i64,
+    /// Past its 10 minutes when it was taken.
+    expired: bool,
 }
 
 /// What the secret key binds a sealed verifier to: its row.
@@ -168,11 +214,11 @@ fn verifier_context(browser: &TokenHash) -> String {
     format!("google_sign_ins.verifier {}", browser.as_str())
 }
 
-/// The most a provider's `sub` and email may be long (Google's `sub` is 21 digits).
+/// The most a provider's `sub` may be long (Google's is 21 digits).
 const MAX_SUB_LEN: usize = 255;
 
-/// The "Google account linked" mail.
-pub fn linked_mail(public_url: &str, to: &str, google_email: &str, at: i64) -> Mail {
+/// The "Google account linked" mail, with its "This wasn't me" link `not_me`.
+pub fn linked_mail(public_url: &str, to: &str, google_email: &str, at: i64, not_me: &str) -> Mail {
     let lang = Lang::En;
     let body = fill(
         &fill(Msg::GoogleLinkedMailBody.text(lang), "google", google_email),
@@ -185,7 +231,7 @@ pub fn linked_mail(public_url: &str, to: &str, google_email: &str, at: i64) -> M
             Msg::GoogleLinkedMailAction.text(lang),
             format!("{public_url}/account/security"),
         )
-        .small(Msg::GoogleLinkedMailNotYou.text(lang))
+        .not_me(not_me)
         .build()
 }
 
@@ -197,14 +243,7 @@ impl Auth {
 
     /// Whether an admin entered a Google address for the user.
     pub(crate) async fn has_google_address(&self, user_id: i64) -> Result<bool, AuthError> {
-        let row = sqlx::query("SELECT google_email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.store.pool)
-            .await?;
-        Ok(match row {
-            Some(row) => row.try_get::<Option<String>, _>("google_email")?.is_some(),
-            None => false,
-        })
+        Ok(self.user_by_id(user_id).await?.google_email.is_some())
     }
 
     fn google(&self) -> Result<&GoogleSettings, AuthError> {
@@ -337,7 +376,7 @@ impl Auth {
                 .await;
         };
         *next = pending.next.clone();
-        if self.now() >= pending.expires_at {
+        if pending.expired {
             return self
                 .refuse(None, GoogleFailure::Refused, "expired", meta)
                 .await;
@@ -379,8 +418,8 @@ impl Auth {
                 .refuse(None, GoogleFailure::Refused, "verifier does not open", meta)
                 .await;
         };
-        let verifier = String::from_utf8_lossy(&verifier).into_owned();
-        let info = match self.identity(google, code, verifier).await {
+        let verifier = Zeroizing::new(String::from_utf8_lossy(&verifier).into_owned());
+        let info = match self.identity(google, code, &verifier).await {
             Ok(info) => info,
             Err(reason) => {
                 tracing::warn!(reason, "Google sign-in: the provider did not confirm");
@@ -393,7 +432,7 @@ impl Auth {
             .await
     }
 
-    /// Takes (reads and deletes) the sign-in this browser started: at most one caller gets it.
+    /// Takes (deletes and returns) the sign-in this browser started: at most one caller gets it.
     async fn take_pending(
         &self,
         browser: &TokenHash,
@@ -401,30 +440,28 @@ impl Auth {
     ) -> Result<Option<Pending>, AuthError> {
         let mut tx = self.begin(meta).await?;
         let row = sqlx::query(
-            "SELECT state_hash, verifier, next, expires_at FROM google_sign_ins WHERE browser_hash = $1",
+            "DELETE FROM google_sign_ins WHERE browser_hash = $1 \
+             RETURNING state_hash, verifier, next, expires_at",
         )
         .bind(browser.as_str())
         .fetch_optional(tx.conn())
         .await?;
-        let taken = sqlx::query("DELETE FROM google_sign_ins WHERE browser_hash = $1")
-            .bind(browser.as_str())
-            .execute(tx.conn())
-            .await?
-            .rows_affected()
-            == 1;
+        let now = tx.now();
         tx.commit().await?;
-        let Some(row) = row.filter(|_| taken) else {
+        let Some(row) = row else {
             return Ok(None);
         };
         Ok(Some(Pending {
             state_hash: row.try_get("state_hash")?,
             verifier: row.try_get("verifier")?,
             next: row.try_get("next")?,
-            expires_at: row.try_get("expires_at")?,
+            expired: now >= row.try_get::<i64, _>("expires_at")?,
         }))
     }
 
-    /// Records a refused Google sign-in (about `user`, when one was found).
+    /// Records a refused Google sign-in (about `user`, when one was found), counted against the
+    /// IP like a failed password: past the IP's limit nothing more is recorded, and the answer is
+    /// [`GoogleFailure::TooMany`].
     async fn refuse<T>(
         &self,
         user: Option<&User>,
@@ -433,6 +470,10 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<Result<T, GoogleFailure>, AuthError> {
         let mut tx = self.begin(meta).await?;
+        match throttle::count_ip(&mut tx, Scope::IpSignIn).await {
+            Err(AuthError::RateLimited { .. }) => return Ok(Err(GoogleFailure::TooMany)),
+            other => other?,
+        }
         let event = match user {
             Some(u) => Event::for_user(u, EventKind::SignInGoogle),
             None => Event::anonymous(EventKind::SignInGoogle),
@@ -448,7 +489,7 @@ impl Auth {
         &self,
         google: &GoogleSettings,
         code: &str,
-        verifier: String,
+        verifier: &str,
     ) -> Result<UserInfo, &'static str> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -458,7 +499,7 @@ impl Auth {
         let client = self.oauth_client(google).map_err(|_| "bad settings")?;
         let token = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .set_pkce_verifier(PkceCodeVerifier::new(verifier))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
             .request_async(&http)
             .await
             .map_err(|e| match e {
@@ -504,11 +545,10 @@ impl Auth {
             Some(Ok(_)) => return Ok(Match::Nobody("email not verified")),
             _ => return Ok(Match::Nobody("no usable email")),
         };
-        // A user who unlinked Google is found by an admin-entered address only.
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE google_sub IS NULL \
-             AND (google_email = $1 OR (email = $1 AND google_unlinked_at IS NULL)) \
-             ORDER BY id LIMIT 2"
+            "SELECT {USER_COLUMNS} FROM users WHERE google_sub IS NULL AND {} \
+             ORDER BY id LIMIT 2",
+            address_matches("$1")
         ))
         .bind(&email)
         .fetch_all(&self.store.pool)
@@ -536,8 +576,8 @@ impl Auth {
             }
         };
         let mut tx = self.begin(meta).await?;
-        throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
         let user = account::locked_user(&mut tx, found.id).await?;
+        throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
         if user.status == UserStatus::Disabled {
             drop(tx);
             return self
@@ -545,33 +585,49 @@ impl Auth {
                 .await;
         }
         if let Some(address) = &address {
-            let done = sqlx::query(
+            // Linked only while the address still names this user, unlinked: an admin's edit or
+            // an "Unlink" since the lookup, or another Google account linked meanwhile, wins.
+            let done = sqlx::query(&format!(
                 "UPDATE users SET google_sub = $1, google_linked_email = $2, google_linked_at = $3, \
-                 updated_at = $3 WHERE id = $4 AND google_sub IS NULL",
-            )
+                 updated_at = $3 WHERE id = $4 AND google_sub IS NULL AND {}",
+                address_matches("$2")
+            ))
             .bind(&info.sub)
             .bind(address)
             .bind(tx.now())
             .bind(user.id)
             .execute(tx.conn())
             .await;
-            // Linked meanwhile (to this or another Google account): the next try matches by `sub`.
-            if !matches!(done, Ok(ref d) if d.rows_affected() == 1) {
+            let linked = match done {
+                Ok(done) => done.rows_affected() == 1,
+                // The `sub` was linked to another user meanwhile (its unique key).
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => false,
+                Err(e) => return Err(e.into()),
+            };
+            if !linked {
                 drop(tx);
                 return self
                     .refuse(
                         Some(&user),
                         GoogleFailure::Refused,
-                        "linked meanwhile",
+                        "changed meanwhile",
                         meta,
                     )
                     .await;
             }
             tx.audit(Event::for_user(&user, EventKind::GoogleLinked))
                 .await?;
-            let mail = linked_mail(&tx.settings().public_url, &user.email, address, tx.now());
+            let not_me =
+                crate::not_me::new_link(&mut tx, user.id, crate::not_me::About::Google).await?;
+            let mail = linked_mail(
+                &tx.settings().public_url,
+                &user.email,
+                address,
+                tx.now(),
+                &not_me,
+            );
             tx.queue_mail(&mail).await?;
-        } else if !sub_still_links(&mut tx, user.id, &info.sub).await? {
+        } else if user.google_sub.as_deref() != Some(info.sub.as_str()) {
             drop(tx);
             return self
                 .refuse(
@@ -633,34 +689,33 @@ impl Auth {
 impl Auth {
     /// The Google part of `/account/security`.
     pub async fn google_account(&self, user: &User) -> Result<GoogleAccountView, AuthError> {
-        let row = sqlx::query(
-            "SELECT google_email, google_sub, google_linked_email, google_linked_at \
-             FROM users WHERE id = $1",
-        )
-        .bind(user.id)
-        .fetch_one(&self.store.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT google_linked_email, google_linked_at FROM users WHERE id = $1")
+                .bind(user.id)
+                .fetch_one(&self.store.pool)
+                .await?;
         let linked = match (
-            row.try_get::<Option<String>, _>("google_sub")?,
+            &user.google_sub,
             row.try_get::<Option<String>, _>("google_linked_email")?,
             row.try_get::<Option<i64>, _>("google_linked_at")?,
         ) {
-            (Some(_), Some(email), Some(at)) => Some((email, at)),
+            (Some(_), Some(email), Some(at)) => Some(LinkedGoogleView { email, at }),
             _ => None,
         };
         Ok(GoogleAccountView {
             linked,
-            address: row.try_get("google_email")?,
+            address: user.google_email.clone(),
             has_password: user.password_hash.is_some(),
         })
     }
 
     /// "Unlink" on `/account/security`: needs the password, so a user without one (activated
-    /// by Google) chooses one first through a reset. The link and the admin-entered address go;
-    /// the user's own email links no Google account any more until an admin enters an address.
+    /// by Google) chooses one first through a reset. Google sign-in is then off for the user
+    /// ([`turn_off`]), and every other session ends (one may be the Google account's).
     pub async fn unlink_google(
         &self,
         user: &User,
+        session: &str,
         current: Password,
         meta: &RequestMeta,
     ) -> Result<(), AuthError> {
@@ -675,25 +730,20 @@ impl Auth {
             .await?;
         let mut tx = self.begin_at(now, meta).await?;
         let user = account::locked_user(&mut tx, user.id).await?;
-        let done = sqlx::query(
-            "UPDATE users SET google_sub = NULL, google_linked_email = NULL, \
-             google_linked_at = NULL, google_email = NULL, google_unlinked_at = $1, updated_at = $1 \
-             WHERE id = $2 AND google_sub IS NOT NULL",
-        )
-        .bind(now)
-        .bind(user.id)
-        .execute(tx.conn())
-        .await?;
-        if done.rows_affected() == 1 {
-            tx.audit(Event::for_user(&user, EventKind::GoogleUnlinked))
-                .await?;
+        if user.google_sub.is_none() {
+            return Err(AuthError::invalid("current_password", Msg::GoogleNotLinked));
         }
+        turn_off(&mut tx, &user, "Unlink").await?;
+        session::end_others(&mut tx, user.id, session).await?;
         tx.commit().await
     }
 
-    /// "Edit" on `/admin/users`: the Google address of a user of the admin's account (empty:
-    /// none). A changed address drops the linked Google account. The owner's address only the
-    /// owner changes: another admin could otherwise sign in as the owner. Returns the user.
+    /// "Edit" on `/admin/users`: the Google address of a user of the admin's account. A new
+    /// address replaces the old one and drops a linked Google account; an empty one turns Google
+    /// sign-in off for the user ([`turn_off`]: not even their own email links). Dropping a link
+    /// ends the user's sessions, one of which may be that Google account's. Only users, and the
+    /// admin themselves, unless the admin is the owner: another admin could otherwise sign in as
+    /// an admin. Audited with the admin. Returns the user.
     pub async fn set_google_address(
         &self,
         admin: &User,
@@ -702,61 +752,47 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
         let target = self.managed_user(admin, user_id).await?;
-        if target.is_owner && target.id != admin.id {
+        if !account::may_edit_google_address(admin, &target) {
             return Err(AuthError::invalid("google_email", Msg::CannotEditOwner));
         }
-        let address = match address.trim() {
-            "" => None,
-            a => Some(
-                normalize_email(a)
-                    .map_err(|_| AuthError::invalid("google_email", Msg::InvalidIdentifier))?,
-            ),
-        };
+        let address = account::clean_google_email(Some(address))?;
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
         let target = account::locked_user(&mut tx, target.id).await?;
-        let row = sqlx::query("SELECT google_email, google_sub FROM users WHERE id = $1")
-            .bind(target.id)
-            .fetch_one(tx.conn())
-            .await?;
-        let before: Option<String> = row.try_get("google_email")?;
-        let linked = row.try_get::<Option<String>, _>("google_sub")?.is_some();
-        if before == address {
+        if target.google_email.is_some() && target.google_email == address {
             return Ok(target);
         }
-        sqlx::query(
-            "UPDATE users SET google_email = $1, google_sub = NULL, google_linked_email = NULL, \
-             google_linked_at = NULL, google_unlinked_at = NULL, updated_at = $2 WHERE id = $3",
-        )
-        .bind(&address)
-        .bind(tx.now())
-        .bind(target.id)
-        .execute(tx.conn())
-        .await?;
+        let dropped = match &address {
+            None => turn_off(&mut tx, &target, "Google address cleared by an admin").await?,
+            Some(address) => {
+                sqlx::query(
+                    "UPDATE users SET google_email = $1, google_sub = NULL, \
+                     google_linked_email = NULL, google_linked_at = NULL, \
+                     google_unlinked_at = NULL, updated_at = $2 WHERE id = $3",
+                )
+                .bind(address)
+                .bind(tx.now())
+                .bind(target.id)
+                .execute(tx.conn())
+                .await?;
+                if target.google_sub.is_some() {
+                    tx.audit(
+                        Event::for_user(&target, EventKind::GoogleUnlinked)
+                            .detail("Google address changed by an admin"),
+                    )
+                    .await?;
+                }
+                target.google_sub.is_some()
+            }
+        };
+        if dropped {
+            session::end_all(&mut tx, target.id).await?;
+        }
         tx.audit(Event::for_user(&target, EventKind::GoogleAddressChanged))
             .await?;
-        if linked {
-            tx.audit(
-                Event::for_user(&target, EventKind::GoogleUnlinked)
-                    .detail("Google address changed by an admin"),
-            )
-            .await?;
-        }
         tx.commit().await?;
         Ok(target)
     }
-}
-
-/// Whether `sub` is still the Google account linked to `user_id` (read with the row locked).
-async fn sub_still_links(tx: &mut Tx<'_>, user_id: i64, sub: &str) -> Result<bool, AuthError> {
-    let row = sqlx::query("SELECT google_sub FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(tx.conn())
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<Option<String>, _>("google_sub")?.as_deref() == Some(sub),
-        None => false,
-    })
 }
 
 #[cfg(test)]

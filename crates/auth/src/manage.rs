@@ -85,7 +85,7 @@ pub(crate) async fn save_new_password(
         .await?;
     device::forget_all_but(tx, user.id, keep).await?;
     session::end_all(tx, user.id).await?;
-    let not_me = crate::not_me::new_link(tx, user.id, None).await?;
+    let not_me = crate::not_me::new_link(tx, user.id, crate::not_me::About::Password).await?;
     let mail = password_changed_mail(&tx.settings().public_url, &user.email, now, how, &not_me);
     tx.queue_mail(&mail).await?;
     Ok(true)

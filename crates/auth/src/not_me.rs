@@ -1,8 +1,9 @@
-//! "This wasn't me": the "New device trusted" and "Your password was changed" mails carry a link
-//! (a 256-bit token, only its hash stored, single use, valid [`NOT_ME_LINK_SECS`]) that opens a
-//! page asking for one confirmation; only that POST changes anything. It forgets the device the
-//! mail was about (after a password mail: every device), ends every session of the user and
-//! mails a reset link, in one unit of work, audited.
+//! "This wasn't me": the "New device trusted", "Your password was changed" and "Google account
+//! linked" mails carry a link (a 256-bit token, only its hash stored, single use, valid
+//! [`NOT_ME_LINK_SECS`]) that opens a page asking for one confirmation; only that POST changes
+//! anything. It forgets the device the mail was about (after a password mail: every device; after
+//! a Google mail: the Google account, and Google sign-in until an admin enters an address), ends
+//! every session of the user and mails a reset link, in one unit of work, audited.
 
 use crate::account::{self, UserStatus};
 use crate::audit::{Event, EventKind};
@@ -22,12 +23,23 @@ use sqlx::Row;
 /// How long a "This wasn't me" link works.
 pub const NOT_ME_LINK_SECS: i64 = 7 * 24 * 60 * 60;
 
-/// A new "This wasn't me" link for a mail to `user_id` about `device` (`None`: about the
-/// password). Returns the link.
+/// What a mail with a "This wasn't me" link was about.
+pub(crate) enum About<'a> {
+    Password,
+    Device(&'a TokenHash),
+    /// A Google account linked.
+    Google,
+}
+
+/// How [`About::Google`] is stored in `not_me_links.device_hash` (never a device's hash, which is
+/// 64 hex digits; the password is the empty string).
+const ABOUT_GOOGLE: &str = "google";
+
+/// A new "This wasn't me" link for a mail to `user_id` about `about`. Returns the link.
 pub(crate) async fn new_link(
     tx: &mut Tx<'_>,
     user_id: i64,
-    device: Option<&TokenHash>,
+    about: About<'_>,
 ) -> Result<String, AuthError> {
     let token = Token::generate();
     let now = tx.now();
@@ -37,7 +49,11 @@ pub(crate) async fn new_link(
     )
     .bind(token.hash().as_str())
     .bind(user_id)
-    .bind(device.map_or("", |d| d.as_str()))
+    .bind(match about {
+        About::Password => "",
+        About::Device(hash) => hash.as_str(),
+        About::Google => ABOUT_GOOGLE,
+    })
     .bind(now)
     .bind(now + NOT_ME_LINK_SECS)
     .execute(tx.conn())
@@ -66,7 +82,7 @@ impl Auth {
     }
 
     /// The confirmation on `/not-me/{token}`: uses the link up, forgets the device (or every
-    /// device), ends every session and mails a reset link. Unknown, used and expired links, and
+    /// device, or the Google account), ends every session and mails a reset link. Unknown, used and expired links, and
     /// links of users no longer active, are [`AuthError::LinkInvalid`] and change nothing.
     pub async fn report_not_me(
         &self,
@@ -98,16 +114,19 @@ impl Auth {
         if user.status != UserStatus::Active {
             return Err(AuthError::LinkInvalid);
         }
-        let (about, forgotten) = if device_hash.is_empty() {
-            (
+        let (about, forgotten) = match device_hash.as_str() {
+            "" => (
                 "password",
                 device::forget_all_but(&mut tx, user.id, None).await?,
-            )
-        } else {
-            (
+            ),
+            ABOUT_GOOGLE => {
+                crate::google::turn_off(&mut tx, &user, "This wasn't me").await?;
+                ("Google", 0)
+            }
+            _ => (
                 "device",
                 device::forget(&mut tx, user.id, &device_hash).await?,
-            )
+            ),
         };
         let ended = session::end_all(&mut tx, user.id).await?;
         reset::issue(&mut tx, &user).await?;

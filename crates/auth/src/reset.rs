@@ -338,6 +338,8 @@ mod tests {
             is_owner: false,
             password_hash: None,
             two_factor: false,
+            google_email: None,
+            google_sub: None,
         };
         let mail = reset_mail("https://pforte.test/reset-password/abc", &user);
         assert!(mail.subject.contains("Pforte"), "{}", mail.subject);

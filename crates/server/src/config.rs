@@ -2,9 +2,7 @@
 //! A bad value stops start-up with one line naming the variable.
 
 use pforte_app::client_ip::TrustedProxies;
-use pforte_auth::google::{
-    GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_USERINFO_URL, GoogleSettings, PROVIDER_TIMEOUT,
-};
+use pforte_auth::google::{GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_USERINFO_URL, GoogleSettings};
 use pforte_auth::secret_box::SecretKey;
 use std::net::SocketAddr;
 
@@ -178,7 +176,6 @@ fn google_settings(
         auth_url: provider_url(get, "PFORTE_GOOGLE_AUTH_URL", GOOGLE_AUTH_URL)?,
         token_url: provider_url(get, "PFORTE_GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL)?,
         userinfo_url: provider_url(get, "PFORTE_GOOGLE_USERINFO_URL", GOOGLE_USERINFO_URL)?,
-        timeout: PROVIDER_TIMEOUT,
         ..GoogleSettings::google(client_id, client_secret)
     }))
 }

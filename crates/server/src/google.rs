@@ -1,6 +1,7 @@
 //! `POST /auth/google` ("Sign in with Google") and `GET /auth/google/callback`: the HTTP side of
-//! `pforte_auth::google`. Both answer with a redirect, never with an error page: a sign-in that
-//! does not go through lands on `/login?google=<why>` (keeping `next`), where the page says why.
+//! `pforte_auth::google`. Once Google sign-in is configured (else both are 404), both answer with
+//! a redirect, never with an error page: a sign-in that does not go through lands on
+//! `/login?google=<why>` (keeping `next`), where the page says why.
 
 use crate::state::ServerState;
 use axum::Form;
@@ -43,20 +44,21 @@ fn back_to_login(failure: GoogleFailure, next: Option<&str>) -> String {
 pub async fn start(
     State(state): State<ServerState>,
     parts: Parts,
-    Form(form): Form<StartForm>,
+    form: Result<Form<StartForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let app = &state.0;
     if !app.auth.google_enabled() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let next = form.next.as_deref();
+    // A post without a (readable) form starts a sign-in that lands on `/`.
+    let next = form.as_ref().ok().and_then(|Form(f)| f.next.as_deref());
     match app.auth.start_google(next, &request_meta_of(&parts)).await {
         Ok(started) => redirect(
             &started.location,
             &[app.web.google_cookie(started.browser.expose())],
         ),
         Err(pforte_auth::AuthError::RateLimited { retry_after }) => {
-            let mut res = redirect(&back_to_login(GoogleFailure::Unavailable, next), &[]);
+            let mut res = redirect(&back_to_login(GoogleFailure::TooMany, next), &[]);
             if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -82,7 +84,7 @@ pub async fn callback(State(state): State<ServerState>, parts: Parts) -> Respons
         .unwrap_or_default();
     let browser = pforte_app::state::cookie_value(&parts.headers, app.web.google_cookie_name());
     let previous = app.web.session_token(&parts.headers);
-    let forget = app.web.google_cookie("");
+    let forget = app.web.clear_google_cookie();
     match app
         .auth
         .finish_google(browser, &query, previous, &request_meta_of(&parts))

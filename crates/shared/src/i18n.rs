@@ -109,11 +109,11 @@ pub enum Msg {
     GoogleRefused,
     GoogleCancelled,
     GoogleUnavailable,
+    GoogleTooMany,
     GoogleLinkedMailSubject,
     /// Contains `{google}` and `{time}`.
     GoogleLinkedMailBody,
     GoogleLinkedMailAction,
-    GoogleLinkedMailNotYou,
     GoogleTitle,
     /// Contains `{google}` and `{time}`.
     GoogleLinkedTo,
@@ -700,11 +700,11 @@ fn en(msg: Msg) -> &'static str {
         }
         NotMeTitle => "This wasn't me",
         NotMeIntro => {
-            "If you did not trust this device or change your password, secure your account now: Pforte signs out every session, removes the device (after a password change: every trusted device) and sends you an email with a link to choose a new password."
+            "If you did not do what the email told you about, secure your account now: Pforte signs out every session, removes the device (after a password change: every trusted device; after a Google account was linked: the Google account) and sends you an email with a link to choose a new password."
         }
         NotMeButton => "Secure my account",
         NotMeDone => {
-            "Your account is secured: every session was signed out, and the device the email was about removed (after a password change: every trusted device). We have sent you an email with a link to choose a new password."
+            "Your account is secured: every session was signed out, and the device the email was about removed (after a password change: every trusted device; after a Google account was linked: the Google account). We have sent you an email with a link to choose a new password."
         }
         CodeNotRequested => {
             "If you did not try to sign in, change your password: someone else may know it."
@@ -714,6 +714,9 @@ fn en(msg: Msg) -> &'static str {
             "Sign-in with Google did not work. Sign in with your email or customer number and password, or ask your administrator to check your Google address."
         }
         GoogleCancelled => "Sign-in with Google was cancelled.",
+        GoogleTooMany => {
+            "Too many sign-in attempts from your network. Please try again in a few minutes."
+        }
         GoogleUnavailable => {
             "Google could not be reached. Please try again later, or sign in with your password."
         }
@@ -722,9 +725,6 @@ fn en(msg: Msg) -> &'static str {
             "Your Google account {google} was linked to your user account on {time}. From now on you can sign in with “Sign in with Google”."
         }
         GoogleLinkedMailAction => "Review your security settings",
-        GoogleLinkedMailNotYou => {
-            "If this wasn't you, change your password and ask your administrator to remove the Google address."
-        }
         GoogleTitle => "Google account",
         GoogleLinkedTo => "Linked to {google} since {time}.",
         GoogleNotLinked => "No Google account is linked.",
@@ -742,10 +742,12 @@ fn en(msg: Msg) -> &'static str {
         EditUserLabel => "Edit {name}",
         SaveButton => "Save",
         GoogleAddressSaved => "The Google address of {email} was saved.",
-        CannotEditOwner => "Only the account owner can change the owner's Google address.",
+        CannotEditOwner => {
+            "You can change the Google address of users and your own; another administrator's only the account owner can change."
+        }
         HelpGoogleTitle => "Sign in with Google",
         HelpGoogleBody => {
-            "If your company uses Google, you can sign in with your Google account: choose “Sign in with Google” on the sign-in page. It works once your administrator has entered your Google address for your user account; your first sign-in links the two. Two-factor authentication is still asked for when it is on."
+            "If your company uses Google, you can sign in with your Google account: choose “Sign in with Google” on the sign-in page. It works with the Google address your administrator entered for your user account, or with a Google account under your Pforte email address; your first sign-in links the two. Two-factor authentication is still asked for when it is on."
         }
     }
 }

@@ -115,7 +115,7 @@ pub struct UserRowResponse {
     /// The Google address an admin entered ("Edit" shows it).
     pub google_email: Option<String>,
     /// False for the owner when another admin looks: no "Edit".
-    pub can_edit: bool,
+    pub can_edit_google_address: bool,
 }
 
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).
@@ -193,18 +193,24 @@ pub struct SecurityOverview {
     pub activity: Vec<ActivityView>,
 }
 
-/// Why a Google sign-in did not sign in, as `/login?google=…` names it.
+/// A linked Google account: its address when it was linked, and when (UNIX seconds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedGoogleView {
+    pub email: String,
+    pub at: i64,
+}
+
 /// The Google part of `/account/security`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoogleAccountView {
-    /// The linked account's address when it was linked, and when (UNIX seconds).
-    pub linked: Option<(String, i64)>,
+    pub linked: Option<LinkedGoogleView>,
     /// The Google address an admin entered.
     pub address: Option<String>,
     /// Without a password, "Unlink" would leave no way to sign in.
     pub has_password: bool,
 }
 
+/// Why a Google sign-in did not sign in, as `/login?google=…` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GoogleFailure {
     /// No match, unverified, disabled, or a callback this browser did not start: one message.
@@ -213,6 +219,8 @@ pub enum GoogleFailure {
     Cancelled,
     /// The provider failed or did not answer in time.
     Unavailable,
+    /// Too many sign-ins from this IP address: try later.
+    TooMany,
 }
 
 impl GoogleFailure {
@@ -221,6 +229,7 @@ impl GoogleFailure {
             GoogleFailure::Refused => "failed",
             GoogleFailure::Cancelled => "cancelled",
             GoogleFailure::Unavailable => "unavailable",
+            GoogleFailure::TooMany => "too-many",
         }
     }
 
@@ -229,6 +238,7 @@ impl GoogleFailure {
             GoogleFailure::Refused,
             GoogleFailure::Cancelled,
             GoogleFailure::Unavailable,
+            GoogleFailure::TooMany,
         ]
         .into_iter()
         .find(|f| f.as_str() == value)
@@ -239,6 +249,7 @@ impl GoogleFailure {
             GoogleFailure::Refused => crate::Msg::GoogleRefused,
             GoogleFailure::Cancelled => crate::Msg::GoogleCancelled,
             GoogleFailure::Unavailable => crate::Msg::GoogleUnavailable,
+            GoogleFailure::TooMany => crate::Msg::GoogleTooMany,
         }
     }
 }
@@ -253,6 +264,7 @@ mod google_failure_tests {
             GoogleFailure::Refused,
             GoogleFailure::Cancelled,
             GoogleFailure::Unavailable,
+            GoogleFailure::TooMany,
         ] {
             assert_eq!(GoogleFailure::parse(f.as_str()), Some(f));
         }

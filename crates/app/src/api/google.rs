@@ -1,10 +1,16 @@
-//! The Google parts of `/account/security` ("Unlink") and `/admin/users` ("Edit" the Google
-//! address). Signing in with Google itself is not a server function: its start and callback
+//! Whether "Sign in with Google" is offered, and the Google parts of `/account/security`
+//! ("Unlink") and `/admin/users` ("Edit" the Google address). Signing in with Google itself is not a server function: its start and callback
 //! answer with redirects (`server/src/google.rs`).
 
 use leptos::prelude::*;
 use pforte_shared::AppError;
 use pforte_shared::types::GoogleAccountView;
+
+/// Whether "Sign in with Google" is configured (the button is shown only then).
+#[server(endpoint = "google_sign_in_offered")]
+pub async fn google_sign_in_offered() -> Result<bool, AppError> {
+    Ok(crate::state::app_state()?.auth.google_enabled())
+}
 
 /// The linked Google account of the signed-in user; `None` when Google sign-in is not configured
 /// (the section is not shown).
@@ -20,7 +26,7 @@ pub async fn google_account() -> Result<Option<GoogleAccountView>, AppError> {
     Ok(Some(state.auth.google_account(&user).await?))
 }
 
-/// "Unlink": needs the current password.
+/// "Unlink": needs the current password; ends the user's other sessions.
 #[server(endpoint = "unlink_google")]
 pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
     use crate::state::*;
@@ -28,9 +34,15 @@ pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
 
     let state = app_state()?;
     let user = signed_in(&state).await?;
+    let session = current_session_token(&state.web).unwrap_or_default();
     Ok(state
         .auth
-        .unlink_google(&user, Password::new(current_password), &request_meta())
+        .unlink_google(
+            &user,
+            &session,
+            Password::new(current_password),
+            &request_meta(),
+        )
         .await?)
 }
 

@@ -160,9 +160,3 @@ pub async fn log_out() -> Result<(), AppError> {
     leptos_axum::redirect("/login");
     Ok(())
 }
-
-/// Whether "Sign in with Google" is configured (the button is shown only then).
-#[server(endpoint = "google_sign_in_offered")]
-pub async fn google_sign_in_offered() -> Result<bool, AppError> {
-    Ok(crate::state::app_state()?.auth.google_enabled())
-}

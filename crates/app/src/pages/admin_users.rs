@@ -42,6 +42,13 @@ pub fn AdminUsers() -> impl IntoView {
     let reset = ServerAction::<SendPasswordReset>::new();
     let reset_two_factor = ServerAction::<ResetTwoFactor>::new();
     let edit = ServerAction::<SetGoogleAddress>::new();
+    // The list reloads after a saved edit only: a refused one keeps the form open as typed.
+    let edits_saved = RwSignal::new(0_u32);
+    Effect::new(move || {
+        if matches!(edit.value().get(), Some(Ok(_))) {
+            edits_saved.update(|n| *n += 1);
+        }
+    });
     let users = Resource::new(
         move || {
             (
@@ -50,7 +57,7 @@ pub fn AdminUsers() -> impl IntoView {
                 status.version().get(),
                 unlock.version().get(),
                 reset_two_factor.version().get(),
-                edit.version().get(),
+                edits_saved.get(),
             )
         },
         |_| list_users(),
@@ -175,7 +182,7 @@ fn UserTable(
                             let reset_label = fill(t(Msg::SendPasswordResetLabel), "name", &row.email);
                             let two_factor_label = fill(t(Msg::ResetTwoFactorLabel), "name", &row.email);
                             let two_factor_id = id.clone();
-                            let editable = row.can_edit.then(|| row.clone());
+                            let editable = row.can_edit_google_address.then(|| row.clone());
                             view! {
                                 <tr>
                                     <td>{row.name.clone()}</td>

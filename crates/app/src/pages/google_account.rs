@@ -1,11 +1,13 @@
 //! The Google part of `/account/security`: the linked Google account (its address when linked,
 //! and since when) with "Unlink", or the address an admin entered. Shown only when Google
-//! sign-in is configured.
+//! sign-in is configured. The alert and the status line stay outside the part that reloads, so a
+//! wrong password keeps the form (and focus) and both are announced.
 
-use crate::api::{UnlinkGoogle, google_account};
+use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
 use crate::i18n::t;
+use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
@@ -14,54 +16,67 @@ use pforte_shared::types::GoogleAccountView;
 
 #[component]
 pub fn GoogleSection() -> impl IntoView {
-    let unlink = ServerAction::<UnlinkGoogle>::new();
-    let state = Resource::new(move || unlink.version().get(), |_| google_account());
-    let error = latest_error(vec![outcome(unlink)]);
-    let unlinked =
-        move || matches!(unlink.value().get(), Some(Ok(()))).then(|| t(Msg::GoogleUnlinked));
+    let configured = Resource::new(|| (), |_| google_sign_in_offered());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                state.await.ok().flatten().map(|view| view! {
-                    <section aria-labelledby="google-title">
-                        <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
-                        <ErrorAlert error />
-                        <p class="status" role="status">{unlinked}</p>
-                        <Linked view unlink />
-                    </section>
-                })
+                configured.await.unwrap_or(false).then(|| view! { <GoogleAccount /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Linked(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> impl IntoView {
-    let Some((email, at)) = view.linked else {
+fn GoogleAccount() -> impl IntoView {
+    let unlink = ServerAction::<UnlinkGoogle>::new();
+    // Reloaded after a successful "Unlink" only: a wrong password keeps the form as it is.
+    let unlinked = Memo::new(move |_| matches!(unlink.value().get(), Some(Ok(()))));
+    let state = Resource::new(move || unlinked.get(), |_| google_account());
+    let error = latest_error(vec![outcome(unlink)]);
+    let status = move || unlinked.get().then(|| t(Msg::GoogleUnlinked));
+    view! {
+        <section aria-labelledby="google-title">
+            <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
+            <ErrorAlert error />
+            <p class="status" role="status">{status}</p>
+            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
+                {move || Suspend::new(async move {
+                    state.await.ok().flatten().map(|view| view! { <GoogleState view unlink /> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Linked (with "Unlink", or why it is not offered), or not, with the address an admin entered.
+#[component]
+fn GoogleState(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> impl IntoView {
+    let Some(linked) = view.linked else {
         let address = view
             .address
             .map(|a| view! { <p>{fill(t(Msg::GoogleAddressOnFile), "google", &a)}</p> });
-        return leptos::either::Either::Left(view! {
+        return Either::Left(view! {
             <p>{t(Msg::GoogleNotLinked)}</p>
             {address}
         });
     };
-    let linked = fill(
-        &fill(t(Msg::GoogleLinkedTo), "google", &email),
+    let text = fill(
+        &fill(t(Msg::GoogleLinkedTo), "google", &linked.email),
         "time",
-        &format_utc(at),
+        &format_utc(linked.at),
     );
-    leptos::either::Either::Right(view! {
-        <p>{linked}</p>
-        {if view.has_password {
-            leptos::either::Either::Left(view! {
-                <ActionForm action=unlink attr:aria-labelledby="google-title">
-                    <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
-                    <button type="submit" class="secondary">{t(Msg::UnlinkGoogle)}</button>
-                </ActionForm>
-            })
-        } else {
-            leptos::either::Either::Right(view! { <p>{t(Msg::GoogleUnlinkNeedsPassword)}</p> })
-        }}
+    let form = if view.has_password {
+        Either::Left(view! {
+            <ActionForm action=unlink attr:aria-labelledby="google-title">
+                <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
+                <button type="submit" class="secondary">{t(Msg::UnlinkGoogle)}</button>
+            </ActionForm>
+        })
+    } else {
+        Either::Right(view! { <p>{t(Msg::GoogleUnlinkNeedsPassword)}</p> })
+    };
+    Either::Right(view! {
+        <p>{text}</p>
+        {form}
     })
 }

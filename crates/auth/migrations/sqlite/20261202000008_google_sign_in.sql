@@ -15,3 +15,7 @@ CREATE TABLE google_sign_ins (
 ALTER TABLE users ADD COLUMN google_linked_email TEXT;
 ALTER TABLE users ADD COLUMN google_linked_at BIGINT;
 ALTER TABLE users ADD COLUMN google_unlinked_at BIGINT;
+-- not_me_links.device_hash is 'google' for the "Google account linked" mail (a device's hash is
+-- 64 hex digits, the password mail's the empty string).
+-- The first Google sign-in looks users up by the admin-entered address.
+CREATE INDEX users_google_email ON users(google_email);

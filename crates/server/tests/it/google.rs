@@ -14,10 +14,19 @@ const GOOGLE_ADDRESS: &str = "ben.private@gmail.example";
 const GOOGLE_SUB: &str = "108234567890123456789";
 
 async fn start_app(engine: Engine) -> (TestApp, TestProvider) {
+    start_app_with(engine, |_| {}).await
+}
+
+/// With the settings changed by `configure`.
+async fn start_app_with(
+    engine: Engine,
+    configure: impl FnOnce(&mut pforte_auth::Settings),
+) -> (TestApp, TestProvider) {
     let provider = TestProvider::start().await;
     let settings = provider.settings();
     let app = TestApp::start_configured(engine, PUBLIC_URL, move |s, _| {
         s.google = Some(settings);
+        configure(s);
     })
     .await;
     (app, provider)
@@ -33,6 +42,24 @@ async fn member_with_google_address(app: &TestApp) -> i64 {
         .await
         .expect("google address");
     id
+}
+
+/// Invites the member (no password) with `google` as the Google address an admin entered.
+async fn invite_with_google_address(app: &TestApp, google: &str) {
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: MEMBER_EMAIL.into(),
+                display_name: "Ben Kurz".into(),
+                role: Role::User,
+                google_email: Some(google.into()),
+                password: None,
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("invite");
 }
 
 /// "Sign in with Google" in a browser with `cookie` (if any): the browser-binding cookie
@@ -67,11 +94,20 @@ async fn at_provider(app: &TestApp, location: &str) -> String {
         .to_owned()
 }
 
-/// A whole round in one browser: start, provider, callback. Returns the callback's answer.
+/// A whole round in a new browser: start, provider, callback. Returns the callback's answer.
 async fn round(app: &TestApp, next: Option<&str>) -> reqwest::Response {
-    let (browser, location) = start(app, next, None).await;
+    round_in(app, next, None).await
+}
+
+/// A whole round in a browser with the session cookie `session` (if any).
+async fn round_in(app: &TestApp, next: Option<&str>, session: Option<&str>) -> reqwest::Response {
+    let (browser, location) = start(app, next, session).await;
     let callback = at_provider(app, &location).await;
-    app.get(&callback, Some(&browser)).await
+    let cookies = match session {
+        Some(session) => format!("{browser}; {session}"),
+        None => browser,
+    };
+    app.get(&callback, Some(&cookies)).await
 }
 
 /// A refused callback: back to `/login` with `why`, no session, the browser cookie removed.
@@ -95,6 +131,14 @@ async fn events(app: &TestApp, event: &str) -> Vec<(String, String)> {
         .expect("audit")
         .iter()
         .map(|r| (r.get("outcome"), r.get("detail")))
+        .collect()
+}
+
+fn hex_sha256(value: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }
 
@@ -135,11 +179,12 @@ async fn links_by_the_admin_entered_address_then_signs_in_by_sub(engine: Engine)
     assert_eq!(linked.len(), 1);
     let signed_in = events(&app, "sign_in_google").await;
     assert_eq!(signed_in, vec![("success".into(), "next=complete".into())]);
-    let mail = last_mail(&app).await;
+    let linked_mail = last_mail(&app).await;
     assert!(
-        mail.contains(GOOGLE_ADDRESS),
-        "the linked mail names it: {mail}"
+        linked_mail.contains(GOOGLE_ADDRESS),
+        "the linked mail names it: {linked_mail}"
     );
+    assert!(linked_mail.contains("This wasn't me"), "{linked_mail}");
     let to: String = sqlx::query("SELECT recipient FROM outbox ORDER BY id DESC LIMIT 1")
         .fetch_one(&app.auth.store.pool)
         .await
@@ -240,29 +285,35 @@ async fn nobody_and_disabled_users_are_refused_alike(engine: Engine) {
 
 async fn an_invited_user_is_activated_and_the_invitation_used_up(engine: Engine) {
     let (app, provider) = start_app(engine).await;
-    app.auth
-        .create_user(
-            &app.customer_number,
-            NewUser {
-                email: MEMBER_EMAIL.into(),
-                display_name: "Ben Kurz".into(),
-                role: Role::User,
-                google_email: Some(format!(" {} ", GOOGLE_ADDRESS.to_uppercase())),
-                password: None,
-            },
-            &RequestMeta::default(),
-        )
-        .await
-        .expect("invite");
+    invite_with_google_address(&app, &format!(" {} ", GOOGLE_ADDRESS.to_uppercase())).await;
     let token = token_after(&last_mail(&app).await, "/welcome/");
     let stepper = app.page(&format!("/welcome/{token}"), None).await;
     assert!(
         stepper.contains("Sign in with Google"),
         "offered on the first step"
     );
+    // The stepper under way: a password chosen, the code not yet confirmed.
+    let m = RequestMeta::default();
+    app.auth
+        .submit_invited_email(&token, MEMBER_EMAIL, &m)
+        .await
+        .expect("email");
+    let chosen = pforte_auth::secret::Password::new(OTHER_ADMIN_PASSWORD.into());
+    let repeat = pforte_auth::secret::Password::new(OTHER_ADMIN_PASSWORD.into());
+    app.auth
+        .set_onboarding_password(&token, chosen, repeat, &m)
+        .await
+        .expect("password");
     provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
     let res = round(&app, None).await;
     signed_in_as(&app, &res).await;
+    let hash: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE email = $1")
+        .bind(MEMBER_EMAIL)
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("user")
+        .get("password_hash");
+    assert_eq!(hash, None, "the unfinished stepper's password is forgotten");
     let status: String = sqlx::query("SELECT status FROM users WHERE email = $1")
         .bind(MEMBER_EMAIL)
         .fetch_one(&app.auth.store.pool)
@@ -340,7 +391,62 @@ async fn state_is_bound_to_the_browser_and_used_once(engine: Engine) {
         "/login?google=failed",
     );
 
-    // A wrong or missing state uses the sign-in up.
+    // What is stored: the state's hash, the verifier sealed, for 10 minutes.
+    let (_, location) = start(&app, None, None).await;
+    let asked: std::collections::HashMap<String, String> = url::Url::parse(&location)
+        .expect("provider URL")
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let stored: Vec<(String, String, i64)> = sqlx::query(
+        "SELECT state_hash, verifier, expires_at - created_at AS secs FROM google_sign_ins",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("rows")
+    .iter()
+    .map(|r| (r.get("state_hash"), r.get("verifier"), r.get("secs")))
+    .collect();
+    let state_hash = hex_sha256(&asked["state"]);
+    let (_, verifier, secs) = stored
+        .iter()
+        .find(|(h, ..)| *h == state_hash)
+        .expect("the state is stored as its SHA-256");
+    assert_eq!(*secs, 600);
+    assert!(
+        !stored.iter().any(|(h, ..)| h == &asked["state"]),
+        "never the state itself"
+    );
+    use base64::Engine as _;
+    use sha2::Digest;
+    let challenge_of = |v: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(v.as_bytes()))
+    };
+    assert_ne!(
+        challenge_of(verifier),
+        asked["code_challenge"],
+        "the verifier is sealed"
+    );
+
+    // A state missing on a live sign-in: refused, and the sign-in used up.
+    let (browser, location) = start(&app, None, None).await;
+    let callback = at_provider(&app, &location).await;
+    let without_state: String = callback
+        .split(['?', '&'])
+        .filter(|p| !p.starts_with("state="))
+        .collect::<Vec<_>>()
+        .join("&")
+        .replacen('&', "?", 1);
+    assert_refused(
+        &app.get(&without_state, Some(&browser)).await,
+        "/login?google=failed",
+    );
+    assert_refused(
+        &app.get(&callback, Some(&browser)).await,
+        "/login?google=failed",
+    );
+
+    // A wrong state uses the sign-in up.
     let (browser, location) = start(&app, None, None).await;
     let callback = at_provider(&app, &location).await;
     let (path, query) = callback.split_once('?').expect("query");
@@ -372,7 +478,10 @@ async fn state_is_bound_to_the_browser_and_used_once(engine: Engine) {
         "/login?google=failed",
     );
     let swept = app.auth.sweep().await.expect("sweep");
-    assert_eq!(swept.google_sign_ins, 1, "the one never come back");
+    assert_eq!(
+        swept.google_sign_ins, 2,
+        "the two never come back (the one looked at, and the one kept waiting)"
+    );
     let reasons: Vec<String> = events(&app, "sign_in_google")
         .await
         .into_iter()
@@ -423,6 +532,8 @@ async fn provider_failures_are_answered_on_the_login_page(engine: Engine) {
         (Fault::TokenFails, "unavailable"),
         (Fault::UserinfoFails, "unavailable"),
         (Fault::TokenHangs, "unavailable"),
+        (Fault::UserinfoGarbage, "unavailable"),
+        (Fault::UserinfoHangs, "unavailable"),
     ] {
         provider.fail(fault);
         let res = round(&app, None).await;
@@ -454,6 +565,24 @@ async fn hidden_and_closed_without_configuration(engine: Engine) {
     let session = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let security = app.page("/account/security", Some(&session)).await;
     assert!(!security.contains("Google account"), "{security}");
+    app.auth
+        .create_user(
+            &app.customer_number,
+            NewUser {
+                email: "carla@example.com".into(),
+                display_name: String::new(),
+                role: Role::User,
+                google_email: Some(GOOGLE_ADDRESS.into()),
+                password: None,
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("invite");
+    let token = token_after(&last_mail(&app).await, "/welcome/");
+    let stepper = app.page(&format!("/welcome/{token}"), None).await;
+    assert!(stepper.contains("Enter email"), "{stepper}");
+    assert!(!stepper.contains("Sign in with Google"), "{stepper}");
     let res = app.post_form("/auth/google", &[], None).await;
     assert_eq!(res.status(), 404);
     let res = app.get("/auth/google/callback?code=x&state=y", None).await;
@@ -495,56 +624,65 @@ async fn google_address(app: &TestApp, email: &str) -> Option<String> {
 
 async fn unlink_needs_the_password_and_ends_the_link(engine: Engine) {
     let (app, provider) = start_app(engine).await;
-    app.add_member().await;
-    // Linked through the Pforte email (no address entered).
-    provider.sign_in_as(Identity::verified(GOOGLE_SUB, MEMBER_EMAIL));
+    let id = member_with_google_address(&app).await;
+    let elsewhere = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
     let session = session_cookie(&round(&app, None).await).expect("signed in");
     let page = app.page("/account/security", Some(&session)).await;
     assert!(page.contains("Google account"), "{page}");
     assert!(
-        page.contains(&format!("Linked to {MEMBER_EMAIL} since")),
+        page.contains(&format!("Linked to {GOOGLE_ADDRESS} since")),
         "{page}"
     );
-    let res = app
-        .post_form(
-            "/api/unlink_google",
-            &[("current_password", "wrong password here")],
-            Some(&session),
-        )
-        .await;
-    assert_eq!(res.status(), 422);
+    let unlink = |password: &'static str| {
+        let session = session.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/unlink_google",
+                &[("current_password", password)],
+                Some(&session),
+            )
+            .await
+        }
+    };
+    assert_eq!(unlink("wrong password here").await.status(), 422);
     assert_eq!(
         linked_sub(&app, MEMBER_EMAIL).await.as_deref(),
         Some(GOOGLE_SUB)
     );
     app.clock.advance(60); // the delay after a wrong password
-    let res = app
-        .post_form(
-            "/api/unlink_google",
-            &[("current_password", MEMBER_PASSWORD)],
-            Some(&session),
-        )
-        .await;
+    let res = unlink(MEMBER_PASSWORD).await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    assert_eq!(
+        google_address(&app, MEMBER_EMAIL).await,
+        None,
+        "the address goes too"
+    );
+    assert_eq!(
+        app.get("/", Some(&elsewhere)).await.status(),
+        303,
+        "every other session ends"
+    );
     let page = app.page("/account/security", Some(&session)).await;
     assert!(page.contains("No Google account is linked."), "{page}");
     assert!(
         page.contains("Google account unlinked"),
         "in the activity: {page}"
     );
-    // The own email links no Google account any more: Google is off until an admin enters one.
-    let res = round(&app, None).await;
-    assert_refused(&res, "/login?google=failed");
+    // Unlinking again: nothing is linked.
+    app.clock.advance(60);
+    let res = unlink(MEMBER_PASSWORD).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("GoogleNotLinked"));
+    // Neither the old address nor the own email links a Google account now.
+    assert_refused(&round(&app, None).await, "/login?google=failed");
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, MEMBER_EMAIL));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
     assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    // Until an admin enters an address again.
     let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let id = app
-        .auth
-        .user_by_email(MEMBER_EMAIL)
-        .await
-        .expect("query")
-        .expect("member")
-        .id;
     let res = app
         .post_form(
             "/api/set_google_address",
@@ -562,20 +700,7 @@ async fn unlink_needs_the_password_and_ends_the_link(engine: Engine) {
 
 async fn without_a_password_unlink_is_refused(engine: Engine) {
     let (app, provider) = start_app(engine).await;
-    app.auth
-        .create_user(
-            &app.customer_number,
-            NewUser {
-                email: MEMBER_EMAIL.into(),
-                display_name: "Ben Kurz".into(),
-                role: Role::User,
-                google_email: Some(GOOGLE_ADDRESS.into()),
-                password: None,
-            },
-            &RequestMeta::default(),
-        )
-        .await
-        .expect("invite");
+    invite_with_google_address(&app, GOOGLE_ADDRESS).await;
     provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
     let session = session_cookie(&round(&app, None).await).expect("signed in");
     let page = app.page("/account/security", Some(&session)).await;
@@ -604,7 +729,7 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
     let (app, provider) = start_app(engine).await;
     let id = member_with_google_address(&app).await;
     provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
-    signed_in_as(&app, &round(&app, None).await).await;
+    let googles = session_cookie(&round(&app, None).await).expect("signed in");
     let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let page = app.page("/admin/users", Some(&owner)).await;
     assert!(
@@ -654,6 +779,11 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
         Some("ben.work@gmail.example")
     );
     assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    assert_eq!(
+        app.get("/", Some(&googles)).await.status(),
+        303,
+        "the dropped Google account's session ends"
+    );
     assert_refused(&round(&app, None).await, "/login?google=failed");
     provider.sign_in_as(Identity::verified("777", "ben.work@gmail.example"));
     signed_in_as(&app, &round(&app, None).await).await;
@@ -672,12 +802,15 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
         vec![Some(app.owner().await.id)],
         "once, by the owner"
     );
-    // Empty: no address.
+    // Empty: Google sign-in is off for the user, not even their own email links.
     assert_eq!(edit("").await.status(), 200);
     assert_eq!(google_address(&app, MEMBER_EMAIL).await, None);
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
+    provider.sign_in_as(Identity::verified("777", MEMBER_EMAIL));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
 
-    // Another admin may not change the owner's address (that would let them in as the owner),
-    // and nobody a user of another account.
+    // Another admin may change neither the owner's nor another admin's address (that would let
+    // them in as that admin), and nobody a user of another account.
     app.auth
         .create_user(
             &app.customer_number,
@@ -712,6 +845,11 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
     assert_eq!(google_address(&app, OWNER_EMAIL).await, None);
     let page = app.page("/admin/users", Some(&second)).await;
     assert!(!page.contains(&format!("Edit {OWNER_EMAIL}")), "{page}");
+    assert!(page.contains(&format!("Edit {MEMBER_EMAIL}")), "{page}");
+    assert!(
+        page.contains("Edit second.admin@example.com"),
+        "their own: {page}"
+    );
     app.add_other_account().await;
     let other = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
     let res = app
@@ -724,8 +862,122 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
             Some(&other),
         )
         .await;
-    assert_ne!(res.status(), 200);
+    assert_eq!(res.status(), 403);
     assert_eq!(google_address(&app, MEMBER_EMAIL).await, None);
+}
+
+async fn an_entered_address_excludes_the_pforte_email_and_two_matches_link_none(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    // The member's own email, verified at Google: not theirs to use, an admin named another.
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, MEMBER_EMAIL));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
+    // One user's entered address is another user's email: the address names nobody.
+    let shared = "shared@gmail.example";
+    for (email, google) in [("carla@example.com", Some(shared)), (shared, None)] {
+        app.auth
+            .create_user(
+                &app.customer_number,
+                NewUser {
+                    email: email.into(),
+                    display_name: String::new(),
+                    role: Role::User,
+                    google_email: google.map(Into::into),
+                    password: Some(pforte_auth::secret::Password::new(
+                        OTHER_ADMIN_PASSWORD.into(),
+                    )),
+                },
+                &RequestMeta::default(),
+            )
+            .await
+            .expect("user");
+    }
+    provider.sign_in_as(Identity::verified("888", shared));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
+    let reasons: Vec<String> = events(&app, "sign_in_google")
+        .await
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(
+        reasons,
+        vec!["no user with this address", "address names several users"]
+    );
+    assert_eq!(linked_sub(&app, "carla@example.com").await, None);
+    assert_eq!(linked_sub(&app, shared).await, None);
+}
+
+async fn parallel_callbacks_sign_in_once(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let (browser, location) = start(&app, None, None).await;
+    let callback = at_provider(&app, &location).await;
+    let (a, b, c) = tokio::join!(
+        app.get(&callback, Some(&browser)),
+        app.get(&callback, Some(&browser)),
+        app.get(&callback, Some(&browser)),
+    );
+    let sessions = [&a, &b, &c]
+        .iter()
+        .filter(|r| session_cookie(r).is_some())
+        .count();
+    assert_eq!(sessions, 1, "exactly one callback signs in");
+    assert_eq!(
+        provider.refusals(),
+        Vec::<String>::new(),
+        "the others never reached the provider"
+    );
+}
+
+async fn refusals_count_against_the_ip(engine: Engine) {
+    let (app, provider) = start_app_with(engine, |s| s.ip_sign_in_failures = 3).await;
+    member_with_google_address(&app).await;
+    provider.sign_in_as(Identity::verified(GOOGLE_SUB, GOOGLE_ADDRESS));
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        let res = app.get("/auth/google/callback?code=x&state=y", None).await;
+        assert_eq!(res.status(), 303);
+        answers.push(header(&res, "location"));
+    }
+    assert_eq!(answers[0], "/login?google=failed");
+    assert_eq!(answers[4], "/login?google=too-many");
+    let recorded = events(&app, "sign_in_google").await.len();
+    assert!(recorded <= 4, "nothing recorded past the limit: {recorded}");
+    // Starting is refused too (with Retry-After), and the page says why.
+    let res = app.post_form("/auth/google", &[], None).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(header(&res, "location"), "/login?google=too-many");
+    assert!(!header(&res, "retry-after").is_empty());
+    let page = app.page("/login?google=too-many", None).await;
+    assert!(page.contains("Too many sign-in attempts"), "{page}");
+}
+
+async fn the_redirect_uri_ignores_the_host_header(engine: Engine) {
+    let (app, provider) = start_app(engine).await;
+    member_with_google_address(&app).await;
+    let res = app
+        .client
+        .post(app.url("/auth/google"))
+        .header("host", "evil.example")
+        .header("origin", PUBLIC_URL)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("next=%2F")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 303);
+    let location = header(&res, "location");
+    assert!(location.starts_with(&provider.base), "{location}");
+    let redirect: String = url::form_urlencoded::byte_serialize(
+        format!("{PUBLIC_URL}/auth/google/callback").as_bytes(),
+    )
+    .collect();
+    assert!(
+        location.contains(&format!("redirect_uri={redirect}")),
+        "{location}"
+    );
+    assert!(!location.contains("evil"), "{location}");
 }
 
 crate::dual!(
@@ -741,4 +993,8 @@ crate::dual!(
     unlink_needs_the_password_and_ends_the_link,
     without_a_password_unlink_is_refused,
     admins_edit_the_google_address_which_drops_the_link,
+    an_entered_address_excludes_the_pforte_email_and_two_matches_link_none,
+    parallel_callbacks_sign_in_once,
+    refusals_count_against_the_ip,
+    the_redirect_uri_ignores_the_host_header,
 );

@@ -48,6 +48,10 @@ pub enum Fault {
     UserinfoFails,
     /// `/token` answers only after a minute.
     TokenHangs,
+    /// `/userinfo` answers something that is not JSON.
+    UserinfoGarbage,
+    /// `/userinfo` answers only after a minute.
+    UserinfoHangs,
 }
 
 struct Grant {
@@ -216,10 +220,18 @@ async fn token(
         .into_response()
 }
 
-async fn userinfo(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap) -> Response {
-    let inner = inner.lock().unwrap();
-    if inner.fault == Fault::UserinfoFails {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "down").into_response();
+async fn userinfo(State(shared): State<Arc<Mutex<Inner>>>, headers: HeaderMap) -> Response {
+    let fault = shared.lock().unwrap().fault;
+    if fault == Fault::UserinfoHangs {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+    let inner = shared.lock().unwrap();
+    match fault {
+        Fault::UserinfoFails => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "down").into_response();
+        }
+        Fault::UserinfoGarbage => return (StatusCode::OK, "<html>oops</html>").into_response(),
+        _ => {}
     }
     let identity = headers
         .get("authorization")
