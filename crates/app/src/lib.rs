@@ -22,7 +22,10 @@ use leptos_router::{SsrMode, StaticSegment, path};
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    state::send_content_security_policy();
+    {
+        state::send_content_security_policy();
+        provide_context(state::request_lang());
+    }
     let lang = i18n::lang().code();
     view! {
         <!DOCTYPE html>
@@ -45,6 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // In the browser, the page's language is the one the server rendered it in.
+    #[cfg(feature = "hydrate")]
+    provide_context(i18n::document_lang());
     // Effects run only in the browser: mark <body> once the WASM bundle has taken over, so that
     // browser tests can tell the hydrated page from the server-rendered one.
     Effect::new(|| {
@@ -77,6 +83,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/welcome/:token") view=pages::welcome::Welcome ssr=SsrMode::Async />
                 </Routes>
             </main>
+            <footer class="site-footer">
+                <components::language::LanguageSwitch />
+            </footer>
         </Router>
     }
 }

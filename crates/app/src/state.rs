@@ -6,7 +6,7 @@ use http::{HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use pforte_auth::{Auth, RequestMeta};
-use pforte_shared::AppError;
+use pforte_shared::{AppError, Lang};
 
 /// What the web layer needs besides the domain.
 #[derive(Clone, Debug)]
@@ -24,6 +24,9 @@ pub struct WebConfig {
 /// A request still unanswered after this is stopped and answered 503: a stuck database or a page
 /// that never finishes rendering costs the browser seconds, not a connection held forever.
 pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long the language cookie is kept: a year.
+const LANG_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
 
 impl WebConfig {
     pub fn new(public_url: &str) -> Self {
@@ -93,6 +96,33 @@ impl WebConfig {
         self.cookie(self.google_cookie_name(), "", Some(0))
     }
 
+    pub fn lang_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_lang"
+        } else {
+            "pforte_lang"
+        }
+    }
+
+    /// `Set-Cookie` value that remembers the language chosen with the language switch (a year).
+    pub fn lang_cookie(&self, lang: Lang) -> String {
+        self.cookie(self.lang_cookie_name(), lang.code(), Some(LANG_COOKIE_SECS))
+    }
+
+    /// The language of a request: the one chosen with the language switch, else the browser's
+    /// preferred one (`Accept-Language`), else English.
+    pub fn lang_of(&self, headers: &http::HeaderMap) -> Lang {
+        cookie_value(headers, self.lang_cookie_name())
+            .and_then(Lang::parse)
+            .or_else(|| {
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default()
+    }
+
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session_cookie(&self) -> String {
         self.cookie(self.session_cookie_name(), "", Some(0))
@@ -137,6 +167,14 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
+}
+
+/// The language of the current request (see [`WebConfig::lang_of`]); English outside a request.
+pub fn request_lang() -> Lang {
+    match (use_context::<AppState>(), parts()) {
+        (Some(state), Some(parts)) => state.web.lang_of(&parts.headers),
+        _ => Lang::default(),
+    }
 }
 
 /// IP and browser of the current request (with its `Sec-CH-UA` hint, which names browsers whose

@@ -10,9 +10,9 @@ use crate::stored::{self, stored_enum};
 use crate::throttle::{CODE_LOCK_AFTER, HARD_STOP, INVITATION_BLOCK_AFTER, Scope};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
-use pforte_shared::Msg;
 use pforte_shared::identifier::{normalize_email, parse_customer_number};
 use pforte_shared::types::{Role, UserRowResponse, UserStatusView};
+use pforte_shared::{Lang, Msg};
 use rand::Rng;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -49,6 +49,16 @@ pub struct User {
     pub google_email: Option<String>,
     /// The linked Google account's ID (its `sub`).
     pub google_sub: Option<String>,
+    /// The language of every mail to the user: chosen by the admin who created them, then by the
+    /// user with the language switch.
+    pub lang: Lang,
+}
+
+impl User {
+    /// The user as the recipient of a mail: their address, their language.
+    pub fn recipient(&self) -> crate::compose::Recipient<'_> {
+        self.into()
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -95,7 +105,7 @@ pub fn clean_google_email(raw: Option<&str>) -> Result<Option<String>, AuthError
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, account_id, email, display_name, role, status, \
-     is_owner, password_hash, totp_enabled_at, google_email, google_sub";
+     is_owner, password_hash, totp_enabled_at, google_email, google_sub, language";
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -110,6 +120,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         two_factor: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
         google_email: row.try_get("google_email")?,
         google_sub: row.try_get("google_sub")?,
+        lang: Lang::parse(&row.try_get::<String, _>("language")?).unwrap_or_default(),
     })
 }
 
@@ -131,6 +142,8 @@ pub struct NewUser {
     pub google_email: Option<String>,
     /// With a password the user is active at once; without, invited.
     pub password: Option<Password>,
+    /// The language of the user's mails until they choose one.
+    pub lang: Lang,
 }
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -293,6 +306,27 @@ pub(crate) async fn create_account_in(
     Ok((account, user))
 }
 
+/// Refuses a Google address that already names another user than `user_id` (0 for none): their
+/// admin-entered Google address, or their Pforte email. One address names one user, whichever
+/// account they are in; the refusal does not say whose it is.
+pub(crate) async fn refuse_taken_google_address(
+    tx: &mut Tx<'_>,
+    address: &str,
+    user_id: i64,
+) -> Result<(), AuthError> {
+    let taken =
+        sqlx::query("SELECT 1 FROM users WHERE id <> $2 AND (google_email = $1 OR email = $1)")
+            .bind(address)
+            .bind(user_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+    if taken {
+        return Err(AuthError::invalid("google_email", Msg::GoogleAddressTaken));
+    }
+    Ok(())
+}
+
 /// Adds a user to `account` in the unit of work, with the invitation and its mail when no
 /// password is given, and the audit rows.
 async fn insert_user(
@@ -320,11 +354,14 @@ async fn insert_user(
         }
         None => (UserStatus::Invited, None),
     };
+    if let Some(address) = &google_email {
+        refuse_taken_google_address(tx, address, 0).await?;
+    }
     let now = tx.now();
     let row = sqlx::query(&format!(
         "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
-         password_hash, password_set_at, google_email, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         password_hash, password_set_at, google_email, language, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10) \
          ON CONFLICT (email) DO NOTHING RETURNING {USER_COLUMNS}"
     ))
     .bind(account.id)
@@ -337,6 +374,7 @@ async fn insert_user(
     .bind(hash.as_ref().map(|_| now))
     .bind(google_email)
     .bind(now)
+    .bind(new.lang.code())
     .fetch_optional(tx.conn())
     .await?
     .ok_or(AuthError::Conflict("email"))?;
@@ -356,6 +394,28 @@ async fn insert_user(
 }
 
 impl Auth {
+    /// Remembers the language `user` chose with the language switch: their mails are written in
+    /// it from now on.
+    pub async fn set_language(
+        &self,
+        user: &User,
+        lang: Lang,
+        meta: &RequestMeta,
+    ) -> Result<(), AuthError> {
+        if user.lang == lang {
+            return Ok(());
+        }
+        let mut tx = self.begin(meta).await?;
+        sqlx::query("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3")
+            .bind(lang.code())
+            .bind(tx.now())
+            .bind(user.id)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn account_by_id(&self, id: i64) -> Result<Account, AuthError> {
         account_in(&self.store.pool, id).await
     }

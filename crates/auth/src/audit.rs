@@ -74,7 +74,8 @@ stored_enum! {
         SignInGoogle = "sign_in_google",
         /// A Google account linked to the user at its first sign-in.
         GoogleLinked = "google_linked",
-        /// The linked Google account removed ("Unlink", or an admin changed the Google address).
+        /// The linked Google account removed: "Unlink", "This wasn't me", or an admin changed or
+        /// cleared the Google address.
         GoogleUnlinked = "google_unlinked",
         /// An admin changed the user's Google address.
         GoogleAddressChanged = "google_address_changed",
@@ -189,6 +190,7 @@ impl Auth {
         &self,
         user_id: i64,
         limit: i64,
+        lang: Lang,
     ) -> Result<Vec<ActivityView>, AuthError> {
         // `(event = $3 AND outcome = $4) OR (event = $5) OR …`, one term per row of ACTIVITY.
         let mut next = 3;
@@ -224,7 +226,7 @@ impl Auth {
                 out.push(ActivityView {
                     at: row.try_get("at")?,
                     kind,
-                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, Lang::En),
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, lang),
                     ip: row.try_get("ip")?,
                 });
             }

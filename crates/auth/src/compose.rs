@@ -6,6 +6,22 @@ use crate::outbox::Mail;
 use maud::{DOCTYPE, html};
 use pforte_shared::Lang;
 
+/// Who a mail is for, and the language it is written in: the user's.
+#[derive(Clone, Copy, Debug)]
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    pub lang: Lang,
+}
+
+impl<'a> From<&'a crate::account::User> for Recipient<'a> {
+    fn from(user: &'a crate::account::User) -> Self {
+        Recipient {
+            email: &user.email,
+            lang: user.lang,
+        }
+    }
+}
+
 /// One block of a letter, in order.
 #[derive(Clone)]
 enum Block {

@@ -5,7 +5,7 @@
 
 use crate::account::User;
 use crate::audit::{Event, EventKind};
-use crate::compose::Letter;
+use crate::compose::{Letter, Recipient};
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::secret::{Token, TokenHash};
@@ -20,14 +20,20 @@ use sqlx::Row;
 
 /// The "New device trusted" mail: browser, time, the way to `/account/security`, and the
 /// "This wasn't me" link `not_me`.
-pub fn device_mail(public_url: &str, to: &str, browser: &str, at: i64, not_me: &str) -> Mail {
-    let lang = Lang::En;
+pub fn device_mail(
+    public_url: &str,
+    to: Recipient<'_>,
+    browser: &str,
+    at: i64,
+    not_me: &str,
+) -> Mail {
+    let lang = to.lang;
     let body = fill(
         &fill(Msg::DeviceMailBody.text(lang), "browser", browser),
         "time",
         &format_utc(at),
     );
-    Letter::new(to, Msg::DeviceMailSubject.text(lang), lang)
+    Letter::new(to.email, Msg::DeviceMailSubject.text(lang), lang)
         .text(body)
         .action(
             Msg::DeviceMailAction.text(lang),
@@ -92,12 +98,12 @@ pub(crate) async fn trust_if(
     .bind(now + settings.trusted_device_secs)
     .execute(tx.conn())
     .await?;
-    let browser = browser_label(&meta.user_agent, Lang::En);
+    let browser = browser_label(&meta.user_agent, user.lang);
     let not_me =
         crate::not_me::new_link(tx, user.id, crate::not_me::About::Device(&device.hash())).await?;
     tx.queue_mail(&device_mail(
         &settings.public_url,
-        &user.email,
+        user.recipient(),
         &browser,
         now,
         &not_me,
@@ -162,6 +168,7 @@ impl Auth {
         &self,
         user_id: i64,
         presented: Option<&str>,
+        lang: Lang,
     ) -> Result<Vec<TrustedDeviceView>, AuthError> {
         let current = presented.and_then(TokenHash::of_presented);
         let rows = sqlx::query(
@@ -178,7 +185,7 @@ impl Auth {
                 let hash: String = row.try_get("token_hash")?;
                 Ok(TrustedDeviceView {
                     id: row.try_get("id")?,
-                    browser: label_of(row, Lang::En)?,
+                    browser: label_of(row, lang)?,
                     created_at: row.try_get("created_at")?,
                     last_used_at: row.try_get("last_used_at")?,
                     expires_at: row.try_get("expires_at")?,
@@ -235,7 +242,10 @@ mod tests {
     fn device_mail_names_browser_time_and_page() {
         let mail = device_mail(
             "https://login.example",
-            "a@example.com",
+            crate::compose::Recipient {
+                email: "a@example.com",
+                lang: pforte_shared::Lang::En,
+            },
             "Firefox 133 on Windows",
             0,
             "https://login.example/not-me/t0ken",

@@ -7,12 +7,12 @@ use crate::Auth;
 use crate::RequestMeta;
 use crate::account::User;
 use crate::audit::{Event, EventKind};
-use crate::compose::Letter;
+use crate::compose::{Letter, Recipient};
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::tx::Tx;
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::{Lang, Msg};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -66,9 +66,9 @@ pub enum CodePurpose {
 
 /// The code mail: the code, what it is for, how long it works; for a sign-in also the browser,
 /// the time, and what to do if it was not the user.
-pub fn code_mail(to: &str, code: &str, purpose: &CodePurpose) -> Mail {
-    let lang = Lang::En;
-    let letter = Letter::new(to, Msg::CodeSubject.text(lang), lang)
+pub fn code_mail(to: Recipient<'_>, code: &str, purpose: &CodePurpose) -> Mail {
+    let lang = to.lang;
+    let letter = Letter::new(to.email, Msg::CodeSubject.text(lang), lang)
         .text(fill(Msg::CodeBody.text(lang), "code", code))
         .code(code);
     let letter = match purpose {
@@ -95,11 +95,11 @@ pub fn code_mail(to: &str, code: &str, purpose: &CodePurpose) -> Mail {
 /// `body` says which code was wrong (`CodeLockMailBody`, `AppCodeLockMailBody`).
 pub fn code_lock_mail(
     public_url: &str,
-    to: &str,
+    to: Recipient<'_>,
     body: Msg,
     (browser, ip, at): (&str, &str, i64),
 ) -> Mail {
-    let lang = Lang::En;
+    let lang = to.lang;
     let body = fill(
         &fill(&fill(body.text(lang), "browser", browser), "ip", ip),
         "time",
@@ -110,7 +110,7 @@ pub fn code_lock_mail(
         "minutes",
         &(crate::throttle::CODE_LOCK_SECS / 60).to_string(),
     );
-    Letter::new(to, Msg::CodeLockMailSubject.text(lang), lang)
+    Letter::new(to.email, Msg::CodeLockMailSubject.text(lang), lang)
         .text(body)
         .text(pause)
         .action(
@@ -175,13 +175,13 @@ pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Resu
     }
     let purpose = if flow.is_sign_in() {
         CodePurpose::SignIn {
-            browser: crate::user_agent::browser_label(&tx.meta().user_agent, Lang::En),
+            browser: crate::user_agent::browser_label(&tx.meta().user_agent, user.lang),
             at: now,
         }
     } else {
         CodePurpose::Onboarding
     };
-    tx.queue_mail(&code_mail(&user.email, &code, &purpose))
+    tx.queue_mail(&code_mail(user.recipient(), &code, &purpose))
         .await
 }
 
@@ -349,8 +349,12 @@ mod tests {
 
     #[test]
     fn code_mail_says_what_the_code_is_for() {
+        let to = crate::compose::Recipient {
+            email: "a@example.com",
+            lang: pforte_shared::Lang::En,
+        };
         let sign_in = code_mail(
-            "a@example.com",
+            to,
             "042137",
             &CodePurpose::SignIn {
                 browser: "Firefox 133 on Windows".into(),
@@ -364,7 +368,7 @@ mod tests {
         ));
         assert!(sign_in.text.contains("change your password"));
         assert!(sign_in.html.contains(">042137</p>"));
-        let onboarding = code_mail("a@example.com", "042137", &CodePurpose::Onboarding);
+        let onboarding = code_mail(to, "042137", &CodePurpose::Onboarding);
         assert!(onboarding.text.contains("setting up your user account"));
         assert!(!onboarding.text.contains("change your password"));
         assert!(!onboarding.text.contains("new browser"));

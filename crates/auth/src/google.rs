@@ -12,7 +12,7 @@
 
 use crate::account::{self, USER_COLUMNS, User, UserStatus, forget_unfinished_password};
 use crate::audit::{Event, EventKind};
-use crate::compose::Letter;
+use crate::compose::{Letter, Recipient};
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::secret::{Password, Token, TokenHash};
@@ -26,13 +26,13 @@ use oauth2::{
     AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, TokenResponse, TokenUrl,
 };
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::identifier::normalize_email;
 use pforte_shared::next::safe_next;
 use pforte_shared::time::format_utc;
 pub use pforte_shared::types::GoogleFailure;
 use pforte_shared::types::{GoogleAccountView, LinkedGoogleView};
-use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
@@ -218,14 +218,20 @@ fn verifier_context(browser: &TokenHash) -> String {
 const MAX_SUB_LEN: usize = 255;
 
 /// The "Google account linked" mail, with its "This wasn't me" link `not_me`.
-pub fn linked_mail(public_url: &str, to: &str, google_email: &str, at: i64, not_me: &str) -> Mail {
-    let lang = Lang::En;
+pub fn linked_mail(
+    public_url: &str,
+    to: Recipient<'_>,
+    google_email: &str,
+    at: i64,
+    not_me: &str,
+) -> Mail {
+    let lang = to.lang;
     let body = fill(
         &fill(Msg::GoogleLinkedMailBody.text(lang), "google", google_email),
         "time",
         &format_utc(at),
     );
-    Letter::new(to, Msg::GoogleLinkedMailSubject.text(lang), lang)
+    Letter::new(to.email, Msg::GoogleLinkedMailSubject.text(lang), lang)
         .text(body)
         .action(
             Msg::GoogleLinkedMailAction.text(lang),
@@ -545,17 +551,27 @@ impl Auth {
             Some(Ok(_)) => return Ok(Match::Nobody("email not verified")),
             _ => return Ok(Match::Nobody("no usable email")),
         };
+        // An admin-entered Google address comes before a Pforte email.
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE google_sub IS NULL AND {} \
-             ORDER BY id LIMIT 2",
+             ORDER BY google_email IS NULL, id LIMIT 2",
             address_matches("$1")
         ))
         .bind(&email)
         .fetch_all(&self.store.pool)
         .await?;
-        Ok(match rows.as_slice() {
-            [row] => Match::ByAddress(account::user_from_row(row)?, email),
+        let users = rows
+            .iter()
+            .map(account::user_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(match users.as_slice() {
             [] => Match::Nobody("no user with this address"),
+            [only] => Match::ByAddress(only.clone(), email),
+            [entered, by_email]
+                if entered.google_email.is_some() && by_email.google_email.is_none() =>
+            {
+                Match::ByAddress(entered.clone(), email)
+            }
             _ => Match::Nobody("address names several users"),
         })
     }
@@ -621,7 +637,7 @@ impl Auth {
                 crate::not_me::new_link(&mut tx, user.id, crate::not_me::About::Google).await?;
             let mail = linked_mail(
                 &tx.settings().public_url,
-                &user.email,
+                user.recipient(),
                 address,
                 tx.now(),
                 &not_me,
@@ -759,8 +775,11 @@ impl Auth {
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
         let target = account::locked_user(&mut tx, target.id).await?;
-        if target.google_email.is_some() && target.google_email == address {
+        if target.google_email == address && (address.is_some() || target.google_sub.is_none()) {
             return Ok(target);
+        }
+        if let Some(address) = &address {
+            account::refuse_taken_google_address(&mut tx, address, target.id).await?;
         }
         let dropped = match &address {
             None => turn_off(&mut tx, &target, "Google address cleared by an admin").await?,

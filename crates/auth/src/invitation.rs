@@ -12,8 +12,8 @@ use crate::stored;
 use crate::throttle::{self, MailLimit, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 
 /// An open invitation, looked up by its token.
@@ -29,7 +29,7 @@ pub struct Invitation {
 
 /// The invitation mail: plain text and HTML, with the call to action "To the user account".
 pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) -> Mail {
-    let lang = Lang::En;
+    let lang = user.lang;
     Letter::new(
         &user.email,
         fill(Msg::InvitationSubject.text(lang), "company", &account.name),

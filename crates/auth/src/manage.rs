@@ -4,7 +4,7 @@
 
 use crate::account::{self, User, UserStatus, forget_unfinished_password, may_change_status};
 use crate::audit::{Event, EventKind};
-use crate::compose::Letter;
+use crate::compose::{Letter, Recipient};
 use crate::device;
 use crate::error::AuthError;
 use crate::outbox::Mail;
@@ -14,9 +14,9 @@ use crate::session::{self, Stage};
 use crate::throttle::{self, CODE_LOCK_AFTER, HARD_STOP, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
-use pforte_shared::{Lang, Msg};
 
 /// How a password was changed, as the "Your password was changed" mail tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,17 +30,17 @@ pub enum PasswordChange {
 /// The "Your password was changed" mail, with the "This wasn't me" link `not_me`.
 pub fn password_changed_mail(
     public_url: &str,
-    to: &str,
+    to: Recipient<'_>,
     at: i64,
     how: PasswordChange,
     not_me: &str,
 ) -> Mail {
-    let lang = Lang::En;
+    let lang = to.lang;
     let body = match how {
         PasswordChange::OnSecurityPage => Msg::PasswordChangedBody,
         PasswordChange::ThroughResetLink => Msg::PasswordResetMailBody,
     };
-    Letter::new(to, Msg::PasswordChangedSubject.text(lang), lang)
+    Letter::new(to.email, Msg::PasswordChangedSubject.text(lang), lang)
         .text(fill(body.text(lang), "time", &format_utc(at)))
         .action(
             Msg::ReviewSecurity.text(lang),
@@ -86,7 +86,13 @@ pub(crate) async fn save_new_password(
     device::forget_all_but(tx, user.id, keep).await?;
     session::end_all(tx, user.id).await?;
     let not_me = crate::not_me::new_link(tx, user.id, crate::not_me::About::Password).await?;
-    let mail = password_changed_mail(&tx.settings().public_url, &user.email, now, how, &not_me);
+    let mail = password_changed_mail(
+        &tx.settings().public_url,
+        user.recipient(),
+        now,
+        how,
+        &not_me,
+    );
     tx.queue_mail(&mail).await?;
     Ok(true)
 }

@@ -23,9 +23,9 @@ use crate::secret::{Password, Token, TokenHash};
 use crate::throttle::{self, INVITATION_BLOCK_AFTER, MailLimit, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::types::LinkState;
-use pforte_shared::{Lang, Msg};
 use sqlx::Row;
 
 /// How long a reset link works.
@@ -60,7 +60,7 @@ pub const INVITATION_REQUEST_LIMIT: MailLimit = MailLimit {
 
 /// The "Reset your Pforte password" mail.
 pub fn reset_mail(link: &str, user: &User) -> Mail {
-    let lang = Lang::En;
+    let lang = user.lang;
     let minutes = (RESET_LINK_SECS / 60).to_string();
     Letter::new(&user.email, Msg::ResetMailSubject.text(lang), lang)
         .text(fill(Msg::Greeting.text(lang), "name", user.greeting_name()))
@@ -340,6 +340,7 @@ mod tests {
             two_factor: false,
             google_email: None,
             google_sub: None,
+            lang: pforte_shared::Lang::En,
         };
         let mail = reset_mail("https://pforte.test/reset-password/abc", &user);
         assert!(mail.subject.contains("Pforte"), "{}", mail.subject);

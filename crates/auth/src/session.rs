@@ -240,6 +240,7 @@ impl Auth {
         &self,
         user_id: i64,
         current: Option<&str>,
+        lang: Lang,
     ) -> Result<Vec<SessionView>, AuthError> {
         let current = current.and_then(TokenHash::of_presented);
         let sql = format!(
@@ -255,7 +256,7 @@ impl Auth {
                 let hash: String = row.try_get("token_hash")?;
                 Ok(SessionView {
                     id: row.try_get("id")?,
-                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, Lang::En),
+                    browser: browser_label(&row.try_get::<String, _>("user_agent")?, lang),
                     ip: row.try_get("ip")?,
                     created_at: row.try_get("created_at")?,
                     last_seen_at: row.try_get("last_seen_at")?,

@@ -12,6 +12,7 @@ use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
+use pforte_shared::Lang;
 use pforte_shared::types::Role;
 
 /// How long a setup link works.
@@ -70,6 +71,7 @@ impl Auth {
         company: &str,
         owner_name: &str,
         owner_email: &str,
+        lang: Lang,
         meta: &RequestMeta,
     ) -> Result<(Account, User), AuthError> {
         let hash = TokenHash::of_presented(presented).ok_or(AuthError::LinkInvalid)?;
@@ -94,6 +96,7 @@ impl Auth {
                 role: Role::Admin,
                 google_email: None,
                 password: None,
+                lang,
             },
         )
         .await?;

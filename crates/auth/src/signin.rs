@@ -20,7 +20,6 @@ use crate::two_factor;
 use crate::tx::Tx;
 use crate::user_agent::browser_label;
 use crate::{Auth, RequestMeta};
-use pforte_shared::Lang;
 use pforte_shared::identifier::{Identifier, MAX_EMAIL_LEN};
 
 /// The result of a successful step: a fresh session token and where the sign-in stands now.
@@ -406,7 +405,7 @@ impl Auth {
             Some(left) => {
                 let mail = two_factor::two_factor_mail(
                     &self.settings.public_url,
-                    &user.email,
+                    user.recipient(),
                     two_factor::TwoFactorChange::RecoveryCodeUsed { left },
                     tx.now(),
                 );
@@ -551,10 +550,10 @@ pub(crate) async fn announce_code_lock(
     let meta = tx.meta();
     let mail = code_lock_mail(
         &tx.settings().public_url,
-        &user.email,
+        user.recipient(),
         body,
         (
-            &browser_label(&meta.user_agent, Lang::En),
+            &browser_label(&meta.user_agent, user.lang),
             &meta.ip,
             tx.now(),
         ),

@@ -13,7 +13,7 @@
 
 use crate::account::{self, User};
 use crate::audit::{Event, EventKind};
-use crate::compose::Letter;
+use crate::compose::{Letter, Recipient};
 use crate::error::AuthError;
 use crate::outbox::Mail;
 use crate::secret::TokenHash;
@@ -21,10 +21,10 @@ use crate::throttle::{self, Scope, user_key};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use base64::Engine as _;
+use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::time::format_utc;
 use pforte_shared::types::{PendingTwoFactor, TwoFactorView};
-use pforte_shared::{Lang, Msg};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -178,8 +178,13 @@ pub enum TwoFactorChange {
 }
 
 /// The mail about a change of the user's two-factor authentication.
-pub fn two_factor_mail(public_url: &str, to: &str, change: TwoFactorChange, at: i64) -> Mail {
-    let lang = Lang::En;
+pub fn two_factor_mail(
+    public_url: &str,
+    to: Recipient<'_>,
+    change: TwoFactorChange,
+    at: i64,
+) -> Mail {
+    let lang = to.lang;
     let (subject, body) = match change {
         TwoFactorChange::Enabled => (Msg::TwoFactorOnSubject, Msg::TwoFactorOnBody),
         TwoFactorChange::Disabled => (Msg::TwoFactorOffSubject, Msg::TwoFactorOffBody),
@@ -191,7 +196,7 @@ pub fn two_factor_mail(public_url: &str, to: &str, change: TwoFactorChange, at: 
         }
         TwoFactorChange::ResetByAdmin => (Msg::TwoFactorResetSubject, Msg::TwoFactorResetBody),
     };
-    let mut letter = Letter::new(to, subject.text(lang), lang).text(fill(
+    let mut letter = Letter::new(to.email, subject.text(lang), lang).text(fill(
         body.text(lang),
         "time",
         &format_utc(at),
@@ -255,7 +260,12 @@ async fn notify(
     change: TwoFactorChange,
     event: EventKind,
 ) -> Result<(), AuthError> {
-    let mail = two_factor_mail(&tx.settings().public_url, &user.email, change, tx.now());
+    let mail = two_factor_mail(
+        &tx.settings().public_url,
+        user.recipient(),
+        change,
+        tx.now(),
+    );
     tx.queue_mail(&mail).await?;
     tx.audit(Event::for_user(user, event)).await
 }

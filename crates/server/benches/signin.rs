@@ -139,6 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 role: Role::Admin,
                 google_email: None,
                 password: Some(Password::new(PASSWORD.into())),
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -152,6 +153,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 role: Role::User,
                 google_email: None,
                 password: Some(Password::new(PASSWORD.into())),
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )

@@ -19,6 +19,23 @@ pub enum RoleArg {
     Admin,
 }
 
+/// The language of the user's mails (`--language de|en`).
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum LanguageArg {
+    De,
+    #[default]
+    En,
+}
+
+impl From<LanguageArg> for pforte_shared::Lang {
+    fn from(arg: LanguageArg) -> Self {
+        match arg {
+            LanguageArg::De => pforte_shared::Lang::De,
+            LanguageArg::En => pforte_shared::Lang::En,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
@@ -39,6 +56,9 @@ pub enum Command {
         /// Read the owner's password from standard input; the owner is active at once.
         #[arg(long)]
         password_stdin: bool,
+        /// The language of the owner's mails.
+        #[arg(long, value_enum, default_value = "en")]
+        language: LanguageArg,
     },
     /// Seal every stored two-factor secret under a new PFORTE_SECRET_KEY. Stop every instance
     /// first. With SQLite and no PFORTE_SECRET_KEY the key file is replaced; otherwise the new key
@@ -60,5 +80,8 @@ pub enum Command {
         /// Read the user's password from standard input; the user is active at once.
         #[arg(long)]
         password_stdin: bool,
+        /// The language of the user's mails (the invitation first).
+        #[arg(long, value_enum, default_value = "en")]
+        language: LanguageArg,
     },
 }

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use pforte_app::state::request_meta_of;
 use pforte_auth::google::{CallbackQuery, GoogleFailure};
 use pforte_shared::next::with_next;
@@ -18,19 +18,6 @@ use pforte_shared::next::with_next;
 pub struct StartForm {
     #[serde(default)]
     next: Option<String>,
-}
-
-/// A redirect that no cache keeps, with the given cookies.
-fn redirect(location: &str, cookies: &[String]) -> Response {
-    let mut res = Redirect::to(location).into_response();
-    let headers = res.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for cookie in cookies {
-        if let Ok(value) = HeaderValue::from_str(cookie) {
-            headers.append(header::SET_COOKIE, value);
-        }
-    }
-    res
 }
 
 /// `/login?google=<why>`, keeping where the browser was going.
@@ -53,12 +40,12 @@ pub async fn start(
     // A post without a (readable) form starts a sign-in that lands on `/`.
     let next = form.as_ref().ok().and_then(|Form(f)| f.next.as_deref());
     match app.auth.start_google(next, &request_meta_of(&parts)).await {
-        Ok(started) => redirect(
+        Ok(started) => crate::redirect(
             &started.location,
             &[app.web.google_cookie(started.browser.expose())],
         ),
         Err(pforte_auth::AuthError::RateLimited { retry_after }) => {
-            let mut res = redirect(&back_to_login(GoogleFailure::TooMany, next), &[]);
+            let mut res = crate::redirect(&back_to_login(GoogleFailure::TooMany, next), &[]);
             if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -66,7 +53,7 @@ pub async fn start(
         }
         Err(error) => {
             tracing::error!(%error, "Google sign-in could not start");
-            redirect(&back_to_login(GoogleFailure::Unavailable, next), &[])
+            crate::redirect(&back_to_login(GoogleFailure::Unavailable, next), &[])
         }
     }
 }
@@ -95,12 +82,12 @@ pub async fn callback(State(state): State<ServerState>, parts: Parts) -> Respons
                 pforte_auth::session::Stage::Complete => done.next.clone(),
                 _ => with_next("/login/totp", Some(&done.next)),
             };
-            redirect(
+            crate::redirect(
                 &location,
                 &[forget, app.web.session_cookie(done.step.token.expose())],
             )
         }
-        Err(refused) => redirect(
+        Err(refused) => crate::redirect(
             &back_to_login(refused.failure, Some(&refused.next)),
             &[forget],
         ),

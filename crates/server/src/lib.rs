@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod google;
+pub mod language;
 pub mod middleware;
 pub mod router;
 pub mod state;
@@ -22,4 +23,19 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)
     }
+}
+
+/// A `303 See Other` to `location` that is never cached, setting `cookies`.
+pub(crate) fn redirect(location: &str, cookies: &[String]) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut res = axum::response::Redirect::to(location).into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    res
 }

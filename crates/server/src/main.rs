@@ -214,6 +214,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             owner_name,
             customer_number,
             password_stdin,
+            language,
         } => {
             let password = password_stdin.then(read_password_stdin).transpose()?;
             let mailer = mailer(&config)?;
@@ -228,6 +229,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                         role: Role::Admin,
                         google_email: None,
                         password,
+                        lang: language.into(),
                     },
                     &cli_meta,
                 )
@@ -250,6 +252,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             google_email,
             role,
             password_stdin,
+            language,
         } => {
             let password = password_stdin.then(read_password_stdin).transpose()?;
             let mailer = mailer(&config)?;
@@ -266,6 +269,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                         },
                         google_email,
                         password,
+                        lang: language.into(),
                     },
                     &cli_meta,
                 )

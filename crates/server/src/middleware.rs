@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use pforte_app::client_ip::ClientIp;
-use pforte_shared::AppError;
+use pforte_shared::{AppError, Lang, Msg};
 use std::net::SocketAddr;
 
 /// Paths that need a signed-in user; visitors are sent to `/login?next=…`.
@@ -42,6 +42,33 @@ pub async fn trace(req: Request, next: Next) -> Response {
     res
 }
 
+/// A plain-text answer of the middleware itself (a refusal, a fault), marked so that
+/// [`localize`] writes it in the request's language; English if it never passes there.
+pub fn plain_answer(status: StatusCode, msg: Msg) -> Response {
+    let mut res = (status, format!("{}\n", msg.render(Lang::En))).into_response();
+    res.extensions_mut().insert(PlainAnswer(msg));
+    res
+}
+
+#[derive(Clone, Copy)]
+struct PlainAnswer(Msg);
+
+/// The outermost layer: writes every [`plain_answer`] in the language of the request (the
+/// language cookie, else `Accept-Language`), so that even a panic is answered in it.
+pub async fn localize(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+    let lang = state.0.web.lang_of(req.headers());
+    let mut res = next.run(req).await;
+    if let Some(PlainAnswer(msg)) = res.extensions_mut().remove::<PlainAnswer>() {
+        res.headers_mut().remove(header::CONTENT_LENGTH);
+        res.headers_mut().insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        );
+        *res.body_mut() = axum::body::Body::from(format!("{}\n", msg.render(lang)));
+    }
+    res
+}
+
 /// Answers 503 (with `Retry-After`) to a request not done within `WebConfig::request_limit`.
 /// What it was doing is dropped: an open transaction rolls back.
 pub async fn time_limit(State(state): State<ServerState>, req: Request, next: Next) -> Response {
@@ -51,11 +78,7 @@ pub async fn time_limit(State(state): State<ServerState>, req: Request, next: Ne
         Ok(res) => res,
         Err(_) => {
             tracing::error!(%method, path, "request took too long and was stopped");
-            let mut res = (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "This is taking too long. Please try again.\n",
-            )
-                .into_response();
+            let mut res = plain_answer(StatusCode::SERVICE_UNAVAILABLE, Msg::TooSlow);
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             res
@@ -74,11 +97,7 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     }
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong. Please try again.\n",
-        )
-            .into_response();
+        return plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong);
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
         && let Ok(status) = StatusCode::from_u16(error.status())
@@ -95,11 +114,7 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
 
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong. Please try again.\n",
-    )
-        .into_response()
+    plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
 }
 
 /// Puts the client's IP address (`ClientIp`) into the request: the socket peer, or behind a
@@ -273,7 +288,7 @@ pub async fn token_page_referer(
     };
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, crate::router::MAX_BODY_BYTES).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.\n").into_response();
+        return plain_answer(StatusCode::PAYLOAD_TOO_LARGE, Msg::RequestTooLarge);
     };
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(key, _)| key == "token")
@@ -301,11 +316,10 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
                 Ok(user) => user,
                 Err(error) => {
                     tracing::error!(%error, "session lookup failed");
-                    return (
+                    return plain_answer(
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong. Please try again.\n",
-                    )
-                        .into_response();
+                        Msg::SomethingWentWrong,
+                    );
                 }
             },
             None => None,
@@ -317,7 +331,7 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
                 .as_ref()
                 .is_some_and(|u| u.role != pforte_shared::types::Role::Admin)
         {
-            return (StatusCode::FORBIDDEN, "You are not allowed to do this.\n").into_response();
+            return plain_answer(StatusCode::FORBIDDEN, Msg::Forbidden);
         }
         if !signed_in {
             let wanted = req.uri().path_and_query().map_or("/", |p| p.as_str());

@@ -66,6 +66,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/auth/google", post(crate::google::start))
         .route("/auth/google/callback", get(crate::google::callback))
+        .route("/language", post(crate::language::choose))
         .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -100,6 +101,10 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::localize,
+        ))
         .layer(axum::middleware::from_fn(middleware::trace))
         .with_state(server_state)
 }

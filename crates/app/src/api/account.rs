@@ -35,13 +35,17 @@ pub async fn security_overview() -> Result<pforte_shared::types::SecurityOvervie
     let user = signed_in(&state).await?;
     let device = current_device_token(&state.web);
     let session = current_session_token(&state.web);
+    let lang = request_lang();
     Ok(SecurityOverview {
-        devices: state.auth.devices_of(user.id, device.as_deref()).await?,
+        devices: state
+            .auth
+            .devices_of(user.id, device.as_deref(), lang)
+            .await?,
         sessions: state
             .auth
-            .active_sessions(user.id, session.as_deref())
+            .active_sessions(user.id, session.as_deref(), lang)
             .await?,
-        activity: state.auth.security_activity(user.id, 20).await?,
+        activity: state.auth.security_activity(user.id, 20, lang).await?,
     })
 }
 

@@ -21,6 +21,7 @@ pub async fn create_user(
     email: String,
     google_email: Option<String>,
     role: String,
+    language: Option<String>,
 ) -> Result<String, AppError> {
     use crate::state::*;
     use pforte_auth::account::NewUser;
@@ -30,12 +31,20 @@ pub async fn create_user(
     let state = app_state()?;
     let admin = signed_in_admin(&state).await?;
     let role = Role::parse(&role).ok_or(AppError::field("role", Msg::BadRequest))?;
+    // The admin's own language unless they chose another for the new user.
+    let lang = match language.as_deref() {
+        None | Some("") => admin.lang,
+        Some(code) => {
+            pforte_shared::Lang::parse(code).ok_or(AppError::field("language", Msg::BadRequest))?
+        }
+    };
     let new = NewUser {
         email,
         display_name: name,
         role,
         google_email,
         password: None,
+        lang,
     };
     let user = state
         .auth

@@ -25,7 +25,14 @@ pub async fn complete_setup(
     let state = app_state()?;
     let (account, owner) = state
         .auth
-        .complete_setup(&token, &company, &name, &email, &request_meta())
+        .complete_setup(
+            &token,
+            &company,
+            &name,
+            &email,
+            request_lang(),
+            &request_meta(),
+        )
         .await?;
     Ok((account.customer_number, owner.email))
 }

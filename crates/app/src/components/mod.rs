@@ -5,6 +5,7 @@ pub mod card;
 pub mod countdown;
 pub mod field;
 pub mod google;
+pub mod language;
 pub mod new_password;
 pub mod table;
 pub mod token_page;

@@ -116,6 +116,21 @@ pub fn AdminUsers() -> impl IntoView {
                         <option value="admin">{t(Msg::RoleAdmin)}</option>
                     </select>
                 </div>
+                <div class="field">
+                    <label for="language">{t(Msg::LanguageLabel)}</label>
+                    <select id="language" name="language">
+                        {pforte_shared::Lang::ALL
+                            .into_iter()
+                            .map(|l| {
+                                view! {
+                                    <option value=l.code() lang=l.code() selected=l == lang()>
+                                        {l.name()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
                 <button type="submit" class="primary">{t(Msg::CreateUserButton)}</button>
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>

@@ -19,6 +19,7 @@ async fn member(app: &TestApp) -> String {
                 role: Role::User,
                 google_email: None,
                 password: Some(Password::new(MEMBER_PASSWORD.into())),
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -169,6 +170,7 @@ async fn admins_of_another_account_are_refused(engine: Engine) {
                 role: Role::User,
                 google_email: None,
                 password: None,
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -247,6 +249,7 @@ async fn names_refuse_hidden_characters(engine: Engine) {
                 role: pforte_shared::types::Role::Admin,
                 google_email: None,
                 password: None,
+                lang: Default::default(),
             },
             &pforte_auth::RequestMeta::default(),
         )

@@ -2,6 +2,7 @@
 //! (never echoing them), and names a misconfigured variable.
 
 use crate::harness::*;
+use sqlx::Row;
 use std::process::Command;
 
 async fn create_account_and_user(engine: Engine) {
@@ -75,6 +76,8 @@ async fn create_account_and_user(engine: Engine) {
             "worker@kranich.example",
             "--role",
             "admin",
+            "--language",
+            "de",
         ],
         None,
     );
@@ -84,6 +87,45 @@ async fn create_account_and_user(engine: Engine) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("(invited)"));
+    // `--language de`: stored on the user, and the invitation is German; the owner's default is
+    // English.
+    let store = pforte_auth::Store::connect(&db).await.expect("connect");
+    let rows = sqlx::query(
+        "SELECT u.email, u.language, o.subject FROM users u \
+         LEFT JOIN outbox o ON o.recipient = u.email ORDER BY u.id",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .expect("users");
+    let seen: Vec<(String, String, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.get("email"), r.get("language"), r.get("subject")))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("owner@kranich.example".into(), "en".into(), None),
+            (
+                "worker@kranich.example".into(),
+                "de".into(),
+                Some("Ihr Benutzerkonto bei Kranich GmbH".into())
+            ),
+        ]
+    );
+    let out = pforte(
+        &db,
+        &[
+            "create-user",
+            "--customer-number",
+            &number,
+            "--email",
+            "third@kranich.example",
+            "--language",
+            "fr",
+        ],
+        None,
+    );
+    assert!(!out.status.success(), "an unknown language must fail");
 }
 
 async fn weak_password_is_refused_with_reason(engine: Engine) {

@@ -4,8 +4,9 @@
 //! time-outs answered with a redirect to `/login`, never a 5xx page.
 
 use crate::harness::*;
-use pforte_auth::RequestMeta;
 use pforte_auth::account::NewUser;
+use pforte_auth::{AuthError, RequestMeta};
+use pforte_shared::Msg;
 use pforte_shared::types::Role;
 use serde_json::Value;
 use sqlx::Row;
@@ -55,6 +56,7 @@ async fn invite_with_google_address(app: &TestApp, google: &str) {
                 role: Role::User,
                 google_email: Some(google.into()),
                 password: None,
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -574,6 +576,7 @@ async fn hidden_and_closed_without_configuration(engine: Engine) {
                 role: Role::User,
                 google_email: Some(GOOGLE_ADDRESS.into()),
                 password: None,
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -822,6 +825,7 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
                 password: Some(pforte_auth::secret::Password::new(
                     OTHER_ADMIN_PASSWORD.into(),
                 )),
+                lang: Default::default(),
             },
             &RequestMeta::default(),
         )
@@ -866,45 +870,105 @@ async fn admins_edit_the_google_address_which_drops_the_link(engine: Engine) {
     assert_eq!(google_address(&app, MEMBER_EMAIL).await, None);
 }
 
-async fn an_entered_address_excludes_the_pforte_email_and_two_matches_link_none(engine: Engine) {
+async fn an_entered_address_excludes_the_pforte_email_and_names_one_user(engine: Engine) {
     let (app, provider) = start_app(engine).await;
-    member_with_google_address(&app).await;
+    let member = member_with_google_address(&app).await;
     // The member's own email, verified at Google: not theirs to use, an admin named another.
     provider.sign_in_as(Identity::verified(GOOGLE_SUB, MEMBER_EMAIL));
     assert_refused(&round(&app, None).await, "/login?google=failed");
-    // One user's entered address is another user's email: the address names nobody.
-    let shared = "shared@gmail.example";
-    for (email, google) in [("carla@example.com", Some(shared)), (shared, None)] {
-        app.auth
-            .create_user(
-                &app.customer_number,
-                NewUser {
-                    email: email.into(),
-                    display_name: String::new(),
-                    role: Role::User,
-                    google_email: google.map(Into::into),
-                    password: Some(pforte_auth::secret::Password::new(
-                        OTHER_ADMIN_PASSWORD.into(),
-                    )),
-                },
-                &RequestMeta::default(),
-            )
+    let create = |email: &'static str, google: Option<&'static str>| {
+        let app = &app;
+        async move {
+            app.auth
+                .create_user(
+                    &app.customer_number,
+                    NewUser {
+                        email: email.into(),
+                        display_name: String::new(),
+                        role: Role::User,
+                        google_email: google.map(Into::into),
+                        password: Some(pforte_auth::secret::Password::new(
+                            OTHER_ADMIN_PASSWORD.into(),
+                        )),
+                        lang: Default::default(),
+                    },
+                    &RequestMeta::default(),
+                )
+                .await
+        }
+    };
+    // An address that names another user (their email, or the address entered for them) is
+    // refused when an admin enters it, creating a user or editing one; nothing changes.
+    let taken = |result: Result<_, AuthError>| {
+        matches!(
+            result,
+            Err(AuthError::Invalid {
+                field: "google_email",
+                problem: Msg::GoogleAddressTaken
+            })
+        )
+    };
+    assert!(taken(create("carla@example.com", Some(OWNER_EMAIL)).await));
+    assert!(taken(
+        create("carla@example.com", Some(GOOGLE_ADDRESS)).await
+    ));
+    let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = app
+        .post_form(
+            "/api/set_google_address",
+            &[
+                ("user_id", &member.to_string()),
+                ("google_email", OWNER_EMAIL),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
             .await
-            .expect("user");
-    }
-    provider.sign_in_as(Identity::verified("888", shared));
+            .unwrap_or_default()
+            .contains("GoogleAddressTaken"),
+        "the refusal names the problem"
+    );
+    assert_eq!(
+        google_address(&app, MEMBER_EMAIL).await.as_deref(),
+        Some(GOOGLE_ADDRESS)
+    );
+    // A user created later whose email is an address already entered for another: the entered
+    // address wins, the new user's email links nothing.
+    let later = "later@gmail.example";
+    create("carla@example.com", Some(later))
+        .await
+        .expect("carla");
+    create(later, None).await.expect("a user with that email");
+    provider.sign_in_as(Identity::verified("888", later));
+    signed_in_as(&app, &round(&app, None).await).await;
+    assert_eq!(
+        linked_sub(&app, "carla@example.com").await.as_deref(),
+        Some("888")
+    );
+    assert_eq!(linked_sub(&app, later).await, None);
+    // Two users named by the same address (as data written before the rule): neither links.
+    sqlx::query("UPDATE users SET google_email = $1 WHERE email = $2")
+        .bind(GOOGLE_ADDRESS)
+        .bind(later)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("same address");
+    provider.sign_in_as(Identity::verified("999", GOOGLE_ADDRESS));
     assert_refused(&round(&app, None).await, "/login?google=failed");
     let reasons: Vec<String> = events(&app, "sign_in_google")
         .await
         .into_iter()
         .map(|(_, d)| d)
+        .filter(|d| d.starts_with("no user") || d.starts_with("address"))
         .collect();
     assert_eq!(
         reasons,
         vec!["no user with this address", "address names several users"]
     );
-    assert_eq!(linked_sub(&app, "carla@example.com").await, None);
-    assert_eq!(linked_sub(&app, shared).await, None);
+    assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
 }
 
 async fn parallel_callbacks_sign_in_once(engine: Engine) {
@@ -993,7 +1057,7 @@ crate::dual!(
     unlink_needs_the_password_and_ends_the_link,
     without_a_password_unlink_is_refused,
     admins_edit_the_google_address_which_drops_the_link,
-    an_entered_address_excludes_the_pforte_email_and_two_matches_link_none,
+    an_entered_address_excludes_the_pforte_email_and_names_one_user,
     parallel_callbacks_sign_in_once,
     refusals_count_against_the_ip,
     the_redirect_uri_ignores_the_host_header,

@@ -15,6 +15,7 @@ fn invited(email: &str) -> NewUser {
         role: Role::User,
         google_email: None,
         password: None,
+        lang: Default::default(),
     }
 }
 

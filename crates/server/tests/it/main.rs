@@ -13,6 +13,7 @@ mod email_code;
 mod google;
 mod in_flight;
 mod invitation;
+mod language;
 mod logs;
 mod mail;
 mod manage;

@@ -30,6 +30,7 @@ async fn invite(app: &TestApp) -> String {
                 role: Role::User,
                 google_email: None,
                 password: None,
+                lang: Default::default(),
             },
             &meta(),
         )

@@ -381,6 +381,7 @@ async fn invited_user_gets_an_invitation(engine: Engine) {
                 role: pforte_shared::types::Role::User,
                 google_email: None,
                 password: None,
+                lang: Default::default(),
             },
             &pforte_auth::RequestMeta::default(),
         )

@@ -122,6 +122,7 @@ async fn setup_link_expires_after_a_day(engine: Engine) {
             "Kranich GmbH",
             "Kim Kranich",
             "kim@kranich.example",
+            pforte_shared::Lang::En,
             &owner_meta(),
         )
         .await;
@@ -175,6 +176,7 @@ async fn instances_starting_together_print_one_usable_link(engine: Engine) {
                 &format!("Company {n}"),
                 "Owner",
                 &format!("owner{n}@example.com"),
+                pforte_shared::Lang::En,
                 &owner_meta(),
             )
             .await
@@ -217,6 +219,7 @@ async fn concurrent_creations_let_setup_make_only_the_first_account(engine: Engi
                     &format!("Kranich {n}"),
                     "Kim Kranich",
                     &format!("setup{n}@kranich.example"),
+                    pforte_shared::Lang::En,
                     &owner_meta(),
                 )
                 .await

@@ -94,6 +94,7 @@ async fn failures_are_indistinguishable(engine: Engine) {
                 role: pforte_shared::types::Role::User,
                 google_email: None,
                 password: None,
+                lang: Default::default(),
             },
             &pforte_auth::RequestMeta::default(),
         )

@@ -373,6 +373,7 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
             role,
             google_email: None,
             password: Some(Password::new("silver walrus counts marbles".into())),
+            lang: Default::default(),
         };
         let meta = pforte_auth::RequestMeta::default();
         match account {

@@ -80,6 +80,7 @@ impl TestApp {
                     role: Role::Admin,
                     google_email: None,
                     password: Some(Password::new(OWNER_PASSWORD.into())),
+                    lang: Default::default(),
                 },
                 &RequestMeta::new("test", "harness"),
             )
@@ -239,6 +240,7 @@ impl TestApp {
                     role: Role::Admin,
                     google_email: None,
                     password: Some(Password::new(OTHER_ADMIN_PASSWORD.into())),
+                    lang: Default::default(),
                 },
                 &RequestMeta::default(),
             )
@@ -257,6 +259,7 @@ impl TestApp {
                     role: Role::User,
                     google_email: None,
                     password: Some(Password::new(MEMBER_PASSWORD.into())),
+                    lang: Default::default(),
                 },
                 &RequestMeta::default(),
             )
