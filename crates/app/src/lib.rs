@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser: mark <body> once the WASM bundle has taken over, so that
     // browser tests can tell the hydrated page from the server-rendered one.
     Effect::new(|| {
+        #[cfg(feature = "hydrate")]
+        i18n::report_time_zone();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "");
         }

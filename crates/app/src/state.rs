@@ -25,6 +25,10 @@ pub struct WebConfig {
 /// that never finishes rendering costs the browser seconds, not a connection held forever.
 pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The browser's time zone, written by the hydrated page (`i18n::report_time_zone`): the same
+/// name on http and https, as script sets it.
+pub const TIME_ZONE_COOKIE: &str = crate::i18n::TIME_ZONE_COOKIE;
+
 /// How long the language cookie is kept: a year.
 const LANG_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
 
@@ -197,6 +201,7 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
         .unwrap_or_default();
     let hint = parts.headers.get("sec-ch-ua").and_then(|v| v.to_str().ok());
     RequestMeta::with_client_hint(ip, ua, hint)
+        .in_zone(cookie_value(&parts.headers, TIME_ZONE_COOKIE))
 }
 
 /// The signed-in user of the current request, or `NotSignedIn`.

@@ -52,6 +52,8 @@ pub struct User {
     /// The language of every mail to the user: chosen by the admin who created them, then by the
     /// user with the language switch.
     pub lang: Lang,
+    /// The IANA time zone of the user's mails: their browser's at their last sign-in, else UTC.
+    pub time_zone: String,
 }
 
 impl User {
@@ -105,7 +107,7 @@ pub fn clean_google_email(raw: Option<&str>) -> Result<Option<String>, AuthError
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, account_id, email, display_name, role, status, \
-     is_owner, password_hash, totp_enabled_at, google_email, google_sub, language";
+     is_owner, password_hash, totp_enabled_at, google_email, google_sub, language, time_zone";
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -121,6 +123,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         google_email: row.try_get("google_email")?,
         google_sub: row.try_get("google_sub")?,
         lang: Lang::parse(&row.try_get::<String, _>("language")?).unwrap_or_default(),
+        time_zone: row.try_get("time_zone")?,
     })
 }
 

@@ -11,6 +11,15 @@ use pforte_shared::Lang;
 pub struct Recipient<'a> {
     pub email: &'a str,
     pub lang: Lang,
+    /// The IANA time zone the recipient reads times in.
+    pub zone: &'a str,
+}
+
+impl Recipient<'_> {
+    /// UNIX seconds `at` as the recipient reads them, the zone named.
+    pub fn time(&self, at: i64) -> String {
+        crate::zone::format_in_zone(at, self.zone, self.lang)
+    }
 }
 
 impl<'a> From<&'a crate::account::User> for Recipient<'a> {
@@ -18,6 +27,7 @@ impl<'a> From<&'a crate::account::User> for Recipient<'a> {
         Recipient {
             email: &user.email,
             lang: user.lang,
+            zone: &user.time_zone,
         }
     }
 }

@@ -13,7 +13,6 @@ use crate::tx::Tx;
 use crate::user_agent::browser_label;
 use crate::{Auth, RequestMeta};
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 use pforte_shared::types::TrustedDeviceView;
 use pforte_shared::{Lang, Msg};
 use sqlx::Row;
@@ -31,7 +30,7 @@ pub fn device_mail(
     let body = fill(
         &fill(Msg::DeviceMailBody.text(lang), "browser", browser),
         "time",
-        &format_utc(at),
+        &to.time(at),
     );
     Letter::new(to.email, Msg::DeviceMailSubject.text(lang), lang)
         .text(body)
@@ -245,6 +244,7 @@ mod tests {
             crate::compose::Recipient {
                 email: "a@example.com",
                 lang: pforte_shared::Lang::En,
+                zone: "UTC",
             },
             "Firefox 133 on Windows",
             0,
@@ -256,7 +256,7 @@ mod tests {
                 .contains("This wasn't me:\nhttps://login.example/not-me/t0ken")
         );
         assert!(mail.text.contains("Firefox 133 on Windows"));
-        assert!(mail.text.contains("1970-01-01 00:00 UTC"));
+        assert!(mail.text.contains("1970-01-01 00:00 (UTC)"));
         assert!(mail.text.contains("https://login.example/account/security"));
         assert!(
             mail.html

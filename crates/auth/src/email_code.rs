@@ -75,7 +75,7 @@ pub fn code_mail(to: Recipient<'_>, code: &str, purpose: &CodePurpose) -> Mail {
         CodePurpose::SignIn { browser, at } => letter.text(fill(
             &fill(Msg::CodeForSignIn.text(lang), "browser", browser),
             "time",
-            &pforte_shared::time::format_utc(*at),
+            &to.time(*at),
         )),
         CodePurpose::Onboarding => letter.text(Msg::CodeForOnboarding.text(lang)),
     };
@@ -103,7 +103,7 @@ pub fn code_lock_mail(
     let body = fill(
         &fill(&fill(body.text(lang), "browser", browser), "ip", ip),
         "time",
-        &pforte_shared::time::format_utc(at),
+        &to.time(at),
     );
     let pause = fill(
         Msg::CodeLockMailPause.text(lang),
@@ -352,6 +352,7 @@ mod tests {
         let to = crate::compose::Recipient {
             email: "a@example.com",
             lang: pforte_shared::Lang::En,
+            zone: "UTC",
         };
         let sign_in = code_mail(
             to,
@@ -364,7 +365,7 @@ mod tests {
         assert_eq!(sign_in.subject, "Your Pforte confirmation code");
         assert!(sign_in.text.contains("code is 042137."));
         assert!(sign_in.text.contains(
-            "signing in on a new browser: Firefox 133 on Windows, on 1970-01-01 00:00 UTC"
+            "signing in on a new browser: Firefox 133 on Windows, on 1970-01-01 00:00 (UTC)"
         ));
         assert!(sign_in.text.contains("change your password"));
         assert!(sign_in.html.contains(">042137</p>"));

@@ -30,7 +30,6 @@ use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::identifier::normalize_email;
 use pforte_shared::next::safe_next;
-use pforte_shared::time::format_utc;
 pub use pforte_shared::types::GoogleFailure;
 use pforte_shared::types::{GoogleAccountView, LinkedGoogleView};
 use sqlx::Row;
@@ -229,7 +228,7 @@ pub fn linked_mail(
     let body = fill(
         &fill(Msg::GoogleLinkedMailBody.text(lang), "google", google_email),
         "time",
-        &format_utc(at),
+        &to.time(at),
     );
     Letter::new(to.email, Msg::GoogleLinkedMailSubject.text(lang), lang)
         .text(body)

@@ -32,6 +32,7 @@ pub mod throttle;
 pub mod two_factor;
 pub mod tx;
 pub mod user_agent;
+pub mod zone;
 
 pub use clock::{Clock, ManualClock};
 pub use error::AuthError;
@@ -46,6 +47,8 @@ pub struct RequestMeta {
     pub user_agent: String,
     /// The signed-in user making the request, when it acts on someone else (an admin).
     pub actor: Option<i64>,
+    /// The browser's time zone (a known IANA name), stored on the user when they sign in.
+    pub time_zone: Option<String>,
 }
 
 impl RequestMeta {
@@ -64,6 +67,15 @@ impl RequestMeta {
             ip: ip.into(),
             user_agent: user_agent::stored_user_agent(user_agent, client_hint),
             actor: None,
+            time_zone: None,
+        }
+    }
+
+    /// The same request, from a browser that reported `zone` (kept only if Pforte knows it).
+    pub fn in_zone(self, zone: Option<&str>) -> Self {
+        RequestMeta {
+            time_zone: zone.and_then(zone::known_zone),
+            ..self
         }
     }
 

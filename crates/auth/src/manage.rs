@@ -16,7 +16,6 @@ use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 
 /// How a password was changed, as the "Your password was changed" mail tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +40,7 @@ pub fn password_changed_mail(
         PasswordChange::ThroughResetLink => Msg::PasswordResetMailBody,
     };
     Letter::new(to.email, Msg::PasswordChangedSubject.text(lang), lang)
-        .text(fill(body.text(lang), "time", &format_utc(at)))
+        .text(fill(body.text(lang), "time", &to.time(at)))
         .action(
             Msg::ReviewSecurity.text(lang),
             format!("{public_url}/account/security"),

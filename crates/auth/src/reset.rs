@@ -341,6 +341,7 @@ mod tests {
             google_email: None,
             google_sub: None,
             lang: pforte_shared::Lang::En,
+            time_zone: "UTC".into(),
         };
         let mail = reset_mail("https://pforte.test/reset-password/abc", &user);
         assert!(mail.subject.contains("Pforte"), "{}", mail.subject);

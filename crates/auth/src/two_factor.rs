@@ -23,7 +23,6 @@ use crate::{Auth, RequestMeta};
 use base64::Engine as _;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 use pforte_shared::types::{PendingTwoFactor, TwoFactorView};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -199,7 +198,7 @@ pub fn two_factor_mail(
     let mut letter = Letter::new(to.email, subject.text(lang), lang).text(fill(
         body.text(lang),
         "time",
-        &format_utc(at),
+        &to.time(at),
     ));
     if let TwoFactorChange::RecoveryCodeUsed { left } = change {
         letter = letter.text(fill(

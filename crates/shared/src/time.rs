@@ -1,4 +1,5 @@
-//! Times as users read them: UNIX seconds shown in UTC, the same on server and browser.
+//! Times as the server renders them: UNIX seconds in UTC, the same on server and browser (the
+//! hydrated page then shows them in the browser's zone and locale: `components::time`).
 
 /// `2026-11-28 06:32 UTC` for UNIX seconds `secs`.
 pub fn format_utc(secs: i64) -> String {
@@ -9,6 +10,18 @@ pub fn format_utc(secs: i64) -> String {
         "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
         rest / 3600,
         rest % 3600 / 60
+    )
+}
+
+/// `2026-11-28T06:32:09Z` for UNIX seconds `secs`: the `datetime` of a `<time>` element.
+pub fn format_iso_utc(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let rest = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
     )
 }
 
@@ -37,5 +50,7 @@ mod tests {
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_800_000_000), "2027-01-15 08:00 UTC");
         assert_eq!(format_utc(1_795_854_759), "2026-11-28 08:32 UTC");
+        assert_eq!(format_iso_utc(1_795_854_759), "2026-11-28T08:32:39Z");
+        assert_eq!(format_iso_utc(0), "1970-01-01T00:00:00Z");
     }
 }

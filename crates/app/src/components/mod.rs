@@ -8,5 +8,6 @@ pub mod google;
 pub mod language;
 pub mod new_password;
 pub mod table;
+pub mod time;
 pub mod token_page;
 pub mod trust;

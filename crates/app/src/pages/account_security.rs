@@ -11,6 +11,7 @@ use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
 use crate::components::table::DataTable;
+use crate::components::time::LocalTime;
 use crate::i18n::t;
 use crate::pages::google_account::GoogleSection;
 use crate::pages::two_factor::TwoFactorSection;
@@ -18,7 +19,6 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 use pforte_shared::types::{ActivityKind, ActivityView, SessionView, TrustedDeviceView};
 use pforte_shared::{AppError, Msg};
 
@@ -120,9 +120,9 @@ fn Devices(
                                         {d.browser.clone()}
                                         {d.current.then(|| view! { " " <span class="badge">{t(Msg::ThisDevice)}</span> })}
                                     </td>
-                                    <td>{format_utc(d.created_at)}</td>
-                                    <td>{format_utc(d.last_used_at)}</td>
-                                    <td>{format_utc(d.expires_at)}</td>
+                                    <td><LocalTime at=d.created_at /></td>
+                                    <td><LocalTime at=d.last_used_at relative=true /></td>
+                                    <td><LocalTime at=d.expires_at /></td>
                                     <td>
                                         <ActionForm action=remove>
                                             <input type="hidden" name="device_id" value=d.id.to_string() />
@@ -161,8 +161,8 @@ fn Sessions(
                                 <tr>
                                     <td>{s.browser.clone()}</td>
                                     <td>{s.ip.clone()}</td>
-                                    <td>{format_utc(s.created_at)}</td>
-                                    <td>{format_utc(s.last_seen_at)}</td>
+                                    <td><LocalTime at=s.created_at /></td>
+                                    <td><LocalTime at=s.last_seen_at relative=true /></td>
                                     <td>
                                         {if s.current {
                                             Either::Left(view! { <span class="badge">{t(Msg::ThisSession)}</span> })
@@ -199,7 +199,7 @@ fn Activity(rows: Vec<ActivityView>) -> impl IntoView {
                         .into_iter()
                         .map(|a| view! {
                             <tr>
-                                <td>{format_utc(a.at)}</td>
+                                <td><LocalTime at=a.at relative=true /></td>
                                 <td>{activity_text(a.kind)}</td>
                                 <td>{a.browser}</td>
                                 <td>{a.ip}</td>

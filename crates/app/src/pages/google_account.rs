@@ -6,12 +6,12 @@
 use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::time::text_with_time;
 use crate::i18n::t;
 use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 use pforte_shared::types::GoogleAccountView;
 
 #[component]
@@ -60,10 +60,9 @@ fn GoogleState(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> i
             {address}
         });
     };
-    let text = fill(
+    let text = text_with_time(
         &fill(t(Msg::GoogleLinkedTo), "google", &linked.email),
-        "time",
-        &format_utc(linked.at),
+        linked.at,
     );
     let form = if view.has_password {
         Either::Left(view! {

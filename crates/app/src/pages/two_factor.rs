@@ -9,12 +9,12 @@ use crate::api::{
 };
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::time::text_with_time;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
-use pforte_shared::time::format_utc;
 use pforte_shared::types::{PendingTwoFactor, TwoFactorView};
 
 #[component]
@@ -151,14 +151,13 @@ fn Enabled(
     regenerate: ServerAction<RegenerateRecoveryCodes>,
     disable: ServerAction<DisableTwoFactor>,
 ) -> impl IntoView {
-    let since = fill(
+    let since = text_with_time(
         &fill(
             t(Msg::TwoFactorOnSince),
-            "time",
-            &format_utc(view.enabled_at.unwrap_or_default()),
+            "count",
+            &view.recovery_left.to_string(),
         ),
-        "count",
-        &view.recovery_left.to_string(),
+        view.enabled_at.unwrap_or_default(),
     );
     view! {
         <p>{since}</p>

@@ -67,7 +67,7 @@ async fn trusted_device_skips_the_code(engine: Engine) {
         mail.1
     );
     assert!(
-        mail.1.contains("2027-01-15 08:00 UTC"),
+        mail.1.contains("2027-01-15 08:00 (UTC)"),
         "the time: {}",
         mail.1
     );

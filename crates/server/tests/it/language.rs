@@ -189,7 +189,81 @@ async fn an_admin_chooses_the_language_of_the_invitation(engine: Engine) {
     assert!(subjects_to(&app, "gerd@example.com").await.is_empty());
 }
 
+async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.add_member().await;
+    let member = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    switch(&app, "de", "/", Some(&member)).await;
+    let zone = |app: &TestApp| {
+        let pool = app.auth.store.pool.clone();
+        async move {
+            sqlx::query("SELECT time_zone FROM users WHERE email = $1")
+                .bind(MEMBER_EMAIL)
+                .fetch_one(&pool)
+                .await
+                .expect("user")
+                .get::<String, _>("time_zone")
+        }
+    };
+    assert_eq!(zone(&app).await, "UTC", "no browser reported one yet");
+    // A sign-in on a browser that reports its zone (the hydrated page's cookie): kept when it
+    // is done, a zone Pforte does not know is not.
+    for (reported, kept) in [
+        ("Mars/Olympus_Mons", "UTC"),
+        ("Europe/Berlin", "Europe/Berlin"),
+    ] {
+        let res = app
+            .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+            .await;
+        let pending = session_cookie(&res).expect("pending");
+        let res = app.confirm_code(&pending, &last_code(&app).await).await;
+        let deciding = session_cookie(&res).expect("deciding");
+        let with_zone = format!("{deciding}; pforte_tz={reported}");
+        let res = app
+            .post_form(
+                "/api/trust_sign_in_device",
+                &[("trust", "no")],
+                Some(&with_zone),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(zone(&app).await, kept, "{reported}");
+    }
+    // The next code mail: German, the time in Berlin (START is 08:00 UTC in January).
+    let res = app
+        .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
+        .await;
+    assert_eq!(header(&res, "location"), "/login/code");
+    let code_mail = last_mail(&app).await;
+    assert!(
+        code_mail.contains("Ihr Bestätigungscode lautet"),
+        "{code_mail}"
+    );
+    assert!(
+        code_mail.contains("am 15.01.2027, 09:00 (Europe/Berlin)"),
+        "{code_mail}"
+    );
+    // A notification: the password change, the same.
+    let new = "amber lighthouse sings quietly tonight";
+    let signed_in = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let res = app
+        .change_password(&signed_in, MEMBER_PASSWORD, new, new)
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed = last_mail(&app).await;
+    assert!(
+        changed.contains("wurde am 15.01.2027, 09:00 (Europe/Berlin) geändert"),
+        "{changed}"
+    );
+    // Another user's mails stay in English and UTC.
+    let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.change_password(&owner, OWNER_PASSWORD, new, new).await;
+    let english = last_mail(&app).await;
+    assert!(english.contains("2027-01-15 08:00 (UTC)"), "{english}");
+}
+
 crate::dual!(
+    a_german_users_mails_are_german_and_in_their_time_zone,
     the_browser_language_comes_first_then_the_switch,
     a_signed_in_users_choice_is_stored_and_their_mails_follow_it,
     an_admin_chooses_the_language_of_the_invitation,

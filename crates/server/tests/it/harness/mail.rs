@@ -17,11 +17,11 @@ pub async fn last_code(app: &TestApp) -> String {
     code_in(&last_mail(app).await)
 }
 
-/// The email code in a mail's text.
+/// The email code in a mail's text (English or German).
 pub fn code_in(text: &str) -> String {
-    let code: String = text
-        .split("code is ")
-        .nth(1)
+    let code: String = ["code is ", "code lautet "]
+        .iter()
+        .find_map(|lead| text.split(lead).nth(1))
         .expect("code in mail")
         .chars()
         .take(6)
