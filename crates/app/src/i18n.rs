@@ -24,11 +24,9 @@ pub fn document_lang() -> Lang {
         .unwrap_or_default()
 }
 
-/// The cookie the browser's time zone travels in (an IANA name such as `Europe/Berlin`); the
-/// server keeps it on the user at sign-in for the times in their mails.
-pub const TIME_ZONE_COOKIE: &str = "pforte_tz";
-
-/// Tells the server the browser's time zone, in a cookie every later request carries.
+/// Tells the server the browser's time zone (an IANA name such as `Europe/Berlin`), in a cookie
+/// every later request carries (`WebConfig::time_zone_cookie_name`); the server keeps it on the
+/// user when a sign-in completes, for the times in their mails.
 #[cfg(feature = "hydrate")]
 pub fn report_time_zone() {
     use wasm_bindgen::JsValue;
@@ -49,13 +47,11 @@ pub fn report_time_zone() {
     {
         return;
     }
-    let secure = if window().location().protocol().as_deref() == Ok("https:") {
-        "; Secure"
+    let cookie = if window().location().protocol().as_deref() == Ok("https:") {
+        format!("__Host-pforte_tz={zone}; Path=/; Max-Age=31536000; SameSite=Lax; Secure")
     } else {
-        ""
+        format!("pforte_tz={zone}; Path=/; Max-Age=31536000; SameSite=Lax")
     };
-    let cookie =
-        format!("{TIME_ZONE_COOKIE}={zone}; Path=/; Max-Age=31536000; SameSite=Lax{secure}");
     let _ = js_sys::Reflect::set(
         &document(),
         &JsValue::from_str("cookie"),

@@ -25,9 +25,9 @@ pub struct WebConfig {
 /// that never finishes rendering costs the browser seconds, not a connection held forever.
 pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The browser's time zone, written by the hydrated page (`i18n::report_time_zone`): the same
-/// name on http and https, as script sets it.
-pub const TIME_ZONE_COOKIE: &str = crate::i18n::TIME_ZONE_COOKIE;
+/// The time zone a request's browser reported, put into request extensions by the server.
+#[derive(Clone, Debug)]
+pub struct BrowserZone(pub String);
 
 /// How long the language cookie is kept: a year.
 const LANG_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
@@ -127,6 +127,22 @@ impl WebConfig {
             .unwrap_or_default()
     }
 
+    /// The cookie the hydrated page reports the browser's time zone in
+    /// (`i18n::report_time_zone`); `__Host-` with https, so no other site can plant it.
+    pub fn time_zone_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_tz"
+        } else {
+            "pforte_tz"
+        }
+    }
+
+    /// The time zone the browser of a request reported (unchecked: `RequestMeta::in_zone`
+    /// keeps only known ones).
+    pub fn browser_zone(&self, headers: &http::HeaderMap) -> Option<BrowserZone> {
+        cookie_value(headers, self.time_zone_cookie_name()).map(|z| BrowserZone(z.to_owned()))
+    }
+
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session_cookie(&self) -> String {
         self.cookie(self.session_cookie_name(), "", Some(0))
@@ -200,8 +216,8 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let hint = parts.headers.get("sec-ch-ua").and_then(|v| v.to_str().ok());
-    RequestMeta::with_client_hint(ip, ua, hint)
-        .in_zone(cookie_value(&parts.headers, TIME_ZONE_COOKIE))
+    let zone = parts.extensions.get::<BrowserZone>().map(|z| z.0.as_str());
+    RequestMeta::with_client_hint(ip, ua, hint).in_zone(zone)
 }
 
 /// The signed-in user of the current request, or `NotSignedIn`.

@@ -122,7 +122,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         two_factor: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
         google_email: row.try_get("google_email")?,
         google_sub: row.try_get("google_sub")?,
-        lang: Lang::parse(&row.try_get::<String, _>("language")?).unwrap_or_default(),
+        lang: Lang::from_code(&row.try_get::<String, _>("language")?).unwrap_or_default(),
         time_zone: row.try_get("time_zone")?,
     })
 }
@@ -307,6 +307,24 @@ pub(crate) async fn create_account_in(
     };
     let user = insert_user(tx, &account, owner, true).await?;
     Ok((account, user))
+}
+
+/// The user completes a sign-in in this unit of work: from now on their mails are written in the
+/// time zone the browser reported, if it did. Called before the unit writes its mails, so they
+/// are in it too.
+pub(crate) async fn adopt_browser_zone(tx: &mut Tx<'_>, user: &mut User) -> Result<(), AuthError> {
+    let Some(zone) = tx.meta().time_zone.clone() else {
+        return Ok(());
+    };
+    if zone != user.time_zone {
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(&zone)
+            .bind(user.id)
+            .execute(tx.conn())
+            .await?;
+        user.time_zone = zone;
+    }
+    Ok(())
 }
 
 /// Refuses a Google address that already names another user than `user_id` (0 for none): their

@@ -136,7 +136,7 @@ pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Resu
             let sent_at: i64 = row.try_get("sent_at")?;
             let wait = sent_at + RESEND_COOLDOWN_SECS - now;
             if wait > 0 {
-                return Err(AuthError::RateLimited {
+                return Err(AuthError::ResendCooldown {
                     retry_after: wait as u64,
                 });
             }
@@ -154,7 +154,7 @@ pub(crate) async fn issue(tx: &mut Tx<'_>, flow: &CodeFlow, user: &User) -> Resu
             .await?;
             if updated.rows_affected() != 1 {
                 // Another request sent a code in between.
-                return Err(AuthError::RateLimited {
+                return Err(AuthError::ResendCooldown {
                     retry_after: RESEND_COOLDOWN_SECS as u64,
                 });
             }

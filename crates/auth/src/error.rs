@@ -34,6 +34,9 @@ pub enum AuthError {
     /// Too soon: try again after this many seconds.
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// "Send new code" before the resend cooldown is over: the seconds until it is.
+    #[error("resend cooldown")]
+    ResendCooldown { retry_after: u64 },
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The target is not in the state the operation needs (an email taken, a user no longer
@@ -95,6 +98,7 @@ impl From<AuthError> for AppError {
             AuthError::CodeAttemptsExhausted => AppError::CodeAttemptsExhausted,
             AuthError::CodeLocked { minutes } => AppError::CodeLocked { minutes },
             AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
+            AuthError::ResendCooldown { retry_after } => AppError::ResendCooldown { retry_after },
             AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
             AuthError::Database(_)

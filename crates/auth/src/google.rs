@@ -566,8 +566,12 @@ impl Auth {
         Ok(match users.as_slice() {
             [] => Match::Nobody("no user with this address"),
             [only] => Match::ByAddress(only.clone(), email),
+            // Within one company account only: across accounts, an address one admin entered
+            // must not capture another account's user.
             [entered, by_email]
-                if entered.google_email.is_some() && by_email.google_email.is_none() =>
+                if entered.google_email.is_some()
+                    && by_email.google_email.is_none()
+                    && entered.account_id == by_email.account_id =>
             {
                 Match::ByAddress(entered.clone(), email)
             }
@@ -591,13 +595,17 @@ impl Auth {
             }
         };
         let mut tx = self.begin(meta).await?;
-        let user = account::locked_user(&mut tx, found.id).await?;
+        let mut user = account::locked_user(&mut tx, found.id).await?;
         throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
         if user.status == UserStatus::Disabled {
             drop(tx);
             return self
                 .refuse(Some(&user), GoogleFailure::Refused, "user not active", meta)
                 .await;
+        }
+        if !user.two_factor {
+            // Signed in with this step (with two-factor on, the app's code completes it).
+            account::adopt_browser_zone(&mut tx, &mut user).await?;
         }
         if let Some(address) = &address {
             // Linked only while the address still names this user, unlinked: an admin's edit or
@@ -774,7 +782,23 @@ impl Auth {
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
         let target = account::locked_user(&mut tx, target.id).await?;
-        if target.google_email == address && (address.is_some() || target.google_sub.is_none()) {
+        // Saving what is already there changes nothing (an empty address: when Google sign-in
+        // is already off for the user).
+        let unchanged = match &address {
+            Some(_) => target.google_email == address,
+            None => {
+                target.google_email.is_none()
+                    && target.google_sub.is_none()
+                    && sqlx::query(
+                        "SELECT 1 FROM users WHERE id = $1 AND google_unlinked_at IS NOT NULL",
+                    )
+                    .bind(target.id)
+                    .fetch_optional(tx.conn())
+                    .await?
+                    .is_some()
+            }
+        };
+        if unchanged {
             return Ok(target);
         }
         if let Some(address) = &address {

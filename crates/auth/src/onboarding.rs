@@ -232,6 +232,8 @@ impl Auth {
             .await?;
         tx.audit(Event::for_user(&user, EventKind::InvitationUsed))
             .await?;
+        let mut user = user;
+        account::adopt_browser_zone(&mut tx, &mut user).await?;
         let device = device::trust_if(&mut tx, &user, trust).await?;
         let session = session::insert(&mut tx, user.id, Stage::Complete).await?;
         tx.commit().await?;

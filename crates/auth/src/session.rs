@@ -90,16 +90,6 @@ pub(crate) async fn insert(
     .bind(&meta.user_agent)
     .execute(tx.conn())
     .await?;
-    // Signed in: the user's mails are written in the zone this browser reported from now on.
-    if stage == Stage::Complete
-        && let Some(zone) = &meta.time_zone
-    {
-        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2 AND time_zone <> $1")
-            .bind(zone)
-            .bind(user_id)
-            .execute(tx.conn())
-            .await?;
-    }
     Ok(token)
 }
 

@@ -349,7 +349,7 @@ impl Auth {
         let (session, user) = self.pending(presented, Stage::AwaitingTotp).await?;
         let mut tx = self.begin(meta).await?;
         throttle::count_ip(&mut tx, Scope::IpSignIn).await?;
-        let user = account::locked_user(&mut tx, user.id).await?;
+        let mut user = account::locked_user(&mut tx, user.id).await?;
         let attempt = session.hash.as_str();
         // Under the lock: the sign-in is still there and has tries left (a try that waited
         // for the lock while the fifth wrong one ended it is not compared).
@@ -393,6 +393,7 @@ impl Auth {
         throttle::clear(&mut tx, Scope::AppCodeSignIn, attempt).await?;
         throttle::clear(&mut tx, Scope::User, &user_key(user.id)).await?;
         throttle::uncount_ip(&mut tx, Scope::IpSignIn).await?;
+        account::adopt_browser_zone(&mut tx, &mut user).await?;
         let token = session::replace(
             &mut tx,
             &session.hash,
@@ -455,7 +456,7 @@ impl Auth {
         trust: bool,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        let (session, user) = self
+        let (session, mut user) = self
             .pending(presented, Stage::AwaitingTrustDecision)
             .await?;
         let mut tx = self.begin(meta).await?;
@@ -465,6 +466,7 @@ impl Auth {
             tx.commit().await?;
             return Err(AuthError::SignInEnded);
         }
+        account::adopt_browser_zone(&mut tx, &mut user).await?;
         let token = session::replace(
             &mut tx,
             &session.hash,

@@ -19,7 +19,7 @@ pub fn known_zone(raw: &str) -> Option<String> {
 }
 
 /// UNIX seconds `at` as a reader in `zone` and `lang` writes them, with the zone named:
-/// `2026-12-05 14:05 (Europe/Berlin)`, in German `05.12.2026, 14:05 (Europe/Berlin)`. An unknown
+/// `2026-12-05 14:05 (Europe/Berlin)`, in German `05.12.2026 um 14:05 Uhr (Europe/Berlin)`. An unknown
 /// zone reads as UTC.
 pub fn format_in_zone(at: i64, zone: &str, lang: Lang) -> String {
     let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
@@ -37,7 +37,7 @@ pub fn format_in_zone(at: i64, zone: &str, lang: Lang) -> String {
     let name = tz.name();
     match lang {
         Lang::En => format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02} ({name})"),
-        Lang::De => format!("{d:02}.{m:02}.{y:04}, {hh:02}:{mm:02} ({name})"),
+        Lang::De => format!("{d:02}.{m:02}.{y:04} um {hh:02}:{mm:02} Uhr ({name})"),
     }
 }
 
@@ -77,7 +77,7 @@ mod tests {
         );
         assert_eq!(
             format_in_zone(at, "Europe/Berlin", Lang::De),
-            "15.01.2027, 09:00 (Europe/Berlin)"
+            "15.01.2027 um 09:00 Uhr (Europe/Berlin)"
         );
         assert_eq!(
             format_in_zone(at, "America/New_York", Lang::En),
@@ -86,7 +86,7 @@ mod tests {
         // Summer time: 2026-07-01 12:00 UTC is 14:00 in Berlin.
         assert_eq!(
             format_in_zone(1_782_907_200, "Europe/Berlin", Lang::De),
-            "01.07.2026, 14:00 (Europe/Berlin)"
+            "01.07.2026 um 14:00 Uhr (Europe/Berlin)"
         );
         assert_eq!(
             format_in_zone(at, "Nowhere/Else", Lang::En),

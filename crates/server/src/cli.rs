@@ -19,21 +19,12 @@ pub enum RoleArg {
     Admin,
 }
 
-/// The language of the user's mails (`--language de|en`).
-#[derive(Clone, Copy, Debug, Default, ValueEnum)]
-pub enum LanguageArg {
-    De,
-    #[default]
-    En,
-}
-
-impl From<LanguageArg> for pforte_shared::Lang {
-    fn from(arg: LanguageArg) -> Self {
-        match arg {
-            LanguageArg::De => pforte_shared::Lang::De,
-            LanguageArg::En => pforte_shared::Lang::En,
-        }
-    }
+/// `--language de|en`: the language of a user's mails.
+fn language(code: &str) -> Result<pforte_shared::Lang, String> {
+    pforte_shared::Lang::from_code(code).ok_or_else(|| {
+        let codes: Vec<&str> = pforte_shared::Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("expected one of: {}", codes.join(", "))
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,8 +48,8 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
         /// The language of the owner's mails.
-        #[arg(long, value_enum, default_value = "en")]
-        language: LanguageArg,
+        #[arg(long, value_parser = language, default_value = "en")]
+        language: pforte_shared::Lang,
     },
     /// Seal every stored two-factor secret under a new PFORTE_SECRET_KEY. Stop every instance
     /// first. With SQLite and no PFORTE_SECRET_KEY the key file is replaced; otherwise the new key
@@ -81,7 +72,7 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
         /// The language of the user's mails (the invitation first).
-        #[arg(long, value_enum, default_value = "en")]
-        language: LanguageArg,
+        #[arg(long, value_parser = language, default_value = "en")]
+        language: pforte_shared::Lang,
     },
 }

@@ -28,7 +28,7 @@ pub async fn choose(
     form: Result<Form<LanguageForm>, FormRejection>,
 ) -> Response {
     let chosen = form.ok().and_then(|Form(form)| {
-        let lang = Lang::ALL.into_iter().find(|l| l.code() == form.lang)?;
+        let lang = Lang::from_code(&form.lang)?;
         Some((lang, form.next))
     });
     let Some((lang, next)) = chosen else {

@@ -229,7 +229,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                         role: Role::Admin,
                         google_email: None,
                         password,
-                        lang: language.into(),
+                        lang: language,
                     },
                     &cli_meta,
                 )
@@ -269,7 +269,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                         },
                         google_email,
                         password,
-                        lang: language.into(),
+                        lang: language,
                     },
                     &cli_meta,
                 )

@@ -58,7 +58,12 @@ struct PlainAnswer(Msg);
 pub async fn localize(State(state): State<ServerState>, req: Request, next: Next) -> Response {
     let lang = state.0.web.lang_of(req.headers());
     let mut res = next.run(req).await;
-    if let Some(PlainAnswer(msg)) = res.extensions_mut().remove::<PlainAnswer>() {
+    let answer = res.extensions_mut().remove::<PlainAnswer>();
+    // The body limit's own 413 says the same.
+    let answer = answer.or_else(|| {
+        (res.status() == StatusCode::PAYLOAD_TOO_LARGE).then_some(PlainAnswer(Msg::RequestTooLarge))
+    });
+    if let Some(PlainAnswer(msg)) = answer {
         res.headers_mut().remove(header::CONTENT_LENGTH);
         res.headers_mut().insert(
             header::CONTENT_LANGUAGE,
@@ -103,7 +108,9 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status())
     {
         parts.status = status;
-        if let AppError::RateLimited { retry_after } = error {
+        if let AppError::RateLimited { retry_after } | AppError::ResendCooldown { retry_after } =
+            error
+        {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -117,7 +124,8 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
 }
 
-/// Puts the client's IP address (`ClientIp`) into the request: the socket peer, or behind a
+/// Puts the client's IP address (`ClientIp`) and the time zone its browser reported
+/// (`BrowserZone`) into the request. The address is the socket peer, or behind a
 /// trusted proxy the address it forwarded.
 pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
@@ -127,6 +135,9 @@ pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next:
             .trusted_proxies
             .client_ip(addr.ip(), req.headers());
         req.extensions_mut().insert(ClientIp(client));
+    }
+    if let Some(zone) = state.0.web.browser_zone(req.headers()) {
+        req.extensions_mut().insert(zone);
     }
     next.run(req).await
 }
@@ -255,7 +266,7 @@ pub async fn refuse_cross_site(
                 path = redacted_path(req.uri().path()),
                 "cross-site request refused"
             );
-            return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
+            return plain_answer(StatusCode::FORBIDDEN, Msg::CrossSiteRefused);
         }
     }
     next.run(req).await

@@ -18,6 +18,9 @@ pub enum AppError {
     Forbidden,
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// "Send new code" during the resend cooldown: when a new code can be sent.
+    #[error("resend cooldown")]
+    ResendCooldown { retry_after: u64 },
     #[error("invalid field {field}")]
     Field { field: String, problem: Msg },
     /// No sign-in is in progress in this browser (never started, ended, or expired).
@@ -74,6 +77,11 @@ impl AppError {
                 ),
                 s => fill(Msg::RateLimited.text(lang), "seconds", &s.to_string()),
             },
+            AppError::ResendCooldown { retry_after } => fill(
+                Msg::ResendIn.text(lang),
+                "seconds",
+                &retry_after.to_string(),
+            ),
             AppError::Field { problem, .. } => problem.render(lang),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
@@ -95,7 +103,7 @@ impl AppError {
         match self {
             AppError::InvalidCredentials | AppError::NotSignedIn | AppError::SignInEnded => 401,
             AppError::Forbidden => 403,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::ResendCooldown { .. } => 429,
             AppError::Field { .. } => 422,
             AppError::LinkInvalid => 410,
             AppError::StepOutOfOrder => 409,

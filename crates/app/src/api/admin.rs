@@ -34,9 +34,8 @@ pub async fn create_user(
     // The admin's own language unless they chose another for the new user.
     let lang = match language.as_deref() {
         None | Some("") => admin.lang,
-        Some(code) => {
-            pforte_shared::Lang::parse(code).ok_or(AppError::field("language", Msg::BadRequest))?
-        }
+        Some(code) => pforte_shared::Lang::from_code(code)
+            .ok_or(AppError::field("language", Msg::BadRequest))?,
     };
     let new = NewUser {
         email,

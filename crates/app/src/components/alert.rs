@@ -4,12 +4,16 @@ use leptos::server_fn::ServerFn;
 use pforte_shared::AppError;
 
 /// An error announced to assistive technology (`role="alert"`). Renders nothing without an error.
+/// `id` lets the fields the error is about name it as their description (`Field`'s `error_id`).
 #[component]
-pub fn ErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorAlert(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
     move || {
         error.get().map(|e| {
             view! {
-                <p class="alert" role="alert">
+                <p class="alert" role="alert" id=id>
                     {e.message(lang())}
                 </p>
             }

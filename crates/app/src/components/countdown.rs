@@ -3,12 +3,21 @@ use leptos::prelude::*;
 use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 
-/// "You can request a new code in N seconds": the resend cooldown, ticking once hydrated and
-/// announced politely. Renders nothing when the cooldown is over.
+/// "You can request a new code in N seconds": the resend cooldown, ticking once hydrated.
+/// Screen readers are told twice, not every second: when the countdown starts and when a new
+/// code can be requested. Renders nothing visible when the cooldown is over.
 #[component]
 pub fn ResendCountdown(seconds: i64) -> impl IntoView {
     let remaining = RwSignal::new(seconds);
+    let announced = RwSignal::new(String::new());
     Effect::new(move || {
+        if seconds > 0 {
+            announced.set(fill(
+                t(Msg::ResendAnnounce),
+                "seconds",
+                &seconds.to_string(),
+            ));
+        }
         if let Ok(handle) = set_interval_with_handle(
             move || remaining.update(|r| *r = (*r - 1).max(0)),
             std::time::Duration::from_secs(1),
@@ -16,12 +25,18 @@ pub fn ResendCountdown(seconds: i64) -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
+    Effect::new(move || {
+        if seconds > 0 && remaining.get() == 0 {
+            announced.set(t(Msg::ResendNow).to_owned());
+        }
+    });
     view! {
-        <p class="muted" aria-live="polite">
+        <p class="muted">
             {move || {
                 let r = remaining.get();
                 (r > 0).then(|| fill(t(Msg::ResendIn), "seconds", &r.to_string()))
             }}
         </p>
+        <p class="visually-hidden" role="status">{move || announced.get()}</p>
     }
 }

@@ -11,9 +11,9 @@ pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let here = move || {
         let search = location.search.get();
+        // Without its `?`, on the server and in the browser alike.
         match search.as_str() {
             "" => location.pathname.get(),
-            s if s.starts_with('?') => format!("{}{s}", location.pathname.get()),
             s => format!("{}?{s}", location.pathname.get()),
         }
     };

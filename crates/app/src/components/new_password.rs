@@ -1,10 +1,10 @@
 use crate::components::field::Field;
 use crate::i18n::{lang, t};
 use leptos::prelude::*;
-use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::password::{MAX_BYTES, MIN_CHARS};
 use pforte_shared::strength::{Strength, strength};
+use pforte_shared::{AppError, Msg};
 
 /// A new password and its repeat, with the policy hint and live feedback once hydrated: length so
 /// far, then a rough strength estimate, and whether the repeat matches. The server's policy decides
@@ -17,6 +17,14 @@ pub fn NewPasswordFields(
     label: &'static str,
     repeat_label: &'static str,
     #[prop(default = false)] autofocus: bool,
+    /// The form's error and the id of its alert: see `Field`. The server names the new password
+    /// `password` and its repeat `password_repeat` in its errors.
+    #[prop(optional, into)]
+    error: Option<Signal<Option<AppError>>>,
+    #[prop(optional)] error_id: Option<&'static str>,
+    /// The account's email, for password managers to save the new password under.
+    #[prop(optional, into)]
+    username: Option<Signal<String>>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let repeated = RwSignal::new(String::new());
@@ -42,11 +50,16 @@ pub fn NewPasswordFields(
         let differs = repeated.with(|r| !r.is_empty() && typed.with(|p| p != r));
         differs.then(|| t(Msg::PasswordsDiffer))
     };
+    let error = error.unwrap_or_default();
+    let error_id = error_id.unwrap_or_default();
     view! {
+        {username.map(|username| view! {
+            <input type="email" class="visually-hidden" autocomplete="username" value=username readonly tabindex="-1" aria-hidden="true" />
+        })}
         <p class="muted" id="password-hint">{Msg::PasswordHint.render(lang())}</p>
-        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed />
+        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed error error_id error_key="password" />
         <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
-        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated />
+        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id error_key="password_repeat" />
         <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
     }
 }

@@ -86,10 +86,10 @@ pub fn AccountSecurity() -> impl IntoView {
             </Suspense>
             <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
             <ActionForm action=change attr:aria-labelledby="password-title">
-                <ErrorAlert error=change_error />
+                <ErrorAlert error=change_error id="change-error" />
                 <p class="status" role="status">{changed}</p>
-                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 />
-                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) />
+                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
+                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
                 <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
             </ActionForm>
             <TwoFactorSection />

@@ -92,7 +92,7 @@ pub fn AdminUsers() -> impl IntoView {
     ]);
     view! {
         <Card title=Msg::Users wide=true>
-            <ErrorAlert error />
+            <ErrorAlert error id="users-error" />
             <p class="status" role="status">{message}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
@@ -106,9 +106,9 @@ pub fn AdminUsers() -> impl IntoView {
             </Suspense>
             <h2>{t(Msg::CreateUserTitle)}</h2>
             <ActionForm action=create>
-                <Field id="name" name="name" label=t(Msg::NameLabel) autocomplete="off" />
-                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="off" />
-                <Field id="google_email" name="google_email" label=t(Msg::GoogleAddressLabel) input_type="email" autocomplete="off" required=false />
+                <Field id="name" name="name" label=t(Msg::NameLabel) autocomplete="off" error error_id="users-error" />
+                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="off" error error_id="users-error" />
+                <Field id="google_email" name="google_email" label=t(Msg::GoogleAddressLabel) input_type="email" autocomplete="off" required=false error error_id="users-error" />
                 <div class="field">
                     <label for="role">{t(Msg::RoleLabel)}</label>
                     <select id="role" name="role">

@@ -54,7 +54,7 @@ pub fn Login() -> impl IntoView {
                 </button>
             </ActionForm>
             <GoogleButton next=Signal::derive(next) />
-            <nav class="links" aria-label=t(Msg::LoginHelpLink)>
+            <nav class="links" aria-label=t(Msg::LoginLinksLabel)>
                 <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
                 <a href="/login-help">{t(Msg::LoginHelpLink)}</a>
             </nav>

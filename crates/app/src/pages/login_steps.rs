@@ -65,10 +65,10 @@ pub fn LoginCode() -> impl IntoView {
                             let cooldown = state.map_or(0, |s| s.code_cooldown);
                             EitherOf3::A(view! {
                                 <p id="code-sent">{t(Msg::CodeSent)}</p>
-                                <ErrorAlert error />
+                                <ErrorAlert error id="code-error" />
                                 <ActionForm action=confirm>
                                     <input type="hidden" name="next" value=next />
-                                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 describedby="code-sent" />
+                                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 describedby="code-sent" error error_id="code-error" />
                                     <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
                                 </ActionForm>
                                 <ActionForm action=resend attr:class="resend">

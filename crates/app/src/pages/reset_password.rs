@@ -32,8 +32,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
         >
             <ActionForm action>
                 <input type="hidden" name="token" value=token() />
-                <ErrorAlert error />
-                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) autofocus=true />
+                <ErrorAlert error id="reset-error" />
+                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) autofocus=true error error_id="reset-error" />
                 <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
                     {t(Msg::SavePasswordButton)}
                 </button>

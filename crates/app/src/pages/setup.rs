@@ -50,10 +50,10 @@ pub fn Setup() -> impl IntoView {
             <p class="lead">{t(Msg::SetupIntro)}</p>
             <ActionForm action>
                 <input type="hidden" name="token" value=token() />
-                <ErrorAlert error />
-                <Field id="company" name="company" label=t(Msg::CompanyLabel) autocomplete="organization" autofocus=true />
-                <Field id="name" name="name" label=t(Msg::OwnerNameLabel) autocomplete="name" />
-                <Field id="email" name="email" label=t(Msg::OwnerEmailLabel) input_type="email" autocomplete="email" />
+                <ErrorAlert error id="setup-error" />
+                <Field id="company" name="company" label=t(Msg::CompanyLabel) autocomplete="organization" autofocus=true error error_id="setup-error" />
+                <Field id="name" name="name" label=t(Msg::OwnerNameLabel) autocomplete="name" error error_id="setup-error" />
+                <Field id="email" name="email" label=t(Msg::OwnerEmailLabel) input_type="email" autocomplete="email" error error_id="setup-error" />
                 <button type="submit" class="primary">{t(Msg::CreateAccountButton)}</button>
             </ActionForm>
         </TokenPage>

@@ -84,8 +84,8 @@ pub fn Welcome() -> impl IntoView {
                     match state.await {
                         Ok(s) => Either::Left(view! {
                             <Stepper current=s.step />
-                            <ErrorAlert error />
-                            {step_form(s.step, s.code_cooldown, token(), email, password, code, resend, trust)}
+                            <ErrorAlert error id="welcome-error" />
+                            {step_form(s.step, s.code_cooldown, token(), error, email, password, code, resend, trust)}
                             <GoogleButton next=Signal::stored("/".to_owned()) offered=s.google />
                         }),
                         Err(e) => Either::Right(view! {
@@ -105,6 +105,7 @@ fn step_form(
     step: OnboardingStep,
     cooldown: i64,
     token: String,
+    error: Signal<Option<AppError>>,
     email: ServerAction<SubmitInvitedEmail>,
     password: ServerAction<CreatePassword>,
     code: ServerAction<ConfirmOnboardingCode>,
@@ -115,14 +116,14 @@ fn step_form(
         OnboardingStep::Email => EitherOf4::A(view! {
             <ActionForm action=email>
                 <input type="hidden" name="token" value=token />
-                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="email" autofocus=true />
+                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="email" autofocus=true error error_id="welcome-error" />
                 <button type="submit" class="primary">{t(Msg::SignInWithEmail)}</button>
             </ActionForm>
         }),
         OnboardingStep::Password => EitherOf4::B(view! {
             <ActionForm action=password>
                 <input type="hidden" name="token" value=token />
-                <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true />
+                <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" />
                 <button type="submit" class="primary">{t(Msg::CreatePasswordButton)}</button>
             </ActionForm>
         }),
@@ -132,7 +133,7 @@ fn step_form(
                 <p>{t(Msg::CodeSent)}</p>
                 <ActionForm action=code>
                     <input type="hidden" name="token" value=token />
-                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 />
+                    <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 error error_id="welcome-error" />
                     <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
                 </ActionForm>
                 <ActionForm action=resend attr:class="resend">

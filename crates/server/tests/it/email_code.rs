@@ -117,7 +117,7 @@ async fn resend_has_a_cooldown_replaces_the_code_and_keeps_the_count(engine: Eng
     }
     app.clock.advance(30);
     match app.auth.send_email_code(&flow, &user).await {
-        Err(AuthError::RateLimited { retry_after }) => assert_eq!(retry_after, 30),
+        Err(AuthError::ResendCooldown { retry_after }) => assert_eq!(retry_after, 30),
         other => panic!("expected the cooldown, got {other:?}"),
     }
     assert_eq!(app.auth.code_cooldown(&flow).await.expect("cooldown"), 30);

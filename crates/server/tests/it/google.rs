@@ -949,6 +949,46 @@ async fn an_entered_address_excludes_the_pforte_email_and_names_one_user(engine:
         Some("888")
     );
     assert_eq!(linked_sub(&app, later).await, None);
+    // Across company accounts the entered address does not win: another account's admin
+    // entered this account's user's email (before that user existed): neither links.
+    app.add_other_account().await;
+    let cross = "cross@gmail.example";
+    sqlx::query("UPDATE users SET google_email = $1 WHERE email = $2")
+        .bind(cross)
+        .bind(OTHER_ADMIN_EMAIL)
+        .execute(&app.auth.store.pool)
+        .await
+        .expect("entered in the other account");
+    create(cross, None).await.expect("a user with that email");
+    provider.sign_in_as(Identity::verified("555", cross));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
+    assert_eq!(linked_sub(&app, OTHER_ADMIN_EMAIL).await, None);
+    assert_eq!(linked_sub(&app, cross).await, None);
+    // A user with neither an entered address nor a link: saving an empty address turns Google
+    // sign-in off for them (their own email links nothing); saving it again changes nothing.
+    let dora = create("dora@example.com", None).await.expect("dora").id;
+    for _ in 0..2 {
+        let res = app
+            .post_form(
+                "/api/set_google_address",
+                &[("user_id", &dora.to_string()), ("google_email", "")],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let changes = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE event = 'google_address_changed' \
+         AND user_id = $1",
+    )
+    .bind(dora)
+    .fetch_one(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .get::<i64, _>("n");
+    assert_eq!(changes, 1);
+    provider.sign_in_as(Identity::verified("666", "dora@example.com"));
+    assert_refused(&round(&app, None).await, "/login?google=failed");
     // Two users named by the same address (as data written before the rule): neither links.
     sqlx::query("UPDATE users SET google_email = $1 WHERE email = $2")
         .bind(GOOGLE_ADDRESS)
@@ -966,7 +1006,12 @@ async fn an_entered_address_excludes_the_pforte_email_and_names_one_user(engine:
         .collect();
     assert_eq!(
         reasons,
-        vec!["no user with this address", "address names several users"]
+        vec![
+            "no user with this address",
+            "address names several users",
+            "no user with this address",
+            "address names several users"
+        ]
     );
     assert_eq!(linked_sub(&app, MEMBER_EMAIL).await, None);
 }

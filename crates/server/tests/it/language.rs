@@ -179,8 +179,9 @@ async fn an_admin_chooses_the_language_of_the_invitation(engine: Engine) {
         "{subjects:?}"
     );
     // Without a choice: the admin's own language.
+    switch(&app, "de", "/admin/users", Some(&owner)).await;
     assert_eq!(create("fritz@example.com", None).await.status(), 200);
-    assert_eq!(stored_language(&app, "fritz@example.com").await, "en");
+    assert_eq!(stored_language(&app, "fritz@example.com").await, "de");
     // Not a language: refused, nobody created.
     assert_eq!(
         create("gerd@example.com", Some("klingon")).await.status(),
@@ -207,10 +208,12 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
     };
     assert_eq!(zone(&app).await, "UTC", "no browser reported one yet");
     // A sign-in on a browser that reports its zone (the hydrated page's cookie): kept when it
-    // is done, a zone Pforte does not know is not.
-    for (reported, kept) in [
-        ("Mars/Olympus_Mons", "UTC"),
-        ("Europe/Berlin", "Europe/Berlin"),
+    // is done; a zone Pforte does not know is not, nor the plain cookie that any site on the
+    // domain could plant (with https only the `__Host-` one counts).
+    for (cookie, kept, trust) in [
+        ("__Host-pforte_tz=Mars/Olympus_Mons", "UTC", "no"),
+        ("pforte_tz=Asia/Tokyo", "UTC", "no"),
+        ("__Host-pforte_tz=Europe/Berlin", "Europe/Berlin", "yes"),
     ] {
         let res = app
             .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
@@ -218,17 +221,23 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
         let pending = session_cookie(&res).expect("pending");
         let res = app.confirm_code(&pending, &last_code(&app).await).await;
         let deciding = session_cookie(&res).expect("deciding");
-        let with_zone = format!("{deciding}; pforte_tz={reported}");
+        let with_zone = format!("{deciding}; {cookie}");
         let res = app
             .post_form(
                 "/api/trust_sign_in_device",
-                &[("trust", "no")],
+                &[("trust", trust)],
                 Some(&with_zone),
             )
             .await;
         assert_eq!(res.status(), 200);
-        assert_eq!(zone(&app).await, kept, "{reported}");
+        assert_eq!(zone(&app).await, kept, "{cookie}");
     }
+    // The "New device trusted" mail of that very sign-in is already in the reported zone.
+    let trusted = last_mail(&app).await;
+    assert!(
+        trusted.contains("15.01.2027 um 09:00 Uhr (Europe/Berlin)"),
+        "{trusted}"
+    );
     // The next code mail: German, the time in Berlin (START is 08:00 UTC in January).
     let res = app
         .submit_password(MEMBER_EMAIL, MEMBER_PASSWORD, None)
@@ -240,7 +249,7 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
         "{code_mail}"
     );
     assert!(
-        code_mail.contains("am 15.01.2027, 09:00 (Europe/Berlin)"),
+        code_mail.contains("am 15.01.2027 um 09:00 Uhr (Europe/Berlin)"),
         "{code_mail}"
     );
     // A notification: the password change, the same.
@@ -252,12 +261,17 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
     assert_eq!(res.status(), 200);
     let changed = last_mail(&app).await;
     assert!(
-        changed.contains("wurde am 15.01.2027, 09:00 (Europe/Berlin) geändert"),
+        changed.contains("am 15.01.2027 um 09:00 Uhr (Europe/Berlin)"),
         "{changed}"
     );
-    // Another user's mails stay in English and UTC.
+    // Another user's mails stay in English and UTC, whatever the language and zone of the
+    // browser that causes them.
     let owner = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    app.change_password(&owner, OWNER_PASSWORD, new, new).await;
+    let german_browser = format!("{owner}; {LANG_COOKIE}=de; __Host-pforte_tz=Asia/Tokyo");
+    let res = app
+        .change_password(&german_browser, OWNER_PASSWORD, new, new)
+        .await;
+    assert_eq!(res.status(), 200);
     let english = last_mail(&app).await;
     assert!(english.contains("2027-01-15 08:00 (UTC)"), "{english}");
 }

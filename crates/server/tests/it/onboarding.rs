@@ -183,7 +183,7 @@ async fn four_steps_in_order(engine: Engine) {
     ));
     assert!(matches!(
         app.auth.resend_onboarding_code(&token, &m).await,
-        Err(AuthError::RateLimited { .. })
+        Err(AuthError::ResendCooldown { .. })
     ));
     app.auth
         .confirm_onboarding_code(&token, &code, &m)
@@ -448,6 +448,12 @@ async fn stepper_over_http(engine: Engine) {
         .post_form("/api/resend_onboarding_code", &[("token", &token)], None)
         .await;
     assert_eq!(res.status(), 429, "cooldown");
+    assert_eq!(header(&res, "retry-after"), "60");
+    let said: pforte_shared::AppError = res.json().await.expect("error");
+    assert_eq!(
+        said.message(pforte_shared::Lang::En),
+        "You can request a new code in 60 seconds."
+    );
     let code = last_code(&app).await;
     let res = app
         .post_form(

@@ -50,6 +50,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SomethingWentWrong => "Ein Fehler ist aufgetreten. Bitte versuchen Sie es erneut.",
         TooSlow => "Die Anfrage dauert zu lange. Bitte versuchen Sie es erneut.",
         RequestTooLarge => "Die Anfrage ist zu groß.",
+        CrossSiteRefused => "Anfragen von anderen Websites werden abgelehnt.",
         LanguageLabel => "Sprache",
         RateLimited => "Zu viele Versuche. Bitte versuchen Sie es in {seconds} Sekunden erneut.",
         RateLimitedMinutes => {
@@ -71,9 +72,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         PasswordTooWeak => {
             "Dieses Passwort ist zu leicht zu erraten. Versuchen Sie es mit einer längeren Folge von Wörtern, die nichts miteinander zu tun haben."
         }
-        PasswordCommon => {
-            "Dieses Passwort wird zu häufig verwendet. Wählen Sie bitte ein Passwort, das andere nicht verwenden."
-        }
+        PasswordCommon => "Dieses Passwort ist zu weit verbreitet. Bitte wählen Sie ein anderes.",
         PasswordPersonal => {
             "Das Passwort darf weder Ihre E-Mail-Adresse, Ihren Namen, Ihren Firmennamen noch Ihre Kundennummer enthalten."
         }
@@ -141,6 +140,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SendNewCode => "Neuen Code senden",
         CodeSent => "Wir haben einen 6-stelligen Code an Ihre E-Mail-Adresse gesendet.",
         ResendIn => "Sie können in {seconds} Sekunden einen neuen Code anfordern.",
+        ResendAnnounce => "Ein neuer Code kann in {seconds} Sekunden angefordert werden.",
+        ResendNow => "Sie können jetzt einen neuen Code anfordern.",
+        LoginLinksLabel => "Hilfe bei der Anmeldung",
         TrustQuestion => "Vertrauen Sie diesem Browser und Gerät?",
         TrustHint => {
             "Wenn Sie „Ja“ wählen, benötigen Sie hier beim nächsten Mal keinen E-Mail-Code. Wählen Sie „Ja“ nur, wenn niemand sonst dieses Gerät verwendet."
@@ -206,7 +208,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         BrowserOn => "{browser} unter {os}",
         DeviceMailSubject => "Neues vertrauenswürdiges Gerät für Ihr Pforte-Konto",
         DeviceMailBody => {
-            "Für Ihr Benutzerkonto wurden ein neuer Browser und ein neues Gerät als vertrauenswürdig eingestuft: {browser}, am {time}. Für Anmeldungen dort ist kein E-Mail-Code mehr erforderlich."
+            "Am {time} wurde ein neues Gerät für Ihr Benutzerkonto als vertrauenswürdig eingestuft: {browser}. Bei Anmeldungen mit diesem Browser ist kein E-Mail-Code mehr erforderlich."
         }
         DeviceMailAction => "Geräte überprüfen",
         RemoveDeviceLabel => "{name} entfernen",
@@ -243,12 +245,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Lang genug. Ein weiteres Wort ohne Bezug zu den übrigen würde das Passwort deutlich sicherer machen."
         }
         ActiveSessionsTitle => "Aktive Sitzungen",
-        SignOut => "Abmelden",
+        SignOut => "Sitzung beenden",
         SignOutEverywhereElse => "Überall sonst abmelden",
         ThisSession => "Diese Sitzung",
         ColumnSignedIn => "Angemeldet seit",
         ColumnLastActive => "Zuletzt aktiv",
-        SignOutSessionLabel => "{name} abmelden",
+        SignOutSessionLabel => "Sitzung in {name} beenden",
         ForgotPasswordTitle => "Passwort vergessen",
         ForgotPasswordIntro => {
             "Geben Sie die E-Mail-Adresse oder Kundennummer ein, mit der Sie sich anmelden. Wir senden Ihnen einen Link, über den Sie ein neues Passwort festlegen können."
@@ -397,7 +399,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         GoogleLinkedTo => "Seit {time} mit {google} verknüpft.",
         GoogleNotLinked => "Es ist kein Google-Konto verknüpft.",
         GoogleAddressOnFile => {
-            "Ihr Administrator hat die Google-Adresse {google} hinterlegt. Über „Mit Google anmelden“ auf der Anmeldeseite wird sie verknüpft."
+            "Ihr Administrator hat die Google-Adresse {google} hinterlegt. Sobald Sie sich auf der Anmeldeseite über „Mit Google anmelden“ anmelden, wird dieses Google-Konto verknüpft."
         }
         UnlinkGoogle => "Verknüpfung aufheben",
         GoogleUnlinked => "Die Verknüpfung mit Ihrem Google-Konto wurde aufgehoben.",
@@ -414,7 +416,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Sie können die Google-Adresse von Benutzern und Ihre eigene ändern. Die Google-Adresse anderer Administratoren kann nur der Kontoinhaber ändern."
         }
         GoogleAddressTaken => {
-            "Diese Google-Adresse gehört bereits zu einem anderen Benutzer. Geben Sie die Adresse des eigenen Google-Kontos dieses Benutzers ein."
+            "Diese Google-Adresse gehört bereits zu einem anderen Benutzer. Geben Sie die Adresse eines Google-Kontos ein, das diesem Benutzer selbst gehört."
         }
         HelpGoogleTitle => "Anmeldung mit Google",
         HelpGoogleBody => {

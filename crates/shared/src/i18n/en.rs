@@ -48,6 +48,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SomethingWentWrong => "Something went wrong. Please try again.",
         TooSlow => "This is taking too long. Please try again.",
         RequestTooLarge => "The request is too large.",
+        CrossSiteRefused => "Cross-site request refused.",
         LanguageLabel => "Language",
         RateLimited => "Too many attempts. Please try again in {seconds} seconds.",
         RateLimitedMinutes => "Too many attempts. Please try again in {minutes} minutes.",
@@ -123,6 +124,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SendNewCode => "Send new code",
         CodeSent => "We have sent a 6-digit code to your email address.",
         ResendIn => "You can request a new code in {seconds} seconds.",
+        ResendAnnounce => "A new code can be requested in {seconds} seconds.",
+        ResendNow => "You can now request a new code.",
+        LoginLinksLabel => "Help with signing in",
         TrustQuestion => "Do you trust this browser and device?",
         TrustHint => {
             "If you choose Yes, you will not need an email code here next time. Only choose Yes if no one else uses this device."

@@ -38,6 +38,12 @@ impl Lang {
         }
     }
 
+    /// The language of exactly its code (`de`, `en`): what forms, the command line and the
+    /// database hold.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
     /// The language of a code or a language tag ("de", "de-AT", "EN"); `None` when Pforte does
     /// not speak it.
     pub fn parse(tag: &str) -> Option<Lang> {
@@ -112,6 +118,8 @@ pub enum Msg {
     /// A request stopped at the time limit.
     TooSlow,
     RequestTooLarge,
+    /// A post from another site, refused.
+    CrossSiteRefused,
     /// The admin's "Language" field and the name of the language switch.
     LanguageLabel,
     /// Contains `{seconds}`.
@@ -218,6 +226,12 @@ pub enum Msg {
     CodeSent,
     /// Contains `{seconds}`.
     ResendIn,
+    /// Said to screen readers once when the resend countdown starts. Contains `{seconds}`.
+    ResendAnnounce,
+    /// Said to screen readers when the resend countdown is over.
+    ResendNow,
+    /// The name of the links under the sign-in form.
+    LoginLinksLabel,
     TrustQuestion,
     TrustHint,
     Yes,
@@ -521,6 +535,9 @@ mod tests {
         assert_eq!(Lang::parse("EN"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::parse(""), None);
+        assert_eq!(Lang::from_code("de"), Some(Lang::De));
+        assert_eq!(Lang::from_code("de-AT"), None);
+        assert_eq!(Lang::from_code("EN"), None);
         for lang in Lang::ALL {
             assert_eq!(Lang::parse(lang.code()), Some(lang));
         }

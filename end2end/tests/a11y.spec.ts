@@ -1,0 +1,35 @@
+import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { LoginPage, CodePage, signInWithCode } from "./fixtures/pages";
+import { codeSentBy } from "./fixtures/mailbox";
+import { owner } from "./fixtures/accounts";
+
+test("a field's error is tied to the field and takes the focus", async ({ page }) => {
+  await new LoginPage(page).goto();
+  await waitForHydration(page);
+  await signInWithCode(page, owner.email, owner.email, owner.password, "No");
+  await page.goto("/account/security");
+  await waitForHydration(page);
+  const field = page.getByLabel("New password", { exact: true });
+  await page.getByLabel("Current password").fill(owner.password);
+  await field.fill("too short");
+  await page.getByLabel("Repeat new password").fill("too short");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAccessibleDescription(/at least 15 characters/);
+  await expectAccessible(page);
+});
+
+test("the resend countdown is announced when it starts and when it ends, not every second", async ({ page }) => {
+  await new LoginPage(page).goto();
+  await waitForHydration(page);
+  await expect(page.getByRole("navigation", { name: "Help with signing in" })).toBeVisible();
+  await codeSentBy(owner.email, async () => {
+    await new LoginPage(page).signIn(owner.email, owner.password);
+    await new CodePage(page).expectShown();
+  });
+  const status = page.locator(".resend [role=status]");
+  await expect(status).toHaveText(/^A new code can be requested in \d+ seconds\.$/);
+  // The ticking text is not a live region.
+  await expect(page.locator(".resend [aria-live]")).toHaveCount(0);
+});
