@@ -10,7 +10,7 @@ test("a field's error is tied to the field and takes the focus", async ({ page }
   await page.goto("/account/security");
   await waitForHydration(page);
   const field = page.getByLabel("New password", { exact: true });
-  await page.getByLabel("Current password").fill(owner.password);
+  await page.locator("#current_password").fill(owner.password);
   await field.fill("too short");
   await page.getByLabel("Repeat new password").fill("too short");
   await page.getByRole("button", { name: "Change password" }).click();
