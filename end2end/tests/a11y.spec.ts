@@ -33,3 +33,31 @@ test("the resend countdown is announced when it starts and when it ends, not eve
   // The ticking text is not a live region.
   await expect(page.locator(".resend [aria-live]")).toHaveCount(0);
 });
+
+test("a pending submit looks disabled and is sent once", async ({ page }) => {
+  await new LoginPage(page).goto();
+  await waitForHydration(page);
+  let posts = 0;
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/submit_password")) posts += 1;
+  });
+  // Hold the answer back, so that the form stays pending.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/submit_password", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByLabel("Email or customer number").fill("nobody@example.com");
+  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  const button = page.getByRole("button", { name: "Log in", exact: true });
+  await button.click();
+  await expect(button).toHaveAttribute("aria-disabled", "true");
+  // Playwright itself waits for a button marked disabled: force the presses through.
+  await button.click({ force: true });
+  await page.getByLabel("Password", { exact: true }).press("Enter");
+  release();
+  await expect(page.getByRole("alert")).toHaveText("Email/customer number or password is incorrect.");
+  await expect(button).toHaveAttribute("aria-disabled", "false");
+  expect(posts).toBe(1);
+});

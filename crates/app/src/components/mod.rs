@@ -7,6 +7,7 @@ pub mod field;
 pub mod google;
 pub mod language;
 pub mod new_password;
+pub mod submit;
 pub mod table;
 pub mod time;
 pub mod token_page;

@@ -1,3 +1,4 @@
+use crate::components::submit::Submit;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::server_fn::client::Client;
@@ -32,12 +33,12 @@ where
             <ActionForm action>
                 <input type="hidden" name=hidden_name value=hidden_value />
                 <input type="hidden" name="trust" value="yes" />
-                <button type="submit" class="primary" aria-describedby="trust-hint">{t(Msg::Yes)}</button>
+                <Submit pending=action.pending() attr:aria-describedby="trust-hint">{t(Msg::Yes)}</Submit>
             </ActionForm>
             <ActionForm action>
                 <input type="hidden" name=hidden_name value=no_value />
                 <input type="hidden" name="trust" value="no" />
-                <button type="submit" class="secondary">{t(Msg::No)}</button>
+                <Submit pending=action.pending() class="secondary">{t(Msg::No)}</Submit>
             </ActionForm>
         </div>
     }

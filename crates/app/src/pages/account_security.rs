@@ -10,6 +10,7 @@ use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::new_password::NewPasswordFields;
+use crate::components::submit::Submit;
 use crate::components::table::DataTable;
 use crate::components::time::LocalTime;
 use crate::i18n::t;
@@ -90,7 +91,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <p class="status" role="status">{changed}</p>
                 <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
-                <button type="submit" class="primary">{t(Msg::ChangePasswordButton)}</button>
+                <Submit pending=change.pending() class="primary">{t(Msg::ChangePasswordButton)}</Submit>
             </ActionForm>
             <TwoFactorSection />
             <GoogleSection />
@@ -126,7 +127,7 @@ fn Devices(
                                     <td>
                                         <ActionForm action=remove>
                                             <input type="hidden" name="device_id" value=d.id.to_string() />
-                                            <button type="submit" class="secondary small" aria-label=label>{t(Msg::Remove)}</button>
+                                            <Submit pending=remove.pending() class="secondary small" attr:aria-label=label>{t(Msg::Remove)}</Submit>
                                         </ActionForm>
                                     </td>
                                 </tr>
@@ -135,7 +136,7 @@ fn Devices(
                         .collect_view()}
         </DataTable>
         <ActionForm action=remove_all>
-            <button type="submit" class="secondary">{t(Msg::RemoveAll)}</button>
+            <Submit pending=remove_all.pending() class="secondary">{t(Msg::RemoveAll)}</Submit>
         </ActionForm>
     })
 }
@@ -170,7 +171,7 @@ fn Sessions(
                                             Either::Right(view! {
                                                 <ActionForm action=sign_out>
                                                     <input type="hidden" name="session_id" value=s.id.to_string() />
-                                                    <button type="submit" class="secondary small" aria-label=label>{t(Msg::SignOut)}</button>
+                                                    <Submit pending=sign_out.pending() class="secondary small" attr:aria-label=label>{t(Msg::SignOut)}</Submit>
                                                 </ActionForm>
                                             })
                                         }}
@@ -182,7 +183,7 @@ fn Sessions(
         </DataTable>
         {others.then(|| view! {
             <ActionForm action=sign_out_elsewhere>
-                <button type="submit" class="secondary">{t(Msg::SignOutEverywhereElse)}</button>
+                <Submit pending=sign_out_elsewhere.pending() class="secondary">{t(Msg::SignOutEverywhereElse)}</Submit>
             </ActionForm>
         })}
     }

@@ -10,6 +10,7 @@ use crate::api::{
 use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::components::table::DataTable;
 use crate::i18n::{lang, t};
 use leptos::either::Either;
@@ -131,7 +132,7 @@ pub fn AdminUsers() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="primary">{t(Msg::CreateUserButton)}</button>
+                <Submit pending=create.pending() class="primary">{t(Msg::CreateUserButton)}</Submit>
             </ActionForm>
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
@@ -151,7 +152,7 @@ fn EditUser(row: UserRowResponse, edit: ServerAction<SetGoogleAddress>) -> impl 
                     <label for=field.clone()>{t(Msg::GoogleAddressLabel)}</label>
                     <input id=field type="email" name="google_email" autocomplete="off" maxlength="256" value=row.google_email.unwrap_or_default() />
                 </div>
-                <button type="submit" class="secondary small">{t(Msg::SaveButton)}</button>
+                <Submit pending=edit.pending() class="secondary small">{t(Msg::SaveButton)}</Submit>
             </ActionForm>
         </details>
     }
@@ -209,19 +210,19 @@ fn UserTable(
                                             {invited.then(|| view! {
                                                 <ActionForm action=resend>
                                                     <input type="hidden" name="user_id" value=id.clone() />
-                                                    <button type="submit" class="secondary small">{t(Msg::ResendInvitation)}</button>
+                                                    <Submit pending=resend.pending() class="secondary small">{t(Msg::ResendInvitation)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {active.then(|| view! {
                                                 <ActionForm action=reset>
                                                     <input type="hidden" name="user_id" value=reset_id />
-                                                    <button type="submit" class="secondary small" aria-label=reset_label>{t(Msg::SendPasswordReset)}</button>
+                                                    <Submit pending=reset.pending() class="secondary small" attr:aria-label=reset_label>{t(Msg::SendPasswordReset)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {(row.two_factor && row.can_change_status).then(|| view! {
                                                 <ActionForm action=reset_two_factor>
                                                     <input type="hidden" name="user_id" value=two_factor_id />
-                                                    <button type="submit" class="secondary small" aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</button>
+                                                    <Submit pending=reset_two_factor.pending() class="secondary small" attr:aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {row.can_change_status.then(|| {
@@ -236,14 +237,14 @@ fn UserTable(
                                                     <ActionForm action=status>
                                                         <input type="hidden" name="user_id" value=status_id />
                                                         <input type="hidden" name="active" value=active />
-                                                        <button type="submit" class="secondary small" aria-label=label>{t(text)}</button>
+                                                        <Submit pending=status.pending() class="secondary small" attr:aria-label=label>{t(text)}</Submit>
                                                     </ActionForm>
                                                 }
                                             })}
                                             {row.locked.then(|| view! {
                                                 <ActionForm action=unlock>
                                                     <input type="hidden" name="user_id" value=unlock_id />
-                                                    <button type="submit" class="secondary small" aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</button>
+                                                    <Submit pending=unlock.pending() class="secondary small" attr:aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {editable.map(|row| view! { <EditUser row edit /> })}

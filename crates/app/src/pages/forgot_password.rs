@@ -5,6 +5,7 @@ use crate::api::RequestPasswordReset;
 use crate::components::alert::ErrorAlert;
 use crate::components::card::Card;
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -32,9 +33,9 @@ pub fn ForgotPassword() -> impl IntoView {
                     autocomplete="username"
                     autofocus=true
                 />
-                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                <Submit pending=action.pending()>
                     {t(Msg::SendResetLink)}
-                </button>
+                </Submit>
             </ActionForm>
             <nav class="links">
                 <a href="/login">{t(Msg::BackToLogin)}</a>

@@ -6,6 +6,7 @@
 use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
 use crate::i18n::t;
 use leptos::either::Either;
@@ -68,7 +69,7 @@ fn GoogleState(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> i
         Either::Left(view! {
             <ActionForm action=unlink attr:aria-labelledby="google-title">
                 <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
-                <button type="submit" class="secondary">{t(Msg::UnlinkGoogle)}</button>
+                <Submit pending=unlink.pending() class="secondary">{t(Msg::UnlinkGoogle)}</Submit>
             </ActionForm>
         })
     } else {

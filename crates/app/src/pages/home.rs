@@ -2,6 +2,7 @@
 
 use crate::api::{LogOut, current_user};
 use crate::components::card::Card;
+use crate::components::submit::Submit;
 use crate::i18n::t;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ pub fn Home() -> impl IntoView {
                                 })}
                             </nav>
                             <ActionForm action=log_out>
-                                <button type="submit" class="secondary">{t(Msg::LogOut)}</button>
+                                <Submit pending=log_out.pending() class="secondary">{t(Msg::LogOut)}</Submit>
                             </ActionForm>
                         </Card>
                     }),

@@ -5,6 +5,7 @@ use crate::components::alert::ErrorAlert;
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::google::GoogleButton;
+use crate::components::submit::Submit;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -49,9 +50,9 @@ pub fn Login() -> impl IntoView {
                     autocomplete="current-password"
                     maxlength=pforte_shared::password::MAX_BYTES as u32
                 />
-                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                <Submit pending=action.pending()>
                     {t(Msg::LoginButton)}
-                </button>
+                </Submit>
             </ActionForm>
             <GoogleButton next=Signal::derive(next) />
             <nav class="links" aria-label=t(Msg::LoginLinksLabel)>

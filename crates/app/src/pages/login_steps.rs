@@ -10,6 +10,7 @@ use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::components::trust::TrustChoice;
 use crate::i18n::t;
 use leptos::either::{Either, EitherOf3, EitherOf4};
@@ -69,10 +70,10 @@ pub fn LoginCode() -> impl IntoView {
                                 <ActionForm action=confirm>
                                     <input type="hidden" name="next" value=next />
                                     <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 describedby="code-sent" error error_id="code-error" />
-                                    <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                                    <Submit pending=confirm.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
                                 </ActionForm>
                                 <ActionForm action=resend attr:class="resend">
-                                    <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
+                                    <Submit pending=resend.pending() class="secondary">{t(Msg::SendNewCode)}</Submit>
                                     <ResendCountdown seconds=cooldown />
                                 </ActionForm>
                             })
@@ -132,7 +133,7 @@ pub fn LoginTotp() -> impl IntoView {
                             <ActionForm action=recovery_code>
                                 <input type="hidden" name="next" value=next />
                                 <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="off" autofocus=true maxlength=40 describedby="recovery-intro" />
-                                <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                                <Submit pending=recovery_code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}
                         }),
@@ -142,7 +143,7 @@ pub fn LoginTotp() -> impl IntoView {
                             <ActionForm action=app_code>
                                 <input type="hidden" name="next" value=next />
                                 <Field id="authentication_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=7 describedby="totp-intro" />
-                                <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                                <Submit pending=app_code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}
                         }),

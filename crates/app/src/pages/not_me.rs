@@ -3,6 +3,7 @@
 
 use crate::api::{ReportNotMe, not_me_link_state};
 use crate::components::alert::ErrorAlert;
+use crate::components::submit::Submit;
 use crate::components::token_page::{TokenPage, outcome_of};
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -33,9 +34,9 @@ pub fn NotMe() -> impl IntoView {
             <ActionForm action>
                 <input type="hidden" name="token" value=token() />
                 <ErrorAlert error />
-                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                <Submit pending=action.pending()>
                     {t(Msg::NotMeButton)}
-                </button>
+                </Submit>
             </ActionForm>
         </TokenPage>
     }

@@ -4,6 +4,7 @@
 use crate::api::{ResetPassword, reset_link_state};
 use crate::components::alert::ErrorAlert;
 use crate::components::new_password::NewPasswordFields;
+use crate::components::submit::Submit;
 use crate::components::token_page::{TokenPage, outcome_of};
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -34,9 +35,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <input type="hidden" name="token" value=token() />
                 <ErrorAlert error id="reset-error" />
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) autofocus=true error error_id="reset-error" />
-                <button type="submit" class="primary" aria-disabled=move || action.pending().get().to_string()>
+                <Submit pending=action.pending()>
                     {t(Msg::SavePasswordButton)}
-                </button>
+                </Submit>
             </ActionForm>
         </TokenPage>
     }

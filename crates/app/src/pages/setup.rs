@@ -3,6 +3,7 @@
 use crate::api::{CompleteSetup, setup_link_valid};
 use crate::components::alert::ErrorAlert;
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::components::token_page::TokenPage;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ pub fn Setup() -> impl IntoView {
                 <Field id="company" name="company" label=t(Msg::CompanyLabel) autocomplete="organization" autofocus=true error error_id="setup-error" />
                 <Field id="name" name="name" label=t(Msg::OwnerNameLabel) autocomplete="name" error error_id="setup-error" />
                 <Field id="email" name="email" label=t(Msg::OwnerEmailLabel) input_type="email" autocomplete="email" error error_id="setup-error" />
-                <button type="submit" class="primary">{t(Msg::CreateAccountButton)}</button>
+                <Submit pending=action.pending()>{t(Msg::CreateAccountButton)}</Submit>
             </ActionForm>
         </TokenPage>
     }

@@ -9,6 +9,7 @@ use crate::api::{
 };
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::field::Field;
+use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
@@ -63,7 +64,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                             <p>{t(Msg::TwoFactorOffIntro)}</p>
                             <ActionForm action=start attr:aria-labelledby="two-factor-title">
                                 <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
-                                <button type="submit" class="primary">{t(Msg::SetUpTwoFactor)}</button>
+                                <Submit pending=start.pending() class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
                             </ActionForm>
                         }),
                         Err(e) => EitherOf5::E(view! {
@@ -85,7 +86,7 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
         <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
         <ActionForm action=activate attr:aria-labelledby="two-factor-title">
             <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" />
-            <button type="submit" class="primary">{t(Msg::ActivateButton)}</button>
+            <Submit pending=activate.pending() class="primary">{t(Msg::ActivateButton)}</Submit>
         </ActionForm>
     }
 }
@@ -125,7 +126,7 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
         </div>
         <p class="status" role="status">{move || copied.get().then(|| t(Msg::Copied))}</p>
         <ActionForm action=hide>
-            <button type="submit" class="primary">{t(Msg::SavedThem)}</button>
+            <Submit pending=hide.pending() class="primary">{t(Msg::SavedThem)}</Submit>
         </ActionForm>
     }
 }
@@ -166,13 +167,13 @@ fn Enabled(
         <ActionForm action=regenerate attr:aria-labelledby="regenerate-title">
             <Field id="tf_regenerate_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
             <Field id="tf_regenerate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
-            <button type="submit" class="secondary">{t(Msg::RegenerateRecoveryCodes)}</button>
+            <Submit pending=regenerate.pending() class="secondary">{t(Msg::RegenerateRecoveryCodes)}</Submit>
         </ActionForm>
         <h3 id="disable-title">{t(Msg::TurnOffTwoFactor)}</h3>
         <ActionForm action=disable attr:aria-labelledby="disable-title">
             <Field id="tf_disable_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
             <Field id="tf_disable_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
-            <button type="submit" class="secondary">{t(Msg::TurnOffTwoFactor)}</button>
+            <Submit pending=disable.pending() class="secondary">{t(Msg::TurnOffTwoFactor)}</Submit>
         </ActionForm>
     }
 }

@@ -11,6 +11,7 @@ use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
 use crate::components::google::GoogleButton;
 use crate::components::new_password::NewPasswordFields;
+use crate::components::submit::Submit;
 use crate::components::trust::TrustChoice;
 use crate::i18n::{lang, t};
 use leptos::either::{Either, EitherOf4};
@@ -117,14 +118,14 @@ fn step_form(
             <ActionForm action=email>
                 <input type="hidden" name="token" value=token />
                 <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="email" autofocus=true error error_id="welcome-error" />
-                <button type="submit" class="primary">{t(Msg::SignInWithEmail)}</button>
+                <Submit pending=email.pending() class="primary">{t(Msg::SignInWithEmail)}</Submit>
             </ActionForm>
         }),
         OnboardingStep::Password => EitherOf4::B(view! {
             <ActionForm action=password>
                 <input type="hidden" name="token" value=token />
                 <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" />
-                <button type="submit" class="primary">{t(Msg::CreatePasswordButton)}</button>
+                <Submit pending=password.pending() class="primary">{t(Msg::CreatePasswordButton)}</Submit>
             </ActionForm>
         }),
         OnboardingStep::Code => EitherOf4::C({
@@ -134,11 +135,11 @@ fn step_form(
                 <ActionForm action=code>
                     <input type="hidden" name="token" value=token />
                     <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 error error_id="welcome-error" />
-                    <button type="submit" class="primary">{t(Msg::ConfirmButton)}</button>
+                    <Submit pending=code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
                 </ActionForm>
                 <ActionForm action=resend attr:class="resend">
                     <input type="hidden" name="token" value=resend_token />
-                    <button type="submit" class="secondary">{t(Msg::SendNewCode)}</button>
+                    <Submit pending=resend.pending() class="secondary">{t(Msg::SendNewCode)}</Submit>
                     <ResendCountdown seconds=cooldown />
                 </ActionForm>
             }
