@@ -1,4 +1,9 @@
 import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { LoginPage, signInWithCode } from "./fixtures/pages";
+import { owner } from "./fixtures/accounts";
+import { waitForMail, welcomePath, codeFrom } from "./fixtures/mailbox";
+
+const password = "Kupferfalke gleitet über die Tundra";
 
 test.describe("a German browser", () => {
   test.use({ locale: "de-DE" });
@@ -49,5 +54,82 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Deutsch" }).click();
     await expect(page).toHaveURL(/\/forgot-password$/);
     await expect(page.getByRole("button", { name: "Link zum Zurücksetzen senden" })).toBeVisible();
+  });
+});
+
+test.describe("a German-speaking user", () => {
+  test.use({ locale: "de-DE", timezoneId: "Europe/Berlin" });
+
+  test("is invited by an admin in German and onboards in German, by keyboard only", async ({ page, browser }) => {
+    const email = `greta.${Date.now()}@example.com`;
+    // The admin works in English; the new user's language is German.
+    const admin = await browser.newContext({ locale: "en-US" });
+    const adminPage = await admin.newPage();
+    await new LoginPage(adminPage).goto();
+    await waitForHydration(adminPage);
+    await signInWithCode(adminPage, owner.email, owner.email, owner.password, "No");
+    await adminPage.goto("/admin/users");
+    await waitForHydration(adminPage);
+    await adminPage.getByLabel("Name").fill("Greta Sommer");
+    await adminPage.getByLabel("Email", { exact: true }).fill(email);
+    await adminPage.getByRole("combobox", { name: "Language" }).selectOption("de");
+    await adminPage.getByRole("button", { name: "Create user and send invitation" }).click();
+    await expect(adminPage.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
+    await admin.close();
+
+    const invitation = await waitForMail(email, "Ihr Benutzerkonto bei ");
+    expect(invitation.text).toContain("Guten Tag Greta Sommer");
+    expect(invitation.html).toContain("Zum Benutzerkonto");
+    expect(invitation.html).toContain('lang="de"');
+
+    // The invited person's German browser, keyboard only.
+    await page.goto(welcomePath(invitation));
+    await waitForHydration(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    const step = page.getByRole("list", { name: "Schritte" }).locator('[aria-current="step"]');
+    await expect(step).toHaveText("E-Mail eingeben");
+    await expectAccessible(page);
+    await expect(page.getByLabel("E-Mail", { exact: true })).toBeFocused();
+    await page.keyboard.type(email);
+    await page.keyboard.press("Enter");
+
+    await expect(step).toHaveText("Passwort erstellen");
+    await expectAccessible(page);
+    await expect(page.getByLabel("Passwort", { exact: true })).toBeFocused();
+    await page.keyboard.type(password);
+    await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Passwort wiederholen")).toBeFocused();
+    await page.keyboard.type(password);
+    await page.keyboard.press("Enter");
+
+    await expect(step).toHaveText("E-Mail-Code eingeben");
+    await expectAccessible(page);
+    const code = codeFrom(await waitForMail(email, "Ihr Pforte-Bestätigungscode"));
+    await expect(page.getByLabel("Code", { exact: true })).toBeFocused();
+    await page.keyboard.type(code);
+    await page.keyboard.press("Enter");
+
+    await expect(step).toHaveText("Gerät vertrauen");
+    await expect(page.getByText("Vertrauen Sie diesem Browser und Gerät?")).toBeVisible();
+    await expectAccessible(page);
+    const yes = page.getByRole("button", { name: "Ja", exact: true });
+    for (let i = 0; i < 10 && !(await yes.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(yes).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page.getByText(`Angemeldet als ${email}`)).toBeVisible();
+    await expectAccessible(page);
+
+    // Signed in, the security page shows times in the browser's zone and language.
+    await page.goto("/account/security");
+    await waitForHydration(page);
+    const since = page.locator("time").first();
+    await expect(since).toHaveAttribute("datetime", /Z$/);
+    await expect(since).not.toHaveText(/UTC/);
+    await expectAccessible(page);
+    // The "New device trusted" mail is German, its time in Berlin.
+    const trusted = await waitForMail(email, "Neues vertrauenswürdiges Gerät");
+    expect(trusted.text).toContain("(Europe/Berlin)");
   });
 });
