@@ -1,7 +1,7 @@
 import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
 import { LoginPage, signInWithCode } from "./fixtures/pages";
 import { owner } from "./fixtures/accounts";
-import { waitForMail, welcomePath, codeFrom } from "./fixtures/mailbox";
+import { waitForMail, welcomePath, codeFrom, codeSentBy } from "./fixtures/mailbox";
 
 const password = "Kupferfalke gleitet über die Tundra";
 
@@ -29,6 +29,10 @@ test.describe("a German browser", () => {
     );
     await expectAccessible(page);
 
+    await page.goto("/seite-gibt-es-nicht");
+    await expect(page.getByRole("heading", { name: "Seite nicht gefunden" })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto("/login");
     await page.getByRole("link", { name: "Passwort vergessen?" }).click();
     await expect(page.getByRole("button", { name: "Link zum Zurücksetzen senden" })).toBeVisible();
     await expectAccessible(page);
@@ -95,6 +99,8 @@ test.describe("a German-speaking user", () => {
 
     await expect(step).toHaveText("Passwort erstellen");
     await expectAccessible(page);
+    // Password managers learn whose password this is.
+    await expect(page.locator('input[autocomplete="username"]')).toHaveValue(email);
     await expect(page.getByLabel("Passwort", { exact: true })).toBeFocused();
     await page.keyboard.type(password);
     await page.keyboard.press("Tab");
@@ -131,5 +137,53 @@ test.describe("a German-speaking user", () => {
     // The "New device trusted" mail is German, its time in Berlin.
     const trusted = await waitForMail(email, "Neues vertrauenswürdiges Gerät");
     expect(trusted.text).toContain("(Europe/Berlin)");
+  });
+});
+
+test.describe("a German browser, signed in", () => {
+  test.use({ locale: "de-DE" });
+
+  test("shows every page in German, and axe finds nothing", async ({ page }) => {
+    await page.goto("/login");
+    await waitForHydration(page);
+    const code = await codeSentBy(owner.email, async () => {
+      await page.getByLabel("E-Mail-Adresse oder Kundennummer").fill(owner.customerNumber);
+      await page.getByLabel("Passwort", { exact: true }).fill(owner.password);
+      await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+      await expect(page.getByRole("heading", { name: "Anmeldung bestätigen" })).toBeVisible();
+    });
+    await expect(page.getByRole("button", { name: "Neuen Code senden" })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByLabel("Code", { exact: true }).fill(code);
+    await page.getByRole("button", { name: "Bestätigen" }).click();
+
+    await expect(page.getByRole("heading", { name: "Vertrauen Sie diesem Browser und Gerät?" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Ja", exact: true })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Nein", exact: true }).click();
+
+    await expect(page.getByText(`Angemeldet als ${owner.email}`)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
+    await expectAccessible(page);
+
+    await page.getByRole("link", { name: "Benutzer" }).click();
+    await expect(page.getByRole("heading", { name: "Benutzer", level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Benutzer anlegen" })).toBeVisible();
+    await expect(page.locator('label[for="name"]')).toHaveText("Name");
+    await expect(page.locator('label[for="email"]')).toHaveText("E-Mail");
+    await expect(page.locator('label[for="google_email"]')).toHaveText("Google-Adresse");
+    await expect(page.getByRole("combobox", { name: "Rolle" })).toBeVisible();
+    await expect(page.getByRole("combobox", { name: "Sprache" })).toHaveValue("de");
+    await expect(page.getByRole("button", { name: "Benutzer anlegen und Einladung senden" })).toBeVisible();
+    await expectAccessible(page);
+
+    await page.goto("/account/security");
+    await waitForHydration(page);
+    await expect(page.getByRole("heading", { name: "Sicherheit", level: 1 })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Passwort ändern" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Überall sonst abmelden" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Zwei-Faktor-Authentifizierung einrichten" })).toBeVisible();
+    await expect(page.locator('input[autocomplete="username"]')).toHaveValue(owner.email);
+    await expectAccessible(page);
   });
 });

@@ -39,6 +39,8 @@ pub struct OnboardingState {
     /// "Sign in with Google" is offered: at the first step, to a user with a Google address,
     /// when Google sign-in is configured.
     pub google: bool,
+    /// The invited email from the step `Password` on (the person has entered it by then).
+    pub email: Option<String>,
 }
 
 /// Moves the invitation from `from` to `to`, only if it still stands at `from`.
@@ -71,11 +73,22 @@ impl Auth {
         let google = invitation.step == Step::Email
             && self.google_enabled()
             && self.has_google_address(invitation.user_id).await?;
+        let email = if invitation.step == Step::Email {
+            None
+        } else {
+            sqlx::query("SELECT email FROM users WHERE id = $1")
+                .bind(invitation.user_id)
+                .fetch_optional(&self.store.pool)
+                .await?
+                .map(|row| sqlx::Row::try_get(&row, "email"))
+                .transpose()?
+        };
         Ok(OnboardingState {
             step: invitation.step,
             user_id: invitation.user_id,
             code_cooldown,
             google,
+            email,
         })
     }
 

@@ -87,6 +87,9 @@ pub struct OnboardingStateResponse {
     pub code_cooldown: i64,
     /// "Sign in with Google" is offered (first step, a user with a Google address).
     pub google: bool,
+    /// The invited email, once the first step confirmed it: the username password managers
+    /// save the new password under.
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +191,8 @@ pub struct SessionView {
 /// Everything `/account/security` shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
+    /// The user's email: the username password managers save a new password under.
+    pub email: String,
     pub devices: Vec<TrustedDeviceView>,
     pub sessions: Vec<SessionView>,
     pub activity: Vec<ActivityView>,

@@ -37,6 +37,7 @@ pub async fn security_overview() -> Result<pforte_shared::types::SecurityOvervie
     let session = current_session_token(&state.web);
     let lang = request_lang();
     Ok(SecurityOverview {
+        email: user.email.clone(),
         devices: state
             .auth
             .devices_of(user.id, device.as_deref(), lang)

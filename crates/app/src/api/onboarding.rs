@@ -23,6 +23,7 @@ pub async fn onboarding_state(
         },
         code_cooldown: s.code_cooldown,
         google: s.google,
+        email: s.email,
     })
 }
 

@@ -23,8 +23,8 @@ pub fn NewPasswordFields(
     error: Option<Signal<Option<AppError>>>,
     #[prop(optional)] error_id: Option<&'static str>,
     /// The account's email, for password managers to save the new password under.
-    #[prop(optional, into)]
-    username: Option<Signal<String>>,
+    #[prop(default = None)]
+    username: Option<String>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let repeated = RwSignal::new(String::new());
@@ -53,13 +53,20 @@ pub fn NewPasswordFields(
     let error = error.unwrap_or_default();
     let error_id = error_id.unwrap_or_default();
     view! {
-        {username.map(|username| view! {
-            <input type="email" class="visually-hidden" autocomplete="username" value=username readonly tabindex="-1" aria-hidden="true" />
-        })}
+        {username.map(|email| view! { <SavedUsername email /> })}
         <p class="muted" id="password-hint">{Msg::PasswordHint.render(lang())}</p>
         <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed error error_id error_key="password" />
         <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
         <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id error_key="password_repeat" />
         <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
+    }
+}
+
+/// The username a new password belongs to, for password managers: a read-only field outside the
+/// tab order, hidden from sight and from screen readers. It has no name, so it is not sent.
+#[component]
+pub fn SavedUsername(email: String) -> impl IntoView {
+    view! {
+        <input type="email" class="visually-hidden" autocomplete="username" value=email readonly tabindex="-1" aria-hidden="true" />
     }
 }

@@ -9,7 +9,7 @@ use crate::api::{
 use crate::components::alert::{ErrorAlert, latest_error, outcome};
 use crate::components::card::Card;
 use crate::components::field::Field;
-use crate::components::new_password::NewPasswordFields;
+use crate::components::new_password::{NewPasswordFields, SavedUsername};
 use crate::components::submit::Submit;
 use crate::components::table::DataTable;
 use crate::components::time::LocalTime;
@@ -88,6 +88,11 @@ pub fn AccountSecurity() -> impl IntoView {
             <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
             <ActionForm action=change attr:aria-labelledby="password-title">
                 <ErrorAlert error=change_error id="change-error" />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        overview.await.ok().map(|o| view! { <SavedUsername email=o.email /> })
+                    })}
+                </Suspense>
                 <p class="status" role="status">{changed}</p>
                 <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />

@@ -86,7 +86,7 @@ pub fn Welcome() -> impl IntoView {
                         Ok(s) => Either::Left(view! {
                             <Stepper current=s.step />
                             <ErrorAlert error id="welcome-error" />
-                            {step_form(s.step, s.code_cooldown, token(), error, email, password, code, resend, trust)}
+                            {step_form(s.step, s.code_cooldown, s.email, token(), error, email, password, code, resend, trust)}
                             <GoogleButton next=Signal::stored("/".to_owned()) offered=s.google />
                         }),
                         Err(e) => Either::Right(view! {
@@ -105,6 +105,7 @@ pub fn Welcome() -> impl IntoView {
 fn step_form(
     step: OnboardingStep,
     cooldown: i64,
+    username: Option<String>,
     token: String,
     error: Signal<Option<AppError>>,
     email: ServerAction<SubmitInvitedEmail>,
@@ -124,7 +125,7 @@ fn step_form(
         OnboardingStep::Password => EitherOf4::B(view! {
             <ActionForm action=password>
                 <input type="hidden" name="token" value=token />
-                <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" />
+                <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" username />
                 <Submit pending=password.pending() class="primary">{t(Msg::CreatePasswordButton)}</Submit>
             </ActionForm>
         }),

@@ -250,7 +250,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ThisSession => "Diese Sitzung",
         ColumnSignedIn => "Angemeldet seit",
         ColumnLastActive => "Zuletzt aktiv",
-        SignOutSessionLabel => "Sitzung in {name} beenden",
+        SignOutSessionLabel => "Sitzung beenden: {name}",
         ForgotPasswordTitle => "Passwort vergessen",
         ForgotPasswordIntro => {
             "Geben Sie die E-Mail-Adresse oder Kundennummer ein, mit der Sie sich anmelden. Wir senden Ihnen einen Link, über den Sie ein neues Passwort festlegen können."
@@ -280,7 +280,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Das Passwort Ihres Benutzerkontos wurde am {time} über einen Link zum Zurücksetzen geändert. Alle vertrauenswürdigen Geräte wurden entfernt und alle Sitzungen beendet."
         }
         SendPasswordReset => "Link zum Zurücksetzen senden",
-        SendPasswordResetLabel => "Link zum Zurücksetzen des Passworts an {name} senden",
+        SendPasswordResetLabel => "Link zum Zurücksetzen senden an {name}",
         ResetSentTo => "Link zum Zurücksetzen des Passworts an {email} gesendet.",
         CodeForSignIn => "Er dient zur Anmeldung in einem neuen Browser: {browser}, am {time}.",
         CodeForOnboarding => "Er dient zur Einrichtung Ihres Benutzerkontos.",
@@ -346,7 +346,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         RegenerateRecoveryCodes => "Neue Wiederherstellungscodes erstellen",
         TurnOffTwoFactor => "Zwei-Faktor-Authentifizierung deaktivieren",
         ResetTwoFactor => "Zwei-Faktor-Authentifizierung zurücksetzen",
-        ResetTwoFactorLabel => "Zwei-Faktor-Authentifizierung für {name} zurücksetzen",
+        ResetTwoFactorLabel => "Zwei-Faktor-Authentifizierung zurücksetzen für {name}",
         TwoFactorResetFor => "Die Zwei-Faktor-Authentifizierung für {email} wurde zurückgesetzt.",
         StatusTwoFactor => "Zwei-Faktor-Authentifizierung aktiviert",
         CannotResetTwoFactor => {

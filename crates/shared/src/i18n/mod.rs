@@ -551,6 +551,31 @@ mod tests {
         assert_eq!(pick(""), None);
     }
 
+    /// A button's accessible name (`…Label`) contains its visible text, in every language
+    /// (WCAG 2.5.3, "Label in Name"), so that speech input can say what is written.
+    #[test]
+    fn accessible_names_contain_the_visible_text() {
+        let pairs = [
+            (Msg::Remove, Msg::RemoveDeviceLabel),
+            (Msg::Deactivate, Msg::DeactivateLabel),
+            (Msg::Reactivate, Msg::ReactivateLabel),
+            (Msg::Unlock, Msg::UnlockLabel),
+            (Msg::SignOut, Msg::SignOutSessionLabel),
+            (Msg::SendPasswordReset, Msg::SendPasswordResetLabel),
+            (Msg::ResetTwoFactor, Msg::ResetTwoFactorLabel),
+            (Msg::EditButton, Msg::EditUserLabel),
+        ];
+        for lang in Lang::ALL {
+            for (visible, label) in pairs {
+                let (visible, label) = (visible.text(lang), label.text(lang));
+                assert!(
+                    label.to_lowercase().contains(&visible.to_lowercase()),
+                    "{lang:?}: {label:?} does not contain {visible:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn german_labels_are_exact() {
         let de = |msg: Msg| msg.text(Lang::De);
