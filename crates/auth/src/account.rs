@@ -433,6 +433,8 @@ impl Auth {
             .bind(user.id)
             .execute(tx.conn())
             .await?;
+        tx.audit(Event::for_user(user, EventKind::LanguageChanged).detail(lang.code()))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -79,6 +79,8 @@ stored_enum! {
         GoogleUnlinked = "google_unlinked",
         /// An admin changed the user's Google address.
         GoogleAddressChanged = "google_address_changed",
+        /// The user chose the language of their mails with the language switch.
+        LanguageChanged = "language_changed",
         AccountCreated = "account_created",
         UserCreated = "user_created",
         UserDeactivated = "user_deactivated",

@@ -148,6 +148,17 @@ async fn a_signed_in_users_choice_is_stored_and_their_mails_follow_it(engine: En
     // Without a session the switch stores nothing on anyone.
     switch(&app, "en", "/", None).await;
     assert_eq!(stored_language(&app, MEMBER_EMAIL).await, "de");
+    // The choice is audited once; choosing the same language again changes nothing.
+    switch(&app, "de", "/", Some(&member)).await;
+    let audited: Vec<String> =
+        sqlx::query("SELECT detail FROM audit_events WHERE event = 'language_changed' ORDER BY id")
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| r.get("detail"))
+            .collect();
+    assert_eq!(audited, ["de"]);
 }
 
 async fn an_admin_chooses_the_language_of_the_invitation(engine: Engine) {
