@@ -30,18 +30,6 @@ async fn stored_language(app: &TestApp, email: &str) -> String {
         .get("language")
 }
 
-/// Subjects of the mails to `email`, oldest first.
-async fn subjects_to(app: &TestApp, email: &str) -> Vec<String> {
-    sqlx::query("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id")
-        .bind(email)
-        .fetch_all(&app.auth.store.pool)
-        .await
-        .expect("outbox")
-        .iter()
-        .map(|r| r.get("subject"))
-        .collect()
-}
-
 async fn the_browser_language_comes_first_then_the_switch(engine: Engine) {
     let app = TestApp::start(engine).await;
     let english = app.page("/login", None).await;

@@ -92,14 +92,7 @@ async fn app_code(app: &TestApp, pending: &str, code: &str) -> reqwest::Response
 }
 
 async fn subjects(app: &TestApp) -> Vec<String> {
-    sqlx::query("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id")
-        .bind(MEMBER_EMAIL)
-        .fetch_all(&app.auth.store.pool)
-        .await
-        .expect("outbox")
-        .iter()
-        .map(|r| r.get("subject"))
-        .collect()
+    subjects_to(app, MEMBER_EMAIL).await
 }
 
 async fn set_up_only_after_a_right_code(engine: Engine) {

@@ -12,6 +12,18 @@ pub async fn last_mail(app: &TestApp) -> String {
         .get("body_text")
 }
 
+/// The subjects of the mails to `email` in the outbox, oldest first.
+pub async fn subjects_to(app: &TestApp, email: &str) -> Vec<String> {
+    sqlx::query("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id")
+        .bind(email)
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("outbox")
+        .iter()
+        .map(|r| r.get("subject"))
+        .collect()
+}
+
 /// The email code in the newest mail of the outbox.
 pub async fn last_code(app: &TestApp) -> String {
     code_in(&last_mail(app).await)
