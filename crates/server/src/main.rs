@@ -307,11 +307,18 @@ async fn serve(config: Config) -> Result<(), String> {
     );
     if let Some(token) = auth.create_setup_token().await.map_err(describe)? {
         // Printed on purpose, once: the operator needs this link; it is never logged by tracing.
+        // In the operator's language (`LC_ALL`, `LC_MESSAGES` or `LANG`, as `de_DE.UTF-8`).
+        let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+            .and_then(|locale| pforte_shared::Lang::parse(&locale))
+            .unwrap_or_default();
         println!(
-            "\nNo account exists yet. Open this one-time link to create your company account:\n  {}/setup/{}\n\
-             (or use: pforte create-account --name 'Your Company' --owner-email you@example.com)\n",
+            "\n{}\n  {}/setup/{}\n{}\n",
+            pforte_shared::Msg::SetupLinkIntro.text(lang),
             config.public_url,
-            token.expose()
+            token.expose(),
+            pforte_shared::Msg::SetupLinkAlternative.text(lang),
         );
     }
     let state = AppState {

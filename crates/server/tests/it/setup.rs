@@ -7,6 +7,10 @@ async fn setup_link_creates_the_first_account_once(engine: Engine) {
     let db = fresh_database(engine).await;
     let served = Served::start(&db).await;
     let out = served.stdout();
+    assert!(
+        out.contains("Open this one-time link to create your company account:"),
+        "{out}"
+    );
     let link = out
         .split_whitespace()
         .find(|w| w.contains("/setup/"))
@@ -282,8 +286,21 @@ async fn concurrent_creations_let_setup_make_only_the_first_account(engine: Engi
     assert!(!auth.setup_token_valid(token.expose()).await.expect("check"));
 }
 
+async fn the_setup_link_speaks_the_operators_language(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let served = Served::start_in(&db, "de_DE.UTF-8").await;
+    let out = served.stdout();
+    assert!(
+        out.contains("Öffnen Sie diesen einmaligen Link, um Ihr Firmenkonto anzulegen:")
+            && out.contains("/setup/")
+            && out.contains("pforte create-account --name 'Ihre Firma'"),
+        "{out}"
+    );
+}
+
 crate::dual!(
     setup_link_creates_the_first_account_once,
+    the_setup_link_speaks_the_operators_language,
     setup_link_expires_after_a_day,
     instances_starting_together_print_one_usable_link,
     concurrent_creations_let_setup_make_only_the_first_account,

@@ -51,6 +51,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         TooSlow => "Die Anfrage dauert zu lange. Bitte versuchen Sie es erneut.",
         RequestTooLarge => "Die Anfrage ist zu groß.",
         CrossSiteRefused => "Anfragen von anderen Websites werden abgelehnt.",
+        SetupLinkIntro => {
+            "Es gibt noch kein Konto. Öffnen Sie diesen einmaligen Link, um Ihr Firmenkonto anzulegen:"
+        }
+        SetupLinkAlternative => {
+            "(oder: pforte create-account --name 'Ihre Firma' --owner-email sie@example.com)"
+        }
         LanguageLabel => "Sprache",
         RateLimited => "Zu viele Versuche. Bitte versuchen Sie es in {seconds} Sekunden erneut.",
         RateLimitedMinutes => {

@@ -49,6 +49,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         TooSlow => "This is taking too long. Please try again.",
         RequestTooLarge => "The request is too large.",
         CrossSiteRefused => "Cross-site request refused.",
+        SetupLinkIntro => {
+            "No account exists yet. Open this one-time link to create your company account:"
+        }
+        SetupLinkAlternative => {
+            "(or use: pforte create-account --name 'Your Company' --owner-email you@example.com)"
+        }
         LanguageLabel => "Language",
         RateLimited => "Too many attempts. Please try again in {seconds} seconds.",
         RateLimitedMinutes => "Too many attempts. Please try again in {minutes} minutes.",

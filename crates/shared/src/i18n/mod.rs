@@ -120,6 +120,10 @@ pub enum Msg {
     RequestTooLarge,
     /// A post from another site, refused.
     CrossSiteRefused,
+    /// Printed by the server at its first start, before the setup link.
+    SetupLinkIntro,
+    /// Printed after the setup link: the command-line alternative.
+    SetupLinkAlternative,
     /// The admin's "Language" field and the name of the language switch.
     LanguageLabel,
     /// Contains `{seconds}`.

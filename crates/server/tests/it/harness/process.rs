@@ -41,6 +41,11 @@ pub struct Served {
 
 impl Served {
     pub async fn start(database_url: &str) -> Served {
+        Served::start_in(database_url, "C.UTF-8").await
+    }
+
+    /// `pforte serve` run by an operator whose locale is `lang` (`LANG`, e.g. `de_DE.UTF-8`).
+    pub async fn start_in(database_url: &str, lang: &str) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -57,6 +62,9 @@ impl Served {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("PFORTE_PUBLIC_URL", &base)
             .env("RUST_LOG", "debug")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
             .stdout(Stdio::from(
                 std::fs::File::create(&stdout_path).expect("stdout file"),
             ))
