@@ -43,6 +43,8 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
   if (hydrated) await waitForHydration(page);
   await expect(page.getByRole("heading", { name: "Choose a new password", level: 1 })).toBeVisible();
   await check(page);
+  // Password managers learn whose password this is (also without JavaScript).
+  await expect(page.locator('input[autocomplete="username"]')).toHaveValue(email);
   if (hydrated) {
     await page.getByLabel("New password", { exact: true }).fill("short");
     await expect(page.getByText("5 of at least 15 characters.")).toBeVisible();

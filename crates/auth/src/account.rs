@@ -263,7 +263,7 @@ pub(crate) async fn create_account_in(
     customer_number: Option<&str>,
     owner: NewUser,
 ) -> Result<(Account, User), AuthError> {
-    let name = clean_name("name", name, true)?;
+    let name = clean_name("company", name, true)?;
     let given = match customer_number {
         Some(raw) => Some(parse_customer_number(raw).ok_or(AuthError::invalid(
             "customer_number",

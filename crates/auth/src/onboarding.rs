@@ -39,7 +39,7 @@ pub struct OnboardingState {
     /// "Sign in with Google" is offered: at the first step, to a user with a Google address,
     /// when Google sign-in is configured.
     pub google: bool,
-    /// The invited email from the step `Password` on (the person has entered it by then).
+    /// The invited email at the step `Password` (the person has just entered it).
     pub email: Option<String>,
 }
 
@@ -73,7 +73,8 @@ impl Auth {
         let google = invitation.step == Step::Email
             && self.google_enabled()
             && self.has_google_address(invitation.user_id).await?;
-        let email = if invitation.step == Step::Email {
+        // Only on the password step, where the form needs it; the person has just entered it.
+        let email = if invitation.step != Step::Password {
             None
         } else {
             sqlx::query("SELECT email FROM users WHERE id = $1")

@@ -177,8 +177,11 @@ impl Auth {
         };
         // The stage follows the user as stored now (the row is locked since `still_signs_in`):
         // two-factor turned on while the password was checked is asked for.
-        let user = account::locked_user(&mut tx, user.id).await?;
+        let mut user = account::locked_user(&mut tx, user.id).await?;
         let stage = stage_after_password(&user, skips_code);
+        if stage == Stage::Complete {
+            account::adopt_browser_zone(&mut tx, &mut user).await?;
+        }
         let token = session::insert(&mut tx, user.id, stage).await?;
         let detail = if hard_stopped {
             format!("next={} hard stop", stage.as_str())

@@ -87,8 +87,8 @@ pub struct OnboardingStateResponse {
     pub code_cooldown: i64,
     /// "Sign in with Google" is offered (first step, a user with a Google address).
     pub google: bool,
-    /// The invited email, once the first step confirmed it: the username password managers
-    /// save the new password under.
+    /// The invited email on the password step (just entered there): the username password
+    /// managers save the new password under.
     pub email: Option<String>,
 }
 

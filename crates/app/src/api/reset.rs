@@ -30,6 +30,20 @@ pub async fn reset_link_state(token: String) -> Result<pforte_shared::types::Lin
     Ok(state.auth.reset_link_state(&token).await?)
 }
 
+/// The email of a usable reset link's user: the username password managers save the new
+/// password under. Whoever holds the link got it in that mailbox. `None` for any other link.
+#[server(endpoint = "reset_username")]
+pub async fn reset_username(token: String) -> Result<Option<String>, AppError> {
+    use crate::state::*;
+
+    let state = app_state()?;
+    match state.auth.reset_link_user(&token).await {
+        Ok(user) => Ok(Some(user.email)),
+        Err(pforte_auth::AuthError::LinkInvalid) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// "Save password" through a reset link. Does not sign in: the page then says the password is
 /// saved (`?saved`) and leads to `/login`.
 #[server(endpoint = "reset_password")]

@@ -18,7 +18,7 @@ pub fn NewPasswordFields(
     repeat_label: &'static str,
     #[prop(default = false)] autofocus: bool,
     /// The form's error and the id of its alert: see `Field`. The server names the new password
-    /// `password` and its repeat `password_repeat` in its errors.
+    /// `password` in its errors (the policy's), the repeat by its own name.
     #[prop(optional, into)]
     error: Option<Signal<Option<AppError>>>,
     #[prop(optional)] error_id: Option<&'static str>,
@@ -57,7 +57,7 @@ pub fn NewPasswordFields(
         <p class="muted" id="password-hint">{Msg::PasswordHint.render(lang())}</p>
         <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed error error_id error_key="password" />
         <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
-        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id error_key="password_repeat" />
+        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id />
         <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
     }
 }

@@ -63,6 +63,9 @@ pub fn AdminUsers() -> impl IntoView {
         },
         |_| list_users(),
     );
+    // The create form's fields are tied to its own errors only (a row's edit names
+    // `google_email` too).
+    let create_error = latest_error(vec![outcome(create)]);
     let error = latest_error(vec![
         outcome(create),
         outcome(resend),
@@ -107,9 +110,9 @@ pub fn AdminUsers() -> impl IntoView {
             </Suspense>
             <h2>{t(Msg::CreateUserTitle)}</h2>
             <ActionForm action=create>
-                <Field id="name" name="name" label=t(Msg::NameLabel) autocomplete="off" error error_id="users-error" />
-                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="off" error error_id="users-error" />
-                <Field id="google_email" name="google_email" label=t(Msg::GoogleAddressLabel) input_type="email" autocomplete="off" required=false error error_id="users-error" />
+                <Field id="name" name="name" label=t(Msg::NameLabel) autocomplete="off" error=create_error error_id="users-error" />
+                <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="off" error=create_error error_id="users-error" />
+                <Field id="google_email" name="google_email" label=t(Msg::GoogleAddressLabel) input_type="email" autocomplete="off" required=false error=create_error error_id="users-error" />
                 <div class="field">
                     <label for="role">{t(Msg::RoleLabel)}</label>
                     <select id="role" name="role">

@@ -1,9 +1,9 @@
 //! `/reset-password/{token}`: the new password chosen through a reset link. Saving it does not
 //! sign in; the page then says so (`?saved`) and leads to `/login`.
 
-use crate::api::{ResetPassword, reset_link_state};
+use crate::api::{ResetPassword, reset_link_state, reset_username};
 use crate::components::alert::ErrorAlert;
-use crate::components::new_password::NewPasswordFields;
+use crate::components::new_password::{NewPasswordFields, SavedUsername};
 use crate::components::submit::Submit;
 use crate::components::token_page::{TokenPage, outcome_of};
 use crate::i18n::t;
@@ -20,6 +20,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         move || (token(), action.version().get()),
         |(token, _)| reset_link_state(token),
     );
+    let username = Resource::new(token, reset_username);
     let (done, posted) = outcome_of(action, "saved", Msg::PasswordResetDone);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
@@ -34,6 +35,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <ActionForm action>
                 <input type="hidden" name="token" value=token() />
                 <ErrorAlert error id="reset-error" />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        username.await.ok().flatten().map(|email| view! { <SavedUsername email /> })
+                    })}
+                </Suspense>
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) autofocus=true error error_id="reset-error" />
                 <Submit pending=action.pending()>
                     {t(Msg::SavePasswordButton)}

@@ -257,7 +257,10 @@ async fn names_refuse_hidden_characters(engine: Engine) {
     assert!(
         matches!(
             company,
-            Err(pforte_auth::AuthError::Invalid { field: "name", .. })
+            Err(pforte_auth::AuthError::Invalid {
+                field: "company",
+                ..
+            })
         ),
         "{company:?}"
     );

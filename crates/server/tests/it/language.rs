@@ -121,6 +121,8 @@ async fn a_signed_in_users_choice_is_stored_and_their_mails_follow_it(engine: En
         .change_password(&member, MEMBER_PASSWORD, new, new)
         .await;
     assert_eq!(res.status(), 200);
+    // The change renews this browser's session.
+    let member = session_cookie(&res).expect("renewed session");
     let subjects = subjects_to(&app, MEMBER_EMAIL).await;
     let last = subjects.last().expect("a mail");
     assert!(last.contains("Passwort"), "{subjects:?}");
@@ -136,8 +138,11 @@ async fn a_signed_in_users_choice_is_stored_and_their_mails_follow_it(engine: En
     // Without a session the switch stores nothing on anyone.
     switch(&app, "en", "/", None).await;
     assert_eq!(stored_language(&app, MEMBER_EMAIL).await, "de");
-    // The choice is audited once; choosing the same language again changes nothing.
+    // The choice is audited once; choosing the same language again changes nothing, choosing
+    // another is audited again.
     switch(&app, "de", "/", Some(&member)).await;
+    switch(&app, "en", "/", Some(&member)).await;
+    assert_eq!(stored_language(&app, MEMBER_EMAIL).await, "en");
     let audited: Vec<String> =
         sqlx::query("SELECT detail FROM audit_events WHERE event = 'language_changed' ORDER BY id")
             .fetch_all(&app.auth.store.pool)
@@ -146,7 +151,7 @@ async fn a_signed_in_users_choice_is_stored_and_their_mails_follow_it(engine: En
             .iter()
             .map(|r| r.get("detail"))
             .collect();
-    assert_eq!(audited, ["de"]);
+    assert_eq!(audited, ["de", "en"]);
 }
 
 async fn an_admin_chooses_the_language_of_the_invitation(engine: Engine) {
@@ -209,6 +214,7 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
     // A sign-in on a browser that reports its zone (the hydrated page's cookie): kept when it
     // is done; a zone Pforte does not know is not, nor the plain cookie that any site on the
     // domain could plant (with https only the `__Host-` one counts).
+    let mut device = None;
     for (cookie, kept, trust) in [
         ("__Host-pforte_tz=Mars/Olympus_Mons", "UTC", "no"),
         ("pforte_tz=Asia/Tokyo", "UTC", "no"),
@@ -230,6 +236,22 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
             .await;
         assert_eq!(res.status(), 200);
         assert_eq!(zone(&app).await, kept, "{cookie}");
+        if trust == "yes" {
+            device = device_cookie(&res);
+        }
+    }
+    // A sign-in the trusted device completes at the password step adopts the zone too.
+    let device = device.expect("trusted device");
+    for reported in ["America/New_York", "Europe/Berlin"] {
+        let res = app
+            .submit_password(
+                MEMBER_EMAIL,
+                MEMBER_PASSWORD,
+                Some(&format!("{device}; __Host-pforte_tz={reported}")),
+            )
+            .await;
+        assert_eq!(header(&res, "location"), "/", "signed in without a code");
+        assert_eq!(zone(&app).await, reported);
     }
     // The "New device trusted" mail of that very sign-in is already in the reported zone.
     let trusted = last_mail(&app).await;
