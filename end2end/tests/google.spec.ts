@@ -27,8 +27,17 @@ test("a user signs in with Google from /login: linked by the address the admin e
   const mail = await waitForMail(email, "Google account linked");
   expect(mail.text).toContain(google);
 
-  // Unlink needs the password; afterwards Google no longer signs in.
-  await page.locator("#google_unlink_password").fill(password);
+  // Unlink needs the password: a wrong one marks the field; afterwards Google no longer signs in.
+  await waitForHydration(page);
+  const unlinkPassword = page.locator("#google_unlink_password");
+  await unlinkPassword.fill("not the password at all");
+  await page.getByRole("button", { name: "Unlink" }).click();
+  await expect(unlinkPassword).toHaveAttribute("aria-invalid", "true");
+  await expect(unlinkPassword).toBeFocused();
+  await expectAccessible(page);
+  // A wrong password delays the next try by a second, as at sign-in.
+  await page.waitForTimeout(1_100);
+  await unlinkPassword.fill(password);
   await page.getByRole("button", { name: "Unlink" }).click();
   await expect(page.getByText("Your Google account was unlinked.")).toBeVisible();
   await expect(page.getByText("No Google account is linked.")).toBeVisible();

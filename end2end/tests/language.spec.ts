@@ -39,6 +39,14 @@ test.describe("a German browser", () => {
     await page.goto("/login-help");
     await expect(page.locator("html")).toHaveAttribute("lang", "de");
     await expectAccessible(page);
+    // The pages behind a link, with a link that is not (or no longer) valid.
+    const stale = "A".repeat(43);
+    for (const path of [`/reset-password/${stale}`, `/not-me/${stale}`, `/welcome/${stale}`, `/setup/${stale}`]) {
+      await page.goto(path);
+      await waitForHydration(page);
+      await expect(page.getByRole("alert")).toContainText("nicht mehr gültig");
+      await expectAccessible(page);
+    }
   });
 });
 

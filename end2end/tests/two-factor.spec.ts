@@ -62,6 +62,20 @@ test("two-factor: set up, the app's code on a new browser, a reused code refused
   await expectAccessible(page);
   await waitForMail(email, "Two-factor authentication is on");
 
+  // The same page in German, and axe finds nothing there either.
+  const german = await browser.newContext({ locale: "de-DE" });
+  const de = await german.newPage();
+  await de.goto("/login");
+  await waitForHydration(de);
+  await de.getByLabel("E-Mail-Adresse oder Kundennummer").fill(email);
+  await de.getByLabel("Passwort", { exact: true }).fill(password);
+  await de.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await expect(de.getByRole("heading", { name: "Authentifizierungscode eingeben", level: 1 })).toBeVisible();
+  await expect(de.getByLabel("Authentifizierungscode", { exact: true })).toBeVisible();
+  await expect(de.getByRole("link", { name: "Wiederherstellungscode verwenden" })).toBeVisible();
+  await expectAccessible(de);
+  await german.close();
+
   // A new browser: the app's code, no email code; the code the set-up used is refused.
   const other = await freshPage(browser);
   await passwordStep(other.page, email);

@@ -151,6 +151,9 @@ fn apt_install(packages: &[&str]) -> Result {
 }
 
 /// Installs what is missing; `full` adds the test tools (npm packages, chromium, PostgreSQL).
+/// The integration test that measures sign-in timing (`crates/server/tests/it/signin.rs`).
+const TIMING_TEST: &str = "timing_on_postgres";
+
 fn setup(full: bool) -> Result {
     step("set-up: Rust target, cargo-leptos, wasm-bindgen");
     let targets =
@@ -384,12 +387,25 @@ fn test() -> Result {
                 cargo()
                     .arg("test")
                     .args(HOST_PACKAGES)
+                    .args(["--", "--skip", TIMING_TEST])
                     .current_dir(&root)
                     .env("PFORTE_TEST_POSTGRES_URL", pg.url()),
                 TEST_STEP_LIMIT,
             )
         },
     )?;
+    // The timing test compares sign-in times of known and unknown identifiers: it runs on its
+    // own, so that the other tests' load does not fall on one kind of attempt more than another.
+    timed("sign-in timing (alone)", &mut || {
+        status_within(
+            cargo()
+                .args(["test", "-p", "pforte-server", "--test", "it", "--"])
+                .args(["--exact", &format!("signin::{TIMING_TEST}")])
+                .current_dir(&root)
+                .env("PFORTE_TEST_POSTGRES_URL", pg.url()),
+            TEST_STEP_LIMIT,
+        )
+    })?;
     drop(pg);
     timed("browser tests (Playwright, Debian Chromium)", &mut || {
         let e2e = root.join("end2end");

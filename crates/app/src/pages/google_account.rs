@@ -11,9 +11,9 @@ use crate::components::time::text_with_time;
 use crate::i18n::t;
 use leptos::either::Either;
 use leptos::prelude::*;
-use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::types::GoogleAccountView;
+use pforte_shared::{AppError, Msg};
 
 #[component]
 pub fn GoogleSection() -> impl IntoView {
@@ -38,11 +38,11 @@ fn GoogleAccount() -> impl IntoView {
     view! {
         <section aria-labelledby="google-title">
             <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
-            <ErrorAlert error />
+            <ErrorAlert error id="google-error" />
             <p class="status" role="status">{status}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
-                    state.await.ok().flatten().map(|view| view! { <GoogleState view unlink /> })
+                    state.await.ok().flatten().map(|view| view! { <GoogleState view unlink error /> })
                 })}
             </Suspense>
         </section>
@@ -51,7 +51,11 @@ fn GoogleAccount() -> impl IntoView {
 
 /// Linked (with "Unlink", or why it is not offered), or not, with the address an admin entered.
 #[component]
-fn GoogleState(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> impl IntoView {
+fn GoogleState(
+    view: GoogleAccountView,
+    unlink: ServerAction<UnlinkGoogle>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let Some(linked) = view.linked else {
         let address = view
             .address
@@ -68,7 +72,7 @@ fn GoogleState(view: GoogleAccountView, unlink: ServerAction<UnlinkGoogle>) -> i
     let form = if view.has_password {
         Either::Left(view! {
             <ActionForm action=unlink attr:aria-labelledby="google-title">
-                <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
+                <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error error_id="google-error" />
                 <Submit pending=unlink.pending() class="secondary">{t(Msg::UnlinkGoogle)}</Submit>
             </ActionForm>
         })

@@ -47,7 +47,7 @@ pub fn TwoFactorSection() -> impl IntoView {
     view! {
         <section aria-labelledby="two-factor-title">
             <h2 id="two-factor-title">{t(Msg::TwoFactorTitle)}</h2>
-            <ErrorAlert error />
+            <ErrorAlert error id="two-factor-error" />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await {
@@ -63,7 +63,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                         Ok(_) => EitherOf5::D(view! {
                             <p>{t(Msg::TwoFactorOffIntro)}</p>
                             <ActionForm action=start attr:aria-labelledby="two-factor-title">
-                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" />
+                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=latest_error(vec![outcome(start)]) error_id="two-factor-error" />
                                 <Submit pending=start.pending() class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
                             </ActionForm>
                         }),
@@ -85,7 +85,7 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
         <img class="qr" src=pending.qr_image alt=t(Msg::QrCodeAlt) width="208" height="208" />
         <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
         <ActionForm action=activate attr:aria-labelledby="two-factor-title">
-            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" />
+            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" error=latest_error(vec![outcome(activate)]) error_id="two-factor-error" />
             <Submit pending=activate.pending() class="primary">{t(Msg::ActivateButton)}</Submit>
         </ActionForm>
     }
@@ -160,19 +160,22 @@ fn Enabled(
         ),
         view.enabled_at.unwrap_or_default(),
     );
+    // Each form's fields are tied to its own errors only.
+    let regenerate_error = latest_error(vec![outcome(regenerate)]);
+    let disable_error = latest_error(vec![outcome(disable)]);
     view! {
         <p>{since}</p>
         <p id="tf-confirm-hint">{t(Msg::TwoFactorConfirmHint)}</p>
         <h3 id="regenerate-title">{t(Msg::RegenerateRecoveryCodes)}</h3>
         <ActionForm action=regenerate attr:aria-labelledby="regenerate-title">
-            <Field id="tf_regenerate_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
-            <Field id="tf_regenerate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
+            <Field id="tf_regenerate_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" error=regenerate_error error_id="two-factor-error" />
+            <Field id="tf_regenerate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 error=regenerate_error error_id="two-factor-error" />
             <Submit pending=regenerate.pending() class="secondary">{t(Msg::RegenerateRecoveryCodes)}</Submit>
         </ActionForm>
         <h3 id="disable-title">{t(Msg::TurnOffTwoFactor)}</h3>
         <ActionForm action=disable attr:aria-labelledby="disable-title">
-            <Field id="tf_disable_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" />
-            <Field id="tf_disable_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 />
+            <Field id="tf_disable_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" error=disable_error error_id="two-factor-error" />
+            <Field id="tf_disable_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 error=disable_error error_id="two-factor-error" />
             <Submit pending=disable.pending() class="secondary">{t(Msg::TurnOffTwoFactor)}</Submit>
         </ActionForm>
     }

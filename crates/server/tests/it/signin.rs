@@ -195,6 +195,8 @@ async fn timing_does_not_tell_known_from_unknown(engine: Engine) {
 }
 
 /// The timing test runs on PostgreSQL only: 600 argon2 verifications are too slow to run twice.
+/// `cargo xtask test` runs it on its own, after the other tests, so that their load cannot fall on
+/// one kind of attempt more than on another.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timing_on_postgres() {
     timing_does_not_tell_known_from_unknown(Engine::Postgres).await
