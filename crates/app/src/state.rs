@@ -25,6 +25,11 @@ pub struct WebConfig {
 /// that never finishes rendering costs the browser seconds, not a connection held forever.
 pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The language of a request (see [`WebConfig::lang_of`]), found once and put into request
+/// extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLang(pub Lang);
+
 /// The time zone a request's browser reported, put into request extensions by the server.
 #[derive(Clone, Debug)]
 pub struct BrowserZone(pub String);
@@ -189,12 +194,11 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The language of the current request (see [`WebConfig::lang_of`]); English outside a request.
+/// The language of the current request ([`RequestLang`]); English outside a request.
 pub fn request_lang() -> Lang {
-    match (use_context::<AppState>(), parts()) {
-        (Some(state), Some(parts)) => state.web.lang_of(&parts.headers),
-        _ => Lang::default(),
-    }
+    parts()
+        .and_then(|parts| parts.extensions.get::<RequestLang>().copied())
+        .map_or_else(Lang::default, |RequestLang(lang)| lang)
 }
 
 /// IP and browser of the current request (with its `Sec-CH-UA` hint, which names browsers whose

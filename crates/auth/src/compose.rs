@@ -72,7 +72,12 @@ impl std::fmt::Debug for Letter {
 }
 
 impl Letter {
-    pub fn new(to: &str, subject: impl Into<String>, lang: Lang) -> Letter {
+    /// A letter to `to`, written in their language.
+    pub fn to(to: Recipient<'_>, subject: impl Into<String>) -> Letter {
+        Letter::new(to.email, subject, to.lang)
+    }
+
+    fn new(to: &str, subject: impl Into<String>, lang: Lang) -> Letter {
         Letter {
             to: to.to_owned(),
             subject: subject.into(),

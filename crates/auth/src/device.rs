@@ -32,7 +32,7 @@ pub fn device_mail(
         "time",
         &to.time(at),
     );
-    Letter::new(to.email, Msg::DeviceMailSubject.text(lang), lang)
+    Letter::to(to, Msg::DeviceMailSubject.text(lang))
         .text(body)
         .action(
             Msg::DeviceMailAction.text(lang),

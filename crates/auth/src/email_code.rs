@@ -68,7 +68,7 @@ pub enum CodePurpose {
 /// the time, and what to do if it was not the user.
 pub fn code_mail(to: Recipient<'_>, code: &str, purpose: &CodePurpose) -> Mail {
     let lang = to.lang;
-    let letter = Letter::new(to.email, Msg::CodeSubject.text(lang), lang)
+    let letter = Letter::to(to, Msg::CodeSubject.text(lang))
         .text(fill(Msg::CodeBody.text(lang), "code", code))
         .code(code);
     let letter = match purpose {
@@ -110,7 +110,7 @@ pub fn code_lock_mail(
         "minutes",
         &(crate::throttle::CODE_LOCK_SECS / 60).to_string(),
     );
-    Letter::new(to.email, Msg::CodeLockMailSubject.text(lang), lang)
+    Letter::to(to, Msg::CodeLockMailSubject.text(lang))
         .text(body)
         .text(pause)
         .action(

@@ -230,7 +230,7 @@ pub fn linked_mail(
         "time",
         &to.time(at),
     );
-    Letter::new(to.email, Msg::GoogleLinkedMailSubject.text(lang), lang)
+    Letter::to(to, Msg::GoogleLinkedMailSubject.text(lang))
         .text(body)
         .action(
             Msg::GoogleLinkedMailAction.text(lang),

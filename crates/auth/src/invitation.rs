@@ -30,10 +30,9 @@ pub struct Invitation {
 /// The invitation mail: plain text and HTML, with the call to action "To the user account".
 pub fn invitation_mail(link: &str, user: &User, account: &Account, days: i64) -> Mail {
     let lang = user.lang;
-    Letter::new(
-        &user.email,
+    Letter::to(
+        user.recipient(),
         fill(Msg::InvitationSubject.text(lang), "company", &account.name),
-        lang,
     )
     .text(fill(Msg::Greeting.text(lang), "name", user.greeting_name()))
     .text(fill(

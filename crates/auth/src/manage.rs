@@ -39,7 +39,7 @@ pub fn password_changed_mail(
         PasswordChange::OnSecurityPage => Msg::PasswordChangedBody,
         PasswordChange::ThroughResetLink => Msg::PasswordResetMailBody,
     };
-    Letter::new(to.email, Msg::PasswordChangedSubject.text(lang), lang)
+    Letter::to(to, Msg::PasswordChangedSubject.text(lang))
         .text(fill(body.text(lang), "time", &to.time(at)))
         .action(
             Msg::ReviewSecurity.text(lang),

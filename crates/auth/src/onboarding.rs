@@ -74,15 +74,10 @@ impl Auth {
             && self.google_enabled()
             && self.has_google_address(invitation.user_id).await?;
         // Only on the password step, where the form needs it; the person has just entered it.
-        let email = if invitation.step != Step::Password {
-            None
+        let email = if invitation.step == Step::Password {
+            Some(self.user_by_id(invitation.user_id).await?.email)
         } else {
-            sqlx::query("SELECT email FROM users WHERE id = $1")
-                .bind(invitation.user_id)
-                .fetch_optional(&self.store.pool)
-                .await?
-                .map(|row| sqlx::Row::try_get(&row, "email"))
-                .transpose()?
+            None
         };
         Ok(OnboardingState {
             step: invitation.step,

@@ -62,7 +62,7 @@ pub const INVITATION_REQUEST_LIMIT: MailLimit = MailLimit {
 pub fn reset_mail(link: &str, user: &User) -> Mail {
     let lang = user.lang;
     let minutes = (RESET_LINK_SECS / 60).to_string();
-    Letter::new(&user.email, Msg::ResetMailSubject.text(lang), lang)
+    Letter::to(user.recipient(), Msg::ResetMailSubject.text(lang))
         .text(fill(Msg::Greeting.text(lang), "name", user.greeting_name()))
         .text(Msg::ResetMailBody.text(lang))
         .action(Msg::ResetMailButton.text(lang), link)

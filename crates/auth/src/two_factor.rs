@@ -195,11 +195,8 @@ pub fn two_factor_mail(
         }
         TwoFactorChange::ResetByAdmin => (Msg::TwoFactorResetSubject, Msg::TwoFactorResetBody),
     };
-    let mut letter = Letter::new(to.email, subject.text(lang), lang).text(fill(
-        body.text(lang),
-        "time",
-        &to.time(at),
-    ));
+    let mut letter =
+        Letter::to(to, subject.text(lang)).text(fill(body.text(lang), "time", &to.time(at)));
     if let TwoFactorChange::RecoveryCodeUsed { left } = change {
         letter = letter.text(fill(
             Msg::RecoveryCodesLeft.text(lang),

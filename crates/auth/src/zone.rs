@@ -5,9 +5,6 @@ use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Tz;
 use pforte_shared::Lang;
 
-/// The zone a user without one reads times in.
-pub const UTC: &str = "UTC";
-
 /// The IANA name of a zone the browser reported, if Pforte knows it (`None` for anything else,
 /// so nothing unchecked is stored).
 pub fn known_zone(raw: &str) -> Option<String> {

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use pforte_app::client_ip::ClientIp;
+use pforte_app::state::RequestLang;
 use pforte_shared::{AppError, Lang, Msg};
 use std::net::SocketAddr;
 
@@ -53,10 +54,12 @@ pub fn plain_answer(status: StatusCode, msg: Msg) -> Response {
 #[derive(Clone, Copy)]
 struct PlainAnswer(Msg);
 
-/// The outermost layer: writes every [`plain_answer`] in the language of the request (the
-/// language cookie, else `Accept-Language`), so that even a panic is answered in it.
-pub async fn localize(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+/// The outermost layer: finds the language of the request once (the language cookie, else
+/// `Accept-Language`: `RequestLang`, which pages and server functions read) and writes every
+/// [`plain_answer`] in it, so that even a panic is answered in it.
+pub async fn localize(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     let lang = state.0.web.lang_of(req.headers());
+    req.extensions_mut().insert(RequestLang(lang));
     let mut res = next.run(req).await;
     let answer = res.extensions_mut().remove::<PlainAnswer>();
     // The body limit's own 413 says the same.
