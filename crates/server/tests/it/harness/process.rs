@@ -37,6 +37,8 @@ pub struct Served {
     child: std::process::Child,
     stderr_path: std::path::PathBuf,
     stdout_path: std::path::PathBuf,
+    /// This instance's development mailbox: its mails as .eml files.
+    mailbox: std::path::PathBuf,
 }
 
 impl Served {
@@ -54,11 +56,12 @@ impl Served {
         let dir = std::env::temp_dir();
         let stderr_path = dir.join(format!("pforte-serve-{port}-{}.err", std::process::id()));
         let stdout_path = dir.join(format!("pforte-serve-{port}-{}.out", std::process::id()));
+        let mailbox = dir.join(format!("pforte-serve-{port}-{}-mailbox", std::process::id()));
         let child = Command::new(env!("CARGO_BIN_EXE_pforte"))
             .arg("serve")
             .env("PFORTE_DATABASE_URL", database_url)
             .env("PFORTE_SECRET_KEY", TEST_SECRET_KEY)
-            .env("PFORTE_MAIL_DIR", dir.join("pforte-it-mailbox"))
+            .env("PFORTE_MAIL_DIR", &mailbox)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("PFORTE_PUBLIC_URL", &base)
             .env("RUST_LOG", "debug")
@@ -83,6 +86,7 @@ impl Served {
             child,
             stderr_path,
             stdout_path,
+            mailbox,
         };
         for _ in 0..150 {
             let health = served
@@ -103,6 +107,24 @@ impl Served {
         std::fs::read_to_string(&self.stdout_path).unwrap_or_default()
     }
 
+    /// The text of the first mail this instance delivered that contains `needle`, waiting up to
+    /// ten seconds for its mail worker (which empties the outbox row once it has delivered).
+    pub async fn delivered_mail_with(&self, needle: &str) -> String {
+        for _ in 0..100 {
+            let found = std::fs::read_dir(&self.mailbox)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+                .find(|text| text.contains(needle));
+            if let Some(text) = found {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no delivered mail with {needle:?}");
+    }
+
     /// Stops the server; returns its (stderr, stdout).
     pub fn stop(mut self) -> (String, String) {
         let _ = self.child.kill();
@@ -111,6 +133,7 @@ impl Served {
         let out = std::fs::read_to_string(&self.stdout_path).unwrap_or_default();
         let _ = std::fs::remove_file(&self.stderr_path);
         let _ = std::fs::remove_file(&self.stdout_path);
+        let _ = std::fs::remove_dir_all(&self.mailbox);
         (err, out)
     }
 }
