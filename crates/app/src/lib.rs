@@ -9,6 +9,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod client_ip;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod forward;
 pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]

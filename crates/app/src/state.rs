@@ -19,6 +19,12 @@ pub struct WebConfig {
     pub request_limit: std::time::Duration,
     /// `PFORTE_TRUSTED_PROXIES`: peers whose `X-Forwarded-For`/`Forwarded` name the client.
     pub trusted_proxies: TrustedProxies,
+    /// `PFORTE_FORWARD_AUTH_DOMAINS`: the hosts forward authentication may send a user back to.
+    pub forward_domains: crate::forward::ForwardDomains,
+    /// `PFORTE_COOKIE_DOMAIN`: when set, the session cookie is sent to every host under this
+    /// domain (so that forward authentication sees it on the applications' hosts); else it is
+    /// sent to Pforte's host only.
+    pub cookie_domain: Option<String>,
 }
 
 /// A request still unanswered after this is stopped and answered 503: a stuck database or a page
@@ -45,14 +51,27 @@ impl WebConfig {
             public_url,
             request_limit: REQUEST_LIMIT,
             trusted_proxies: TrustedProxies::default(),
+            forward_domains: Default::default(),
+            cookie_domain: None,
         }
     }
 
+    /// `__Host-` binds a cookie to Pforte's host; a cookie shared with a domain can only be
+    /// `__Secure-`.
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.secure_cookies {
-            "__Host-pforte_session"
-        } else {
-            "pforte_session"
+        match (self.secure_cookies, self.cookie_domain.is_some()) {
+            (true, false) => "__Host-pforte_session",
+            (true, true) => "__Secure-pforte_session",
+            (false, _) => "pforte_session",
+        }
+    }
+
+    /// A session cookie's `Set-Cookie` value, with the shared domain when one is set.
+    fn session_cookie_with(&self, value: &str, max_age: Option<i64>) -> String {
+        let cookie = self.cookie(self.session_cookie_name(), value, max_age);
+        match &self.cookie_domain {
+            Some(domain) => format!("{cookie}; Domain={domain}"),
+            None => cookie,
         }
     }
 
@@ -69,7 +88,7 @@ impl WebConfig {
 
     /// `Set-Cookie` value carrying a session token.
     pub fn session_cookie(&self, token: &str) -> String {
-        self.cookie(self.session_cookie_name(), token, None)
+        self.session_cookie_with(token, None)
     }
 
     pub fn device_cookie_name(&self) -> &'static str {
@@ -150,7 +169,7 @@ impl WebConfig {
 
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session_cookie(&self) -> String {
-        self.cookie(self.session_cookie_name(), "", Some(0))
+        self.session_cookie_with("", Some(0))
     }
 
     /// The trusted-device token from a request's `Cookie` headers.

@@ -54,6 +54,9 @@ pub struct User {
     pub lang: Lang,
     /// The IANA time zone of the user's mails: their browser's at their last sign-in, else UTC.
     pub time_zone: String,
+    /// The user's stable identifier towards other applications (`Remote-User`, OpenID's `sub`):
+    /// random, never reused, unchanged when the email changes.
+    pub subject: String,
 }
 
 impl User {
@@ -106,8 +109,13 @@ pub fn clean_google_email(raw: Option<&str>) -> Result<Option<String>, AuthError
     }
 }
 
+/// A new user's subject: 128 random bits, hex.
+fn new_subject() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
 pub(crate) const USER_COLUMNS: &str = "id, account_id, email, display_name, role, status, \
-     is_owner, password_hash, totp_enabled_at, google_email, google_sub, language, time_zone";
+     is_owner, password_hash, totp_enabled_at, google_email, google_sub, language, time_zone, subject";
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -124,6 +132,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         google_sub: row.try_get("google_sub")?,
         lang: Lang::from_code(&row.try_get::<String, _>("language")?).unwrap_or_default(),
         time_zone: row.try_get("time_zone")?,
+        subject: row.try_get("subject")?,
     })
 }
 
@@ -381,8 +390,8 @@ async fn insert_user(
     let now = tx.now();
     let row = sqlx::query(&format!(
         "INSERT INTO users (account_id, email, display_name, role, status, is_owner, \
-         password_hash, password_set_at, google_email, language, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10) \
+         password_hash, password_set_at, google_email, language, created_at, updated_at, subject) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10, $12) \
          ON CONFLICT (email) DO NOTHING RETURNING {USER_COLUMNS}"
     ))
     .bind(account.id)
@@ -396,6 +405,7 @@ async fn insert_user(
     .bind(google_email)
     .bind(now)
     .bind(new.lang.code())
+    .bind(new_subject())
     .fetch_optional(tx.conn())
     .await?
     .ok_or(AuthError::Conflict("email"))?;

@@ -342,6 +342,7 @@ mod tests {
             google_sub: None,
             lang: pforte_shared::Lang::En,
             time_zone: "UTC".into(),
+            subject: "0".repeat(32),
         };
         let mail = reset_mail("https://pforte.test/reset-password/abc", &user);
         assert!(mail.subject.contains("Pforte"), "{}", mail.subject);

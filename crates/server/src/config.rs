@@ -2,6 +2,7 @@
 //! A bad value stops start-up with one line naming the variable.
 
 use pforte_app::client_ip::TrustedProxies;
+use pforte_app::forward::ForwardDomains;
 use pforte_auth::google::{GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_USERINFO_URL, GoogleSettings};
 use pforte_auth::secret_box::SecretKey;
 use std::net::SocketAddr;
@@ -25,6 +26,10 @@ pub struct Config {
     pub secret_key: SecretKeySource,
     /// `PFORTE_GOOGLE_*`: "Sign in with Google", when a client ID and secret are set.
     pub google: Option<GoogleSettings>,
+    /// `PFORTE_FORWARD_AUTH_DOMAINS`: the hosts forward authentication may send a user back to.
+    pub forward_domains: ForwardDomains,
+    /// `PFORTE_COOKIE_DOMAIN`: the domain the session cookie is shared with (none: Pforte's host).
+    pub cookie_domain: Option<String>,
 }
 
 /// Where the secret key (which seals two-factor secrets at rest) comes from.
@@ -93,6 +98,8 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("secret_key", &self.secret_key)
             .field("google", &self.google)
+            .field("forward_domains", &self.forward_domains)
+            .field("cookie_domain", &self.cookie_domain)
             .finish()
     }
 }
@@ -178,6 +185,36 @@ fn google_settings(
         userinfo_url: provider_url(get, "PFORTE_GOOGLE_USERINFO_URL", GOOGLE_USERINFO_URL)?,
         ..GoogleSettings::google(client_id, client_secret)
     }))
+}
+
+/// `PFORTE_COOKIE_DOMAIN`: a domain name (a leading dot is dropped) that Pforte's own host is
+/// part of — else browsers would refuse the cookie and nobody could sign in.
+fn cookie_domain(
+    get: &impl Fn(&str) -> Option<String>,
+    public_host: &str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = get("PFORTE_COOKIE_DOMAIN").filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let domain = raw.trim().trim_start_matches('.').to_ascii_lowercase();
+    let is_name = matches!(
+        url::Url::parse(&format!("https://{domain}/")).ok().as_ref().and_then(url::Url::host),
+        Some(url::Host::Domain(d)) if d == domain
+    );
+    if !is_name || !domain.contains('.') {
+        return Err(bad(
+            "PFORTE_COOKIE_DOMAIN",
+            "expected a domain name such as example.com",
+        ));
+    }
+    let host = public_host.to_ascii_lowercase();
+    if host != domain && !host.ends_with(&format!(".{domain}")) {
+        return Err(bad(
+            "PFORTE_COOKIE_DOMAIN",
+            format!("must be PFORTE_PUBLIC_URL's host {host} or a domain it is under"),
+        ));
+    }
+    Ok(Some(domain))
 }
 
 impl Config {
@@ -324,6 +361,11 @@ impl Config {
             }
         };
         let google = google_settings(&get)?;
+        let forward_domains = get("PFORTE_FORWARD_AUTH_DOMAINS")
+            .unwrap_or_default()
+            .parse::<ForwardDomains>()
+            .map_err(|reason| bad("PFORTE_FORWARD_AUTH_DOMAINS", reason))?;
+        let cookie_domain = cookie_domain(&get, parsed.host_str().unwrap_or_default())?;
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -335,6 +377,8 @@ impl Config {
             trusted_proxies,
             secret_key,
             google,
+            forward_domains,
+            cookie_domain,
         })
     }
 }
@@ -350,6 +394,51 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn forward_authentication_settings() {
+        let defaults = parse(&[]).expect("defaults");
+        assert!(defaults.forward_domains.is_empty() && defaults.cookie_domain.is_none());
+        let set = parse(&[
+            ("PFORTE_PUBLIC_URL", "https://login.example.com"),
+            ("PFORTE_DEV_MAILBOX", "1"),
+            (
+                "PFORTE_FORWARD_AUTH_DOMAINS",
+                "app.example.com, *.tools.example.com",
+            ),
+            ("PFORTE_COOKIE_DOMAIN", ".Example.com"),
+        ])
+        .expect("valid");
+        assert_eq!(set.cookie_domain.as_deref(), Some("example.com"));
+        assert!(
+            set.forward_domains
+                .allowed("https://app.example.com/", false)
+                .is_some()
+        );
+        let refused = |pairs: &[(&str, &str)], variable: &str| {
+            let mut all = vec![
+                ("PFORTE_PUBLIC_URL", "https://login.example.com"),
+                ("PFORTE_DEV_MAILBOX", "1"),
+            ];
+            all.extend_from_slice(pairs);
+            let error = parse(&all).expect_err("refused");
+            assert_eq!(error.variable, variable, "{pairs:?}");
+        };
+        refused(
+            &[("PFORTE_FORWARD_AUTH_DOMAINS", "https://app.example.com")],
+            "PFORTE_FORWARD_AUTH_DOMAINS",
+        );
+        for domain in [
+            "other.org",
+            "ample.com",
+            "com",
+            "127.0.0.1",
+            "a b.com",
+            "example.com/x",
+        ] {
+            refused(&[("PFORTE_COOKIE_DOMAIN", domain)], "PFORTE_COOKIE_DOMAIN");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod forward;
 pub mod google;
 pub mod language;
 pub mod middleware;

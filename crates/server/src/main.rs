@@ -326,6 +326,8 @@ async fn serve(config: Config) -> Result<(), String> {
         auth,
         web: WebConfig {
             trusted_proxies: config.trusted_proxies.clone(),
+            forward_domains: config.forward_domains.clone(),
+            cookie_domain: config.cookie_domain.clone(),
             ..WebConfig::new(&config.public_url)
         },
     };

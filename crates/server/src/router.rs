@@ -67,6 +67,8 @@ pub fn build(state: AppState) -> Router {
         .route("/auth/google", post(crate::google::start))
         .route("/auth/google/callback", get(crate::google::callback))
         .route("/language", post(crate::language::choose))
+        .route("/auth/verify", get(crate::forward::verify))
+        .route("/auth/continue", get(crate::forward::continue_to))
         .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
             shell(options.clone())
         })

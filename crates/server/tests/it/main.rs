@@ -10,6 +10,7 @@ mod cli;
 mod code_lock;
 mod devices;
 mod email_code;
+mod forward;
 mod google;
 mod in_flight;
 mod invitation;

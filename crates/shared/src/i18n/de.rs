@@ -67,6 +67,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         NotSignedIn => "Bitte melden Sie sich zuerst an.",
         Forbidden => "Dazu sind Sie nicht berechtigt.",
         BadRequest => "Die Anfrage konnte nicht verarbeitet werden.",
+        ForwardHostNotListed => {
+            "Diese Adresse ist nicht für die Anmeldung mit Pforte eingerichtet."
+        }
         FieldRequired => "Bitte füllen Sie dieses Feld aus.",
         FieldTooLong => "Diese Eingabe ist zu lang.",
         HiddenCharacters => "Bitte entfernen Sie die unsichtbaren Zeichen aus dieser Eingabe.",

@@ -63,6 +63,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         NotSignedIn => "Please log in first.",
         Forbidden => "You are not allowed to do this.",
         BadRequest => "The request could not be processed.",
+        ForwardHostNotListed => "This address is not set up for signing in with Pforte.",
         FieldRequired => "Please fill in this field.",
         FieldTooLong => "This entry is too long.",
         HiddenCharacters => "Please remove the invisible characters from this entry.",

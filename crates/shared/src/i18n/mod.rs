@@ -136,6 +136,8 @@ pub enum Msg {
     NotSignedIn,
     Forbidden,
     BadRequest,
+    /// Forward authentication was asked for an address outside `PFORTE_FORWARD_AUTH_DOMAINS`.
+    ForwardHostNotListed,
     FieldRequired,
     FieldTooLong,
     HiddenCharacters,

@@ -56,7 +56,10 @@ impl Served {
         let dir = std::env::temp_dir();
         let stderr_path = dir.join(format!("pforte-serve-{port}-{}.err", std::process::id()));
         let stdout_path = dir.join(format!("pforte-serve-{port}-{}.out", std::process::id()));
-        let mailbox = dir.join(format!("pforte-serve-{port}-{}-mailbox", std::process::id()));
+        let mailbox = dir.join(format!(
+            "pforte-serve-{port}-{}-mailbox",
+            std::process::id()
+        ));
         let child = Command::new(env!("CARGO_BIN_EXE_pforte"))
             .arg("serve")
             .env("PFORTE_DATABASE_URL", database_url)

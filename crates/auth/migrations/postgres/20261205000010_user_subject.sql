@@ -1,0 +1,6 @@
+-- The user's stable identifier towards other applications (forward authentication's
+-- Remote-User, OpenID Connect's `sub`): random, never reused, and unlike the email never changed.
+ALTER TABLE users ADD COLUMN subject TEXT;
+UPDATE users SET subject = replace(gen_random_uuid()::text, '-', '');
+ALTER TABLE users ALTER COLUMN subject SET NOT NULL;
+CREATE UNIQUE INDEX users_subject ON users (subject);
