@@ -160,7 +160,11 @@ pub struct NewUser {
 
 pub const MAX_NAME_CHARS: usize = 200;
 
-fn clean_name(field: &'static str, raw: &str, required: bool) -> Result<String, AuthError> {
+pub(crate) fn clean_name(
+    field: &'static str,
+    raw: &str,
+    required: bool,
+) -> Result<String, AuthError> {
     let name: String = raw.trim().to_owned();
     if required && name.is_empty() {
         return Err(AuthError::invalid(field, Msg::FieldRequired));
@@ -197,6 +201,19 @@ where
         .await?
         .ok_or(AuthError::NotFound("account"))?;
     Ok(account_from_row(&row)?)
+}
+
+/// The user `id`, read in a unit of work (`tx.conn()`) or from the pool.
+pub(crate) async fn user_in<'e, E>(exec: E, id: i64) -> Result<User, AuthError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .ok_or(AuthError::NotFound("user"))?;
+    Ok(user_from_row(&row)?)
 }
 
 /// Whether any account exists, read in the unit of work.
@@ -472,12 +489,7 @@ impl Auth {
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<User, AuthError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.store.pool)
-            .await?
-            .ok_or(AuthError::NotFound("user"))?;
-        Ok(user_from_row(&row)?)
+        user_in(&self.store.pool, id).await
     }
 
     /// The user `target_id`, if `admin` may manage them: an admin of the same account.

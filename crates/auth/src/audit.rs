@@ -86,6 +86,17 @@ stored_enum! {
         UserDeactivated = "user_deactivated",
         UserReactivated = "user_reactivated",
         UserUnlocked = "user_unlocked",
+        /// An application registered for OpenID Connect (detail: its name and client ID).
+        AppCreated = "app_created",
+        /// A new secret for an application; the old one stops working.
+        AppSecretRotated = "app_secret_rotated",
+        AppDeleted = "app_deleted",
+        /// A signed-in user sent on to an application with a code (detail: the application).
+        AppSignIn = "app_sign_in",
+        /// A code given twice to the token endpoint: the tokens from it were revoked.
+        AppCodeReused = "app_code_reused",
+        /// A new key signs ID tokens; the old one is published until its tokens expire.
+        SigningKeyRotated = "signing_key_rotated",
     }
 }
 

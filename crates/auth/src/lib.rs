@@ -16,6 +16,7 @@ pub mod invitation;
 pub mod mailer;
 pub mod manage;
 pub mod not_me;
+pub mod oidc;
 pub mod onboarding;
 pub mod outbox;
 pub mod password;

@@ -220,6 +220,11 @@ impl Auth {
 
     /// The signed-in user of a session cookie: stage `Complete` and the user still active.
     pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
+        Ok(self.signed_in(presented).await?.map(|(user, _)| user))
+    }
+
+    /// [`Auth::signed_in_user`] with its session (e.g. for when the user authenticated).
+    pub async fn signed_in(&self, presented: &str) -> Result<Option<(User, Session)>, AuthError> {
         let Some(session) = self.session(presented).await? else {
             return Ok(None);
         };
@@ -231,7 +236,9 @@ impl Auth {
             .fetch_optional(&self.store.pool)
             .await?;
         let user = row.as_ref().map(user_from_row).transpose()?;
-        Ok(user.filter(|u| u.status == UserStatus::Active))
+        Ok(user
+            .filter(|u| u.status == UserStatus::Active)
+            .map(|u| (u, session)))
     }
 
     /// The user's signed-in sessions that are still live, most recently active first;

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-account`, `create-user`, `rotate-secret-key`.
+//! The command line: `serve`, `migrate`, `create-account`, `create-user`, `rotate-secret-key`,
+//! `create-client`, `rotate-signing-key`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -75,4 +76,21 @@ pub enum Command {
         #[arg(long, value_parser = language, default_value = "en")]
         language: pforte_shared::Lang,
     },
+    /// Register an application that signs its users in through Pforte (OpenID Connect). Prints
+    /// the client ID and, for a confidential client, its secret — shown only this once.
+    CreateClient {
+        #[arg(long)]
+        customer_number: String,
+        /// The application's name, shown to users.
+        #[arg(long)]
+        name: String,
+        /// Where Pforte may send the browser back with a code (compared exactly); repeatable.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// A client without a secret (a browser or mobile app): it must use PKCE.
+        #[arg(long)]
+        public: bool,
+    },
+    /// Make a new key sign ID tokens; the old one stays published until its tokens have expired.
+    RotateSigningKey,
 }

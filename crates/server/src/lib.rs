@@ -7,6 +7,7 @@ pub mod forward;
 pub mod google;
 pub mod language;
 pub mod middleware;
+pub mod oidc;
 pub mod router;
 pub mod state;
 pub mod workers;

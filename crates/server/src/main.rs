@@ -279,6 +279,47 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             deliver_now(&auth, &mailer).await;
             Ok(())
         }
+        Command::CreateClient {
+            customer_number,
+            name,
+            redirect_uris,
+            public,
+        } => {
+            let auth = open(&config).await?;
+            let account = auth
+                .account_by_customer_number(&customer_number)
+                .await
+                .map_err(describe)?;
+            let (client, secret) = auth
+                .create_client(
+                    account.id,
+                    pforte_auth::oidc::NewClient {
+                        name,
+                        redirect_uris,
+                        public,
+                    },
+                    &cli_meta,
+                )
+                .await
+                .map_err(describe)?;
+            // Printed on purpose, once: the operator configures the application with it.
+            println!("client_id: {}", client.client_id);
+            match secret {
+                Some(secret) => println!(
+                    "client_secret: {}\n(shown only now; keep it in the application's settings)",
+                    secret.expose()
+                ),
+                None => println!("public client: no secret, PKCE (S256) required"),
+            }
+            println!("issuer: {}", config.public_url);
+            Ok(())
+        }
+        Command::RotateSigningKey => {
+            let auth = open(&config).await?;
+            let kid = auth.rotate_signing_key(&cli_meta).await.map_err(describe)?;
+            println!("ID tokens are now signed with key {kid}");
+            Ok(())
+        }
     }
 }
 
@@ -305,6 +346,8 @@ async fn serve(config: Config) -> Result<(), String> {
         std::time::Duration::from_secs(1),
         std::time::Duration::from_secs(600),
     );
+    // The key that signs ID tokens, made at the first start, so that the JWKS is never empty.
+    auth.ensure_signing_key().await.map_err(describe)?;
     if let Some(token) = auth.create_setup_token().await.map_err(describe)? {
         // Printed on purpose, once: the operator needs this link; it is never logged by tracing.
         // In the operator's language (`LC_ALL`, `LC_MESSAGES` or `LANG`, as `de_DE.UTF-8`).

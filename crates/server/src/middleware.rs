@@ -253,7 +253,13 @@ pub async fn refuse_cross_site(
     next: Next,
 ) -> Response {
     let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe_method {
+    // The token and userinfo endpoints take no cookie: a client proves itself with its secret,
+    // code and verifier, or its access token — from wherever it runs.
+    let cookieless = matches!(
+        req.uri().path(),
+        crate::oidc::TOKEN_PATH | crate::oidc::USERINFO_PATH
+    );
+    if !safe_method && !cookieless {
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
         let fetch_site_bad = fetch_site.is_some_and(|v| !matches!(v, b"same-origin" | b"none"));

@@ -69,6 +69,18 @@ pub fn build(state: AppState) -> Router {
         .route("/language", post(crate::language::choose))
         .route("/auth/verify", get(crate::forward::verify))
         .route("/auth/continue", get(crate::forward::continue_to))
+        .route(
+            "/.well-known/openid-configuration",
+            get(crate::oidc::discovery),
+        )
+        .route(crate::oidc::JWKS_PATH, get(crate::oidc::jwks))
+        .route(crate::oidc::AUTHORIZE_PATH, get(crate::oidc::authorize))
+        .route(crate::oidc::TOKEN_PATH, post(crate::oidc::token))
+        .route(
+            crate::oidc::USERINFO_PATH,
+            get(crate::oidc::userinfo).post(crate::oidc::userinfo),
+        )
+        .route(crate::oidc::LOGOUT_PATH, get(crate::oidc::logout))
         .leptos_routes_with_context(&server_state, routes, context.clone(), move || {
             shell(options.clone())
         })

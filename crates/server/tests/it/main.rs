@@ -19,6 +19,7 @@ mod logs;
 mod mail;
 mod manage;
 mod not_me;
+mod oidc;
 mod onboarding;
 mod proxy;
 mod requests;

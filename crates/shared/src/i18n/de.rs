@@ -70,6 +70,16 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ForwardHostNotListed => {
             "Diese Adresse ist nicht für die Anmeldung mit Pforte eingerichtet."
         }
+        InvalidRedirectUri => {
+            "Bitte geben Sie eine vollständige Adresse ein, die mit https:// beginnt (http:// nur für diesen Computer), ohne #."
+        }
+        TooManyRedirectUris => "Bitte geben Sie höchstens 10 Adressen ein.",
+        NoAccessToApp => {
+            "Sie haben keinen Zugriff auf {app}. Bitte wenden Sie sich an Ihre Administratorin oder Ihren Administrator."
+        }
+        UnknownApp => {
+            "Diese Anwendung ist nicht für die Anmeldung mit Pforte eingerichtet, oder sie hat eine falsche Adresse gesendet."
+        }
         FieldRequired => "Bitte füllen Sie dieses Feld aus.",
         FieldTooLong => "Diese Eingabe ist zu lang.",
         HiddenCharacters => "Bitte entfernen Sie die unsichtbaren Zeichen aus dieser Eingabe.",

@@ -64,6 +64,14 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Forbidden => "You are not allowed to do this.",
         BadRequest => "The request could not be processed.",
         ForwardHostNotListed => "This address is not set up for signing in with Pforte.",
+        InvalidRedirectUri => {
+            "Please enter a full address starting with https:// (http:// only for this computer), without #."
+        }
+        TooManyRedirectUris => "Please enter at most 10 addresses.",
+        NoAccessToApp => "You have no access to {app}. Please ask your administrator.",
+        UnknownApp => {
+            "This application is not set up for signing in with Pforte, or it sent a wrong address."
+        }
         FieldRequired => "Please fill in this field.",
         FieldTooLong => "This entry is too long.",
         HiddenCharacters => "Please remove the invisible characters from this entry.",

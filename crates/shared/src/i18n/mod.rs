@@ -138,6 +138,13 @@ pub enum Msg {
     BadRequest,
     /// Forward authentication was asked for an address outside `PFORTE_FORWARD_AUTH_DOMAINS`.
     ForwardHostNotListed,
+    /// An application's redirect URI that is not a full https:// address.
+    InvalidRedirectUri,
+    TooManyRedirectUris,
+    /// Contains `{app}`.
+    NoAccessToApp,
+    /// `/oauth/authorize` with an unknown application or an address it did not register.
+    UnknownApp,
     FieldRequired,
     FieldTooLong,
     HiddenCharacters,

@@ -18,6 +18,9 @@ pub const OWNER_EMAIL: &str = "anna.berg@example.com";
 pub const OWNER_PASSWORD: &str = "velvet ostrich juggles quartz lanterns";
 pub const COMPANY: &str = "Nordlicht Logistik";
 pub const START: i64 = 1_800_000_000;
+/// As the public URL: the test server's own `http://127.0.0.1:<port>`, so that a client can follow
+/// the addresses it publishes (OpenID discovery).
+pub const OWN_ADDRESS: &str = "own address";
 pub const MEMBER_EMAIL: &str = "ben.kurz@example.com";
 pub const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
 pub const OTHER_ADMIN_EMAIL: &str = "eve@other.example";
@@ -32,6 +35,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub customer_number: String,
     pub database_url: TestDatabase,
+    /// The `Origin` its forms are posted with: the public URL's (`PUBLIC_URL` unless published at
+    /// its own address).
+    pub origin: String,
 }
 
 impl TestApp {
@@ -59,6 +65,17 @@ impl TestApp {
                 .with_test_writer()
                 .try_init();
         });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        // The test server's own address, for clients that follow the links it hands out.
+        let own = format!("http://{addr}");
+        let (public_url, origin) = if public_url == OWN_ADDRESS {
+            (own.as_str(), own.clone())
+        } else {
+            (public_url, PUBLIC_URL.to_owned())
+        };
         let database_url = fresh_database(engine).await;
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
@@ -86,10 +103,7 @@ impl TestApp {
             )
             .await
             .expect("create account");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
+        auth.ensure_signing_key().await.expect("signing key");
         let state = AppState {
             leptos_options: pforte_server::router::leptos_options(addr),
             auth: auth.clone(),
@@ -116,7 +130,13 @@ impl TestApp {
             client,
             customer_number: account.customer_number,
             database_url,
+            origin,
         }
+    }
+
+    /// The test clock's time.
+    pub fn clock_now(&self) -> i64 {
+        pforte_auth::Clock::now(&self.clock)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -134,7 +154,10 @@ impl TestApp {
             .extend_pairs(fields)
             .finish();
         let mut headers = HeaderMap::new();
-        headers.insert("origin", HeaderValue::from_static(PUBLIC_URL));
+        headers.insert(
+            "origin",
+            HeaderValue::from_str(&self.origin).expect("origin header"),
+        );
         headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         headers.insert(
             "content-type",

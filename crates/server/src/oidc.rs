@@ -1,0 +1,388 @@
+//! Pforte as an OpenID provider, over HTTP: discovery, the JWKS, the authorization endpoint (which
+//! sends a browser that is not signed in through Pforte's own sign-in and back), the token and
+//! userinfo endpoints, and RP-initiated logout. The rules live in `pforte_auth::oidc`.
+
+use crate::middleware::plain_answer;
+use crate::state::ServerState;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use pforte_app::state::{AppState, RequestLang, request_meta_of};
+use pforte_auth::AuthError;
+use pforte_auth::oidc::{
+    AuthorizeParams, AuthorizeRefusal, CLAIM_CUSTOMER_NUMBER, CLAIM_ROLE, SCOPES, TokenError,
+    TokenRequest,
+};
+use pforte_shared::next::with_next;
+use pforte_shared::{Lang, Msg};
+use serde::Deserialize;
+use serde_json::json;
+
+pub const AUTHORIZE_PATH: &str = "/oauth/authorize";
+pub const TOKEN_PATH: &str = "/oauth/token";
+pub const USERINFO_PATH: &str = "/oauth/userinfo";
+pub const JWKS_PATH: &str = "/oauth/jwks";
+pub const LOGOUT_PATH: &str = "/oauth/logout";
+
+fn fault(error: &AuthError) -> Response {
+    tracing::error!(%error, "OpenID request failed");
+    plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
+}
+
+fn no_store(mut res: Response) -> Response {
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    res
+}
+
+/// `GET /.well-known/openid-configuration`.
+pub async fn discovery(State(state): State<ServerState>) -> Response {
+    let issuer = &state.0.web.public_url;
+    Json(json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}{AUTHORIZE_PATH}"),
+        "token_endpoint": format!("{issuer}{TOKEN_PATH}"),
+        "userinfo_endpoint": format!("{issuer}{USERINFO_PATH}"),
+        "jwks_uri": format!("{issuer}{JWKS_PATH}"),
+        "end_session_endpoint": format!("{issuer}{LOGOUT_PATH}"),
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["EdDSA"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified",
+            "name", "locale", "zoneinfo", CLAIM_CUSTOMER_NUMBER, CLAIM_ROLE
+        ],
+        "authorization_response_iss_parameter_supported": true,
+    }))
+    .into_response()
+}
+
+/// `GET /oauth/jwks`.
+pub async fn jwks(State(state): State<ServerState>) -> Response {
+    match state.0.auth.published_keys().await {
+        Ok(keys) => Json(json!({ "keys": keys })).into_response(),
+        Err(error) => fault(&error),
+    }
+}
+
+/// The request's language (found by the `localize` layer).
+fn lang_of(parts: &Parts) -> Lang {
+    parts
+        .extensions
+        .get::<RequestLang>()
+        .map(|l| l.0)
+        .unwrap_or_default()
+}
+
+/// "You have no access to {app}": a user of another company account.
+fn no_access(parts: &Parts, app: &str) -> Response {
+    let lang = lang_of(parts);
+    let text = pforte_shared::i18n::fill(Msg::NoAccessToApp.text(lang), "app", app);
+    let mut res = (StatusCode::FORBIDDEN, format!("{text}\n")).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    no_store(res)
+}
+
+/// `GET /oauth/authorize`.
+pub async fn authorize(
+    State(state): State<ServerState>,
+    parts: Parts,
+    query: Result<Query<AuthorizeParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let app = &state.0;
+    let Ok(Query(params)) = query else {
+        return plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest);
+    };
+    let issuer = &app.web.public_url;
+    let authorization = match app.auth.check_authorization(&params).await {
+        Ok(authorization) => authorization,
+        Err(AuthorizeRefusal::UnknownClient | AuthorizeRefusal::BadRedirectUri) => {
+            return plain_answer(StatusCode::BAD_REQUEST, Msg::UnknownApp);
+        }
+        Err(AuthorizeRefusal::ToClient(error)) => {
+            return crate::redirect(&error.location(issuer), &[]);
+        }
+        Err(AuthorizeRefusal::Fault(error)) => return fault(&error),
+    };
+    let signed_in = match app.web.session_token(&parts.headers) {
+        Some(token) => match app.auth.signed_in(token).await {
+            Ok(found) => found,
+            Err(error) => return fault(&error),
+        },
+        None => None,
+    };
+    let Some((user, session)) = signed_in else {
+        if authorization.prompt_none {
+            let error = pforte_auth::oidc::ClientError {
+                redirect_uri: authorization.redirect_uri,
+                error: "login_required",
+                description: "the user is not signed in",
+                state: authorization.state,
+            };
+            return crate::redirect(&error.location(issuer), &[]);
+        }
+        // Through Pforte's own sign-in (email code, trust, two-factor), then back here.
+        let back = parts
+            .uri
+            .path_and_query()
+            .map_or(AUTHORIZE_PATH, |p| p.as_str());
+        return crate::redirect(&with_next("/login", Some(back)), &[]);
+    };
+    if user.account_id != authorization.client.account_id {
+        return no_access(&parts, &authorization.client.name);
+    }
+    match app
+        .auth
+        .issue_code(&user, &session, &authorization, &request_meta_of(&parts))
+        .await
+    {
+        Ok(location) => crate::redirect(&location, &[]),
+        Err(AuthError::Forbidden) => no_access(&parts, &authorization.client.name),
+        Err(error) => fault(&error),
+    }
+}
+
+/// The token endpoint's form (client credentials may also come by HTTP Basic).
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    grant_type: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    code_verifier: Option<String>,
+}
+
+/// An OAuth error answer: `{"error": …, "error_description": …}`.
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let mut res = no_store(
+        (
+            status,
+            Json(json!({ "error": error, "error_description": description })),
+        )
+            .into_response(),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"pforte\""),
+        );
+    }
+    res
+}
+
+/// `Authorization: Basic base64(client_id:client_secret)`, each part form-urlencoded (RFC 6749
+/// section 2.3.1).
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let decode = |s: &str| -> String {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((decode(id), decode(secret)))
+}
+
+/// `POST /oauth/token`.
+pub async fn token(
+    State(state): State<ServerState>,
+    parts: Parts,
+    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(axum::Form(form)) = form else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "expected a form",
+        );
+    };
+    let basic = basic_credentials(&parts.headers);
+    if basic.is_some() && form.client_secret.is_some() {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client credentials given twice",
+        );
+    }
+    let (client_id, client_secret) = match basic {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (form.client_id.clone(), form.client_secret.clone()),
+    };
+    if form.client_id.is_some() && client_id != form.client_id {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_id does not match",
+        );
+    }
+    let request = TokenRequest {
+        grant_type: form.grant_type,
+        code: form.code,
+        redirect_uri: form.redirect_uri,
+        client_id,
+        client_secret,
+        code_verifier: form.code_verifier,
+    };
+    match state
+        .0
+        .auth
+        .exchange_code(&request, &request_meta_of(&parts))
+        .await
+    {
+        Ok(tokens) => no_store(Json(tokens).into_response()),
+        Err(TokenError::InvalidRequest(why)) => {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why)
+        }
+        Err(TokenError::InvalidClient) => oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        ),
+        Err(TokenError::InvalidGrant(why)) => {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", why)
+        }
+        Err(TokenError::UnsupportedGrantType) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "only authorization_code is supported",
+        ),
+        Err(TokenError::Fault(error)) => {
+            tracing::error!(%error, "token request failed");
+            oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "please try again",
+            )
+        }
+    }
+}
+
+/// `GET` or `POST /oauth/userinfo` with `Authorization: Bearer <access token>`.
+pub async fn userinfo(State(state): State<ServerState>, headers: HeaderMap) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
+    let refused = || {
+        let mut res = no_store(StatusCode::UNAUTHORIZED.into_response());
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+        res
+    };
+    let Some(token) = bearer else {
+        return refused();
+    };
+    match state.0.auth.userinfo(&token).await {
+        Ok(Some(claims)) => no_store(Json(claims).into_response()),
+        Ok(None) => refused(),
+        Err(error) => fault(&error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LogoutParams {
+    id_token_hint: Option<String>,
+    client_id: Option<String>,
+    post_logout_redirect_uri: Option<String>,
+    state: Option<String>,
+}
+
+/// `GET /oauth/logout` (RP-initiated logout): ends the browser's Pforte session and goes back to
+/// `post_logout_redirect_uri` when it is registered for the client; else to `/login`.
+pub async fn logout(
+    State(state): State<ServerState>,
+    parts: Parts,
+    query: Result<Query<LogoutParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let app: &AppState = &state.0;
+    let params = query.map(|Query(q)| q).unwrap_or_default();
+    if let Some(token) = app.web.session_token(&parts.headers)
+        && let Err(error) = app.auth.log_out(token, &request_meta_of(&parts)).await
+    {
+        return fault(&error);
+    }
+    let clear = [app.web.clear_session_cookie()];
+    let target = match &params.post_logout_redirect_uri {
+        Some(uri) => match app
+            .auth
+            .post_logout_target(
+                params.client_id.as_deref(),
+                params.id_token_hint.as_deref(),
+                uri,
+            )
+            .await
+        {
+            Ok(target) => target,
+            Err(error) => return fault(&error),
+        },
+        None => None,
+    };
+    match target {
+        Some(uri) => {
+            let location = match &params.state {
+                Some(s) => {
+                    let mut url = url::Url::parse(&uri).ok();
+                    if let Some(url) = url.as_mut() {
+                        url.query_pairs_mut().append_pair("state", s);
+                    }
+                    url.map_or(uri.clone(), |u| u.to_string())
+                }
+                None => uri,
+            };
+            crate::redirect(&location, &clear)
+        }
+        None => crate::redirect("/login", &clear),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_decoded() {
+        let mut headers = HeaderMap::new();
+        let encoded = base64::engine::general_purpose::STANDARD.encode("my%20app:s3cr%3At");
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Basic {encoded}")).expect("header"),
+        );
+        assert_eq!(
+            basic_credentials(&headers),
+            Some(("my app".into(), "s3cr:t".into()))
+        );
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
+        assert_eq!(basic_credentials(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(basic_credentials(&headers), None);
+    }
+}

@@ -1,0 +1,822 @@
+//! Pforte as an OpenID provider, checked by a relying party built from the `openidconnect`
+//! crate: discovery, the code flow with PKCE, the signed ID token and its claims, userinfo, and
+//! every way a code or a client can be wrong.
+
+use crate::harness::*;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreProviderMetadata, CoreUserInfoClaims,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use pforte_auth::oidc::NewClient;
+use sqlx::Row;
+
+const REDIRECT: &str = "https://wiki.example.com/oidc/callback";
+
+/// The test server, published at its own address so that the relying party can reach it.
+async fn start(engine: Engine) -> TestApp {
+    TestApp::start_with(engine, OWN_ADDRESS).await
+}
+
+/// Registers an application of the owner's account: (client ID, secret unless public).
+async fn register(app: &TestApp, public: bool) -> (String, Option<String>) {
+    let account = app.owner().await.account_id;
+    let (client, secret) = app
+        .auth
+        .create_client(
+            account,
+            NewClient {
+                name: "Company Wiki".into(),
+                redirect_uris: vec![REDIRECT.into(), "http://127.0.0.1:9/cb".into()],
+                public,
+            },
+            &pforte_auth::RequestMeta::new("test", "harness"),
+        )
+        .await
+        .expect("register");
+    (client.client_id, secret.map(|s| s.expose().to_owned()))
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+type Rp = openidconnect::Client<
+    openidconnect::EmptyAdditionalClaims,
+    openidconnect::core::CoreAuthDisplay,
+    openidconnect::core::CoreGenderClaim,
+    openidconnect::core::CoreJweContentEncryptionAlgorithm,
+    openidconnect::core::CoreJsonWebKey,
+    openidconnect::core::CoreAuthPrompt,
+    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+    openidconnect::core::CoreTokenResponse,
+    openidconnect::core::CoreTokenIntrospectionResponse,
+    openidconnect::core::CoreRevocableToken,
+    openidconnect::core::CoreRevocationErrorResponse,
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// A relying party configured from Pforte's discovery document.
+async fn relying_party(app: &TestApp, client_id: &str, secret: Option<String>) -> Rp {
+    let metadata = CoreProviderMetadata::discover_async(
+        IssuerUrl::new(app.base.clone()).expect("issuer"),
+        &http(),
+    )
+    .await
+    .expect("discovery");
+    CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(client_id.to_owned()),
+        secret.map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).expect("redirect"))
+}
+
+/// One authorization request: its URL and what the relying party keeps to check the answer.
+struct Started {
+    url: String,
+    state: CsrfToken,
+    nonce: Nonce,
+    verifier: PkceCodeVerifier,
+}
+
+fn start_sign_in(rp: &Rp) -> Started {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state, nonce) = rp
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    Started {
+        url: url.to_string(),
+        state,
+        nonce,
+        verifier,
+    }
+}
+
+/// Follows an authorization URL with a browser's cookie; returns the answer.
+async fn visit(url: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut req = http().get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.expect("authorize")
+}
+
+/// The code in a redirect to the application, after checking `state` and `iss`.
+fn code_from(location: &str, started: &Started, issuer: &str) -> String {
+    assert!(location.starts_with(REDIRECT), "{location}");
+    let url = url::Url::parse(location).expect("location");
+    let get = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(
+        get("state").as_deref(),
+        Some(started.state.secret().as_str())
+    );
+    assert_eq!(get("iss").as_deref(), Some(issuer));
+    get("code").expect("code")
+}
+
+/// Verifies an ID token as the relying party does, at the test clock's time.
+fn verify_id_token<'a>(
+    rp: &Rp,
+    token: &'a CoreIdToken,
+    nonce: &Nonce,
+    now: i64,
+) -> Result<&'a openidconnect::core::CoreIdTokenClaims, openidconnect::ClaimsVerificationError> {
+    let at = chrono::DateTime::from_timestamp(now, 0).expect("time");
+    token.claims(&rp.id_token_verifier().set_time_fn(move || at), nonce)
+}
+
+/// The token endpoint, called by hand (to send what a well-behaved relying party would not).
+async fn token_request(app: &TestApp, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let res = http()
+        .post(app.url("/oauth/token"))
+        .form(form)
+        .send()
+        .await
+        .expect("token");
+    let status = res.status().as_u16();
+    (status, res.json().await.expect("json"))
+}
+
+async fn userinfo_status(app: &TestApp, access_token: &str) -> u16 {
+    http()
+        .get(app.url("/oauth/userinfo"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .expect("userinfo")
+        .status()
+        .as_u16()
+}
+
+async fn the_code_flow_with_pkce_signs_a_user_in(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let rp = relying_party(&app, &client_id, secret).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+
+    let started = start_sign_in(&rp);
+    let res = visit(&started.url, Some(&anna)).await;
+    assert_eq!(res.status(), 303, "a signed-in user gets a code at once");
+    let code = code_from(&header(&res, "location"), &started, &app.base);
+
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    let id_token = tokens.id_token().expect("id token");
+    let claims =
+        verify_id_token(&rp, id_token, &started.nonce, app.clock_now()).expect("valid ID token");
+    let owner = app.owner().await;
+    assert_eq!(claims.subject().as_str(), owner.subject);
+    assert_eq!(claims.issuer().as_str(), app.base);
+    assert_eq!(
+        claims.email().map(|e| e.as_str().to_owned()),
+        Some(OWNER_EMAIL.to_owned())
+    );
+    assert_eq!(claims.email_verified(), Some(true));
+    assert_eq!(
+        claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.as_str().to_owned()),
+        Some("Anna Berg".to_owned())
+    );
+    assert_eq!(
+        claims.expiration().timestamp() - claims.issue_time().timestamp(),
+        600
+    );
+    // A token signed for the same client but with another nonce is not this sign-in's.
+    assert!(verify_id_token(&rp, id_token, &Nonce::new("other".into()), app.clock_now()).is_err());
+    assert_eq!(tokens.expires_in().map(|d| d.as_secs()), Some(600));
+
+    // Userinfo: the same subject, and the company's customer number and role.
+    let info: CoreUserInfoClaims = rp
+        .user_info(tokens.access_token().clone(), None)
+        .expect("userinfo endpoint")
+        .request_async(&http())
+        .await
+        .expect("userinfo");
+    assert_eq!(info.subject().as_str(), owner.subject);
+    let raw: serde_json::Value = http()
+        .get(app.url("/oauth/userinfo"))
+        .bearer_auth(tokens.access_token().secret())
+        .send()
+        .await
+        .expect("userinfo")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(raw["pforte_customer_number"], app.customer_number.as_str());
+    assert_eq!(raw["pforte_role"], "admin");
+    assert_eq!(raw["email"], OWNER_EMAIL);
+
+    // The sign-in to the application is in the user's audit.
+    let events: Vec<String> =
+        sqlx::query("SELECT detail FROM audit_events WHERE event = 'app_sign_in'")
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| r.get("detail"))
+            .collect();
+    assert_eq!(events, vec![format!("Company Wiki ({client_id})")]);
+
+    // Wrong, missing or foreign access tokens get 401.
+    for bad in ["", "garbage", &"A".repeat(43)] {
+        assert_eq!(userinfo_status(&app, bad).await, 401, "{bad}");
+    }
+    // After ten minutes the access token is over.
+    app.clock.advance(601);
+    assert_eq!(
+        userinfo_status(&app, tokens.access_token().secret()).await,
+        401
+    );
+}
+
+async fn a_visitor_signs_in_first_and_comes_back(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, _) = register(&app, true).await;
+    let rp = relying_party(&app, &client_id, None).await;
+    let started = start_sign_in(&rp);
+    let res = visit(&started.url, None).await;
+    assert_eq!(res.status(), 303);
+    let login = header(&res, "location");
+    assert!(
+        login.starts_with("/login?next=/oauth/authorize%3F"),
+        "{login}"
+    );
+    let next = url::Url::parse(&format!("{}{login}", app.base))
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .expect("next");
+
+    // Pforte's own sign-in, carrying `next`: password, email code, trust decision.
+    let res = app
+        .post_form(
+            "/api/submit_password",
+            &[
+                ("identifier", OWNER_EMAIL),
+                ("password", OWNER_PASSWORD),
+                ("next", &next),
+            ],
+            None,
+        )
+        .await;
+    let pending = session_cookie(&res).expect("pending");
+    let code = last_code(&app).await;
+    let res = app
+        .post_form(
+            "/api/confirm_sign_in_code",
+            &[("code", &code), ("next", &next)],
+            Some(&pending),
+        )
+        .await;
+    let deciding = session_cookie(&res).expect("deciding");
+    let res = app
+        .post_form(
+            "/api/trust_sign_in_device",
+            &[("trust", "no"), ("next", &next)],
+            Some(&deciding),
+        )
+        .await;
+    assert_eq!(header(&res, "location"), next);
+    let session = session_cookie(&res).expect("signed in");
+
+    // Back at the authorization endpoint: a code for the public client, which proves itself with
+    // the PKCE verifier alone.
+    let res = visit(&format!("{}{next}", app.base), Some(&session)).await;
+    let code = code_from(&header(&res, "location"), &started, &app.base);
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    let claims = verify_id_token(
+        &rp,
+        tokens.id_token().expect("id token"),
+        &started.nonce,
+        app.clock_now(),
+    )
+    .expect("valid");
+    assert_eq!(claims.subject().as_str(), app.owner().await.subject);
+
+    // prompt=none without a session: the application hears `login_required`, no page is shown.
+    let url = format!(
+        "{}/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid&state=s1&prompt=none&code_challenge={}&code_challenge_method=S256",
+        app.base,
+        url::form_urlencoded::byte_serialize(REDIRECT.as_bytes()).collect::<String>(),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+    let res = visit(&url, None).await;
+    let location = header(&res, "location");
+    assert!(
+        location.starts_with(&format!("{REDIRECT}?error=login_required"))
+            && location.contains("state=s1"),
+        "{location}"
+    );
+}
+
+async fn bad_requests_are_refused_where_they_belong(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, _) = register(&app, true).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    let authorize = |client: &str, redirect: &str, extra: &str| {
+        format!(
+            "{}/oauth/authorize?response_type=code&client_id={client}&redirect_uri={}&state=xyz{extra}",
+            app.base,
+            enc(redirect)
+        )
+    };
+    // An unknown client or a redirect URI not registered exactly: a page, never a redirect.
+    for url in [
+        authorize("nope", REDIRECT, "&scope=openid"),
+        authorize(&client_id, "https://evil.example/cb", "&scope=openid"),
+        authorize(&client_id, &format!("{REDIRECT}/"), "&scope=openid"),
+        authorize(&client_id, &REDIRECT.to_uppercase(), "&scope=openid"),
+        authorize(&client_id, "", "&scope=openid"),
+    ] {
+        let res = visit(&url, Some(&anna)).await;
+        assert_eq!(res.status(), 400, "{url}");
+        assert!(header(&res, "location").is_empty(), "{url}");
+        assert!(
+            res.text()
+                .await
+                .expect("body")
+                .contains("not set up for signing in"),
+            "{url}"
+        );
+    }
+    // Anything else goes back to the application with an error and its state.
+    for (extra, error) in [
+        ("&scope=email", "invalid_scope"),
+        ("&scope=openid", "invalid_request"), // a public client without PKCE
+        (
+            &format!("&scope=openid&code_challenge={challenge}&code_challenge_method=plain"),
+            "invalid_request",
+        ),
+        (
+            &format!("&scope=openid&code_challenge={challenge}"),
+            "invalid_request",
+        ),
+        (
+            "&scope=openid&code_challenge=short&code_challenge_method=S256",
+            "invalid_request",
+        ),
+    ] {
+        let res = visit(&authorize(&client_id, REDIRECT, extra), Some(&anna)).await;
+        assert_eq!(res.status(), 303, "{extra}");
+        let location = header(&res, "location");
+        assert!(
+            location.starts_with(&format!("{REDIRECT}?error={error}"))
+                && location.contains("state=xyz"),
+            "{extra}: {location}"
+        );
+    }
+    let res = visit(
+        &authorize(&client_id, REDIRECT, "&scope=openid")
+            .replace("response_type=code", "response_type=token"),
+        Some(&anna),
+    )
+    .await;
+    assert!(header(&res, "location").contains("error=unsupported_response_type"));
+    // No code was made by any of it.
+    let codes: i64 = sqlx::query("SELECT COUNT(*) AS n FROM oidc_codes")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(codes, 0);
+}
+
+/// A code for the confidential client, made for a signed-in Anna.
+async fn fresh_code(app: &TestApp, rp: &Rp, cookie: &str) -> (String, Started) {
+    let started = start_sign_in(rp);
+    let res = visit(&started.url, Some(cookie)).await;
+    let code = code_from(&header(&res, "location"), &started, &app.base);
+    (code, started)
+}
+
+async fn codes_are_bound_single_use_and_short_lived(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let secret = secret.expect("secret");
+    let (other_id, other_secret) = register(&app, false).await;
+    let other_secret = other_secret.expect("secret");
+    let rp = relying_party(&app, &client_id, Some(secret.clone())).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let form = |code: &str, verifier: &str, redirect: &str, id: &str, secret: &str| {
+        vec![
+            ("grant_type".to_owned(), "authorization_code".to_owned()),
+            ("code".to_owned(), code.to_owned()),
+            ("code_verifier".to_owned(), verifier.to_owned()),
+            ("redirect_uri".to_owned(), redirect.to_owned()),
+            ("client_id".to_owned(), id.to_owned()),
+            ("client_secret".to_owned(), secret.to_owned()),
+        ]
+    };
+    let send = |form: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            token_request(app, &pairs).await
+        }
+    };
+
+    // A wrong verifier: refused, and the code is used up.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    let wrong = "x".repeat(43);
+    let (status, body) = send(form(&code, &wrong, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let (status, _) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(status, 400, "a code works once, even after a refusal");
+
+    // A redirect URI other than the one the code was made for.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    let (status, body) = send(form(
+        &code,
+        &verifier,
+        "http://127.0.0.1:9/cb",
+        &client_id,
+        &secret,
+    ))
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+
+    // Another client, with its own right secret, cannot use this client's code.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    let (status, body) = send(form(&code, &verifier, REDIRECT, &other_id, &other_secret)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+
+    // A wrong secret, or none, is not this client.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    for bad in ["", "wrong", &other_secret] {
+        let (status, body) = send(form(&code, &verifier, REDIRECT, &client_id, bad)).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (401, Some("invalid_client")),
+            "{bad}"
+        );
+    }
+    // ... and the right one still works for that code: a wrong client does not use it up.
+    let (status, body) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Expired after 60 seconds.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    app.clock.advance(61);
+    let (status, body) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+
+    // A code used twice: the second use is refused and revokes what the first produced.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let verifier = started.verifier.secret().clone();
+    let (status, first) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(status, 200);
+    let access = first["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    assert_eq!(userinfo_status(&app, &access).await, 200);
+    let (status, body) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    assert_eq!(userinfo_status(&app, &access).await, 401, "revoked");
+    let reused: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'app_code_reused'")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(
+        reused, 2,
+        "this one, and the code tried again after a wrong verifier"
+    );
+
+    // HTTP Basic works as well as the form; other grant types are not offered.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let res = http()
+        .post(app.url("/oauth/token"))
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("code_verifier", started.verifier.secret().as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "cache-control"), "no-store");
+    let (status, body) = token_request(
+        &app,
+        &[
+            ("grant_type", "password"),
+            ("client_id", &client_id),
+            ("client_secret", &secret),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
+    // Garbage never gets a 5xx.
+    let res = http()
+        .post(app.url("/oauth/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("%%%&&&===")
+        .send()
+        .await
+        .expect("token");
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
+
+async fn only_active_users_of_the_clients_account(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let secret = secret.expect("secret");
+    let rp = relying_party(&app, &client_id, Some(secret.clone())).await;
+
+    // A user of another company account: a clear page, no code.
+    app.add_other_account().await;
+    let eve = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
+    let started = start_sign_in(&rp);
+    let res = visit(&started.url, Some(&eve)).await;
+    assert_eq!(res.status(), 403);
+    assert!(header(&res, "location").is_empty());
+    assert_eq!(
+        res.text().await.expect("body").trim(),
+        "You have no access to Company Wiki. Please ask your administrator."
+    );
+    let res = app
+        .client
+        .get(&started.url)
+        .header("cookie", &eve)
+        .header("accept-language", "de")
+        .send()
+        .await
+        .expect("authorize");
+    assert!(
+        res.text()
+            .await
+            .expect("body")
+            .contains("Sie haben keinen Zugriff auf Company Wiki")
+    );
+
+    // A member deactivated after their code was made gets no tokens; a token already issued
+    // stops working.
+    let member = app.add_member().await;
+    let ben = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let (first, started) = fresh_code(&app, &rp, &ben).await;
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(first))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    let (code, started) = fresh_code(&app, &rp, &ben).await;
+    let owner = app.owner().await;
+    app.auth
+        .set_user_active(
+            &owner,
+            member,
+            false,
+            &pforte_auth::RequestMeta::new("test", "harness"),
+        )
+        .await
+        .expect("deactivate");
+    let refused = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await;
+    assert!(refused.is_err(), "a deactivated user gets no tokens");
+    assert_eq!(
+        userinfo_status(&app, tokens.access_token().secret()).await,
+        401
+    );
+}
+
+async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let rp = relying_party(&app, &client_id, secret.clone()).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let exchange = |rp: Rp, code: String, verifier: PkceCodeVerifier| async move {
+        rp.exchange_code(AuthorizationCode::new(code))
+            .expect("token endpoint")
+            .set_pkce_verifier(verifier)
+            .request_async(&http())
+            .await
+            .expect("tokens")
+    };
+    let kid_of = |token: &CoreIdToken| -> String {
+        let header = token.to_string();
+        let first = header.split('.').next().expect("header");
+        let bytes =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, first)
+                .expect("base64");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(json["alg"], "EdDSA");
+        json["kid"].as_str().expect("kid").to_owned()
+    };
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let old = exchange(rp.clone(), code, started.verifier).await;
+    let old_token = old.id_token().expect("id token").clone();
+    let old_kid = kid_of(&old_token);
+
+    let new_kid = app
+        .auth
+        .rotate_signing_key(&pforte_auth::RequestMeta::new("test", "harness"))
+        .await
+        .expect("rotate");
+    assert_ne!(new_kid, old_kid);
+    // A relying party that fetches the keys now checks both the old token and a new one.
+    let rp = relying_party(&app, &client_id, secret.clone()).await;
+    assert!(verify_id_token(&rp, &old_token, &started.nonce, app.clock_now()).is_ok());
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let new = exchange(rp.clone(), code, started.verifier).await;
+    let new_token = new.id_token().expect("id token");
+    assert_eq!(kid_of(new_token), new_kid);
+    assert!(verify_id_token(&rp, new_token, &started.nonce, app.clock_now()).is_ok());
+
+    // A day later the old key is gone from the JWKS.
+    app.clock.advance(pforte_auth::oidc::RETIRED_KEY_SECS + 1);
+    let jwks: serde_json::Value = http()
+        .get(app.url("/oauth/jwks"))
+        .send()
+        .await
+        .expect("jwks")
+        .json()
+        .await
+        .expect("json");
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid"))
+        .collect();
+    assert_eq!(kids, vec![new_kid.as_str()]);
+    // The private keys are stored sealed, never as PKCS#8 in the clear.
+    let sealed: Vec<String> = sqlx::query("SELECT private_key FROM oidc_keys")
+        .fetch_all(&app.auth.store.pool)
+        .await
+        .expect("keys")
+        .iter()
+        .map(|r| r.get("private_key"))
+        .collect();
+    assert_eq!(sealed.len(), 2);
+    assert!(
+        sealed.iter().all(|k| !k.starts_with("MC4CAQAw")),
+        "{sealed:?}"
+    );
+}
+
+async fn logout_ends_the_session_and_returns_only_to_registered_uris(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, _) = register(&app, true).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+
+    // A foreign address: the session still ends, the browser goes to Pforte's sign-in.
+    let res = visit(
+        &format!(
+            "{}/oauth/logout?client_id={client_id}&post_logout_redirect_uri={}",
+            app.base,
+            enc("https://evil.example/")
+        ),
+        Some(&anna),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(header(&res, "location"), "/login");
+    assert_eq!(
+        app.get("/", Some(&anna)).await.status(),
+        303,
+        "the session is over"
+    );
+
+    // A registered address, with state passed through.
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = visit(
+        &format!(
+            "{}/oauth/logout?client_id={client_id}&post_logout_redirect_uri={}&state=bye",
+            app.base,
+            enc(REDIRECT)
+        ),
+        Some(&anna),
+    )
+    .await;
+    assert_eq!(header(&res, "location"), format!("{REDIRECT}?state=bye"));
+    assert!(set_cookies(&res).iter().any(|c| c.contains("Max-Age=0")));
+    assert_eq!(app.get("/", Some(&anna)).await.status(), 303);
+}
+
+async fn discovery_names_every_endpoint(engine: Engine) {
+    let app = start(engine).await;
+    let doc: serde_json::Value = http()
+        .get(app.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .expect("discovery")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["issuer"], app.base.as_str());
+    for (field, path) in [
+        ("authorization_endpoint", "/oauth/authorize"),
+        ("token_endpoint", "/oauth/token"),
+        ("userinfo_endpoint", "/oauth/userinfo"),
+        ("jwks_uri", "/oauth/jwks"),
+        ("end_session_endpoint", "/oauth/logout"),
+    ] {
+        assert_eq!(doc[field], format!("{}{path}", app.base), "{field}");
+    }
+    assert_eq!(
+        doc["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
+    assert_eq!(
+        doc["id_token_signing_alg_values_supported"],
+        serde_json::json!(["EdDSA"])
+    );
+    let jwks: serde_json::Value = http()
+        .get(app.url("/oauth/jwks"))
+        .send()
+        .await
+        .expect("jwks")
+        .json()
+        .await
+        .expect("json");
+    let key = &jwks["keys"][0];
+    assert_eq!(
+        (key["kty"].as_str(), key["crv"].as_str()),
+        (Some("OKP"), Some("Ed25519"))
+    );
+    assert!(key.get("d").is_none(), "no private part is published");
+}
+
+crate::dual!(
+    the_code_flow_with_pkce_signs_a_user_in,
+    a_visitor_signs_in_first_and_comes_back,
+    bad_requests_are_refused_where_they_belong,
+    codes_are_bound_single_use_and_short_lived,
+    only_active_users_of_the_clients_account,
+    rotated_keys_stay_published_until_their_tokens_expire,
+    logout_ends_the_session_and_returns_only_to_registered_uris,
+    discovery_names_every_endpoint,
+);
