@@ -121,6 +121,25 @@ pub struct UserRowResponse {
     pub can_edit_google_address: bool,
 }
 
+/// An application of the admin's account on `/admin/apps`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppRowResponse {
+    pub client_id: String,
+    pub name: String,
+    /// Without a secret: it proves itself with PKCE.
+    pub public: bool,
+    pub redirect_uris: Vec<String>,
+}
+
+/// A secret just made for an application: shown once, never again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSecretResponse {
+    pub client_id: String,
+    pub name: String,
+    /// `None` for a public application.
+    pub secret: Option<String>,
+}
+
 /// Where a sign-in in progress stands (the pages `/login/code` and `/login/trust` render it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SignInStep {

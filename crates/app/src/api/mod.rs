@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod apps;
 mod google;
 mod onboarding;
 mod reset;
@@ -14,6 +15,7 @@ mod two_factor;
 
 pub use account::*;
 pub use admin::*;
+pub use apps::*;
 pub use google::*;
 pub use onboarding::*;
 pub use reset::*;

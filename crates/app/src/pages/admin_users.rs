@@ -137,7 +137,10 @@ pub fn AdminUsers() -> impl IntoView {
                 </div>
                 <Submit pending=create.pending() class="primary">{t(Msg::CreateUserButton)}</Submit>
             </ActionForm>
-            <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
+            <nav class="links">
+                <a href="/admin/apps">{t(Msg::Apps)}</a>
+                <a href="/">{t(Msg::HomeTitle)}</a>
+            </nav>
         </Card>
     }
 }

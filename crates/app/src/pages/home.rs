@@ -27,6 +27,7 @@ pub fn Home() -> impl IntoView {
                                 <a href="/account/security">{t(Msg::Security)}</a>
                                 {(user.role == Role::Admin).then(|| view! {
                                     <a href="/admin/users">{t(Msg::Users)}</a>
+                                    <a href="/admin/apps">{t(Msg::Apps)}</a>
                                 })}
                             </nav>
                             <ActionForm action=log_out>

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account_security;
+pub mod admin_apps;
 pub mod admin_users;
 pub mod forgot_password;
 pub mod google_account;

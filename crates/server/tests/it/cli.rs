@@ -241,7 +241,144 @@ async fn secret_key_is_made_for_sqlite_and_required_for_postgres(engine: Engine)
     assert!(String::from_utf8_lossy(&out.stderr).contains("PFORTE_SECRET_KEY"));
 }
 
+/// `create-client` registers an application and shows its secret once; `rotate-signing-key`
+/// makes a new key sign.
+async fn applications_are_registered_from_the_command_line(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let out = pforte(
+        &db,
+        &[
+            "create-account",
+            "--name",
+            "Kranich GmbH",
+            "--owner-email",
+            "o@kranich.example",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let number = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let create = |extra: &[&str]| {
+        let mut args = vec![
+            "create-client",
+            "--customer-number",
+            number.as_str(),
+            "--name",
+            "Wiki",
+        ];
+        args.extend_from_slice(extra);
+        pforte(&db, &args, None)
+    };
+    let out = create(&[
+        "--redirect-uri",
+        "https://wiki.kranich.example/cb",
+        "--redirect-uri",
+        "http://127.0.0.1:8080/cb",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let value = |name: &str| {
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (client_id, secret) = (value("client_id:"), value("client_secret:"));
+    assert_eq!(client_id.len(), 32, "{printed}");
+    assert_eq!(secret.len(), 43, "{printed}");
+    let store = pforte_auth::Store::connect(&db).await.expect("connect");
+    let row =
+        sqlx::query("SELECT secret_hash, redirect_uris FROM oidc_clients WHERE client_id = $1")
+            .bind(&client_id)
+            .fetch_one(&store.pool)
+            .await
+            .expect("client");
+    let stored: String = row.get("secret_hash");
+    assert_ne!(stored, secret, "only the secret's hash is stored");
+    assert_eq!(stored.len(), 64);
+    assert_eq!(
+        row.get::<String, _>("redirect_uris"),
+        "https://wiki.kranich.example/cb\nhttp://127.0.0.1:8080/cb"
+    );
+
+    // A public client has no secret; a bad redirect URI or an unknown account is refused.
+    let out = create(&[
+        "--redirect-uri",
+        "https://spa.kranich.example/cb",
+        "--public",
+    ]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("client_secret"));
+    for (extra, says) in [
+        (
+            vec!["--redirect-uri", "http://wiki.kranich.example/cb"],
+            "redirect_uri",
+        ),
+        (
+            vec!["--redirect-uri", "https://wiki.kranich.example/cb#x"],
+            "redirect_uri",
+        ),
+        (vec![], "--redirect-uri"),
+    ] {
+        let out = create(&extra);
+        assert!(!out.status.success(), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{extra:?}"
+        );
+    }
+    let out = pforte(
+        &db,
+        &[
+            "create-client",
+            "--customer-number",
+            "0000000",
+            "--name",
+            "X",
+            "--redirect-uri",
+            "https://x.example/cb",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+
+    // Rotating the signing key: a new kid signs, the first stays published.
+    let out = pforte(&db, &["rotate-signing-key"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let keys: Vec<(String, Option<i64>)> =
+        sqlx::query("SELECT kid, retired_at FROM oidc_keys ORDER BY created_at, kid")
+            .fetch_all(&store.pool)
+            .await
+            .expect("keys")
+            .iter()
+            .map(|r| (r.get("kid"), r.get("retired_at")))
+            .collect();
+    assert!(!keys.is_empty());
+    let active: Vec<&String> = keys
+        .iter()
+        .filter(|(_, r)| r.is_none())
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(active.len(), 1, "{keys:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(active[0].as_str()));
+}
+
 crate::dual!(
+    applications_are_registered_from_the_command_line,
     secret_key_is_made_for_sqlite_and_required_for_postgres,
     create_account_and_user,
     weak_password_is_refused_with_reason,

@@ -810,7 +810,146 @@ async fn discovery_names_every_endpoint(engine: Engine) {
     assert!(key.get("d").is_none(), "no private part is published");
 }
 
+async fn admins_manage_their_accounts_applications(engine: Engine) {
+    let app = start(engine).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.add_member().await;
+    let ben = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let uris = format!("{REDIRECT}\r\nhttp://127.0.0.1:9/cb\n");
+    let create = [("name", "Company Wiki"), ("redirect_uris", uris.as_str())];
+
+    // Plain users may neither see the page nor call the functions.
+    assert_eq!(app.get("/admin/apps", Some(&ben)).await.status(), 403);
+    assert_eq!(
+        app.post_form("/api/create_app", &create, Some(&ben))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_form("/api/list_apps", &[], Some(&ben))
+            .await
+            .status(),
+        403
+    );
+
+    // An admin adds one: its client ID and secret come back once.
+    let res = app.post_form("/api/create_app", &create, Some(&anna)).await;
+    assert_eq!(res.status(), 200);
+    let made: serde_json::Value = res.json().await.expect("json");
+    let client_id = made["client_id"].as_str().expect("client id").to_owned();
+    let secret = made["secret"].as_str().expect("secret").to_owned();
+    let page = app.page("/admin/apps", Some(&anna)).await;
+    for text in [
+        "Applications",
+        "Company Wiki",
+        client_id.as_str(),
+        REDIRECT,
+        "With secret",
+        "Add application",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    assert!(!page.contains(&secret), "the secret is never shown again");
+
+    // It works with that secret, and "New secret" replaces it.
+    let rp = relying_party(&app, &client_id, Some(secret.clone())).await;
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    assert!(
+        rp.exchange_code(AuthorizationCode::new(code))
+            .expect("token endpoint")
+            .set_pkce_verifier(started.verifier)
+            .request_async(&http())
+            .await
+            .is_ok()
+    );
+    let res = app
+        .post_form(
+            "/api/rotate_app_secret",
+            &[("client_id", &client_id)],
+            Some(&anna),
+        )
+        .await;
+    let rotated: serde_json::Value = res.json().await.expect("json");
+    let new_secret = rotated["secret"].as_str().expect("secret").to_owned();
+    assert_ne!(new_secret, secret);
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let old = rp
+        .exchange_code(AuthorizationCode::new(code.clone()))
+        .expect("token endpoint")
+        .set_pkce_verifier(PkceCodeVerifier::new(started.verifier.secret().clone()))
+        .request_async(&http())
+        .await;
+    assert!(old.is_err(), "the old secret stopped working");
+    let rp = relying_party(&app, &client_id, Some(new_secret)).await;
+    assert!(
+        rp.exchange_code(AuthorizationCode::new(code))
+            .expect("token endpoint")
+            .set_pkce_verifier(started.verifier)
+            .request_async(&http())
+            .await
+            .is_ok(),
+        "the new one works (the code was not used up by the wrong secret)"
+    );
+
+    // Bad input is refused naming the field, and changes nothing.
+    let res = app
+        .post_form(
+            "/api/create_app",
+            &[
+                ("name", "Bad"),
+                ("redirect_uris", "http://wiki.example.com/cb"),
+            ],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_form(
+            "/api/create_app",
+            &[("name", ""), ("redirect_uris", REDIRECT)],
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+
+    // Another account's admin cannot touch it.
+    app.add_other_account().await;
+    let eve = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
+    for path in ["/api/rotate_app_secret", "/api/delete_app"] {
+        let res = app
+            .post_form(path, &[("client_id", &client_id)], Some(&eve))
+            .await;
+        assert_eq!(res.status(), 400, "{path}");
+    }
+    assert!(
+        !app.page("/admin/apps", Some(&eve))
+            .await
+            .contains("Company Wiki")
+    );
+
+    // "Delete for good": the application is gone, and so are its sign-ins.
+    let res = app
+        .post_form("/api/delete_app", &[("client_id", &client_id)], Some(&anna))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(app.auth.client(&client_id).await.expect("query").is_none());
+    let started = start_sign_in(&rp);
+    assert_eq!(visit(&started.url, Some(&anna)).await.status(), 400);
+    let events: Vec<String> = sqlx::query(
+        "SELECT event FROM audit_events WHERE event LIKE 'app_%' AND event <> 'app_sign_in' ORDER BY id",
+    )
+    .fetch_all(&app.auth.store.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| r.get("event"))
+    .collect();
+    assert_eq!(events, ["app_created", "app_secret_rotated", "app_deleted"]);
+}
+
 crate::dual!(
+    admins_manage_their_accounts_applications,
     the_code_flow_with_pkce_signs_a_user_in,
     a_visitor_signs_in_first_and_comes_back,
     bad_requests_are_refused_where_they_belong,

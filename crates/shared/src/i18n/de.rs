@@ -80,6 +80,36 @@ pub(super) fn text(msg: Msg) -> &'static str {
         UnknownApp => {
             "Diese Anwendung ist nicht für die Anmeldung mit Pforte eingerichtet, oder sie hat eine falsche Adresse gesendet."
         }
+        Apps => "Anwendungen",
+        AppsIntro => {
+            "Die Anwendungen Ihres Unternehmens melden ihre Benutzer über Pforte mit OpenID Connect an. Nur Benutzer Ihres Unternehmens können sich bei ihnen anmelden. Richten Sie eine Anwendung mit dem Aussteller {issuer}, ihrer Client-ID und, sofern sie nicht öffentlich ist, ihrem Secret ein."
+        }
+        NoApps => "Noch keine Anwendungen.",
+        ColumnClientId => "Client-ID",
+        ColumnRedirectUris => "Weiterleitungsadressen",
+        ColumnType => "Typ",
+        AppConfidential => "Mit Secret",
+        AppPublic => "Öffentlich (PKCE)",
+        CreateAppTitle => "Anwendung hinzufügen",
+        RedirectUrisLabel => "Weiterleitungsadressen (eine pro Zeile)",
+        RedirectUrisHint => {
+            "Wohin Pforte die Benutzer nach der Anmeldung zurückschickt, genau so, wie die Anwendung sie angibt, z. B. https://wiki.example.com/oidc/callback."
+        }
+        PublicClientLabel => {
+            "Öffentliche Anwendung: ohne Secret, sie weist sich mit PKCE aus (für Anwendungen im Browser oder auf Mobilgeräten)"
+        }
+        CreateAppButton => "Anwendung hinzufügen",
+        RotateSecret => "Neues Secret",
+        RotateSecretLabel => "Neues Secret für {name}",
+        DeleteApp => "Löschen",
+        DeleteAppLabel => "{name} löschen",
+        DeleteAppConfirm => "Danach kann sich niemand mehr bei {name} anmelden.",
+        DeleteAppForGood => "Endgültig löschen",
+        AppClientIdIs => "{name}: Client-ID {client_id}",
+        AppSecretIs => {
+            "Client-Secret, wird nur jetzt angezeigt – übernehmen Sie es in die Einstellungen der Anwendung: {secret}"
+        }
+        AppDeleted => "Die Anwendung wurde gelöscht.",
         FieldRequired => "Bitte füllen Sie dieses Feld aus.",
         FieldTooLong => "Diese Eingabe ist zu lang.",
         HiddenCharacters => "Bitte entfernen Sie die unsichtbaren Zeichen aus dieser Eingabe.",

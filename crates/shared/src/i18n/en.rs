@@ -72,6 +72,36 @@ pub(super) fn text(msg: Msg) -> &'static str {
         UnknownApp => {
             "This application is not set up for signing in with Pforte, or it sent a wrong address."
         }
+        Apps => "Applications",
+        AppsIntro => {
+            "Your company's applications sign their users in through Pforte with OpenID Connect. Only users of your company can sign in to them. Configure an application with the issuer {issuer}, its client ID and, unless it is public, its secret."
+        }
+        NoApps => "No applications yet.",
+        ColumnClientId => "Client ID",
+        ColumnRedirectUris => "Redirect URIs",
+        ColumnType => "Type",
+        AppConfidential => "With secret",
+        AppPublic => "Public (PKCE)",
+        CreateAppTitle => "Add an application",
+        RedirectUrisLabel => "Redirect URIs (one per line)",
+        RedirectUrisHint => {
+            "Where Pforte sends users back after signing in, exactly as the application names it, e.g. https://wiki.example.com/oidc/callback."
+        }
+        PublicClientLabel => {
+            "Public application: no secret, it proves itself with PKCE (for apps in the browser or on phones)"
+        }
+        CreateAppButton => "Add application",
+        RotateSecret => "New secret",
+        RotateSecretLabel => "New secret for {name}",
+        DeleteApp => "Delete",
+        DeleteAppLabel => "Delete {name}",
+        DeleteAppConfirm => "Nobody can sign in to {name} any more.",
+        DeleteAppForGood => "Delete for good",
+        AppClientIdIs => "{name}: client ID {client_id}",
+        AppSecretIs => {
+            "Client secret, shown only now — copy it into the application's settings: {secret}"
+        }
+        AppDeleted => "The application was deleted.",
         FieldRequired => "Please fill in this field.",
         FieldTooLong => "This entry is too long.",
         HiddenCharacters => "Please remove the invisible characters from this entry.",

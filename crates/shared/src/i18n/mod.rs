@@ -145,6 +145,34 @@ pub enum Msg {
     NoAccessToApp,
     /// `/oauth/authorize` with an unknown application or an address it did not register.
     UnknownApp,
+    Apps,
+    /// Contains `{issuer}`.
+    AppsIntro,
+    NoApps,
+    ColumnClientId,
+    ColumnRedirectUris,
+    ColumnType,
+    AppConfidential,
+    AppPublic,
+    CreateAppTitle,
+    RedirectUrisLabel,
+    RedirectUrisHint,
+    PublicClientLabel,
+    CreateAppButton,
+    RotateSecret,
+    /// Contains `{name}`.
+    RotateSecretLabel,
+    DeleteApp,
+    /// Contains `{name}`.
+    DeleteAppLabel,
+    /// Contains `{name}`.
+    DeleteAppConfirm,
+    DeleteAppForGood,
+    /// Contains `{name}` and `{client_id}`.
+    AppClientIdIs,
+    /// Contains `{secret}`.
+    AppSecretIs,
+    AppDeleted,
     FieldRequired,
     FieldTooLong,
     HiddenCharacters,
