@@ -130,6 +130,11 @@ fn new_client_id() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
+/// Whether `id` can be a client ID (32 lower-case hex digits): anything else is looked up nowhere.
+fn is_client_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// The base64url SHA-256 of a PKCE verifier (S256).
 fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
@@ -208,6 +213,9 @@ impl Auth {
 
     /// The application with this client ID, if any.
     pub async fn client(&self, client_id: &str) -> Result<Option<Client>, AuthError> {
+        if !is_client_id(client_id) {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"
         ))
@@ -225,6 +233,9 @@ impl Auth {
         client_id: &str,
     ) -> Result<Client, AuthError> {
         require_admin(admin)?;
+        if !is_client_id(client_id) {
+            return Err(AuthError::NotFound("application"));
+        }
         let row = sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1 AND account_id = $2"
         ))
@@ -379,6 +390,29 @@ async fn signing_key(tx: &mut Tx<'_>) -> Result<(String, jsonwebtoken::EncodingK
         .secret_key
         .open(&sealed, &format!("oidc_key:{kid}"))?;
     Ok((kid, jsonwebtoken::EncodingKey::from_ed_der(&der)))
+}
+
+/// Seals every signing key under `new` instead of `old`, in the caller's unit of work (see
+/// [`Auth::reseal_secrets`]). Returns how many were sealed anew.
+pub(crate) async fn reseal_signing_keys(
+    tx: &mut Tx<'_>,
+    old: &crate::secret_box::SecretKey,
+    new: &crate::secret_box::SecretKey,
+) -> Result<usize, AuthError> {
+    let rows = sqlx::query("SELECT kid, private_key FROM oidc_keys ORDER BY kid")
+        .fetch_all(tx.conn())
+        .await?;
+    for row in &rows {
+        let kid: String = row.try_get("kid")?;
+        let context = format!("oidc_key:{kid}");
+        let plain = old.open(&row.try_get::<String, _>("private_key")?, &context)?;
+        sqlx::query("UPDATE oidc_keys SET private_key = $1 WHERE kid = $2")
+            .bind(new.seal(&plain, &context))
+            .bind(&kid)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 impl Auth {
@@ -560,8 +594,14 @@ impl Auth {
             .collect::<Vec<_>>()
             .join(" ");
         let nonce = params.nonce.clone().filter(|n| !n.is_empty());
-        if nonce.as_ref().is_some_and(|n| n.len() > MAX_ECHO_LEN) {
-            return Err(refuse("invalid_request", "nonce is too long"));
+        if nonce
+            .as_ref()
+            .is_some_and(|n| n.len() > MAX_ECHO_LEN || !n.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(refuse(
+                "invalid_request",
+                "nonce must be at most 1024 visible ASCII characters",
+            ));
         }
         let code_challenge = params.code_challenge.clone().filter(|c| !c.is_empty());
         match (&code_challenge, params.code_challenge_method.as_deref()) {
@@ -735,7 +775,6 @@ fn user_claims(
 
 /// The code's row, taken for use.
 struct UsedCode {
-    client_id: String,
     user_id: i64,
     redirect_uri: String,
     code_challenge: Option<String>,
@@ -758,6 +797,9 @@ impl Auth {
             return Err(TokenError::UnsupportedGrantType);
         }
         let client_id = request.client_id.as_deref().unwrap_or_default();
+        if !is_client_id(client_id) {
+            return Err(TokenError::InvalidClient);
+        }
         let client_row = sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"
         ))
@@ -779,27 +821,32 @@ impl Auth {
             }
         }
         let Some(code) = request.code.as_deref().and_then(TokenHash::of_presented) else {
-            return Err(TokenError::InvalidGrant("unknown code"));
+            return Err(TokenError::InvalidGrant("unknown or used code"));
         };
         let mut tx = self.begin(meta).await?;
         let now = tx.now();
+        // Only the client the code was made for can use it up: another client's attempt changes
+        // nothing.
         let taken = sqlx::query(
-            "UPDATE oidc_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL \
-             RETURNING client_id, user_id, redirect_uri, code_challenge, nonce, scope, auth_time, \
-             expires_at",
+            "UPDATE oidc_codes SET used_at = $1 \
+             WHERE code_hash = $2 AND client_id = $3 AND used_at IS NULL \
+             RETURNING user_id, redirect_uri, code_challenge, nonce, scope, auth_time, expires_at",
         )
         .bind(now)
         .bind(code.as_str())
+        .bind(&client.client_id)
         .fetch_optional(tx.conn())
         .await?;
         let Some(row) = taken else {
-            // Used before: whoever used it first may not be who they claim; what it produced
-            // stops working.
-            let reused =
-                sqlx::query("SELECT user_id, client_id FROM oidc_codes WHERE code_hash = $1")
-                    .bind(code.as_str())
-                    .fetch_optional(tx.conn())
-                    .await?;
+            // Used before by this client: whoever used it first may not be who they claim; what
+            // it produced stops working.
+            let reused = sqlx::query(
+                "SELECT user_id FROM oidc_codes WHERE code_hash = $1 AND client_id = $2",
+            )
+            .bind(code.as_str())
+            .bind(&client.client_id)
+            .fetch_optional(tx.conn())
+            .await?;
             if let Some(reused) = reused {
                 sqlx::query("DELETE FROM oidc_tokens WHERE code_hash = $1")
                     .bind(code.as_str())
@@ -815,10 +862,9 @@ impl Auth {
                 .await?;
                 tx.commit().await?;
             }
-            return Err(TokenError::InvalidGrant("the code was used already"));
+            return Err(TokenError::InvalidGrant("unknown or used code"));
         };
         let used = UsedCode {
-            client_id: row.try_get("client_id")?,
             user_id: row.try_get("user_id")?,
             redirect_uri: row.try_get("redirect_uri")?,
             code_challenge: row.try_get("code_challenge")?,
@@ -828,9 +874,7 @@ impl Auth {
             expires_at: row.try_get("expires_at")?,
         };
         // From here on the code is used up, whatever the answer: commit that before refusing.
-        let refusal = if used.client_id != client.client_id {
-            Some("the code was issued to another client")
-        } else if used.expires_at <= now {
+        let refusal = if used.expires_at <= now {
             Some("the code has expired")
         } else if request.redirect_uri.as_deref() != Some(used.redirect_uri.as_str()) {
             Some("redirect_uri does not match")
@@ -926,39 +970,48 @@ impl Auth {
         Ok(Some(claims))
     }
 
-    /// Where RP-initiated logout may send the browser afterwards: `post_logout_redirect_uri` when
-    /// it is registered for the client named by `client_id` or by the ID token hint's audience.
-    pub async fn post_logout_target(
+    /// An ID token Pforte signed (with a published key; expired or not), as RP-initiated logout
+    /// receives it in `id_token_hint`: the client it was for and the user's subject.
+    pub async fn verify_id_token_hint(
         &self,
-        client_id: Option<&str>,
-        id_token_hint: Option<&str>,
-        post_logout_redirect_uri: &str,
-    ) -> Result<Option<String>, AuthError> {
-        let hinted = id_token_hint.and_then(audience_of);
-        let Some(client_id) = client_id.map(str::to_owned).or(hinted) else {
+        token: &str,
+    ) -> Result<Option<IdTokenHint>, AuthError> {
+        let Ok(header) = jsonwebtoken::decode_header(token) else {
             return Ok(None);
         };
-        let client = self.client(&client_id).await?;
-        Ok(client
-            .filter(|c| {
-                c.redirect_uris
-                    .iter()
-                    .any(|u| u == post_logout_redirect_uri)
-            })
-            .map(|_| post_logout_redirect_uri.to_owned()))
+        let Some(kid) = header.kid else {
+            return Ok(None);
+        };
+        let keys = self.published_keys().await?;
+        let Some(key) = keys.iter().find(|k| k.kid == kid) else {
+            return Ok(None);
+        };
+        let Ok(key) = jsonwebtoken::DecodingKey::from_ed_components(&key.x) else {
+            return Ok(None);
+        };
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::EdDSA);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[&self.settings.public_url]);
+        #[derive(Deserialize)]
+        struct Hinted {
+            aud: String,
+            sub: String,
+        }
+        Ok(jsonwebtoken::decode::<Hinted>(token, &key, &validation)
+            .ok()
+            .map(|data| IdTokenHint {
+                client_id: data.claims.aud,
+                subject: data.claims.sub,
+            }))
     }
 }
 
-/// The `aud` of an ID token (ours or not: it only names which client's registered URIs to check).
-fn audience_of(token: &str) -> Option<String> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    match &claims["aud"] {
-        serde_json::Value::String(aud) => Some(aud.clone()),
-        serde_json::Value::Array(auds) => auds.first()?.as_str().map(str::to_owned),
-        _ => None,
-    }
+/// What a verified `id_token_hint` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdTokenHint {
+    pub client_id: String,
+    pub subject: String,
 }
 
 #[cfg(test)]

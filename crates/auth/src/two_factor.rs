@@ -447,7 +447,8 @@ impl Auth {
         Ok(true)
     }
 
-    /// Seals every stored secret (TOTP secrets, set-ups in progress, recovery codes on show)
+    /// Seals every stored secret (TOTP secrets, set-ups in progress, recovery codes on show, the
+    /// keys that sign ID tokens)
     /// under `new` instead of the current key, in one unit of work: a value that does not open
     /// changes nothing. Returns how many values were sealed anew. Run with every instance
     /// stopped, and start them again with the new key.
@@ -485,6 +486,7 @@ impl Auth {
                 sealed += 1;
             }
         }
+        sealed += crate::oidc::reseal_signing_keys(&mut tx, &self.settings.secret_key, new).await?;
         tx.commit().await?;
         Ok(sealed)
     }

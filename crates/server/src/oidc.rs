@@ -313,8 +313,11 @@ pub struct LogoutParams {
     state: Option<String>,
 }
 
-/// `GET /oauth/logout` (RP-initiated logout): ends the browser's Pforte session and goes back to
-/// `post_logout_redirect_uri` when it is registered for the client; else to `/login`.
+/// `GET /oauth/logout` (RP-initiated logout). Only with an `id_token_hint` that Pforte signed for
+/// the signed-in user (or with no one signed in) does it end the browser's session and go back to
+/// `post_logout_redirect_uri` — when that is registered for the hint's client (and `client_id`, if
+/// given, names the same client). Anything else changes nothing and shows `/`, where the user
+/// can log out themselves: another site cannot sign a user out, nor use this as a redirect.
 pub async fn logout(
     State(state): State<ServerState>,
     parts: Parts,
@@ -322,37 +325,53 @@ pub async fn logout(
 ) -> Response {
     let app: &AppState = &state.0;
     let params = query.map(|Query(q)| q).unwrap_or_default();
-    if let Some(token) = app.web.session_token(&parts.headers)
-        && let Err(error) = app.auth.log_out(token, &request_meta_of(&parts)).await
-    {
-        return fault(&error);
-    }
-    let clear = [app.web.clear_session_cookie()];
-    let target = match &params.post_logout_redirect_uri {
-        Some(uri) => match app
-            .auth
-            .post_logout_target(
-                params.client_id.as_deref(),
-                params.id_token_hint.as_deref(),
-                uri,
-            )
-            .await
-        {
-            Ok(target) => target,
+    let hint = match params.id_token_hint.as_deref() {
+        Some(token) => match app.auth.verify_id_token_hint(token).await {
+            Ok(hint) => hint,
             Err(error) => return fault(&error),
         },
         None => None,
     };
-    match target {
+    let Some(hint) = hint.filter(|h| {
+        params
+            .client_id
+            .as_deref()
+            .is_none_or(|id| id == h.client_id)
+    }) else {
+        return crate::redirect("/", &[]);
+    };
+    let token = app.web.session_token(&parts.headers);
+    if let Some(token) = token {
+        match app.auth.signed_in(token).await {
+            Ok(Some((user, _))) if user.subject != hint.subject => {
+                return crate::redirect("/", &[]);
+            }
+            Ok(_) => {}
+            Err(error) => return fault(&error),
+        }
+        if let Err(error) = app.auth.log_out(token, &request_meta_of(&parts)).await {
+            return fault(&error);
+        }
+    }
+    let clear = [app.web.clear_session_cookie()];
+    let registered = match (
+        &params.post_logout_redirect_uri,
+        app.auth.client(&hint.client_id).await,
+    ) {
+        (_, Err(error)) => return fault(&error),
+        (Some(uri), Ok(Some(client))) if client.redirect_uris.contains(uri) => Some(uri.clone()),
+        _ => None,
+    };
+    match registered {
         Some(uri) => {
             let location = match &params.state {
-                Some(s) => {
-                    let mut url = url::Url::parse(&uri).ok();
-                    if let Some(url) = url.as_mut() {
+                Some(s) => match url::Url::parse(&uri) {
+                    Ok(mut url) => {
                         url.query_pairs_mut().append_pair("state", s);
+                        url.to_string()
                     }
-                    url.map_or(uri.clone(), |u| u.to_string())
-                }
+                    Err(_) => uri,
+                },
                 None => uri,
             };
             crate::redirect(&location, &clear)

@@ -482,7 +482,7 @@ async fn codes_are_bound_single_use_and_short_lived(engine: Engine) {
         (400, Some("invalid_grant"))
     );
 
-    // Another client, with its own right secret, cannot use this client's code.
+    // Another client, with its own right secret, cannot use this client's code, nor use it up.
     let (code, started) = fresh_code(&app, &rp, &anna).await;
     let verifier = started.verifier.secret().clone();
     let (status, body) = send(form(&code, &verifier, REDIRECT, &other_id, &other_secret)).await;
@@ -490,6 +490,8 @@ async fn codes_are_bound_single_use_and_short_lived(engine: Engine) {
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))
     );
+    let (status, _) = send(form(&code, &verifier, REDIRECT, &client_id, &secret)).await;
+    assert_eq!(status, 200, "the code still works for its own client");
 
     // A wrong secret, or none, is not this client.
     let (code, started) = fresh_code(&app, &rp, &anna).await;
@@ -726,44 +728,78 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
     );
 }
 
+/// An ID token for the user of `cookie`, from a whole code flow.
+async fn id_token_for(app: &TestApp, rp: &Rp, cookie: &str) -> String {
+    let (code, started) = fresh_code(app, rp, cookie).await;
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    tokens.id_token().expect("id token").to_string()
+}
+
 async fn logout_ends_the_session_and_returns_only_to_registered_uris(engine: Engine) {
     let app = start(engine).await;
-    let (client_id, _) = register(&app, true).await;
-    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let (client_id, secret) = register(&app, false).await;
+    let rp = relying_party(&app, &client_id, secret).await;
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-
-    // A foreign address: the session still ends, the browser goes to Pforte's sign-in.
-    let res = visit(
-        &format!(
-            "{}/oauth/logout?client_id={client_id}&post_logout_redirect_uri={}",
+    let logout = |hint: &str, uri: &str| {
+        format!(
+            "{}/oauth/logout?id_token_hint={}&post_logout_redirect_uri={}&state=bye",
             app.base,
-            enc("https://evil.example/")
-        ),
-        Some(&anna),
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    assert_eq!(header(&res, "location"), "/login");
-    assert_eq!(
-        app.get("/", Some(&anna)).await.status(),
-        303,
-        "the session is over"
-    );
-
-    // A registered address, with state passed through.
+            enc(hint),
+            enc(uri)
+        )
+    };
+    let signed_in = |cookie: String| {
+        let app = &app;
+        async move { app.get("/", Some(&cookie)).await.status() == 200 }
+    };
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let res = visit(
-        &format!(
-            "{}/oauth/logout?client_id={client_id}&post_logout_redirect_uri={}&state=bye",
-            app.base,
-            enc(REDIRECT)
-        ),
-        Some(&anna),
-    )
-    .await;
+    let hint = id_token_for(&app, &rp, &anna).await;
+
+    // Without a hint Pforte signed, nothing happens: another site can neither sign the user out
+    // nor use the logout as a redirect. The user lands on `/`, where "Log out" is.
+    let forged = {
+        let mut parts: Vec<&str> = hint.split('.').collect();
+        parts[2] = "AAAA";
+        parts.join(".")
+    };
+    for bad in ["", "garbage", forged.as_str()] {
+        let res = visit(&logout(bad, REDIRECT), Some(&anna)).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(header(&res, "location"), "/", "{bad}");
+        assert!(
+            signed_in(anna.clone()).await,
+            "still signed in after {bad:?}"
+        );
+    }
+    // A hint for another user does not sign Anna out either.
+    app.add_member().await;
+    let ben = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let bens_hint = id_token_for(&app, &rp, &ben).await;
+    let res = visit(&logout(&bens_hint, REDIRECT), Some(&anna)).await;
+    assert_eq!(header(&res, "location"), "/");
+    assert!(signed_in(anna.clone()).await);
+
+    // Her own hint with an address the client did not register: signed out, to Pforte's sign-in.
+    let res = visit(&logout(&hint, "https://evil.example/"), Some(&anna)).await;
+    assert_eq!(header(&res, "location"), "/login");
+    assert!(!signed_in(anna.clone()).await, "the session is over");
+
+    // Her own hint (an expired one still counts) with a registered address: back there with
+    // `state`, the cookie cleared.
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.clock.advance(3600);
+    let anna_again = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = visit(&logout(&hint, REDIRECT), Some(&anna_again)).await;
     assert_eq!(header(&res, "location"), format!("{REDIRECT}?state=bye"));
     assert!(set_cookies(&res).iter().any(|c| c.contains("Max-Age=0")));
-    assert_eq!(app.get("/", Some(&anna)).await.status(), 303);
+    assert!(!signed_in(anna_again).await);
+    drop(anna);
 }
 
 async fn discovery_names_every_endpoint(engine: Engine) {

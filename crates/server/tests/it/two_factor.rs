@@ -686,8 +686,8 @@ async fn rotating_the_secret_key_reseals_every_secret(engine: Engine) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("sealed 2 secret(s)"),
-        "the TOTP secret and the codes on show: {stdout}"
+        stdout.contains("sealed 3 secret(s)"),
+        "the TOTP secret, the codes on show and the ID token signing key: {stdout}"
     );
     let new_key = stdout
         .split("PFORTE_SECRET_KEY=")
@@ -711,6 +711,11 @@ async fn rotating_the_secret_key_reseals_every_secret(engine: Engine) {
         (SecretKey::from_base64(new_key).expect("new"), true),
     ] {
         let auth = with_key(secret_key);
+        assert_eq!(
+            auth.ensure_signing_key().await.is_ok(),
+            opens,
+            "the signing key opens with the new key only"
+        );
         app.clock.advance(31);
         let step = auth
             .submit_password(
