@@ -500,6 +500,8 @@ pub struct ClientError {
     pub error: &'static str,
     pub description: &'static str,
     pub state: Option<String>,
+    /// The account of the client it goes back to.
+    pub account_id: Option<i64>,
 }
 
 impl ClientError {
@@ -567,6 +569,7 @@ impl Auth {
                 error,
                 description,
                 state: state.clone().filter(|s| s.len() <= MAX_ECHO_LEN),
+                account_id: Some(client.account_id),
             })
         };
         if state.as_ref().is_some_and(|s| s.len() > MAX_ECHO_LEN) {
@@ -1068,6 +1071,7 @@ mod tests {
             error: "invalid_scope",
             description: "the scope must include openid",
             state: Some("a b&c".into()),
+            account_id: None,
         };
         assert_eq!(
             error.location("https://login.example.com"),

@@ -24,13 +24,16 @@ pub struct Swept {
     pub links: u64,
     /// Google sign-ins started and not come back in time.
     pub google_sign_ins: u64,
+    /// Applications' codes (kept past their use for as long as the tokens they produced, to
+    /// notice a reuse) and expired access tokens.
+    pub app_codes_and_tokens: u64,
 }
 
 impl Auth {
     /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
     /// an hour or more, expired trusted devices, per-IP windows that have ended, delivered mails
-    /// after a week, reset and "This wasn't me" links a day after they expired, and Google sign-ins
-    /// not finished in time.
+    /// after a week, reset and "This wasn't me" links a day after they expired, Google sign-ins
+    /// not finished in time, and applications' codes and access tokens that are over.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
@@ -104,8 +107,19 @@ impl Auth {
             .execute(tx.conn())
             .await?
             .rows_affected();
+        let app_codes = sqlx::query("DELETE FROM oidc_codes WHERE expires_at <= $1")
+            .bind(now - crate::oidc::ACCESS_TOKEN_SECS)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+        let app_tokens = sqlx::query("DELETE FROM oidc_tokens WHERE expires_at <= $1")
+            .bind(now)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(Swept {
+            app_codes_and_tokens: app_codes + app_tokens,
             google_sign_ins,
             sent_mails,
             links,

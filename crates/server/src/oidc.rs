@@ -106,22 +106,31 @@ pub async fn authorize(
         return plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest);
     };
     let issuer = &app.web.public_url;
-    let authorization = match app.auth.check_authorization(&params).await {
-        Ok(authorization) => authorization,
-        Err(AuthorizeRefusal::UnknownClient | AuthorizeRefusal::BadRedirectUri) => {
-            return plain_answer(StatusCode::BAD_REQUEST, Msg::UnknownApp);
-        }
-        Err(AuthorizeRefusal::ToClient(error)) => {
-            return crate::redirect(&error.location(issuer), &[]);
-        }
-        Err(AuthorizeRefusal::Fault(error)) => return fault(&error),
-    };
     let signed_in = match app.web.session_token(&parts.headers) {
         Some(token) => match app.auth.signed_in(token).await {
             Ok(found) => found,
             Err(error) => return fault(&error),
         },
         None => None,
+    };
+    let authorization = match app.auth.check_authorization(&params).await {
+        Ok(authorization) => authorization,
+        Err(AuthorizeRefusal::UnknownClient | AuthorizeRefusal::BadRedirectUri) => {
+            return plain_answer(StatusCode::BAD_REQUEST, Msg::UnknownApp);
+        }
+        // Errors go back to the application only for its own signed-in users: nobody else can
+        // use Pforte to be sent to an address an admin registered.
+        Err(AuthorizeRefusal::ToClient(error)) => {
+            let own_user = signed_in
+                .as_ref()
+                .is_some_and(|(user, _)| Some(user.account_id) == error.account_id);
+            return if own_user {
+                crate::redirect(&error.location(issuer), &[])
+            } else {
+                plain_answer(StatusCode::BAD_REQUEST, Msg::AppRequestInvalid)
+            };
+        }
+        Err(AuthorizeRefusal::Fault(error)) => return fault(&error),
     };
     let Some((user, session)) = signed_in else {
         if authorization.prompt_none {
@@ -130,6 +139,7 @@ pub async fn authorize(
                 error: "login_required",
                 description: "the user is not signed in",
                 state: authorization.state,
+                account_id: None,
             };
             return crate::redirect(&error.location(issuer), &[]);
         }

@@ -403,6 +403,12 @@ async fn bad_requests_are_refused_where_they_belong(engine: Engine) {
             "{extra}: {location}"
         );
     }
+    // Nobody but the application's own signed-in users is sent back with an error: a visitor
+    // cannot use Pforte to reach an address an admin registered.
+    let res = visit(&authorize(&client_id, REDIRECT, "&scope=email"), None).await;
+    assert_eq!(res.status(), 400);
+    assert!(header(&res, "location").is_empty());
+    assert!(res.text().await.expect("body").contains("cannot give"));
     let res = visit(
         &authorize(&client_id, REDIRECT, "&scope=openid")
             .replace("response_type=code", "response_type=token"),
@@ -728,16 +734,24 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
     );
 }
 
-/// An ID token for the user of `cookie`, from a whole code flow.
-async fn id_token_for(app: &TestApp, rp: &Rp, cookie: &str) -> String {
+/// The tokens for the user of `cookie`, from a whole code flow.
+async fn tokens_for(
+    app: &TestApp,
+    rp: &Rp,
+    cookie: &str,
+) -> openidconnect::core::CoreTokenResponse {
     let (code, started) = fresh_code(app, rp, cookie).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
+    rp.exchange_code(AuthorizationCode::new(code))
         .expect("token endpoint")
         .set_pkce_verifier(started.verifier)
         .request_async(&http())
         .await
-        .expect("tokens");
+        .expect("tokens")
+}
+
+/// An ID token for the user of `cookie`, from a whole code flow.
+async fn id_token_for(app: &TestApp, rp: &Rp, cookie: &str) -> String {
+    let tokens = tokens_for(app, rp, cookie).await;
     tokens.id_token().expect("id token").to_string()
 }
 
@@ -800,6 +814,36 @@ async fn logout_ends_the_session_and_returns_only_to_registered_uris(engine: Eng
     assert!(set_cookies(&res).iter().any(|c| c.contains("Max-Age=0")));
     assert!(!signed_in(anna_again).await);
     drop(anna);
+}
+
+async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let rp = relying_party(&app, &client_id, secret).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    // "Sign out everywhere else" ends the applications' tokens too.
+    let token = tokens_for(&app, &rp, &anna)
+        .await
+        .access_token()
+        .secret()
+        .clone();
+    assert_eq!(userinfo_status(&app, &token).await, 200);
+    let res = app
+        .post_form("/api/sign_out_elsewhere", &[], Some(&anna))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(userinfo_status(&app, &token).await, 401);
+
+    // Codes and tokens that are over are swept; live ones stay.
+    tokens_for(&app, &rp, &anna).await;
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.app_codes_and_tokens, 0);
+    app.clock.advance(pforte_auth::oidc::ACCESS_TOKEN_SECS + 61);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(
+        swept.app_codes_and_tokens, 3,
+        "two codes and the live token, now over"
+    );
 }
 
 async fn discovery_names_every_endpoint(engine: Engine) {
@@ -994,4 +1038,5 @@ crate::dual!(
     rotated_keys_stay_published_until_their_tokens_expire,
     logout_ends_the_session_and_returns_only_to_registered_uris,
     discovery_names_every_endpoint,
+    tokens_end_with_the_sessions_and_are_swept,
 );

@@ -80,6 +80,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         UnknownApp => {
             "Diese Anwendung ist nicht für die Anmeldung mit Pforte eingerichtet, oder sie hat eine falsche Adresse gesendet."
         }
+        AppRequestInvalid => {
+            "Die Anwendung hat eine Anmeldung angefordert, die Pforte nicht geben kann. Bitte informieren Sie die Administration der Anwendung."
+        }
         Apps => "Anwendungen",
         AppsIntro => {
             "Die Anwendungen Ihres Unternehmens melden ihre Benutzer über Pforte mit OpenID Connect an. Nur Benutzer Ihres Unternehmens können sich bei ihnen anmelden. Richten Sie eine Anwendung mit dem Aussteller {issuer}, ihrer Client-ID und, sofern sie nicht öffentlich ist, ihrem Secret ein."

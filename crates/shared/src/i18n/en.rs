@@ -72,6 +72,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         UnknownApp => {
             "This application is not set up for signing in with Pforte, or it sent a wrong address."
         }
+        AppRequestInvalid => {
+            "The application asked for a sign-in that Pforte cannot give. Please tell the application's administrator."
+        }
         Apps => "Applications",
         AppsIntro => {
             "Your company's applications sign their users in through Pforte with OpenID Connect. Only users of your company can sign in to them. Configure an application with the issuer {issuer}, its client ID and, unless it is public, its secret."
