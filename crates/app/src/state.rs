@@ -179,19 +179,35 @@ impl WebConfig {
 
     /// The session token from a request's `Cookie` headers.
     pub fn session_token<'a>(&self, headers: &'a http::HeaderMap) -> Option<&'a str> {
-        cookie_value(headers, self.session_cookie_name())
+        single_cookie_value(headers, self.session_cookie_name())
     }
 }
 
 pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    cookie_values(headers, name).next()
+}
+
+/// Every value of cookie `name` in a request's `Cookie` headers, in the order sent.
+fn cookie_values<'a>(headers: &'a http::HeaderMap, name: &str) -> impl Iterator<Item = &'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .filter(|(k, _)| *k == name)
         .map(|(_, v)| v)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// The one value of cookie `name`, or `None` when it is missing or sent more than once — two
+/// session cookies mean that another host (under a shared cookie domain) or a sibling site set
+/// one; neither is believed.
+pub fn single_cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    let mut values = cookie_values(headers, name);
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
 }
 
 /// Everything a server function needs, provided as Leptos context by the server.
@@ -340,5 +356,22 @@ mod tests {
                 prop_assert!(header.contains(&pair));
             }
         }
+    }
+
+    #[test]
+    fn a_cookie_sent_twice_is_not_believed() {
+        let headers = |value: &'static str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::COOKIE, http::HeaderValue::from_static(value));
+            headers
+        };
+        let web = super::WebConfig::new("https://login.example.com");
+        let name = web.session_cookie_name();
+        assert_eq!(name, "__Host-pforte_session");
+        let once = headers("a=1; __Host-pforte_session=mine; b=2");
+        assert_eq!(web.session_token(&once), Some("mine"));
+        let twice = headers("__Host-pforte_session=planted; __Host-pforte_session=mine");
+        assert_eq!(web.session_token(&twice), None);
+        assert_eq!(web.session_token(&headers("b=2")), None);
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! - Signed in (the session cookie reaches Pforte through the proxy — see `PFORTE_COOKIE_DOMAIN`):
 //!   200 with `Remote-User` (the user's stable subject), `Remote-Email`, `Remote-Name`,
-//!   `Remote-Groups` (the role) and `Remote-Customer-Number`.
+//!   `Remote-Groups` (the role) and `Remote-Customer-Number` — or 403 when the proxy asked for
+//!   users of other accounts or roles only (`?customer_number=…&group=…`).
 //! - Not signed in: where to send the browser is built from the original URL the proxy passes —
 //!   `X-Forwarded-Proto`/`-Host`/`-Uri` (Caddy, Traefik: answered with a redirect) or
 //!   `X-Original-URL` (nginx, which cannot pass a redirect on: answered 401 with the address in
@@ -54,21 +55,24 @@ fn text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn original(headers: &HeaderMap) -> Option<Original> {
-    if let (Some(proto), Some(host)) = (
-        text(headers, "x-forwarded-proto"),
-        text(headers, "x-forwarded-host"),
-    ) {
-        // Several proxies in a row may each add theirs: the first is the browser's.
-        let first = |v: &str| v.split(',').next().unwrap_or_default().trim().to_owned();
-        let uri = text(headers, "x-forwarded-uri").unwrap_or("/");
-        let uri = if uri.starts_with('/') { uri } else { "/" };
-        return Some(Original::Forwarded(format!(
-            "{}://{}{uri}",
-            first(proto),
-            first(host)
-        )));
+    // nginx passes the browser's own `X-Forwarded-*` on to its subrequest: its `X-Original-URL`
+    // comes first.
+    if let Some(url) = text(headers, "x-original-url") {
+        return Some(Original::Original(url.to_owned()));
     }
-    text(headers, "x-original-url").map(|url| Original::Original(url.to_owned()))
+    let (proto, host) = (
+        text(headers, "x-forwarded-proto")?,
+        text(headers, "x-forwarded-host")?,
+    );
+    // Several proxies in a row may each add theirs: the first is the browser's.
+    let first = |v: &str| v.split(',').next().unwrap_or_default().trim().to_owned();
+    let uri = text(headers, "x-forwarded-uri").unwrap_or("/");
+    let uri = if uri.starts_with('/') { uri } else { "/" };
+    Some(Original::Forwarded(format!(
+        "{}://{}{uri}",
+        first(proto),
+        first(host)
+    )))
 }
 
 /// `/auth/continue?url=<target>` — the local `next` that leads back to an application.
@@ -83,9 +87,30 @@ fn no_store(mut res: Response) -> Response {
     res
 }
 
+/// Who a proxy lets through (`/auth/verify?customer_number=1234567&group=admin`): every signed-in
+/// user when neither is given; else only users of one of the listed accounts (comma-separated
+/// customer numbers) and with one of the listed roles.
+#[derive(Deserialize, Default)]
+pub struct VerifyQuery {
+    customer_number: Option<String>,
+    group: Option<String>,
+}
+
+/// Whether `value` is one of the comma-separated `list`, or there is no list.
+fn listed(list: Option<&str>, value: &str) -> bool {
+    list.is_none_or(|list| list.split(',').any(|item| item.trim() == value))
+}
+
 /// `GET /auth/verify`.
-pub async fn verify(State(state): State<ServerState>, parts: Parts) -> Response {
+pub async fn verify(
+    State(state): State<ServerState>,
+    parts: Parts,
+    query: Result<Query<VerifyQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let app = &state.0;
+    let Ok(Query(only)) = query else {
+        return no_store(plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest));
+    };
     let user = match signed_in(app, &parts.headers).await {
         Ok(user) => user,
         Err(answer) => return answer,
@@ -98,6 +123,11 @@ pub async fn verify(State(state): State<ServerState>, parts: Parts) -> Response 
                 return plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong);
             }
         };
+        if !listed(only.customer_number.as_deref(), &account.customer_number)
+            || !listed(only.group.as_deref(), user.role.as_str())
+        {
+            return no_store(plain_answer(StatusCode::FORBIDDEN, Msg::Forbidden));
+        }
         let mut res = no_store(Response::new(axum::body::Body::empty()));
         let headers = res.headers_mut();
         for (name, value) in [
@@ -107,10 +137,11 @@ pub async fn verify(State(state): State<ServerState>, parts: Parts) -> Response 
             ("remote-groups", user.role.as_str()),
             ("remote-customer-number", account.customer_number.as_str()),
         ] {
-            // Names are checked for control characters when entered; UTF-8 passes as bytes.
-            if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
-                headers.insert(HeaderName::from_static(name), value);
-            }
+            // Names are checked for control characters when entered; UTF-8 passes as bytes. All
+            // five are always sent, so that a proxy copying them overwrites what a browser sent.
+            let value = HeaderValue::from_bytes(value.as_bytes())
+                .unwrap_or_else(|_| HeaderValue::from_static(""));
+            headers.insert(HeaderName::from_static(name), value);
         }
         return res;
     }

@@ -71,6 +71,44 @@ async fn signed_in_user_is_named_in_headers(engine: Engine) {
     assert_eq!(header(&res, "remote-email"), MEMBER_EMAIL);
     assert_ne!(header(&res, "remote-user"), owner.subject);
 
+    // A proxy may let through only some accounts and roles.
+    let number = app.customer_number.clone();
+    let only = |query: String, cookie: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&format!("/auth/verify?{query}")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("verify")
+                .status()
+        }
+    };
+    for (query, anna_in, ben_in) in [
+        (format!("customer_number={number}"), true, true),
+        (format!("customer_number=0000001,{number}"), true, true),
+        ("customer_number=0000001".to_owned(), false, false),
+        ("group=admin".to_owned(), true, false),
+        (
+            format!("customer_number={number}&group=user,admin"),
+            true,
+            true,
+        ),
+    ] {
+        assert_eq!(
+            only(query.clone(), anna.clone()).await == 200,
+            anna_in,
+            "{query}"
+        );
+        assert_eq!(
+            only(query.clone(), ben.clone()).await == 200,
+            ben_in,
+            "{query}"
+        );
+    }
+    assert_eq!(only("group=admin".into(), ben.clone()).await, 403);
+
     // Signed out: the same cookie no longer lets anyone through.
     let res = app.post_form("/api/log_out", &[], Some(&anna)).await;
     assert!(res.status().is_success() || res.status().is_redirection());
