@@ -185,6 +185,13 @@ test.describe("a German browser, signed in", () => {
     await expect(page.getByRole("button", { name: "Benutzer anlegen und Einladung senden" })).toBeVisible();
     await expectAccessible(page);
 
+    await page.getByRole("link", { name: "Anwendungen" }).click();
+    await expect(page.getByRole("heading", { name: "Anwendungen", level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Anwendung hinzufügen" })).toBeVisible();
+    await expect(page.getByLabel("Weiterleitungsadressen (eine pro Zeile)")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Anwendung hinzufügen" })).toBeVisible();
+    await expectAccessible(page);
+
     await page.goto("/account/security");
     await waitForHydration(page);
     await expect(page.getByRole("heading", { name: "Sicherheit", level: 1 })).toBeVisible();

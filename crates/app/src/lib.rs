@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/security") view=pages::account_security::AccountSecurity ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers ssr=SsrMode::Async />
                     <Route path=path!("/admin/apps") view=pages::admin_apps::AdminApps ssr=SsrMode::Async />
+                    <Route path=path!("/continue") view=pages::continue_to::Continue />
                     <Route path=path!("/setup/:token") view=pages::setup::Setup ssr=SsrMode::Async />
                     <Route path=path!("/welcome/:token") view=pages::welcome::Welcome ssr=SsrMode::Async />
                 </Routes>

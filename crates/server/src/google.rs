@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pforte_app::state::request_meta_of;
 use pforte_auth::google::{CallbackQuery, GoogleFailure};
-use pforte_shared::next::with_next;
+use pforte_shared::next::{landing, with_next};
 
 /// The form of the "Sign in with Google" button.
 #[derive(Debug, serde::Deserialize)]
@@ -79,7 +79,7 @@ pub async fn callback(State(state): State<ServerState>, parts: Parts) -> Respons
     {
         Ok(done) => {
             let location = match done.step.stage {
-                pforte_auth::session::Stage::Complete => done.next.clone(),
+                pforte_auth::session::Stage::Complete => landing(&done.next),
                 _ => with_next("/login/totp", Some(&done.next)),
             };
             crate::redirect(

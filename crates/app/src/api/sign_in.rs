@@ -36,9 +36,9 @@ pub async fn submit_password(
 #[cfg(feature = "ssr")]
 fn page_after(stage: pforte_auth::session::Stage, next: Option<&str>) -> String {
     use pforte_auth::session::Stage;
-    use pforte_shared::next::{safe_next, with_next};
+    use pforte_shared::next::{landing, safe_next, with_next};
     match stage {
-        Stage::Complete => safe_next(next),
+        Stage::Complete => landing(&safe_next(next)),
         Stage::AwaitingEmailCode => with_next("/login/code", next),
         Stage::AwaitingTrustDecision => with_next("/login/trust", next),
         Stage::AwaitingTotp => with_next("/login/totp", next),

@@ -3,6 +3,7 @@
 pub mod account_security;
 pub mod admin_apps;
 pub mod admin_users;
+pub mod continue_to;
 pub mod forgot_password;
 pub mod google_account;
 pub mod home;

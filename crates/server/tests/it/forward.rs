@@ -256,7 +256,17 @@ async fn the_sign_in_leads_back_to_the_app(engine: Engine) {
             Some(&deciding),
         )
         .await;
-    assert_eq!(header(&res, "location"), next);
+    // The sign-in ends on /continue, which loads the server's address anew (also without
+    // JavaScript, where going on from the form's answer to another site breaks `form-action`).
+    let landing = header(&res, "location");
+    assert_eq!(landing, pforte_shared::next::landing(&next));
+    let page = app.page(&landing, None).await;
+    let escaped = next.replace('&', "&amp;");
+    assert!(
+        page.contains(&format!("content=\"0;url={escaped}\""))
+            && page.contains(&format!("href=\"{escaped}\"")),
+        "{page}"
+    );
     let session = session_cookie(&res).expect("signed in");
 
     // /auth/continue: signed in, on to the application's address as it was asked for.

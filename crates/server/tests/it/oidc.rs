@@ -306,7 +306,17 @@ async fn a_visitor_signs_in_first_and_comes_back(engine: Engine) {
             Some(&deciding),
         )
         .await;
-    assert_eq!(header(&res, "location"), next);
+    // The sign-in ends on /continue, which loads the server's address anew (also without
+    // JavaScript, where going on from the form's answer to another site breaks `form-action`).
+    let landing = header(&res, "location");
+    assert_eq!(landing, pforte_shared::next::landing(&next));
+    let page = app.page(&landing, None).await;
+    let escaped = next.replace('&', "&amp;");
+    assert!(
+        page.contains(&format!("content=\"0;url={escaped}\""))
+            && page.contains(&format!("href=\"{escaped}\"")),
+        "{page}"
+    );
     let session = session_cookie(&res).expect("signed in");
 
     // Back at the authorization endpoint: a code for the public client, which proves itself with

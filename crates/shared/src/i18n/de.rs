@@ -83,6 +83,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         AppRequestInvalid => {
             "Die Anwendung hat eine Anmeldung angefordert, die Pforte nicht geben kann. Bitte informieren Sie die Administration der Anwendung."
         }
+        ContinueTitle => "Weiterleitung",
+        ContinueBody => "Sie sind angemeldet. Es geht weiter zur Anwendung …",
+        ContinueLink => "Weiter",
         Apps => "Anwendungen",
         AppsIntro => {
             "Die Anwendungen Ihres Unternehmens melden ihre Benutzer über Pforte mit OpenID Connect an. Nur Benutzer Ihres Unternehmens können sich bei ihnen anmelden. Richten Sie eine Anwendung mit dem Aussteller {issuer}, ihrer Client-ID und, sofern sie nicht öffentlich ist, ihrem Secret ein."

@@ -75,6 +75,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         AppRequestInvalid => {
             "The application asked for a sign-in that Pforte cannot give. Please tell the application's administrator."
         }
+        ContinueTitle => "Continuing",
+        ContinueBody => "You are signed in. On to the application …",
+        ContinueLink => "Continue",
         Apps => "Applications",
         AppsIntro => {
             "Your company's applications sign their users in through Pforte with OpenID Connect. Only users of your company can sign in to them. Configure an application with the issuer {issuer}, its client ID and, unless it is public, its secret."

@@ -145,6 +145,9 @@ pub enum Msg {
     NoAccessToApp,
     /// `/oauth/authorize` with an unknown application or an address it did not register.
     UnknownApp,
+    ContinueTitle,
+    ContinueBody,
+    ContinueLink,
     /// `/oauth/authorize` asked for something Pforte does not do, by a visitor not signed in.
     AppRequestInvalid,
     Apps,
