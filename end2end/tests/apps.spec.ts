@@ -77,6 +77,7 @@ test("an admin adds an application on /admin/apps and sees its secret once", asy
   await page.getByRole("button", { name: "Add application" }).click();
   await expect(page.getByRole("alert")).toContainText("https://");
   await expect(uris).toHaveAttribute("aria-invalid", "true");
+  await expect(uris).toBeFocused();
   await expectAccessible(page);
 
   await uris.fill("https://time.example.com/callback\nhttps://time.example.com/other");
@@ -86,7 +87,7 @@ test("an admin adds an application on /admin/apps and sees its secret once", asy
   await expect(status).toContainText("Client secret, shown only now");
   const row = page.getByRole("row", { name: /Time Tracking/ });
   await expect(row).toContainText("https://time.example.com/other");
-  await expect(row).toContainText("With secret");
+  await expect(row).toContainText("Confidential (with client secret)");
   await expectAccessible(page);
 
   const secretShown = async () => (await status.textContent())?.match(/: ([A-Za-z0-9_-]{43})$/m)?.[1];

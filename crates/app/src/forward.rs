@@ -5,6 +5,9 @@
 
 use std::str::FromStr;
 
+/// The longest address taken: carried through the sign-in (encoded, in `next`), it must fit there.
+const MAX_TARGET_LEN: usize = 1024;
+
 /// One listed host: exactly `app.example.com`, or every host under it with `*.example.com`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HostPattern {
@@ -62,11 +65,32 @@ impl ForwardDomains {
         self.0.is_empty()
     }
 
+    /// The listed entries that a session cookie for `cookie_host` (Pforte's host, or with a shared
+    /// cookie domain that domain) never reaches: forward authentication cannot see a sign-in
+    /// there, and the browser would go round between the application and the sign-in.
+    pub fn outside(&self, cookie_host: &str, shared: bool) -> Vec<String> {
+        let cookie_host = cookie_host.to_ascii_lowercase();
+        let reaches = |host: &str| {
+            let host = host.split(':').next().unwrap_or_default();
+            host == cookie_host || (shared && host.ends_with(&format!(".{cookie_host}")))
+        };
+        self.0
+            .iter()
+            .filter_map(|pattern| match pattern {
+                HostPattern::Exact(host) => (!reaches(host)).then(|| host.clone()),
+                HostPattern::Under(suffix) => {
+                    let under = suffix.trim_start_matches('.');
+                    (!(shared && reaches(under))).then(|| format!("*{suffix}"))
+                }
+            })
+            .collect()
+    }
+
     /// `target` as the address to send a browser to, if it is an absolute `https://` URL (also
     /// `http://` when `allow_http`, for Pforte itself on plain http) without user information, on
     /// a listed host. Anything else: `None`.
     pub fn allowed(&self, target: &str, allow_http: bool) -> Option<String> {
-        if target.len() > 2048 || !target.chars().all(|c| c.is_ascii_graphic()) {
+        if target.len() > MAX_TARGET_LEN || !target.chars().all(|c| c.is_ascii_graphic()) {
             return None;
         }
         let url = url::Url::parse(target).ok()?;
@@ -126,6 +150,20 @@ mod tests {
         }
         assert!(d.allowed("http://app.example.com/", true).is_some());
         assert_eq!(domains("").allowed("https://app.example.com/", false), None);
+    }
+
+    #[test]
+    fn hosts_the_session_cookie_never_reaches() {
+        let d = domains("app.example.com, *.tools.example.com, other.org, login.example.com:8443");
+        assert_eq!(d.outside("example.com", true), vec!["other.org".to_owned()]);
+        assert_eq!(
+            d.outside("login.example.com", false),
+            vec![
+                "app.example.com".to_owned(),
+                "*.tools.example.com".to_owned(),
+                "other.org".to_owned()
+            ]
+        );
     }
 
     #[test]

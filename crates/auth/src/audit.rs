@@ -87,16 +87,16 @@ stored_enum! {
         UserReactivated = "user_reactivated",
         UserUnlocked = "user_unlocked",
         /// An application registered for OpenID Connect (detail: its name and client ID).
-        AppCreated = "app_created",
+        OidcClientCreated = "oidc_client_created",
         /// A new secret for an application; the old one stops working.
-        AppSecretRotated = "app_secret_rotated",
-        AppDeleted = "app_deleted",
+        OidcClientSecretRotated = "oidc_client_secret_rotated",
+        OidcClientDeleted = "oidc_client_deleted",
         /// A signed-in user sent on to an application with a code (detail: the application).
-        AppSignIn = "app_sign_in",
+        OidcSignIn = "oidc_sign_in",
         /// A code given twice to the token endpoint: the tokens from it were revoked.
-        AppCodeReused = "app_code_reused",
+        OidcCodeReused = "oidc_code_reused",
         /// A new key signs ID tokens; the old one is published until its tokens expire.
-        SigningKeyRotated = "signing_key_rotated",
+        OidcSigningKeyRotated = "oidc_signing_key_rotated",
     }
 }
 

@@ -52,6 +52,9 @@ pub enum AuthError {
     Provider(String),
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// Making or using a key that signs ID tokens failed.
+    #[error("signing: {0}")]
+    Signing(String),
     /// A sealed secret (a TOTP secret) does not open: a wrong `PFORTE_SECRET_KEY`, or a changed
     /// value. Two-factor steps fail closed.
     #[error(transparent)]
@@ -70,6 +73,7 @@ impl AuthError {
             AuthError::Database(_)
                 | AuthError::Migration(_)
                 | AuthError::Hashing(_)
+                | AuthError::Signing(_)
                 | AuthError::Provider(_)
                 | AuthError::Sealed(_)
         )
@@ -104,6 +108,7 @@ impl From<AuthError> for AppError {
             AuthError::Database(_)
             | AuthError::Migration(_)
             | AuthError::Hashing(_)
+            | AuthError::Signing(_)
             | AuthError::Provider(_)
             | AuthError::Sealed(_) => AppError::Internal,
         }

@@ -87,15 +87,9 @@ pub fn check_redirect_uri(raw: &str) -> Result<String, AuthError> {
     }
     let url = url::Url::parse(uri).map_err(|_| bad())?;
     let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
     let scheme_ok = match url.scheme() {
         "https" => !host.is_empty(),
-        "http" => loopback,
+        "http" => pforte_shared::text::is_loopback_host(host),
         _ => false,
     };
     if !scheme_ok
@@ -182,7 +176,8 @@ impl Auth {
         .bind(client.created_at)
         .execute(tx.conn())
         .await?;
-        tx.audit(app_event(&client, EventKind::AppCreated)).await?;
+        tx.audit(app_event(&client, EventKind::OidcClientCreated))
+            .await?;
         tx.commit().await?;
         Ok((client, secret))
     }
@@ -253,7 +248,7 @@ impl Auth {
         admin: &User,
         client_id: &str,
         meta: &RequestMeta,
-    ) -> Result<Token, AuthError> {
+    ) -> Result<(Client, Token), AuthError> {
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;
         let client = self.managed_client(&mut tx, admin, client_id).await?;
@@ -266,10 +261,10 @@ impl Auth {
             .bind(&client.client_id)
             .execute(tx.conn())
             .await?;
-        tx.audit(app_event(&client, EventKind::AppSecretRotated))
+        tx.audit(app_event(&client, EventKind::OidcClientSecretRotated))
             .await?;
         tx.commit().await?;
-        Ok(secret)
+        Ok((client, secret))
     }
 
     /// Deletes an application with its codes and tokens: nobody signs in to it any more.
@@ -288,7 +283,8 @@ impl Auth {
                 .execute(tx.conn())
                 .await?;
         }
-        tx.audit(app_event(&client, EventKind::AppDeleted)).await?;
+        tx.audit(app_event(&client, EventKind::OidcClientDeleted))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -305,8 +301,15 @@ fn require_admin(user: &User) -> Result<(), AuthError> {
 fn app_event(client: &Client, kind: EventKind) -> Event {
     Event {
         account_id: Some(client.account_id),
-        detail: format!("{} ({})", client.name, client.client_id),
+        detail: client.described(),
         ..Event::anonymous(kind)
+    }
+}
+
+impl Client {
+    /// "Name (client ID)", as audit rows name it.
+    fn described(&self) -> String {
+        format!("{} ({})", self.name, self.client_id)
     }
 }
 
@@ -344,7 +347,7 @@ async fn insert_key(tx: &mut Tx<'_>) -> Result<String, AuthError> {
     let key = ed25519_dalek::SigningKey::from_bytes(&seed);
     let der = key
         .to_pkcs8_der()
-        .map_err(|e| AuthError::Provider(format!("signing key: {e}")))?;
+        .map_err(|e| AuthError::Signing(format!("making a signing key: {e}")))?;
     let kid = hex::encode(rand::random::<[u8; 8]>());
     let sealed = tx
         .settings()
@@ -436,7 +439,7 @@ impl Auth {
         let kid = insert_key(&mut tx).await?;
         tx.audit(Event {
             detail: format!("new key {kid}"),
-            ..Event::anonymous(EventKind::SigningKeyRotated)
+            ..Event::anonymous(EventKind::OidcSigningKeyRotated)
         })
         .await?;
         tx.commit().await?;
@@ -500,7 +503,8 @@ pub struct ClientError {
     pub error: &'static str,
     pub description: &'static str,
     pub state: Option<String>,
-    /// The account of the client it goes back to.
+    /// The account of the client it goes back to: only its signed-in users are sent there with
+    /// an error (`login_required` aside).
     pub account_id: Option<i64>,
 }
 
@@ -520,7 +524,7 @@ impl ClientError {
 }
 
 /// `uri` with `pairs` appended to its query (which it may already have).
-fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+pub fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     match url::Url::parse(uri) {
         Ok(mut url) => {
             url.query_pairs_mut().extend_pairs(pairs);
@@ -544,8 +548,22 @@ pub struct Authorization {
     pub prompt_none: bool,
 }
 
-/// The longest `state` and `nonce` taken (they travel in URLs).
-const MAX_ECHO_LEN: usize = 1024;
+/// The longest `state` and `nonce` taken (they travel in URLs, and through the sign-in in `next`).
+const MAX_ECHO_LEN: usize = 512;
+
+impl Authorization {
+    /// The answer to `prompt=none` when nobody is signed in: `login_required`, back to the
+    /// application — to anyone, as the protocol has it (the address is one the client registered).
+    pub fn login_required(&self) -> ClientError {
+        ClientError {
+            redirect_uri: self.redirect_uri.clone(),
+            error: "login_required",
+            description: "the user is not signed in",
+            state: self.state.clone(),
+            account_id: Some(self.client.account_id),
+        }
+    }
+}
 
 impl Auth {
     /// Checks `/oauth/authorize`'s query against the registered client.
@@ -603,7 +621,7 @@ impl Auth {
         {
             return Err(refuse(
                 "invalid_request",
-                "nonce must be at most 1024 visible ASCII characters",
+                "nonce must be at most 512 visible ASCII characters",
             ));
         }
         let code_challenge = params.code_challenge.clone().filter(|c| !c.is_empty());
@@ -673,8 +691,8 @@ impl Auth {
         .execute(tx.conn())
         .await?;
         tx.audit(Event {
-            detail: format!("{} ({})", client.name, client.client_id),
-            ..Event::for_user(&user, EventKind::AppSignIn)
+            detail: client.described(),
+            ..Event::for_user(&user, EventKind::OidcSignIn)
         })
         .await?;
         tx.commit().await?;
@@ -714,7 +732,6 @@ pub struct TokenResponse {
 /// The token endpoint's refusals, as OAuth names them.
 #[derive(Debug)]
 pub enum TokenError {
-    InvalidRequest(&'static str),
     InvalidClient,
     InvalidGrant(&'static str),
     UnsupportedGrantType,
@@ -859,8 +876,8 @@ impl Auth {
                 let user = account::user_in(tx.conn(), user_id).await?;
                 tx.audit(Event {
                     outcome: Outcome::Failure,
-                    detail: format!("{} ({})", client.name, client.client_id),
-                    ..Event::for_user(&user, EventKind::AppCodeReused)
+                    detail: client.described(),
+                    ..Event::for_user(&user, EventKind::OidcCodeReused)
                 })
                 .await?;
                 tx.commit().await?;
@@ -897,7 +914,9 @@ impl Auth {
             tx.commit().await?;
             return Err(TokenError::InvalidGrant(why));
         }
-        let user = account::user_in(tx.conn(), used.user_id).await?;
+        // Under the user's row lock, like every unit that ends their sessions: a password change
+        // or deactivation committing meanwhile is seen.
+        let user = account::locked_user(&mut tx, used.user_id).await?;
         if user.status != UserStatus::Active || user.account_id != client.account_id {
             tx.commit().await?;
             return Err(TokenError::InvalidGrant("the user cannot sign in"));
@@ -930,7 +949,7 @@ impl Auth {
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
         header.kid = Some(kid);
         let id_token = jsonwebtoken::encode(&header, &claims, &key)
-            .map_err(|e| AuthError::Provider(format!("signing the ID token: {e}")))?;
+            .map_err(|e| AuthError::Signing(format!("signing an ID token: {e}")))?;
         tx.commit().await?;
         Ok(TokenResponse {
             access_token: access.expose().to_owned(),
@@ -1048,6 +1067,14 @@ mod tests {
             .map(|i| format!("https://app.example.com/{i}"))
             .collect();
         assert!(check_redirect_uris(&many).is_err());
+        // The message names the limit.
+        for lang in pforte_shared::Lang::ALL {
+            assert!(
+                Msg::TooManyRedirectUris
+                    .text(lang)
+                    .contains(&MAX_REDIRECT_URIS.to_string())
+            );
+        }
         assert!(check_redirect_uris(&["".into()]).is_err());
     }
 

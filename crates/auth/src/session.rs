@@ -136,9 +136,13 @@ pub(crate) async fn end_others(
         .bind(keep.as_ref().map_or("", |k| k.as_str()))
         .execute(tx.conn())
         .await?;
-    // The applications' access tokens of the user end with their sessions (an application with a
-    // live Pforte session gets new ones without a page).
+    // The applications' access tokens and unused codes of the user end with their sessions (an
+    // application with a live Pforte session gets new ones without a page).
     sqlx::query("DELETE FROM oidc_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query("DELETE FROM oidc_codes WHERE user_id = $1 AND used_at IS NULL")
         .bind(user_id)
         .execute(tx.conn())
         .await?;

@@ -33,7 +33,8 @@ impl Auth {
     /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
     /// an hour or more, expired trusted devices, per-IP windows that have ended, delivered mails
     /// after a week, reset and "This wasn't me" links a day after they expired, Google sign-ins
-    /// not finished in time, and applications' codes and access tokens that are over.
+    /// not finished in time, applications' codes and access tokens that are over, and signing keys
+    /// no longer published.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
         let meta = RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
@@ -117,6 +118,11 @@ impl Auth {
             .execute(tx.conn())
             .await?
             .rows_affected();
+        // Signing keys retired longer ago than they stay published.
+        sqlx::query("DELETE FROM oidc_keys WHERE retired_at <= $1")
+            .bind(now - crate::oidc::RETIRED_KEY_SECS)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok(Swept {
             app_codes_and_tokens: app_codes + app_tokens,

@@ -118,15 +118,7 @@ fn bad(variable: &'static str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
-/// `localhost` or a loopback address (`[::1]` with or without brackets).
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
+use pforte_shared::text::is_loopback_host as is_loopback;
 
 /// One of the provider's URLs: `https://`, or `http://` to this machine (a local test provider).
 fn provider_url(
@@ -238,6 +230,21 @@ impl Config {
                      network readable; use smtps:// or ?tls=required"
                 ));
             }
+        }
+        let public_host = url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let (cookie_host, shared) = match &self.cookie_domain {
+            Some(domain) => (domain.as_str(), true),
+            None => (public_host.as_str(), false),
+        };
+        for host in self.forward_domains.outside(cookie_host, shared) {
+            warnings.push(format!(
+                "PFORTE_FORWARD_AUTH_DOMAINS lists {host}, which the session cookie never reaches \
+                 (set PFORTE_COOKIE_DOMAIN to a domain both are under): forward authentication \
+                 cannot see a sign-in there"
+            ));
         }
         warnings
     }
@@ -411,6 +418,18 @@ mod tests {
         ])
         .expect("valid");
         assert_eq!(set.cookie_domain.as_deref(), Some("example.com"));
+        assert!(set.warnings().is_empty(), "{:?}", set.warnings());
+        let unshared = parse(&[
+            ("PFORTE_PUBLIC_URL", "https://login.example.com"),
+            ("PFORTE_DEV_MAILBOX", "1"),
+            ("PFORTE_FORWARD_AUTH_DOMAINS", "app.example.com"),
+        ])
+        .expect("valid");
+        assert!(
+            unshared.warnings()[0].contains("app.example.com"),
+            "{:?}",
+            unshared.warnings()
+        );
         assert!(
             set.forward_domains
                 .allowed("https://app.example.com/", false)

@@ -16,6 +16,7 @@
 //! again. An application may also link to it directly as its "sign in" address.
 
 use crate::middleware::plain_answer;
+use crate::no_store;
 use crate::state::ServerState;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
@@ -41,9 +42,9 @@ async fn signed_in(app: &AppState, headers: &HeaderMap) -> Result<Option<User>, 
 /// How the proxy told Pforte what was asked for, and so how it wants "not signed in" answered.
 enum Original {
     /// `X-Forwarded-*`: the proxy passes a redirect on to the browser.
-    Forwarded(String),
+    Redirecting(String),
     /// `X-Original-URL`: nginx, which wants 401 (with the address for `auth_request_set`).
-    Original(String),
+    Nginx(String),
 }
 
 fn text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -58,7 +59,7 @@ fn original(headers: &HeaderMap) -> Option<Original> {
     // nginx passes the browser's own `X-Forwarded-*` on to its subrequest: its `X-Original-URL`
     // comes first.
     if let Some(url) = text(headers, "x-original-url") {
-        return Some(Original::Original(url.to_owned()));
+        return Some(Original::Nginx(url.to_owned()));
     }
     let (proto, host) = (
         text(headers, "x-forwarded-proto")?,
@@ -68,7 +69,7 @@ fn original(headers: &HeaderMap) -> Option<Original> {
     let first = |v: &str| v.split(',').next().unwrap_or_default().trim().to_owned();
     let uri = text(headers, "x-forwarded-uri").unwrap_or("/");
     let uri = if uri.starts_with('/') { uri } else { "/" };
-    Some(Original::Forwarded(format!(
+    Some(Original::Redirecting(format!(
         "{}://{}{uri}",
         first(proto),
         first(host)
@@ -79,12 +80,6 @@ fn original(headers: &HeaderMap) -> Option<Original> {
 fn continue_path(target: &str) -> String {
     let url: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
     format!("/auth/continue?url={url}")
-}
-
-fn no_store(mut res: Response) -> Response {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 /// Who a proxy lets through (`/auth/verify?customer_number=1234567&group=admin`): every signed-in
@@ -148,8 +143,8 @@ pub async fn verify(
     let allow_http = !app.web.secure_cookies;
     let (target, redirect) = match original(&parts.headers) {
         None => return no_store(plain_answer(StatusCode::UNAUTHORIZED, Msg::NotSignedIn)),
-        Some(Original::Forwarded(url)) => (url, true),
-        Some(Original::Original(url)) => (url, false),
+        Some(Original::Redirecting(url)) => (url, true),
+        Some(Original::Nginx(url)) => (url, false),
     };
     let Some(target) = app.web.forward_domains.allowed(&target, allow_http) else {
         return no_store(plain_answer(
@@ -219,7 +214,7 @@ mod tests {
         caddy.insert("x-forwarded-uri", HeaderValue::from_static("/a?b=c"));
         assert!(matches!(
             original(&caddy),
-            Some(Original::Forwarded(u)) if u == "https://app.example.com/a?b=c"
+            Some(Original::Redirecting(u)) if u == "https://app.example.com/a?b=c"
         ));
         let mut nginx = HeaderMap::new();
         nginx.insert(
@@ -228,7 +223,7 @@ mod tests {
         );
         assert!(matches!(
             original(&nginx),
-            Some(Original::Original(u)) if u == "https://app.example.com/x"
+            Some(Original::Nginx(u)) if u == "https://app.example.com/x"
         ));
         assert!(original(&HeaderMap::new()).is_none());
     }

@@ -41,3 +41,13 @@ pub(crate) fn redirect(location: &str, cookies: &[String]) -> axum::response::Re
     }
     res
 }
+
+/// `res` marked never to be stored (`Cache-Control: no-store`, and `Pragma: no-cache` for old
+/// caches).
+pub(crate) fn no_store(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    res
+}

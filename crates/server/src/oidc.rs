@@ -3,6 +3,7 @@
 //! userinfo endpoints, and RP-initiated logout. The rules live in `pforte_auth::oidc`.
 
 use crate::middleware::plain_answer;
+use crate::no_store;
 use crate::state::ServerState;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -30,13 +31,6 @@ pub const LOGOUT_PATH: &str = "/oauth/logout";
 fn fault(error: &AuthError) -> Response {
     tracing::error!(%error, "OpenID request failed");
     plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
-}
-
-fn no_store(mut res: Response) -> Response {
-    let headers = res.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    res
 }
 
 /// `GET /.well-known/openid-configuration`.
@@ -119,7 +113,7 @@ pub async fn authorize(
             return plain_answer(StatusCode::BAD_REQUEST, Msg::UnknownApp);
         }
         // Errors go back to the application only for its own signed-in users: nobody else can
-        // use Pforte to be sent to an address an admin registered.
+        // use Pforte to be sent to an address an admin registered (`login_required` aside).
         Err(AuthorizeRefusal::ToClient(error)) => {
             let own_user = signed_in
                 .as_ref()
@@ -134,20 +128,17 @@ pub async fn authorize(
     };
     let Some((user, session)) = signed_in else {
         if authorization.prompt_none {
-            let error = pforte_auth::oidc::ClientError {
-                redirect_uri: authorization.redirect_uri,
-                error: "login_required",
-                description: "the user is not signed in",
-                state: authorization.state,
-                account_id: None,
-            };
-            return crate::redirect(&error.location(issuer), &[]);
+            return crate::redirect(&authorization.login_required().location(issuer), &[]);
         }
-        // Through Pforte's own sign-in (email code, trust, two-factor), then back here.
+        // Through Pforte's own sign-in (email code, trust, two-factor), then back here — when
+        // the request fits into `next`; one that does not is refused rather than lost on the way.
         let back = parts
             .uri
             .path_and_query()
             .map_or(AUTHORIZE_PATH, |p| p.as_str());
+        if back.len() > pforte_shared::next::MAX_LEN {
+            return plain_answer(StatusCode::BAD_REQUEST, Msg::AppRequestInvalid);
+        }
         return crate::redirect(&with_next("/login", Some(back)), &[]);
     };
     if user.account_id != authorization.client.account_id {
@@ -262,9 +253,6 @@ pub async fn token(
         .await
     {
         Ok(tokens) => no_store(Json(tokens).into_response()),
-        Err(TokenError::InvalidRequest(why)) => {
-            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why)
-        }
         Err(TokenError::InvalidClient) => oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -375,13 +363,7 @@ pub async fn logout(
     match registered {
         Some(uri) => {
             let location = match &params.state {
-                Some(s) => match url::Url::parse(&uri) {
-                    Ok(mut url) => {
-                        url.query_pairs_mut().append_pair("state", s);
-                        url.to_string()
-                    }
-                    Err(_) => uri,
-                },
+                Some(state) => pforte_auth::oidc::with_query(&uri, &[("state", state)]),
                 None => uri,
             };
             crate::redirect(&location, &clear)

@@ -23,7 +23,7 @@ pub fn landing(next: &str) -> String {
 
 /// The server path a `/continue?to=` carries, if it is one (see [`landing`]).
 pub fn continue_target(to: &str) -> Option<String> {
-    if to.len() % 2 != 0 || !to.is_ascii() {
+    if !to.len().is_multiple_of(2) || !to.is_ascii() {
         return None;
     }
     let bytes = (0..to.len())

@@ -76,3 +76,13 @@ mod tests {
         }
     }
 }
+
+/// `localhost` or a loopback address (`[::1]` with or without brackets): a host on this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}

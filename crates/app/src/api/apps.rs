@@ -64,15 +64,10 @@ pub async fn rotate_app_secret(client_id: String) -> Result<AppSecretResponse, A
 
     let state = app_state()?;
     let admin = signed_in_admin(&state).await?;
-    let secret = state
+    let (client, secret) = state
         .auth
         .rotate_client_secret(&admin, &client_id, &request_meta())
         .await?;
-    let client = state
-        .auth
-        .client(&client_id)
-        .await?
-        .ok_or(AppError::BadRequest)?;
     Ok(AppSecretResponse {
         client_id: client.client_id,
         name: client.name,

@@ -52,6 +52,13 @@ pub fn AdminApps() -> impl IntoView {
         said(delete, |()| Some(t(Msg::AppDeleted).to_owned())),
     ]);
     let uris_invalid = move || matches!(create_error.get(), Some(AppError::Field { field, .. }) if field == "redirect_uri");
+    // Like every `Field`: an error about the addresses takes the focus there.
+    let uris = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move || {
+        if let (true, Some(el)) = (uris_invalid(), uris.get()) {
+            let _ = el.focus();
+        }
+    });
     view! {
         <Card title=Msg::Apps wide=true>
             <ErrorAlert error id="apps-error" />
@@ -90,6 +97,7 @@ pub fn AdminApps() -> impl IntoView {
                 <div class="field">
                     <label for="redirect_uris">{t(Msg::RedirectUrisLabel)}</label>
                     <textarea
+                        node_ref=uris
                         id="redirect_uris"
                         name="redirect_uris"
                         rows="3"

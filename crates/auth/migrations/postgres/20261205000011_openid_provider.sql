@@ -29,7 +29,7 @@ CREATE TABLE oidc_keys (
 -- the redirect URI and the PKCE challenge (S256).
 CREATE TABLE oidc_codes (
     code_hash      TEXT   PRIMARY KEY,
-    client_id      TEXT   NOT NULL,
+    client_id      TEXT   NOT NULL REFERENCES oidc_clients(client_id),
     user_id        BIGINT NOT NULL REFERENCES users(id),
     redirect_uri   TEXT   NOT NULL,
     code_challenge TEXT,
@@ -44,7 +44,7 @@ CREATE TABLE oidc_codes (
 -- Access tokens (SHA-256 of a 256-bit token), each from one code: a code used twice revokes them.
 CREATE TABLE oidc_tokens (
     token_hash TEXT   PRIMARY KEY,
-    client_id  TEXT   NOT NULL,
+    client_id  TEXT   NOT NULL REFERENCES oidc_clients(client_id),
     user_id    BIGINT NOT NULL REFERENCES users(id),
     scope      TEXT   NOT NULL,
     code_hash  TEXT   NOT NULL,

@@ -17,7 +17,7 @@ const REDIRECT: &str = "https://wiki.example.com/oidc/callback";
 
 /// The test server, published at its own address so that the relying party can reach it.
 async fn start(engine: Engine) -> TestApp {
-    TestApp::start_with(engine, OWN_ADDRESS).await
+    TestApp::start_at_own_address(engine).await
 }
 
 /// Registers an application of the owner's account: (client ID, secret unless public).
@@ -237,7 +237,7 @@ async fn the_code_flow_with_pkce_signs_a_user_in(engine: Engine) {
 
     // The sign-in to the application is in the user's audit.
     let events: Vec<String> =
-        sqlx::query("SELECT detail FROM audit_events WHERE event = 'app_sign_in'")
+        sqlx::query("SELECT detail FROM audit_events WHERE event = 'oidc_sign_in'")
             .fetch_all(&app.auth.store.pool)
             .await
             .expect("audit")
@@ -246,8 +246,19 @@ async fn the_code_flow_with_pkce_signs_a_user_in(engine: Engine) {
             .collect();
     assert_eq!(events, vec![format!("Company Wiki ({client_id})")]);
 
-    // Wrong, missing or foreign access tokens get 401.
-    for bad in ["", "garbage", &"A".repeat(43)] {
+    // Wrong, missing or foreign access tokens get 401: a session token, the ID token.
+    let session_token = anna
+        .split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .expect("token");
+    let id_token_text = id_token.to_string();
+    for bad in [
+        "",
+        "garbage",
+        &"A".repeat(43),
+        &session_token,
+        &id_token_text,
+    ] {
         assert_eq!(userinfo_status(&app, bad).await, 401, "{bad}");
     }
     // After ten minutes the access token is over.
@@ -418,7 +429,7 @@ async fn bad_requests_are_refused_where_they_belong(engine: Engine) {
     let res = visit(&authorize(&client_id, REDIRECT, "&scope=email"), None).await;
     assert_eq!(res.status(), 400);
     assert!(header(&res, "location").is_empty());
-    assert!(res.text().await.expect("body").contains("cannot give"));
+    assert!(res.text().await.expect("body").contains("does not support"));
     let res = visit(
         &authorize(&client_id, REDIRECT, "&scope=openid")
             .replace("response_type=code", "response_type=token"),
@@ -551,7 +562,7 @@ async fn codes_are_bound_single_use_and_short_lived(engine: Engine) {
     );
     assert_eq!(userinfo_status(&app, &access).await, 401, "revoked");
     let reused: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'app_code_reused'")
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE event = 'oidc_code_reused'")
             .fetch_one(&app.auth.store.pool)
             .await
             .expect("count")
@@ -742,6 +753,14 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
         sealed.iter().all(|k| !k.starts_with("MC4CAQAw")),
         "{sealed:?}"
     );
+    // The sweeper deletes the key no longer published.
+    app.auth.sweep().await.expect("sweep");
+    let kept: i64 = sqlx::query("SELECT COUNT(*) AS n FROM oidc_keys")
+        .fetch_one(&app.auth.store.pool)
+        .await
+        .expect("keys")
+        .get("n");
+    assert_eq!(kept, 1);
 }
 
 /// The tokens for the user of `cookie`, from a whole code flow.
@@ -816,14 +835,13 @@ async fn logout_ends_the_session_and_returns_only_to_registered_uris(engine: Eng
 
     // Her own hint (an expired one still counts) with a registered address: back there with
     // `state`, the cookie cleared.
-    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    // (An hour later, with a fresh sign-in: the hint has expired by then.)
     app.clock.advance(3600);
     let anna_again = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let res = visit(&logout(&hint, REDIRECT), Some(&anna_again)).await;
     assert_eq!(header(&res, "location"), format!("{REDIRECT}?state=bye"));
     assert!(set_cookies(&res).iter().any(|c| c.contains("Max-Age=0")));
     assert!(!signed_in(anna_again).await);
-    drop(anna);
 }
 
 async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
@@ -935,7 +953,7 @@ async fn admins_manage_their_accounts_applications(engine: Engine) {
         "Company Wiki",
         client_id.as_str(),
         REDIRECT,
-        "With secret",
+        "Confidential (with client secret)",
         "Add application",
     ] {
         assert!(page.contains(text), "{text}");
@@ -1026,16 +1044,22 @@ async fn admins_manage_their_accounts_applications(engine: Engine) {
     assert!(app.auth.client(&client_id).await.expect("query").is_none());
     let started = start_sign_in(&rp);
     assert_eq!(visit(&started.url, Some(&anna)).await.status(), 400);
-    let events: Vec<String> = sqlx::query(
-        "SELECT event FROM audit_events WHERE event LIKE 'app_%' AND event <> 'app_sign_in' ORDER BY id",
-    )
-    .fetch_all(&app.auth.store.pool)
-    .await
-    .expect("audit")
-    .iter()
-    .map(|r| r.get("event"))
-    .collect();
-    assert_eq!(events, ["app_created", "app_secret_rotated", "app_deleted"]);
+    let events: Vec<String> =
+        sqlx::query("SELECT event FROM audit_events WHERE event LIKE 'oidc_client_%' ORDER BY id")
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| r.get("event"))
+            .collect();
+    assert_eq!(
+        events,
+        [
+            "oidc_client_created",
+            "oidc_client_secret_rotated",
+            "oidc_client_deleted"
+        ]
+    );
 }
 
 crate::dual!(

@@ -75,13 +75,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         }
         TooManyRedirectUris => "Bitte geben Sie höchstens 10 Adressen ein.",
         NoAccessToApp => {
-            "Sie haben keinen Zugriff auf {app}. Bitte wenden Sie sich an Ihre Administratorin oder Ihren Administrator."
+            "Sie haben keinen Zugriff auf {app}. Bitte wenden Sie sich an Ihren Administrator."
         }
         UnknownApp => {
             "Diese Anwendung ist nicht für die Anmeldung mit Pforte eingerichtet, oder sie hat eine falsche Adresse gesendet."
         }
         AppRequestInvalid => {
-            "Die Anwendung hat eine Anmeldung angefordert, die Pforte nicht geben kann. Bitte informieren Sie die Administration der Anwendung."
+            "Die Anwendung hat eine Art der Anmeldung angefordert, die Pforte nicht unterstützt. Bitte informieren Sie den Administrator der Anwendung."
         }
         ContinueTitle => "Weiterleitung",
         ContinueBody => "Sie sind angemeldet. Es geht weiter zur Anwendung …",
@@ -94,7 +94,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ColumnClientId => "Client-ID",
         ColumnRedirectUris => "Weiterleitungsadressen",
         ColumnType => "Typ",
-        AppConfidential => "Mit Secret",
+        AppConfidential => "Vertraulich (mit Client-Secret)",
         AppPublic => "Öffentlich (PKCE)",
         CreateAppTitle => "Anwendung hinzufügen",
         RedirectUrisLabel => "Weiterleitungsadressen (eine pro Zeile)",
@@ -102,7 +102,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Wohin Pforte die Benutzer nach der Anmeldung zurückschickt, genau so, wie die Anwendung sie angibt, z. B. https://wiki.example.com/oidc/callback."
         }
         PublicClientLabel => {
-            "Öffentliche Anwendung: ohne Secret, sie weist sich mit PKCE aus (für Anwendungen im Browser oder auf Mobilgeräten)"
+            "Öffentliche Anwendung: ohne Secret, sie weist sich mit PKCE aus (für Desktop- und Mobil-Apps)"
         }
         CreateAppButton => "Anwendung hinzufügen",
         RotateSecret => "Neues Secret",
@@ -113,7 +113,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         DeleteAppForGood => "Endgültig löschen",
         AppClientIdIs => "{name}: Client-ID {client_id}",
         AppSecretIs => {
-            "Client-Secret, wird nur jetzt angezeigt – übernehmen Sie es in die Einstellungen der Anwendung: {secret}"
+            "Client-Secret, wird nur dieses eine Mal angezeigt – übernehmen Sie es in die Einstellungen der Anwendung: {secret}"
         }
         AppDeleted => "Die Anwendung wurde gelöscht.",
         FieldRequired => "Bitte füllen Sie dieses Feld aus.",

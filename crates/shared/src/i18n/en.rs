@@ -73,7 +73,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "This application is not set up for signing in with Pforte, or it sent a wrong address."
         }
         AppRequestInvalid => {
-            "The application asked for a sign-in that Pforte cannot give. Please tell the application's administrator."
+            "The application asked for a kind of sign-in that Pforte does not support. Please tell the application's administrator."
         }
         ContinueTitle => "Continuing",
         ContinueBody => "You are signed in. On to the application …",
@@ -86,7 +86,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ColumnClientId => "Client ID",
         ColumnRedirectUris => "Redirect URIs",
         ColumnType => "Type",
-        AppConfidential => "With secret",
+        AppConfidential => "Confidential (with client secret)",
         AppPublic => "Public (PKCE)",
         CreateAppTitle => "Add an application",
         RedirectUrisLabel => "Redirect URIs (one per line)",
@@ -94,7 +94,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Where Pforte sends users back after signing in, exactly as the application names it, e.g. https://wiki.example.com/oidc/callback."
         }
         PublicClientLabel => {
-            "Public application: no secret, it proves itself with PKCE (for apps in the browser or on phones)"
+            "Public application: no secret, it proves itself with PKCE (for desktop and mobile apps)"
         }
         CreateAppButton => "Add application",
         RotateSecret => "New secret",

@@ -18,9 +18,9 @@ pub const OWNER_EMAIL: &str = "anna.berg@example.com";
 pub const OWNER_PASSWORD: &str = "velvet ostrich juggles quartz lanterns";
 pub const COMPANY: &str = "Nordlicht Logistik";
 pub const START: i64 = 1_800_000_000;
-/// As the public URL: the test server's own `http://127.0.0.1:<port>`, so that a client can follow
-/// the addresses it publishes (OpenID discovery).
-pub const OWN_ADDRESS: &str = "own address";
+/// Stands for the test server's own address as the public URL (see
+/// [`TestApp::start_at_own_address`]).
+const OWN_ADDRESS: &str = "own address";
 pub const MEMBER_EMAIL: &str = "ben.kurz@example.com";
 pub const MEMBER_PASSWORD: &str = "mossy trombone eats violet clouds";
 pub const OTHER_ADMIN_EMAIL: &str = "eve@other.example";
@@ -43,6 +43,12 @@ pub struct TestApp {
 impl TestApp {
     pub async fn start(engine: Engine) -> TestApp {
         TestApp::start_with(engine, PUBLIC_URL).await
+    }
+
+    /// Published at its own `http://127.0.0.1:<port>`, so that a client can follow the addresses
+    /// it hands out (OpenID discovery); forms are posted with that origin.
+    pub async fn start_at_own_address(engine: Engine) -> TestApp {
+        TestApp::start_with(engine, OWN_ADDRESS).await
     }
 
     pub async fn start_with(engine: Engine, public_url: &str) -> TestApp {
