@@ -46,6 +46,16 @@ pub fn has_hidden_chars(text: &str) -> bool {
         .any(|c| c.is_control() || is_format_char(c) || BLANK_CHARS.contains(&c))
 }
 
+/// `localhost` or a loopback address (`[::1]` with or without brackets): a host on this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,14 +85,4 @@ mod tests {
             assert!(!has_hidden_chars(plain), "{plain}");
         }
     }
-}
-
-/// `localhost` or a loopback address (`[::1]` with or without brackets): a host on this machine.
-pub fn is_loopback_host(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
