@@ -765,7 +765,9 @@ struct IdTokenClaims<'a> {
     user: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The claims about the user that `scope` grants (besides `sub`).
+/// The claims about the user (besides `sub`): `email` and `email_verified` with the `email` scope,
+/// `name`, `locale` and `zoneinfo` with `profile`, and always the customer number and the role,
+/// which an application needs to tell the company and the admins.
 fn user_claims(
     user: &User,
     customer_number: &str,
