@@ -288,47 +288,8 @@ async fn a_visitor_signs_in_first_and_comes_back(engine: Engine) {
         .map(|(_, v)| v.into_owned())
         .expect("next");
 
-    // Pforte's own sign-in, carrying `next`: password, email code, trust decision.
-    let res = app
-        .post_form(
-            "/api/submit_password",
-            &[
-                ("identifier", OWNER_EMAIL),
-                ("password", OWNER_PASSWORD),
-                ("next", &next),
-            ],
-            None,
-        )
-        .await;
-    let pending = session_cookie(&res).expect("pending");
-    let code = last_code(&app).await;
-    let res = app
-        .post_form(
-            "/api/confirm_sign_in_code",
-            &[("code", &code), ("next", &next)],
-            Some(&pending),
-        )
-        .await;
-    let deciding = session_cookie(&res).expect("deciding");
-    let res = app
-        .post_form(
-            "/api/trust_sign_in_device",
-            &[("trust", "no"), ("next", &next)],
-            Some(&deciding),
-        )
-        .await;
-    // The sign-in ends on /continue, which loads the server's address anew (also without
-    // JavaScript, where going on from the form's answer to another site breaks `form-action`).
-    let landing = header(&res, "location");
-    assert_eq!(landing, pforte_shared::next::landing(&next));
-    let page = app.page(&landing, None).await;
-    let escaped = next.replace('&', "&amp;");
-    assert!(
-        page.contains(&format!("content=\"0;url={escaped}\""))
-            && page.contains(&format!("href=\"{escaped}\"")),
-        "{page}"
-    );
-    let session = session_cookie(&res).expect("signed in");
+    // Pforte's own sign-in carries `next` through every step and ends on /continue, which goes on.
+    let session = app.sign_in_to(&next).await;
 
     // Back at the authorization endpoint: a code for the public client, which proves itself with
     // the PKCE verifier alone.

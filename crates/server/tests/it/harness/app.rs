@@ -342,6 +342,51 @@ impl TestApp {
         self.finish_with_code(&pending, false).await.0
     }
 
+    /// Signs the owner in on a new browser carrying `next` (a path the server answers itself)
+    /// through password, code and "No"; checks that the sign-in ends on `/continue`, whose page
+    /// goes on to `next` (at once with JavaScript, by a refresh or its link without), and returns
+    /// the session cookie.
+    pub async fn sign_in_to(&self, next: &str) -> String {
+        let res = self
+            .post_form(
+                "/api/submit_password",
+                &[
+                    ("identifier", OWNER_EMAIL),
+                    ("password", OWNER_PASSWORD),
+                    ("next", next),
+                ],
+                None,
+            )
+            .await;
+        let pending = session_cookie(&res).expect("pending");
+        let code = last_code(self).await;
+        let res = self
+            .post_form(
+                "/api/confirm_sign_in_code",
+                &[("code", &code), ("next", next)],
+                Some(&pending),
+            )
+            .await;
+        let deciding = session_cookie(&res).expect("deciding");
+        let res = self
+            .post_form(
+                "/api/trust_sign_in_device",
+                &[("trust", "no"), ("next", next)],
+                Some(&deciding),
+            )
+            .await;
+        let landing = header(&res, "location");
+        assert_eq!(landing, pforte_shared::next::landing(next));
+        let page = self.page(&landing, None).await;
+        let escaped = next.replace('&', "&amp;");
+        assert!(
+            page.contains(&format!("content=\"0;url={escaped}\""))
+                && page.contains(&format!("href=\"{escaped}\"")),
+            "{page}"
+        );
+        session_cookie(&res).expect("signed in")
+    }
+
     /// Signs in on a new browser and trusts it: returns (session cookie, device cookie).
     pub async fn sign_in_trusting(&self, identifier: &str, password: &str) -> (String, String) {
         let res = self.submit_password(identifier, password, None).await;
