@@ -477,6 +477,7 @@ pub struct AuthorizeParams {
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
     pub prompt: Option<String>,
+    pub max_age: Option<String>,
 }
 
 /// Why an authorization request is refused.
@@ -546,12 +547,25 @@ pub struct Authorization {
     pub code_challenge: Option<String>,
     /// `prompt=none`: the application wants an answer without any page.
     pub prompt_none: bool,
+    /// `prompt=login`: the user signs in anew, even when signed in.
+    pub prompt_login: bool,
+    /// `max_age`: the user signs in anew when their sign-in is older than this many seconds.
+    pub max_age: Option<i64>,
 }
 
 /// The longest `state` and `nonce` taken (they travel in URLs, and through the sign-in in `next`).
 const MAX_ECHO_LEN: usize = 512;
 
 impl Authorization {
+    /// Whether the signed-in user must sign in anew first: `prompt=login`, or a sign-in older
+    /// than `max_age`.
+    pub fn wants_fresh_sign_in(&self, session: &Session, now: i64) -> bool {
+        self.prompt_login
+            || self
+                .max_age
+                .is_some_and(|max| now - session.authenticated_at > max)
+    }
+
     /// The answer to `prompt=none` when nobody is signed in: `login_required`, back to the
     /// application — to anyone, as the protocol has it (the address is one the client registered).
     pub fn login_required(&self) -> ClientError {
@@ -644,6 +658,34 @@ impl Auth {
                 ));
             }
         }
+        // `prompt` is a space-separated list; `none` goes with nothing else. `consent` and
+        // `select_account` ask for pages Pforte does not have, and are answered without them.
+        let prompts: Vec<&str> = params
+            .prompt
+            .as_deref()
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|p| !p.is_empty())
+            .collect();
+        if prompts
+            .iter()
+            .any(|p| !matches!(*p, "none" | "login" | "consent" | "select_account"))
+            || (prompts.contains(&"none") && prompts.len() > 1)
+        {
+            return Err(refuse("invalid_request", "unsupported prompt"));
+        }
+        let max_age = match params.max_age.as_deref().filter(|m| !m.is_empty()) {
+            None => None,
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(secs) if secs >= 0 => Some(secs),
+                _ => {
+                    return Err(refuse(
+                        "invalid_request",
+                        "max_age must be a number of seconds",
+                    ));
+                }
+            },
+        };
         Ok(Authorization {
             client,
             redirect_uri,
@@ -651,7 +693,9 @@ impl Auth {
             state,
             nonce,
             code_challenge,
-            prompt_none: params.prompt.as_deref() == Some("none"),
+            prompt_none: prompts.contains(&"none"),
+            prompt_login: prompts.contains(&"login"),
+            max_age,
         })
     }
 

@@ -130,17 +130,14 @@ pub async fn authorize(
         if authorization.prompt_none {
             return crate::redirect(&authorization.login_required().location(issuer), &[]);
         }
-        // Through Pforte's own sign-in (email code, trust, two-factor), then back here — when
-        // the request fits into `next`; one that does not is refused rather than lost on the way.
-        let back = parts
-            .uri
-            .path_and_query()
-            .map_or(AUTHORIZE_PATH, |p| p.as_str());
-        if back.len() > pforte_shared::next::MAX_LEN {
-            return plain_answer(StatusCode::BAD_REQUEST, Msg::AppRequestInvalid);
-        }
-        return crate::redirect(&with_next("/login", Some(back)), &[]);
+        return through_sign_in(&parts);
     };
+    if authorization.wants_fresh_sign_in(&session, app.auth.now()) {
+        if authorization.prompt_none {
+            return crate::redirect(&authorization.login_required().location(issuer), &[]);
+        }
+        return through_sign_in(&parts);
+    }
     if user.account_id != authorization.client.account_id {
         return no_access(&parts, &authorization.client.name);
     }
@@ -153,6 +150,35 @@ pub async fn authorize(
         Err(AuthError::Forbidden) => no_access(&parts, &authorization.client.name),
         Err(error) => fault(&error),
     }
+}
+
+/// Through Pforte's own sign-in (email code, trust, two-factor), then back to this authorization
+/// request — without `prompt=login`, which the sign-in has answered. A request that does not fit
+/// into `next` is refused rather than lost on the way.
+fn through_sign_in(parts: &Parts) -> Response {
+    let query = parts.uri.query().unwrap_or_default();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter_map(|(key, value)| {
+            if key != "prompt" {
+                return Some((key.into_owned(), value.into_owned()));
+            }
+            let rest: Vec<&str> = value
+                .split(' ')
+                .filter(|p| *p != "login" && !p.is_empty())
+                .collect();
+            (!rest.is_empty()).then(|| (key.into_owned(), rest.join(" ")))
+        })
+        .collect();
+    let again = format!(
+        "{AUTHORIZE_PATH}?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish()
+    );
+    if again.len() > pforte_shared::next::MAX_LEN {
+        return plain_answer(StatusCode::BAD_REQUEST, Msg::AppRequestInvalid);
+    }
+    crate::redirect(&with_next("/login", Some(&again)), &[])
 }
 
 /// The token endpoint's form (client credentials may also come by HTTP Basic).

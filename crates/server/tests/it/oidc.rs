@@ -805,6 +805,93 @@ async fn logout_ends_the_session_and_returns_only_to_registered_uris(engine: Eng
     assert!(!signed_in(anna_again).await);
 }
 
+async fn prompt_login_and_max_age_ask_for_a_fresh_sign_in(engine: Engine) {
+    let app = start(engine).await;
+    let (client_id, secret) = register(&app, false).await;
+    let rp = relying_party(&app, &client_id, secret).await;
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    let authorize = |extra: &str| {
+        format!(
+            "{}/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid&state=s&code_challenge={challenge}&code_challenge_method=S256{extra}",
+            app.base,
+            url::form_urlencoded::byte_serialize(REDIRECT.as_bytes()).collect::<String>(),
+        )
+    };
+    let next_of = |location: &str| {
+        url::Url::parse(&format!("{}{location}", app.base))
+            .expect("url")
+            .query_pairs()
+            .find(|(k, _)| k == "next")
+            .map(|(_, v)| v.into_owned())
+            .expect("next")
+    };
+
+    // A fresh sign-in passes max_age; prompt=login asks for another, and the way back no longer
+    // asks for it (else the sign-in would go round).
+    let res = visit(&authorize("&max_age=60"), Some(&anna)).await;
+    assert!(header(&res, "location").starts_with(REDIRECT));
+    let res = visit(&authorize("&prompt=login%20consent"), Some(&anna)).await;
+    let location = header(&res, "location");
+    assert!(
+        location.starts_with("/login?next=/oauth/authorize%3F"),
+        "{location}"
+    );
+    let next = next_of(&location);
+    assert!(
+        next.contains("prompt=consent") && !next.contains("login"),
+        "{next}"
+    );
+
+    // Two minutes later, max_age=60 wants a new sign-in; after it, a code whose ID token says so.
+    app.clock.advance(120);
+    let res = visit(&authorize("&max_age=60"), Some(&anna)).await;
+    let next = next_of(&header(&res, "location"));
+    assert!(next.contains("max_age=60"), "{next}");
+    // With prompt=none the application hears `login_required` instead of a page.
+    let res = visit(&authorize("&max_age=60&prompt=none"), Some(&anna)).await;
+    assert!(header(&res, "location").starts_with(&format!("{REDIRECT}?error=login_required")));
+    let fresh = app.sign_in_to(&next).await;
+    let res = visit(&format!("{}{next}", app.base), Some(&fresh)).await;
+    let code = url::Url::parse(&header(&res, "location"))
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("code");
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(PkceCodeVerifier::new(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
+        ))
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    let id_token = tokens.id_token().expect("id token").to_string();
+    let payload = id_token.split('.').nth(1).expect("payload");
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+            .expect("base64"),
+    )
+    .expect("json");
+    assert_eq!(claims["auth_time"], app.clock_now());
+
+    // Prompts Pforte does not know, and `none` with others, are refused.
+    for extra in [
+        "&prompt=bogus",
+        "&prompt=none%20login",
+        "&max_age=-1",
+        "&max_age=soon",
+    ] {
+        let res = visit(&authorize(extra), Some(&fresh)).await;
+        assert!(
+            header(&res, "location").starts_with(&format!("{REDIRECT}?error=invalid_request")),
+            "{extra}"
+        );
+    }
+}
+
 async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
     let app = start(engine).await;
     let (client_id, secret) = register(&app, false).await;
@@ -1034,4 +1121,5 @@ crate::dual!(
     logout_ends_the_session_and_returns_only_to_registered_uris,
     discovery_names_every_endpoint,
     tokens_end_with_the_sessions_and_are_swept,
+    prompt_login_and_max_age_ask_for_a_fresh_sign_in,
 );
