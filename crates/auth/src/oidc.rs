@@ -719,8 +719,8 @@ impl Auth {
         let now = tx.now();
         sqlx::query(
             "INSERT INTO oidc_codes (code_hash, client_id, user_id, redirect_uri, code_challenge, \
-             nonce, scope, auth_time, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             nonce, scope, auth_time, created_at, expires_at, session_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(code.hash().as_str())
         .bind(&client.client_id)
@@ -732,6 +732,7 @@ impl Auth {
         .bind(session.authenticated_at)
         .bind(now)
         .bind(now + CODE_SECS)
+        .bind(session.hash.as_str())
         .execute(tx.conn())
         .await?;
         tx.audit(Event {
@@ -842,6 +843,7 @@ fn user_claims(
 /// The code's row, taken for use.
 struct UsedCode {
     user_id: i64,
+    session_hash: String,
     redirect_uri: String,
     code_challenge: Option<String>,
     nonce: Option<String>,
@@ -896,7 +898,8 @@ impl Auth {
         let taken = sqlx::query(
             "UPDATE oidc_codes SET used_at = $1 \
              WHERE code_hash = $2 AND client_id = $3 AND used_at IS NULL \
-             RETURNING user_id, redirect_uri, code_challenge, nonce, scope, auth_time, expires_at",
+             RETURNING user_id, session_hash, redirect_uri, code_challenge, nonce, scope, \
+             auth_time, expires_at",
         )
         .bind(now)
         .bind(code.as_str())
@@ -932,6 +935,7 @@ impl Auth {
         };
         let used = UsedCode {
             user_id: row.try_get("user_id")?,
+            session_hash: row.try_get("session_hash")?,
             redirect_uri: row.try_get("redirect_uri")?,
             code_challenge: row.try_get("code_challenge")?,
             nonce: row.try_get("nonce")?,
@@ -967,11 +971,21 @@ impl Auth {
             tx.commit().await?;
             return Err(TokenError::InvalidGrant("the user cannot sign in"));
         }
+        // The Pforte session the code was made in must still be there (not logged out).
+        let session_live = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1")
+            .bind(&used.session_hash)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+        if !session_live {
+            tx.commit().await?;
+            return Err(TokenError::InvalidGrant("the sign-in has ended"));
+        }
         let account = account::account_in(tx.conn(), user.account_id).await?;
         let access = Token::generate();
         sqlx::query(
-            "INSERT INTO oidc_tokens (token_hash, client_id, user_id, scope, code_hash, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO oidc_tokens (token_hash, client_id, user_id, scope, code_hash, expires_at, \
+             session_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(access.hash().as_str())
         .bind(&client.client_id)
@@ -979,6 +993,7 @@ impl Auth {
         .bind(&used.scope)
         .bind(code.as_str())
         .bind(now + ACCESS_TOKEN_SECS)
+        .bind(&used.session_hash)
         .execute(tx.conn())
         .await?;
         let (kid, key) = signing_key(&mut tx).await?;
@@ -1007,7 +1022,7 @@ impl Auth {
     }
 
     /// The userinfo endpoint: the claims an unexpired access token grants, while its user is
-    /// active. `None` for anything else.
+    /// active and the Pforte session it came from lasts. `None` for anything else.
     pub async fn userinfo(
         &self,
         presented: &str,
@@ -1018,6 +1033,7 @@ impl Auth {
         let row = sqlx::query(
             "SELECT t.user_id, t.scope, t.client_id FROM oidc_tokens t \
              JOIN oidc_clients c ON c.client_id = t.client_id \
+             JOIN sessions s ON s.token_hash = t.session_hash \
              WHERE t.token_hash = $1 AND t.expires_at > $2",
         )
         .bind(hash.as_str())

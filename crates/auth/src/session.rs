@@ -120,6 +120,13 @@ pub(crate) async fn delete(tx: &mut Tx<'_>, hash: &TokenHash) -> Result<bool, Au
         .bind(hash.as_str())
         .execute(tx.conn())
         .await?;
+    // What applications got from this session ends with it.
+    for table in ["oidc_tokens", "oidc_codes"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE session_hash = $1"))
+            .bind(hash.as_str())
+            .execute(tx.conn())
+            .await?;
+    }
     Ok(done.rows_affected() == 1)
 }
 
@@ -136,16 +143,16 @@ pub(crate) async fn end_others(
         .bind(keep.as_ref().map_or("", |k| k.as_str()))
         .execute(tx.conn())
         .await?;
-    // The applications' access tokens and unused codes of the user end with their sessions (an
-    // application with a live Pforte session gets new ones without a page).
-    sqlx::query("DELETE FROM oidc_tokens WHERE user_id = $1")
+    // What applications got from the ended sessions ends with them.
+    for table in ["oidc_tokens", "oidc_codes"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE user_id = $1 AND session_hash <> $2"
+        ))
         .bind(user_id)
+        .bind(keep.as_ref().map_or("", |k| k.as_str()))
         .execute(tx.conn())
         .await?;
-    sqlx::query("DELETE FROM oidc_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .execute(tx.conn())
-        .await?;
+    }
     Ok(ended.rows_affected())
 }
 

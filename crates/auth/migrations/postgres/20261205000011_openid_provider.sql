@@ -26,11 +26,13 @@ CREATE TABLE oidc_keys (
 );
 
 -- Authorization codes: the SHA-256 of a 256-bit code, single use, 60 seconds, bound to the client,
--- the redirect URI and the PKCE challenge (S256).
+-- the redirect URI and the PKCE challenge (S256). session_hash: the Pforte session (its token's
+-- SHA-256) the code and the tokens from it were made for; they end with it.
 CREATE TABLE oidc_codes (
     code_hash      TEXT   PRIMARY KEY,
     client_id      TEXT   NOT NULL REFERENCES oidc_clients(client_id),
     user_id        BIGINT NOT NULL REFERENCES users(id),
+    session_hash   TEXT   NOT NULL,
     redirect_uri   TEXT   NOT NULL,
     code_challenge TEXT,
     nonce          TEXT,
@@ -46,9 +48,12 @@ CREATE TABLE oidc_tokens (
     token_hash TEXT   PRIMARY KEY,
     client_id  TEXT   NOT NULL REFERENCES oidc_clients(client_id),
     user_id    BIGINT NOT NULL REFERENCES users(id),
+    session_hash TEXT NOT NULL,
     scope      TEXT   NOT NULL,
     code_hash  TEXT   NOT NULL,
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX oidc_tokens_code ON oidc_tokens (code_hash);
 CREATE INDEX oidc_tokens_user ON oidc_tokens (user_id);
+CREATE INDEX oidc_tokens_session ON oidc_tokens (session_hash);
+CREATE INDEX oidc_codes_session ON oidc_codes (session_hash);

@@ -897,18 +897,34 @@ async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
     let (client_id, secret) = register(&app, false).await;
     let rp = relying_party(&app, &client_id, secret).await;
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    // "Sign out everywhere else" ends the applications' tokens too.
-    let token = tokens_for(&app, &rp, &anna)
-        .await
-        .access_token()
-        .secret()
-        .clone();
-    assert_eq!(userinfo_status(&app, &token).await, 200);
+    // What an application got ends with the Pforte session it came from: "Sign out everywhere
+    // else" ends the other browser's, not this one's.
+    let access =
+        |tokens: openidconnect::core::CoreTokenResponse| tokens.access_token().secret().clone();
+    let here = access(tokens_for(&app, &rp, &anna).await);
+    let elsewhere_session = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let elsewhere = access(tokens_for(&app, &rp, &elsewhere_session).await);
+    assert_eq!(userinfo_status(&app, &elsewhere).await, 200);
     let res = app
         .post_form("/api/sign_out_elsewhere", &[], Some(&anna))
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(userinfo_status(&app, &token).await, 401);
+    assert_eq!(userinfo_status(&app, &elsewhere).await, 401);
+    assert_eq!(userinfo_status(&app, &here).await, 200);
+
+    // "Log out" ends this session's tokens, and a code made in it is no longer exchanged.
+    let (code, started) = fresh_code(&app, &rp, &anna).await;
+    let res = app.post_form("/api/log_out", &[], Some(&anna)).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(userinfo_status(&app, &here).await, 401);
+    let refused = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(started.verifier)
+        .request_async(&http())
+        .await;
+    assert!(refused.is_err(), "the code ended with the session");
+    let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
 
     // Codes and tokens that are over are swept; live ones stay.
     tokens_for(&app, &rp, &anna).await;
@@ -917,8 +933,8 @@ async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
     app.clock.advance(pforte_auth::oidc::ACCESS_TOKEN_SECS + 61);
     let swept = app.auth.sweep().await.expect("sweep");
     assert_eq!(
-        swept.app_codes_and_tokens, 3,
-        "two codes and the live token, now over"
+        swept.app_codes_and_tokens, 2,
+        "the last code and its token, now over (the others ended with their sessions)"
     );
 }
 
