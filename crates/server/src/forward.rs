@@ -22,22 +22,9 @@ use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use pforte_app::state::AppState;
-use pforte_auth::account::User;
 use pforte_shared::Msg;
 use pforte_shared::next::with_next;
 use serde::Deserialize;
-
-/// The signed-in user of a request's session cookie; `Err` is the answer when the lookup failed.
-async fn signed_in(app: &AppState, headers: &HeaderMap) -> Result<Option<User>, Response> {
-    let Some(token) = app.web.session_token(headers) else {
-        return Ok(None);
-    };
-    app.auth.signed_in_user(token).await.map_err(|error| {
-        tracing::error!(%error, "session lookup failed");
-        plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
-    })
-}
 
 /// How the proxy told Pforte what was asked for, and so how it wants "not signed in" answered.
 enum Original {
@@ -106,8 +93,8 @@ pub async fn verify(
     let Ok(Query(only)) = query else {
         return no_store(plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest));
     };
-    let user = match signed_in(app, &parts.headers).await {
-        Ok(user) => user,
+    let user = match state.signed_in(&parts.headers).await {
+        Ok(found) => found.map(|(user, _)| user),
         Err(answer) => return answer,
     };
     if let Some(user) = user {
@@ -192,7 +179,7 @@ pub async fn continue_to(
     else {
         return crate::redirect("/", &[]);
     };
-    match signed_in(app, &parts.headers).await {
+    match state.signed_in(&parts.headers).await {
         Err(answer) => answer,
         Ok(Some(_)) => crate::redirect(&target, &[]),
         Ok(None) => crate::redirect(&with_next("/login", Some(&continue_path(&target))), &[]),

@@ -35,20 +35,18 @@ pub async fn choose(
         return plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest);
     };
     let app = &state.0;
-    if let Some(token) = app.web.session_token(&parts.headers) {
-        let remembered = match app.auth.signed_in_user(token).await {
-            Ok(Some(user)) => {
-                app.auth
-                    .set_language(&user, lang, &request_meta_of(&parts))
-                    .await
-            }
-            Ok(None) => Ok(()),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = remembered {
-            tracing::error!(%error, "the chosen language could not be stored");
-            return plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong);
-        }
+    let user = match state.signed_in(&parts.headers).await {
+        Ok(found) => found.map(|(user, _)| user),
+        Err(answer) => return answer,
+    };
+    if let Some(user) = user
+        && let Err(error) = app
+            .auth
+            .set_language(&user, lang, &request_meta_of(&parts))
+            .await
+    {
+        tracing::error!(%error, "the chosen language could not be stored");
+        return plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong);
     }
     crate::redirect(&safe_next(next.as_deref()), &[app.web.lang_cookie(lang)])
 }

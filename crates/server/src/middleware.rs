@@ -330,19 +330,9 @@ pub async fn token_page_referer(
 /// answers 403 to signed-in users who are not admins on `/admin/…`.
 pub async fn protect_pages(State(state): State<ServerState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) && is_protected(req.uri().path()) {
-        let web = &state.0.web;
-        let user = match web.session_token(req.headers()) {
-            Some(token) => match state.0.auth.signed_in_user(token).await {
-                Ok(user) => user,
-                Err(error) => {
-                    tracing::error!(%error, "session lookup failed");
-                    return plain_answer(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        Msg::SomethingWentWrong,
-                    );
-                }
-            },
-            None => None,
+        let user = match state.signed_in(req.headers()).await {
+            Ok(found) => found.map(|(user, _)| user),
+            Err(answer) => return answer,
         };
         let signed_in = user.is_some();
         let is_admin_page = is_under(req.uri().path(), "/admin");

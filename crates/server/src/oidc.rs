@@ -100,12 +100,9 @@ pub async fn authorize(
         return plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest);
     };
     let issuer = &app.web.public_url;
-    let signed_in = match app.web.session_token(&parts.headers) {
-        Some(token) => match app.auth.signed_in(token).await {
-            Ok(found) => found,
-            Err(error) => return fault(&error),
-        },
-        None => None,
+    let signed_in = match state.signed_in(&parts.headers).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let authorization = match app.auth.check_authorization(&params).await {
         Ok(authorization) => authorization,

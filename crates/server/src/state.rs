@@ -13,3 +13,26 @@ impl FromRef<ServerState> for LeptosOptions {
         state.0.leptos_options.clone()
     }
 }
+
+impl ServerState {
+    /// The signed-in user of a request's session cookie, with the session (see
+    /// `Auth::signed_in`); `Err` is the answer to give when the lookup failed.
+    pub async fn signed_in(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<
+        Option<(pforte_auth::account::User, pforte_auth::session::Session)>,
+        axum::response::Response,
+    > {
+        let Some(token) = self.0.web.session_token(headers) else {
+            return Ok(None);
+        };
+        self.0.auth.signed_in(token).await.map_err(|error| {
+            tracing::error!(%error, "session lookup failed");
+            crate::middleware::plain_answer(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                pforte_shared::Msg::SomethingWentWrong,
+            )
+        })
+    }
+}
