@@ -181,13 +181,7 @@ async fn the_code_flow_with_pkce_signs_a_user_in(engine: Engine) {
     assert_eq!(res.status(), 303, "a signed-in user gets a code at once");
     let code = code_from(&header(&res, "location"), &started, &app.base);
 
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
-        .await
-        .expect("tokens");
+    let tokens = exchange(&rp, code, started.verifier).await.expect("tokens");
     let id_token = tokens.id_token().expect("id token");
     let claims =
         verify_id_token(&rp, id_token, &started.nonce, app.clock_now()).expect("valid ID token");
@@ -295,13 +289,7 @@ async fn a_visitor_signs_in_first_and_comes_back(engine: Engine) {
     // the PKCE verifier alone.
     let res = visit(&format!("{}{next}", app.base), Some(&session)).await;
     let code = code_from(&header(&res, "location"), &started, &app.base);
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
-        .await
-        .expect("tokens");
+    let tokens = exchange(&rp, code, started.verifier).await.expect("tokens");
     let claims = verify_id_token(
         &rp,
         tokens.id_token().expect("id token"),
@@ -610,11 +598,7 @@ async fn only_active_users_of_the_clients_account(engine: Engine) {
     let member = app.add_member().await;
     let ben = app.sign_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
     let (first, started) = fresh_code(&app, &rp, &ben).await;
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(first))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
+    let tokens = exchange(&rp, first, started.verifier)
         .await
         .expect("tokens");
     let (code, started) = fresh_code(&app, &rp, &ben).await;
@@ -628,12 +612,7 @@ async fn only_active_users_of_the_clients_account(engine: Engine) {
         )
         .await
         .expect("deactivate");
-    let refused = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
-        .await;
+    let refused = exchange(&rp, code, started.verifier).await;
     assert!(refused.is_err(), "a deactivated user gets no tokens");
     assert_eq!(
         userinfo_status(&app, tokens.access_token().secret()).await,
@@ -647,12 +626,7 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
     let rp = relying_party(&app, &client_id, secret.clone()).await;
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let exchange = |rp: Rp, code: String, verifier: PkceCodeVerifier| async move {
-        rp.exchange_code(AuthorizationCode::new(code))
-            .expect("token endpoint")
-            .set_pkce_verifier(verifier)
-            .request_async(&http())
-            .await
-            .expect("tokens")
+        exchange(&rp, code, verifier).await.expect("tokens")
     };
     let kid_of = |token: &CoreIdToken| -> String {
         let header = token.to_string();
@@ -724,6 +698,25 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(engine: Engine) {
     assert_eq!(kept, 1);
 }
 
+/// The token endpoint, called by the relying party with a code and its verifier.
+async fn exchange(
+    rp: &Rp,
+    code: String,
+    verifier: PkceCodeVerifier,
+) -> Result<
+    openidconnect::core::CoreTokenResponse,
+    openidconnect::RequestTokenError<
+        openidconnect::HttpClientError<reqwest::Error>,
+        openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+    >,
+> {
+    rp.exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(verifier)
+        .request_async(&http())
+        .await
+}
+
 /// The tokens for the user of `cookie`, from a whole code flow.
 async fn tokens_for(
     app: &TestApp,
@@ -731,12 +724,7 @@ async fn tokens_for(
     cookie: &str,
 ) -> openidconnect::core::CoreTokenResponse {
     let (code, started) = fresh_code(app, rp, cookie).await;
-    rp.exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
-        .await
-        .expect("tokens")
+    exchange(rp, code, started.verifier).await.expect("tokens")
 }
 
 /// An ID token for the user of `cookie`, from a whole code flow.
@@ -859,15 +847,13 @@ async fn prompt_login_and_max_age_ask_for_a_fresh_sign_in(engine: Engine) {
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
         .expect("code");
-    let tokens = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(PkceCodeVerifier::new(
-            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
-        ))
-        .request_async(&http())
-        .await
-        .expect("tokens");
+    let tokens = exchange(
+        &rp,
+        code,
+        PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into()),
+    )
+    .await
+    .expect("tokens");
     let id_token = tokens.id_token().expect("id token").to_string();
     let payload = id_token.split('.').nth(1).expect("payload");
     let claims: serde_json::Value = serde_json::from_slice(
@@ -917,12 +903,7 @@ async fn tokens_end_with_the_sessions_and_are_swept(engine: Engine) {
     let res = app.post_form("/api/log_out", &[], Some(&anna)).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     assert_eq!(userinfo_status(&app, &here).await, 401);
-    let refused = rp
-        .exchange_code(AuthorizationCode::new(code))
-        .expect("token endpoint")
-        .set_pkce_verifier(started.verifier)
-        .request_async(&http())
-        .await;
+    let refused = exchange(&rp, code, started.verifier).await;
     assert!(refused.is_err(), "the code ended with the session");
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
 
@@ -1027,14 +1008,7 @@ async fn admins_manage_their_accounts_applications(engine: Engine) {
     // It works with that secret, and "New secret" replaces it.
     let rp = relying_party(&app, &client_id, Some(secret.clone())).await;
     let (code, started) = fresh_code(&app, &rp, &anna).await;
-    assert!(
-        rp.exchange_code(AuthorizationCode::new(code))
-            .expect("token endpoint")
-            .set_pkce_verifier(started.verifier)
-            .request_async(&http())
-            .await
-            .is_ok()
-    );
+    assert!(exchange(&rp, code, started.verifier).await.is_ok());
     let res = app
         .post_form(
             "/api/rotate_app_secret",
@@ -1046,21 +1020,16 @@ async fn admins_manage_their_accounts_applications(engine: Engine) {
     let new_secret = rotated["secret"].as_str().expect("secret").to_owned();
     assert_ne!(new_secret, secret);
     let (code, started) = fresh_code(&app, &rp, &anna).await;
-    let old = rp
-        .exchange_code(AuthorizationCode::new(code.clone()))
-        .expect("token endpoint")
-        .set_pkce_verifier(PkceCodeVerifier::new(started.verifier.secret().clone()))
-        .request_async(&http())
-        .await;
+    let old = exchange(
+        &rp,
+        code.clone(),
+        PkceCodeVerifier::new(started.verifier.secret().clone()),
+    )
+    .await;
     assert!(old.is_err(), "the old secret stopped working");
     let rp = relying_party(&app, &client_id, Some(new_secret)).await;
     assert!(
-        rp.exchange_code(AuthorizationCode::new(code))
-            .expect("token endpoint")
-            .set_pkce_verifier(started.verifier)
-            .request_async(&http())
-            .await
-            .is_ok(),
+        exchange(&rp, code, started.verifier).await.is_ok(),
         "the new one works (the code was not used up by the wrong secret)"
     );
 
