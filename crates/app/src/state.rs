@@ -172,6 +172,27 @@ impl WebConfig {
         self.session_cookie_with("", Some(0))
     }
 
+    /// Whether a request carries the session cookie more than once (one planted by another host
+    /// under a shared domain, or left from before the cookie domain changed): it counts as
+    /// signed out (see [`WebConfig::session_token`]).
+    pub fn duplicate_session_cookie(&self, headers: &http::HeaderMap) -> bool {
+        cookie_values(headers, self.session_cookie_name()).count() > 1
+    }
+
+    /// `Set-Cookie` values that remove the session cookie both bound to Pforte's host and shared
+    /// with the cookie domain, so that a browser holding two is not signed out for good.
+    pub fn clear_every_session_cookie(&self) -> Vec<String> {
+        let name = self.session_cookie_name();
+        let mut cookies = vec![self.cookie(name, "", Some(0))];
+        if let Some(domain) = &self.cookie_domain {
+            cookies.push(format!(
+                "{}; Domain={domain}",
+                self.cookie(name, "", Some(0))
+            ));
+        }
+        cookies
+    }
+
     /// The trusted-device token from a request's `Cookie` headers.
     pub fn device_token<'a>(&self, headers: &'a http::HeaderMap) -> Option<&'a str> {
         cookie_value(headers, self.device_cookie_name())

@@ -17,7 +17,7 @@ use crate::account::{self, User, UserStatus, clean_name};
 use crate::audit::{Event, EventKind, Outcome};
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
-use crate::session::Session;
+use crate::session::{LIVE, Session, bind_live};
 use crate::tx::Tx;
 use crate::{Auth, RequestMeta};
 use base64::Engine as _;
@@ -971,8 +971,9 @@ impl Auth {
             tx.commit().await?;
             return Err(TokenError::InvalidGrant("the user cannot sign in"));
         }
-        // The Pforte session the code was made in must still be there (not logged out).
-        let session_live = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1")
+        // The Pforte session the code was made in must still be live (not logged out, not over).
+        let sql = format!("SELECT user_id FROM sessions WHERE {LIVE} AND token_hash = $5");
+        let session_live = bind_live(sqlx::query(&sql), now, tx.settings())
             .bind(&used.session_hash)
             .fetch_optional(tx.conn())
             .await?
@@ -1030,16 +1031,18 @@ impl Auth {
         let Some(hash) = TokenHash::of_presented(presented) else {
             return Ok(None);
         };
-        let row = sqlx::query(
+        let now = self.now();
+        let sql = format!(
             "SELECT t.user_id, t.scope, t.client_id FROM oidc_tokens t \
              JOIN oidc_clients c ON c.client_id = t.client_id \
-             JOIN sessions s ON s.token_hash = t.session_hash \
-             WHERE t.token_hash = $1 AND t.expires_at > $2",
-        )
-        .bind(hash.as_str())
-        .bind(self.now())
-        .fetch_optional(&self.store.pool)
-        .await?;
+             WHERE t.token_hash = $5 AND t.expires_at > $6 \
+             AND t.session_hash IN (SELECT token_hash FROM sessions WHERE {LIVE})"
+        );
+        let row = bind_live(sqlx::query(&sql), now, &self.settings)
+            .bind(hash.as_str())
+            .bind(now)
+            .fetch_optional(&self.store.pool)
+            .await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -1077,6 +1080,7 @@ impl Auth {
         validation.validate_exp = false;
         validation.validate_aud = false;
         validation.set_issuer(&[&self.settings.public_url]);
+        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
         #[derive(Deserialize)]
         struct Hinted {
             aud: String,

@@ -180,7 +180,30 @@ pub async fn security_headers(
     } else {
         "same-origin"
     };
+    let duplicate = state.0.web.duplicate_session_cookie(req.headers());
     let mut res = next.run(req).await;
+    // A browser sending two session cookies is signed out: clear both forms (bound to Pforte's
+    // host, and shared with the cookie domain). An answer that sets a new session (a sign-in step)
+    // keeps it, and clears only the host-bound one when the session is shared.
+    if duplicate {
+        let name = format!("{}=", state.0.web.session_cookie_name());
+        let sets_session = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(name.as_bytes()));
+        let clear = state.0.web.clear_every_session_cookie();
+        let clear = if sets_session {
+            &clear[..usize::from(state.0.web.cookie_domain.is_some())]
+        } else {
+            &clear[..]
+        };
+        for cookie in clear {
+            if let Ok(value) = HeaderValue::from_str(cookie) {
+                res.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+    }
     let is_html = res
         .headers()
         .get(header::CONTENT_TYPE)

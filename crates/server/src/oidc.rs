@@ -129,14 +129,14 @@ pub async fn authorize(
         }
         return through_sign_in(&parts);
     };
+    if user.account_id != authorization.client.account_id {
+        return no_access(&parts, &authorization.client.name);
+    }
     if authorization.wants_fresh_sign_in(&session, app.auth.now()) {
         if authorization.prompt_none {
             return crate::redirect(&authorization.login_required().location(issuer), &[]);
         }
         return through_sign_in(&parts);
-    }
-    if user.account_id != authorization.client.account_id {
-        return no_access(&parts, &authorization.client.name);
     }
     match app
         .auth
@@ -149,12 +149,18 @@ pub async fn authorize(
     }
 }
 
+/// The longest authorization request carried through the sign-in: `next` encodes it once more,
+/// and `/continue` carries it as hex, so the addresses stay well within what proxies accept.
+const MAX_CARRIED_LEN: usize = 2048;
+
 /// Through Pforte's own sign-in (email code, trust, two-factor), then back to this authorization
-/// request — without `prompt=login`, which the sign-in has answered. A request that does not fit
-/// into `next` is refused rather than lost on the way.
+/// request — without `prompt=login` and `max_age`, which the fresh sign-in has answered (the ID
+/// token's `auth_time` says when it was). A request too long to carry is refused rather than lost
+/// on the way.
 fn through_sign_in(parts: &Parts) -> Response {
     let query = parts.uri.query().unwrap_or_default();
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key != "max_age")
         .filter_map(|(key, value)| {
             if key != "prompt" {
                 return Some((key.into_owned(), value.into_owned()));
@@ -172,7 +178,7 @@ fn through_sign_in(parts: &Parts) -> Response {
             .extend_pairs(&pairs)
             .finish()
     );
-    if again.len() > pforte_shared::next::MAX_LEN {
+    if again.len() > MAX_CARRIED_LEN {
         return plain_answer(StatusCode::BAD_REQUEST, Msg::AppRequestInvalid);
     }
     crate::redirect(&with_next("/login", Some(&again)), &[])
@@ -385,7 +391,7 @@ pub async fn logout(
     };
     match registered {
         Some(uri) => {
-            let location = match &params.state {
+            let location = match params.state.as_deref().filter(|s| s.len() <= 512) {
                 Some(state) => pforte_auth::oidc::with_query(&uri, &[("state", state)]),
                 None => uri,
             };

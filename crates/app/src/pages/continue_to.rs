@@ -1,7 +1,8 @@
 //! `/continue?to=…`: where a finished sign-in ends when it goes on to an address the server answers
 //! itself (an application's `/oauth/authorize`, forward authentication's `/auth/continue`). The
-//! page loads that address anew: at once once hydrated, by a refresh without JavaScript, or by its
-//! link. Only such server paths are followed, by the same rule as `next`.
+//! page loads that address anew by a refresh — in the server's page, or inserted when the router
+//! shows it in the browser (browsers act on a refresh inserted later too) — or by its link. Only
+//! such server paths are followed, by the same rule as `next`.
 
 use crate::components::card::Card;
 use crate::i18n::t;
@@ -18,13 +19,6 @@ pub fn Continue() -> impl IntoView {
         .with_untracked(|q| q.get("to"))
         .and_then(|to| continue_target(&to))
         .unwrap_or_else(|| "/".to_owned());
-    #[cfg(feature = "hydrate")]
-    {
-        let target = target.clone();
-        Effect::new(move || {
-            let _ = window().location().replace(&target);
-        });
-    }
     view! {
         <Meta http_equiv="refresh" content=format!("0;url={target}") />
         <Card title=Msg::ContinueTitle>

@@ -299,6 +299,25 @@ async fn the_session_cookie_is_shared_only_when_asked(engine: Engine) {
         .and_then(|c| c.split(';').next().map(str::to_owned))
         .expect("signed-in cookie");
     assert_eq!(verify(&app, &[], Some(&session)).await.status(), 200);
+    // A second session cookie (planted by another host under the domain, or left from before the
+    // domain was set): signed out, and both forms are cleared.
+    let planted = format!("{session}; __Secure-pforte_session={}", "A".repeat(43));
+    let res = verify(&app, &[], Some(&planted)).await;
+    assert_eq!(res.status(), 401);
+    let cleared = set_cookies(&res);
+    assert_eq!(cleared.len(), 2, "{cleared:?}");
+    assert!(
+        cleared
+            .iter()
+            .all(|c| c.starts_with("__Secure-pforte_session=;") && c.contains("Max-Age=0"))
+    );
+    assert_eq!(
+        cleared
+            .iter()
+            .filter(|c| c.contains("Domain=pforte.test"))
+            .count(),
+        1
+    );
     let res = app.post_form("/api/log_out", &[], Some(&session)).await;
     let cleared = set_cookies(&res)
         .into_iter()
