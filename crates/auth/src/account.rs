@@ -203,6 +203,15 @@ where
     Ok(account_from_row(&row)?)
 }
 
+/// Refuses anyone but an active admin (`Forbidden`): the first check of every admin operation.
+pub(crate) fn require_admin(user: &User) -> Result<(), AuthError> {
+    if user.role == Role::Admin && user.status == UserStatus::Active {
+        Ok(())
+    } else {
+        Err(AuthError::Forbidden)
+    }
+}
+
 /// The user `id`, read in a unit of work (`tx.conn()`) or from the pool.
 pub(crate) async fn user_in<'e, E>(exec: E, id: i64) -> Result<User, AuthError>
 where
@@ -494,9 +503,7 @@ impl Auth {
 
     /// The user `target_id`, if `admin` may manage them: an admin of the same account.
     pub async fn managed_user(&self, admin: &User, target_id: i64) -> Result<User, AuthError> {
-        if admin.role != Role::Admin {
-            return Err(AuthError::Forbidden);
-        }
+        require_admin(admin)?;
         let target = self.user_by_id(target_id).await.map_err(|e| match e {
             AuthError::NotFound(_) => AuthError::Forbidden,
             other => other,
@@ -510,9 +517,7 @@ impl Auth {
 
     /// `/admin/users`: the users of the admin's account, by email, with what the admin may do.
     pub async fn user_list(&self, admin: &User) -> Result<Vec<UserRowResponse>, AuthError> {
-        if admin.role != Role::Admin {
-            return Err(AuthError::Forbidden);
-        }
+        require_admin(admin)?;
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, \
              CASE WHEN EXISTS (SELECT 1 FROM throttles t WHERE t.key = CAST(users.id AS TEXT) \
@@ -621,9 +626,7 @@ impl Auth {
         new: NewUser,
         meta: &RequestMeta,
     ) -> Result<User, AuthError> {
-        if admin.role != Role::Admin {
-            return Err(AuthError::Forbidden);
-        }
+        require_admin(admin)?;
         let account = self.account_by_id(admin.account_id).await?;
         let meta = meta.clone().acting(admin.id);
         let mut tx = self.begin(&meta).await?;

@@ -13,7 +13,7 @@
 //! - Access tokens are opaque 256-bit tokens (SHA-256 stored), [`ACCESS_TOKEN_SECS`], good for the
 //!   userinfo endpoint only.
 
-use crate::account::{self, User, UserStatus, clean_name};
+use crate::account::{self, User, UserStatus, clean_name, require_admin};
 use crate::audit::{Event, EventKind, Outcome};
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
@@ -208,16 +208,22 @@ impl Auth {
 
     /// The application with this client ID, if any.
     pub async fn client(&self, client_id: &str) -> Result<Option<Client>, AuthError> {
+        let row = self.client_row(client_id).await?;
+        Ok(row.as_ref().map(client_from_row).transpose()?)
+    }
+
+    /// The stored row of the application with this client ID (its secret's hash included), if
+    /// any; a value that cannot be a client ID is looked up nowhere.
+    async fn client_row(&self, client_id: &str) -> Result<Option<AnyRow>, AuthError> {
         if !is_client_id(client_id) {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"
         ))
         .bind(client_id)
         .fetch_optional(&self.store.pool)
-        .await?;
-        Ok(row.as_ref().map(client_from_row).transpose()?)
+        .await?)
     }
 
     /// An admin's application: one of their own account's, else `NotFound`.
@@ -290,14 +296,6 @@ impl Auth {
     }
 }
 
-fn require_admin(user: &User) -> Result<(), AuthError> {
-    if user.role == pforte_shared::types::Role::Admin && user.status == UserStatus::Active {
-        Ok(())
-    } else {
-        Err(AuthError::Forbidden)
-    }
-}
-
 fn app_event(client: &Client, kind: EventKind) -> Event {
     Event {
         account_id: Some(client.account_id),
@@ -339,8 +337,13 @@ fn public_key(kid: String, x: String) -> PublicKey {
     }
 }
 
-/// Makes a key and stores it (sealed) as the newest; returns its kid.
-async fn insert_key(tx: &mut Tx<'_>) -> Result<String, AuthError> {
+/// What a signing key is sealed for (see `SecretKey::seal`).
+fn key_context(kid: &str) -> String {
+    format!("oidc_key:{kid}")
+}
+
+/// Makes a key and stores it (sealed) as the newest; returns its kid and private key (PKCS#8).
+async fn insert_key(tx: &mut Tx<'_>) -> Result<(String, zeroize::Zeroizing<Vec<u8>>), AuthError> {
     use ed25519_dalek::pkcs8::EncodePrivateKey;
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, seed.as_mut());
@@ -352,7 +355,7 @@ async fn insert_key(tx: &mut Tx<'_>) -> Result<String, AuthError> {
     let sealed = tx
         .settings()
         .secret_key
-        .seal(der.as_bytes(), &format!("oidc_key:{kid}"));
+        .seal(der.as_bytes(), &key_context(&kid));
     let x = URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes());
     sqlx::query(
         "INSERT INTO oidc_keys (kid, private_key, public_key, created_at) VALUES ($1, $2, $3, $4)",
@@ -363,35 +366,26 @@ async fn insert_key(tx: &mut Tx<'_>) -> Result<String, AuthError> {
     .bind(tx.now())
     .execute(tx.conn())
     .await?;
-    Ok(kid)
-}
-
-async fn newest_key(tx: &mut Tx<'_>) -> Result<Option<AnyRow>, AuthError> {
-    Ok(sqlx::query(
-        "SELECT kid, private_key FROM oidc_keys WHERE retired_at IS NULL \
-         ORDER BY created_at DESC, kid DESC LIMIT 1",
-    )
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok((kid, zeroize::Zeroizing::new(der.as_bytes().to_vec())))
 }
 
 /// The newest key not retired, made if there is none: its kid and private key.
 async fn signing_key(tx: &mut Tx<'_>) -> Result<(String, jsonwebtoken::EncodingKey), AuthError> {
-    let row = match newest_key(tx).await? {
-        Some(row) => row,
-        None => {
-            insert_key(tx).await?;
-            newest_key(tx)
-                .await?
-                .ok_or(AuthError::NotFound("signing key"))?
+    let newest = sqlx::query(
+        "SELECT kid, private_key FROM oidc_keys WHERE retired_at IS NULL \
+         ORDER BY created_at DESC, kid DESC LIMIT 1",
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    let (kid, der) = match newest {
+        Some(row) => {
+            let kid: String = row.try_get("kid")?;
+            let sealed: String = row.try_get("private_key")?;
+            let der = tx.settings().secret_key.open(&sealed, &key_context(&kid))?;
+            (kid, der)
         }
+        None => insert_key(tx).await?,
     };
-    let kid: String = row.try_get("kid")?;
-    let sealed: String = row.try_get("private_key")?;
-    let der = tx
-        .settings()
-        .secret_key
-        .open(&sealed, &format!("oidc_key:{kid}"))?;
     Ok((kid, jsonwebtoken::EncodingKey::from_ed_der(&der)))
 }
 
@@ -407,7 +401,7 @@ pub(crate) async fn reseal_signing_keys(
         .await?;
     for row in &rows {
         let kid: String = row.try_get("kid")?;
-        let context = format!("oidc_key:{kid}");
+        let context = key_context(&kid);
         let plain = old.open(&row.try_get::<String, _>("private_key")?, &context)?;
         sqlx::query("UPDATE oidc_keys SET private_key = $1 WHERE kid = $2")
             .bind(new.seal(&plain, &context))
@@ -436,7 +430,7 @@ impl Auth {
             .bind(now)
             .execute(tx.conn())
             .await?;
-        let kid = insert_key(&mut tx).await?;
+        let (kid, _) = insert_key(&mut tx).await?;
         tx.audit(Event {
             detail: format!("new key {kid}"),
             ..Event::anonymous(EventKind::OidcSigningKeyRotated)
@@ -865,16 +859,7 @@ impl Auth {
             return Err(TokenError::UnsupportedGrantType);
         }
         let client_id = request.client_id.as_deref().unwrap_or_default();
-        if !is_client_id(client_id) {
-            return Err(TokenError::InvalidClient);
-        }
-        let client_row = sqlx::query(&format!(
-            "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"
-        ))
-        .bind(client_id)
-        .fetch_optional(&self.store.pool)
-        .await?;
-        let Some(client_row) = client_row else {
+        let Some(client_row) = self.client_row(client_id).await? else {
             return Err(TokenError::InvalidClient);
         };
         let client = client_from_row(&client_row)?;

@@ -50,11 +50,7 @@ pub async fn create_app(
         .auth
         .create_client_as(&admin, new, &request_meta())
         .await?;
-    Ok(AppSecretResponse {
-        client_id: client.client_id,
-        name: client.name,
-        secret: secret.map(|s| s.expose().to_owned()),
-    })
+    Ok(shown(client, secret))
 }
 
 /// "New secret": the old secret stops working at once; the new one is shown once.
@@ -68,11 +64,20 @@ pub async fn rotate_app_secret(client_id: String) -> Result<AppSecretResponse, A
         .auth
         .rotate_client_secret(&admin, &client_id, &request_meta())
         .await?;
-    Ok(AppSecretResponse {
+    Ok(shown(client, Some(secret)))
+}
+
+/// An application and the secret just made for it, as the page shows them once.
+#[cfg(feature = "ssr")]
+fn shown(
+    client: pforte_auth::oidc::Client,
+    secret: Option<pforte_auth::secret::Token>,
+) -> AppSecretResponse {
+    AppSecretResponse {
         client_id: client.client_id,
         name: client.name,
-        secret: Some(secret.expose().to_owned()),
-    })
+        secret: secret.map(|s| s.expose().to_owned()),
+    }
 }
 
 /// "Delete for good": nobody signs in to the application any more.
