@@ -46,13 +46,41 @@ pub async fn trace(req: Request, next: Next) -> Response {
 /// A plain-text answer of the middleware itself (a refusal, a fault), marked so that
 /// [`localize`] writes it in the request's language; English if it never passes there.
 pub fn plain_answer(status: StatusCode, msg: Msg) -> Response {
-    let mut res = (status, format!("{}\n", msg.render(Lang::En))).into_response();
-    res.extensions_mut().insert(PlainAnswer(msg));
+    plain_answer_with(status, msg, &[])
+}
+
+/// [`plain_answer`] with placeholders of the message filled in (`{app}` → the name).
+pub fn plain_answer_with(
+    status: StatusCode,
+    msg: Msg,
+    values: &[(&'static str, &str)],
+) -> Response {
+    let answer = PlainAnswer {
+        msg,
+        values: values.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+    };
+    let mut res = (status, answer.text(Lang::En)).into_response();
+    res.extensions_mut().insert(answer);
     res
 }
 
-#[derive(Clone, Copy)]
-struct PlainAnswer(Msg);
+#[derive(Clone)]
+struct PlainAnswer {
+    msg: Msg,
+    values: Vec<(&'static str, String)>,
+}
+
+impl PlainAnswer {
+    fn text(&self, lang: Lang) -> String {
+        let text = self
+            .values
+            .iter()
+            .fold(self.msg.render(lang), |text, (k, v)| {
+                pforte_shared::i18n::fill(&text, k, v)
+            });
+        format!("{text}\n")
+    }
+}
 
 /// The outermost layer: finds the language of the request once (the language cookie, else
 /// `Accept-Language`: `RequestLang`, which pages and server functions read) and writes every
@@ -64,15 +92,18 @@ pub async fn localize(State(state): State<ServerState>, mut req: Request, next: 
     let answer = res.extensions_mut().remove::<PlainAnswer>();
     // The body limit's own 413 says the same.
     let answer = answer.or_else(|| {
-        (res.status() == StatusCode::PAYLOAD_TOO_LARGE).then_some(PlainAnswer(Msg::RequestTooLarge))
+        (res.status() == StatusCode::PAYLOAD_TOO_LARGE).then_some(PlainAnswer {
+            msg: Msg::RequestTooLarge,
+            values: Vec::new(),
+        })
     });
-    if let Some(PlainAnswer(msg)) = answer {
+    if let Some(answer) = answer {
         res.headers_mut().remove(header::CONTENT_LENGTH);
         res.headers_mut().insert(
             header::CONTENT_LANGUAGE,
             HeaderValue::from_static(lang.code()),
         );
-        *res.body_mut() = axum::body::Body::from(format!("{}\n", msg.render(lang)));
+        *res.body_mut() = axum::body::Body::from(answer.text(lang));
     }
     res
 }

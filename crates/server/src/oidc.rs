@@ -2,7 +2,7 @@
 //! sends a browser that is not signed in through Pforte's own sign-in and back), the token and
 //! userinfo endpoints, and RP-initiated logout. The rules live in `pforte_auth::oidc`.
 
-use crate::middleware::plain_answer;
+use crate::middleware::{plain_answer, plain_answer_with};
 use crate::no_store;
 use crate::state::ServerState;
 use axum::Json;
@@ -11,14 +11,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use pforte_app::state::{AppState, RequestLang, request_meta_of};
+use pforte_app::state::{AppState, request_meta_of};
 use pforte_auth::AuthError;
 use pforte_auth::oidc::{
     AuthorizeParams, AuthorizeRefusal, CLAIM_CUSTOMER_NUMBER, CLAIM_ROLE, SCOPES, TokenError,
     TokenRequest,
 };
+use pforte_shared::Msg;
 use pforte_shared::next::with_next;
-use pforte_shared::{Lang, Msg};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -68,25 +68,13 @@ pub async fn jwks(State(state): State<ServerState>) -> Response {
     }
 }
 
-/// The request's language (found by the `localize` layer).
-fn lang_of(parts: &Parts) -> Lang {
-    parts
-        .extensions
-        .get::<RequestLang>()
-        .map(|l| l.0)
-        .unwrap_or_default()
-}
-
 /// "You have no access to {app}": a user of another company account.
-fn no_access(parts: &Parts, app: &str) -> Response {
-    let lang = lang_of(parts);
-    let text = pforte_shared::i18n::fill(Msg::NoAccessToApp.text(lang), "app", app);
-    let mut res = (StatusCode::FORBIDDEN, format!("{text}\n")).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
-    no_store(res)
+fn no_access(app: &str) -> Response {
+    no_store(plain_answer_with(
+        StatusCode::FORBIDDEN,
+        Msg::NoAccessToApp,
+        &[("app", app)],
+    ))
 }
 
 /// `GET /oauth/authorize`.
@@ -130,7 +118,7 @@ pub async fn authorize(
         return through_sign_in(&parts);
     };
     if user.account_id != authorization.client.account_id {
-        return no_access(&parts, &authorization.client.name);
+        return no_access(&authorization.client.name);
     }
     if authorization.wants_fresh_sign_in(&session, app.auth.now()) {
         if authorization.prompt_none {
@@ -144,7 +132,7 @@ pub async fn authorize(
         .await
     {
         Ok(location) => crate::redirect(&location, &[]),
-        Err(AuthError::Forbidden) => no_access(&parts, &authorization.client.name),
+        Err(AuthError::Forbidden) => no_access(&authorization.client.name),
         Err(error) => fault(&error),
     }
 }
