@@ -56,6 +56,12 @@ impl WebConfig {
         }
     }
 
+    /// `target` if forward authentication may send a browser there: on a host listed in
+    /// `PFORTE_FORWARD_AUTH_DOMAINS`, over https (http too while Pforte itself runs on http).
+    pub fn forward_target(&self, target: &str) -> Option<String> {
+        self.forward_domains.allowed(target, !self.secure_cookies)
+    }
+
     /// `__Host-` binds a cookie to Pforte's host; a cookie shared with a domain can only be
     /// `__Secure-`.
     pub fn session_cookie_name(&self) -> &'static str {

@@ -127,13 +127,12 @@ pub async fn verify(
         }
         return res;
     }
-    let allow_http = !app.web.secure_cookies;
     let (target, redirect) = match original(&parts.headers) {
         None => return no_store(plain_answer(StatusCode::UNAUTHORIZED, Msg::NotSignedIn)),
         Some(Original::Redirecting(url)) => (url, true),
         Some(Original::Nginx(url)) => (url, false),
     };
-    let Some(target) = app.web.forward_domains.allowed(&target, allow_http) else {
+    let Some(target) = app.web.forward_target(&target) else {
         return no_store(plain_answer(
             StatusCode::FORBIDDEN,
             Msg::ForwardHostNotListed,
@@ -172,11 +171,7 @@ pub async fn continue_to(
 ) -> Response {
     let app = &state.0;
     let wanted = query.ok().and_then(|Query(q)| q.url).unwrap_or_default();
-    let Some(target) = app
-        .web
-        .forward_domains
-        .allowed(&wanted, !app.web.secure_cookies)
-    else {
+    let Some(target) = app.web.forward_target(&wanted) else {
         return crate::redirect("/", &[]);
     };
     match state.signed_in(&parts.headers).await {
