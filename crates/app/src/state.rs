@@ -185,18 +185,11 @@ impl WebConfig {
         cookie_values(headers, self.session_cookie_name()).count() > 1
     }
 
-    /// `Set-Cookie` values that remove the session cookie both bound to Pforte's host and shared
-    /// with the cookie domain, so that a browser holding two is not signed out for good.
-    pub fn clear_every_session_cookie(&self) -> Vec<String> {
-        let name = self.session_cookie_name();
-        let mut cookies = vec![self.cookie(name, "", Some(0))];
-        if let Some(domain) = &self.cookie_domain {
-            cookies.push(format!(
-                "{}; Domain={domain}",
-                self.cookie(name, "", Some(0))
-            ));
-        }
-        cookies
+    /// `Set-Cookie` value that removes a session cookie bound to Pforte's host (with a shared
+    /// cookie domain, [`WebConfig::clear_session_cookie`] removes the shared one; a browser may
+    /// hold both, e.g. after the domain was set).
+    pub fn clear_host_session_cookie(&self) -> String {
+        self.cookie(self.session_cookie_name(), "", Some(0))
     }
 
     /// The trusted-device token from a request's `Cookie` headers.

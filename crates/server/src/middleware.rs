@@ -223,14 +223,16 @@ pub async fn security_headers(
             .get_all(header::SET_COOKIE)
             .iter()
             .any(|v| v.as_bytes().starts_with(name.as_bytes()));
-        let clear = state.0.web.clear_every_session_cookie();
-        let clear = if sets_session {
-            &clear[..usize::from(state.0.web.cookie_domain.is_some())]
-        } else {
-            &clear[..]
-        };
+        let web = &state.0.web;
+        let mut clear = Vec::new();
+        if web.cookie_domain.is_some() {
+            clear.push(web.clear_host_session_cookie());
+        }
+        if !sets_session {
+            clear.push(web.clear_session_cookie());
+        }
         for cookie in clear {
-            if let Ok(value) = HeaderValue::from_str(cookie) {
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
                 res.headers_mut().append(header::SET_COOKIE, value);
             }
         }
