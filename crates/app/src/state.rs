@@ -25,6 +25,9 @@ pub struct WebConfig {
     /// domain (so that forward authentication sees it on the applications' hosts); else it is
     /// sent to Pforte's host only.
     pub cookie_domain: Option<String>,
+    /// `PFORTE_METRICS_TOKEN`: a bearer token that opens the server's `/metrics` to peers other
+    /// than this machine.
+    pub metrics_token: Option<String>,
 }
 
 /// A request still unanswered after this is stopped and answered 503: a stuck database or a page
@@ -53,6 +56,7 @@ impl WebConfig {
             trusted_proxies: TrustedProxies::default(),
             forward_domains: Default::default(),
             cookie_domain: None,
+            metrics_token: None,
         }
     }
 

@@ -79,6 +79,9 @@ stored_enum! {
         GoogleUnlinked = "google_unlinked",
         /// An admin changed the user's Google address.
         GoogleAddressChanged = "google_address_changed",
+        /// A mail to the user still failed a day after it was queued and is given up (detail:
+        /// its subject).
+        MailGivenUp = "mail_given_up",
         /// The user chose the language of their mails with the language switch.
         LanguageChanged = "language_changed",
         AccountCreated = "account_created",

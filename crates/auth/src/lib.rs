@@ -15,6 +15,7 @@ pub mod google;
 pub mod invitation;
 pub mod mailer;
 pub mod manage;
+pub mod metrics;
 pub mod not_me;
 pub mod oidc;
 pub mod onboarding;
@@ -108,6 +109,8 @@ pub struct Settings {
     pub secret_key: secret_box::SecretKey,
     /// `PFORTE_GOOGLE_*`: "Sign in with Google", when configured.
     pub google: Option<google::GoogleSettings>,
+    /// `PFORTE_AUDIT_DAYS`: audit rows older than this are swept.
+    pub audit_keep_secs: i64,
 }
 
 impl Default for Settings {
@@ -123,6 +126,7 @@ impl Default for Settings {
             ip_mail_requests: 30,
             secret_key: secret_box::SecretKey::generate(),
             google: None,
+            audit_keep_secs: 400 * 24 * 60 * 60,
         }
     }
 }
@@ -137,16 +141,23 @@ pub struct Auth {
     /// Permits for answers that run after their request was answered (reset requests): at most
     /// [`reset::MAX_PENDING_ANSWERS`] at once, so that a flood cannot pile up work.
     pending_answers: Arc<tokio::sync::Semaphore>,
+    /// What this instance counts, for `/metrics`.
+    pub metrics: metrics::SharedMetrics,
 }
 
 impl Auth {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let metrics = Arc::new(metrics::Metrics::new());
         Auth {
             store,
-            hasher: password::Hasher::new(password::Hasher::default_workers()),
+            hasher: password::Hasher::with_metrics(
+                password::Hasher::default_workers(),
+                metrics.clone(),
+            ),
             clock,
             settings,
             pending_answers: Arc::new(tokio::sync::Semaphore::new(reset::MAX_PENDING_ANSWERS)),
+            metrics,
         }
     }
 

@@ -46,19 +46,64 @@ pub struct DeliveryError(String);
 impl Mailer {
     /// `smtp_url` as in `PFORTE_SMTP_URL` (`smtp://user:pass@host:587?tls=required`); `None` → development mailbox.
     pub fn new(smtp_url: Option<&str>, from: &str, dev_dir: PathBuf) -> Result<Mailer, String> {
+        Mailer::with_ca(smtp_url, from, dev_dir, None)
+    }
+
+    /// [`Mailer::new`], trusting the PEM certificates `ca_pem` (`PFORTE_SMTP_CA_FILE`: a relay
+    /// with a private CA) besides the public roots for the TLS of `smtps://` and `?tls=…`.
+    pub fn with_ca(
+        smtp_url: Option<&str>,
+        from: &str,
+        dev_dir: PathBuf,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Mailer, String> {
+        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
         let from: Mailbox = from
             .parse()
             .map_err(|e| format!("invalid PFORTE_MAIL_FROM: {e}"))?;
-        match smtp_url {
-            Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|_| "invalid PFORTE_SMTP_URL: expected smtp://[user:pass@]host[:port][?tls=required]".to_owned())?
-                    .timeout(Some(std::time::Duration::from_secs(20)))
-                    .build();
-                Ok(Mailer::Smtp { transport, from })
+        let Some(url) = smtp_url else {
+            return Ok(Mailer::DevMailbox { dir: dev_dir, from });
+        };
+        let invalid = || {
+            "invalid PFORTE_SMTP_URL: expected smtp://[user:pass@]host[:port][?tls=required]"
+                .to_owned()
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|_| invalid())?
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if let Some(pem) = ca_pem {
+            let parsed = url::Url::parse(url).map_err(|_| invalid())?;
+            let host = parsed.host_str().ok_or_else(invalid)?.to_owned();
+            const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+            if !pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
+                return Err("invalid PFORTE_SMTP_CA_FILE: no PEM certificate in it".to_owned());
             }
-            None => Ok(Mailer::DevMailbox { dir: dev_dir, from }),
+            let certificate = Certificate::from_pem(pem)
+                .map_err(|e| format!("invalid PFORTE_SMTP_CA_FILE: {e}"))?;
+            let parameters = TlsParameters::builder(host)
+                .add_root_certificate(certificate)
+                .build()
+                .map_err(|e| format!("invalid PFORTE_SMTP_CA_FILE: {e}"))?;
+            let tls = parsed
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.into_owned());
+            builder = match (parsed.scheme(), tls.as_deref()) {
+                ("smtps", _) => builder.tls(Tls::Wrapper(parameters)),
+                (_, Some("required")) => builder.tls(Tls::Required(parameters)),
+                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(parameters)),
+                _ => {
+                    return Err(
+                        "PFORTE_SMTP_CA_FILE needs TLS: use smtps:// or ?tls=required in PFORTE_SMTP_URL"
+                            .to_owned(),
+                    );
+                }
+            };
         }
+        Ok(Mailer::Smtp {
+            transport: builder.build(),
+            from,
+        })
     }
 
     fn message(from: &Mailbox, mail: &Mail) -> Result<Message, DeliveryError> {
@@ -117,6 +162,49 @@ impl Mailer {
                 );
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mailer;
+
+    /// A self-signed certificate made for this test (its key was thrown away).
+    const CA: &str = "-----BEGIN CERTIFICATE-----
+MIIBiDCCAS2gAwIBAgIUGzWig2jVmuglIoWoI8loEnGFkoUwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwOcGZvcnRlLXRlc3QtY2EwHhcNMjYxMjA1MTkwNTE5WhcNMzYx
+MjAyMTkwNTE5WjAZMRcwFQYDVQQDDA5wZm9ydGUtdGVzdC1jYTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABEpUQwnbV/npTpypSVwz1iBRSTqs+9FYImTG7i875wJM
+3Zr6pvuy1BNv8nLiPGyR0XLR9Eyncg3EbiyQ5eWYk+ijUzBRMB0GA1UdDgQWBBQW
+rlPfyjzjnZRGKW8rPaIr/EkK9TAfBgNVHSMEGDAWgBQWrlPfyjzjnZRGKW8rPaIr
+/EkK9TAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCQ5LJy8hYi
+sm26Q7Cy9IncJJhJESt2q2KMp00LxuHdqQIhAPmFwn2ZOK0DxfN1ve0M315mIifn
+Ofgo/ICl3yVe9pRa
+-----END CERTIFICATE-----
+";
+
+    fn with_ca(url: &str, pem: &str) -> Result<Mailer, String> {
+        Mailer::with_ca(
+            Some(url),
+            "Pforte <a@b.example>",
+            "unused".into(),
+            Some(pem.as_bytes()),
+        )
+    }
+
+    #[test]
+    fn a_private_ca_needs_a_certificate_and_tls() {
+        let err = with_ca("smtps://mail.example.com", "not a certificate").err();
+        assert!(err.is_some_and(|e| e.contains("no PEM certificate")));
+        let err = with_ca("smtp://mail.example.com", CA).err();
+        assert!(err.is_some_and(|e| e.contains("needs TLS")));
+        for url in [
+            "smtps://mail.example.com",
+            "smtp://mail.example.com?tls=required",
+            "smtp://mail.example.com:2525?tls=opportunistic",
+        ] {
+            assert!(matches!(with_ca(url, CA), Ok(Mailer::Smtp { .. })), "{url}");
         }
     }
 }

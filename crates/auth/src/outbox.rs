@@ -32,6 +32,8 @@ impl std::fmt::Debug for Mail {
 pub struct Claimed {
     pub id: i64,
     pub attempts: i64,
+    /// When it was queued (UNIX seconds).
+    pub created_at: i64,
     pub mail: Mail,
 }
 
@@ -44,8 +46,16 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     (5_i64 << exp).min(600)
 }
 
-/// How long a delivered mail's row (recipient, subject, times; no body) is kept.
+/// How long a delivered (or given-up) mail's row (recipient, subject, times; no body) is kept.
 pub const SENT_KEPT_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// A mail that still fails this long after it was queued is given up.
+pub const GIVE_UP_SECS: i64 = 24 * 60 * 60;
+
+/// The domain of a recipient, for logs (the whole address stays out of them).
+fn recipient_domain(recipient: &str) -> &str {
+    recipient.rsplit_once('@').map_or("", |(_, domain)| domain)
+}
 
 /// Mails claimed per delivery pass.
 pub const BATCH: i64 = 20;
@@ -56,10 +66,12 @@ impl Auth {
         let now = self.now();
         let rows = sqlx::query(
             "UPDATE outbox SET claimed_until = $1 \
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= $2 \
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+                          AND next_try_at <= $2 \
                           AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) \
-               AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
-             RETURNING id, attempts, recipient, subject, body_text, body_html",
+               AND sent_at IS NULL AND failed_at IS NULL \
+               AND (claimed_until IS NULL OR claimed_until < $2) \
+             RETURNING id, attempts, created_at, recipient, subject, body_text, body_html",
         )
         .bind(now + CLAIM_SECS)
         .bind(now)
@@ -71,6 +83,7 @@ impl Auth {
                 Ok(Claimed {
                     id: row.try_get("id")?,
                     attempts: row.try_get("attempts")?,
+                    created_at: row.try_get("created_at")?,
                     mail: Mail {
                         to: row.try_get("recipient")?,
                         subject: row.try_get("subject")?,
@@ -111,11 +124,51 @@ impl Auth {
         Ok(())
     }
 
-    /// Mails not yet delivered (for operators and tests).
-    pub async fn pending_mail_count(&self) -> Result<i64, AuthError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL")
-            .fetch_one(&self.store.pool)
+    /// Gives a mail up: it is not tried again, its bodies are emptied, and the user it was for
+    /// (if the address is still a user's) finds it in the audit. One unit of work.
+    pub async fn give_up_mail(&self, claimed: &Claimed) -> Result<(), AuthError> {
+        use crate::audit::{Event, EventKind};
+        let meta = crate::RequestMeta::default();
+        let mut tx = self.begin(&meta).await?;
+        let now = tx.now();
+        sqlx::query(
+            "UPDATE outbox SET failed_at = $1, claimed_until = NULL, body_text = '', body_html = '' \
+             WHERE id = $2 AND sent_at IS NULL",
+        )
+        .bind(now)
+        .bind(claimed.id)
+        .execute(tx.conn())
+        .await?;
+        let user = sqlx::query("SELECT id, account_id FROM users WHERE email = $1")
+            .bind(&claimed.mail.to)
+            .fetch_optional(tx.conn())
             .await?;
+        let mut event = Event::anonymous(EventKind::MailGivenUp)
+            .detail(claimed.mail.subject.clone())
+            .failed();
+        if let Some(user) = user {
+            event.user_id = Some(user.try_get("id")?);
+            event.account_id = Some(user.try_get("account_id")?);
+        }
+        tx.audit(event).await?;
+        tx.commit().await?;
+        self.metrics.mails_given_up.inc();
+        tracing::error!(
+            id = claimed.id,
+            recipient_domain = recipient_domain(&claimed.mail.to),
+            attempts = claimed.attempts + 1,
+            "mail given up: still undeliverable a day after it was queued"
+        );
+        Ok(())
+    }
+
+    /// Mails not yet delivered nor given up (for operators and tests).
+    pub async fn pending_mail_count(&self) -> Result<i64, AuthError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(&self.store.pool)
+        .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -129,22 +182,56 @@ impl Auth {
     }
 
     /// One delivery pass: claims due mails and tries each once; a failure is retried later with
-    /// backoff. Returns how many were delivered.
+    /// backoff, and given up a day after the mail was queued. Returns how many were delivered.
     pub async fn deliver_due(&self, mailer: &Mailer) -> Result<usize, AuthError> {
+        self.deliver_due_while(mailer, || true).await
+    }
+
+    /// [`Auth::deliver_due`], stopping before the next mail once `go_on` says no (a shutdown):
+    /// the claims of the mails not tried are released for another worker.
+    pub async fn deliver_due_while(
+        &self,
+        mailer: &Mailer,
+        go_on: impl Fn() -> bool,
+    ) -> Result<usize, AuthError> {
         let mut delivered = 0;
-        for claimed in self.claim_due_mails(BATCH).await? {
-            match mailer.deliver(claimed.id, &claimed.mail).await {
+        let mut claimed = self.claim_due_mails(BATCH).await?.into_iter();
+        for mail in claimed.by_ref() {
+            if !go_on() {
+                self.release_claim(mail.id).await?;
+                break;
+            }
+            match mailer.deliver(mail.id, &mail.mail).await {
                 Ok(()) => {
-                    self.mark_mail_sent(claimed.id).await?;
+                    self.mark_mail_sent(mail.id).await?;
+                    self.metrics.mails_sent.inc();
                     delivered += 1;
                 }
+                Err(error) if self.now() - mail.created_at >= GIVE_UP_SECS => {
+                    tracing::warn!(id = mail.id, %error, "mail delivery failed");
+                    self.metrics.mails_failed.inc();
+                    self.give_up_mail(&mail).await?;
+                }
                 Err(error) => {
-                    tracing::warn!(id = claimed.id, attempts = claimed.attempts + 1, %error, "mail delivery failed; will retry");
-                    self.mark_mail_failed(claimed.id, claimed.attempts).await?;
+                    tracing::warn!(id = mail.id, attempts = mail.attempts + 1, %error, "mail delivery failed; will retry");
+                    self.metrics.mails_failed.inc();
+                    self.mark_mail_failed(mail.id, mail.attempts).await?;
                 }
             }
         }
+        for mail in claimed {
+            self.release_claim(mail.id).await?;
+        }
         Ok(delivered)
+    }
+
+    /// Lets another worker take a claimed mail at once.
+    async fn release_claim(&self, id: i64) -> Result<(), AuthError> {
+        sqlx::query("UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND sent_at IS NULL")
+            .bind(id)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
     }
 }
 

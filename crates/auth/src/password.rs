@@ -127,6 +127,7 @@ pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<()
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    metrics: crate::metrics::SharedMetrics,
 }
 
 /// A hash of a random password, verified against for unknown identifiers so that timing matches.
@@ -150,8 +151,14 @@ pub fn warm() {
 
 impl Hasher {
     pub fn new(workers: usize) -> Self {
+        Hasher::with_metrics(workers, Arc::default())
+    }
+
+    /// Counting the jobs that wait, and how long, in `metrics`.
+    pub fn with_metrics(workers: usize, metrics: crate::metrics::SharedMetrics) -> Self {
         Hasher {
             permits: Arc::new(Semaphore::new(workers.max(1))),
+            metrics,
         }
     }
 
@@ -164,11 +171,14 @@ impl Hasher {
         &self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AuthError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))?;
+        let waited = std::time::Instant::now();
+        self.metrics.hashing_waiting.inc();
+        let permit = self.permits.acquire().await;
+        self.metrics.hashing_waiting.dec();
+        self.metrics
+            .hashing_wait
+            .observe(waited.elapsed().as_secs_f64());
+        let _permit = permit.map_err(|e| AuthError::Hashing(e.to_string()))?;
         tokio::task::spawn_blocking(job)
             .await
             .map_err(|e| AuthError::Hashing(e.to_string()))

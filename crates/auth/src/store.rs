@@ -84,21 +84,35 @@ impl Store {
         Ok(Store { pool, engine })
     }
 
-    /// Applies the embedded migrations of this engine. Safe to run from several instances at once.
-    pub async fn migrate(&self) -> Result<(), AuthError> {
+    /// The embedded migrations of this engine.
+    fn migrator(&self) -> sqlx::migrate::Migrator {
         match self.engine {
-            Engine::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Engine::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
         }
+    }
+
+    /// Applies the embedded migrations of this engine. Safe to run from several instances at
+    /// once: they take a database lock (PostgreSQL) or the write lock (SQLite) and run in turn.
+    pub async fn migrate(&self) -> Result<(), AuthError> {
+        self.migrator().run(&self.pool).await?;
         Ok(())
+    }
+
+    /// True when every migration this binary knows has been applied (and none failed): false
+    /// while another instance is still migrating, or before the first start.
+    pub async fn migrated(&self) -> bool {
+        let applied: Result<Vec<i64>, sqlx::Error> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await;
+        let Ok(applied) = applied else {
+            return false;
+        };
+        self.migrator()
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .all(|m| applied.contains(&m.version))
     }
 
     /// Whether the database answers (for `/healthz`).

@@ -18,8 +18,10 @@ pub struct Swept {
     pub ip_windows: u64,
     /// Counters of identifiers that name nobody.
     pub unknown_counters: u64,
-    /// Rows of mails delivered more than a week ago.
+    /// Rows of mails delivered (or given up) more than a week ago.
     pub sent_mails: u64,
+    /// Audit rows older than the audit retention (`PFORTE_AUDIT_DAYS`).
+    pub audit_events: u64,
     /// Reset and "This wasn't me" links that expired a day ago or more.
     pub links: u64,
     /// Google sign-ins started and not come back in time.
@@ -32,7 +34,7 @@ pub struct Swept {
 impl Auth {
     /// Deletes sessions that are no longer live (the rule the lookup applies), codes expired for
     /// an hour or more, expired trusted devices, per-IP windows that have ended, delivered mails
-    /// after a week, reset and "This wasn't me" links a day after they expired, Google sign-ins
+    /// (or given up) after a week, audit rows older than the retention, reset and "This wasn't me" links a day after they expired, Google sign-ins
     /// not finished in time, applications' codes and access tokens that are over, and signing keys
     /// no longer published.
     pub async fn sweep(&self) -> Result<Swept, AuthError> {
@@ -90,7 +92,7 @@ impl Auth {
             .execute(tx.conn())
             .await?
             .rows_affected();
-        let sent_mails = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1")
+        let sent_mails = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1 OR failed_at <= $1")
             .bind(now - crate::outbox::SENT_KEPT_SECS)
             .execute(tx.conn())
             .await?
@@ -123,8 +125,14 @@ impl Auth {
             .bind(now - crate::oidc::RETIRED_KEY_SECS)
             .execute(tx.conn())
             .await?;
+        let audit_events = sqlx::query("DELETE FROM audit_events WHERE at <= $1")
+            .bind(now - settings.audit_keep_secs)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(Swept {
+            audit_events,
             app_codes_and_tokens: app_codes + app_tokens,
             google_sign_ins,
             sent_mails,

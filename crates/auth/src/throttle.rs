@@ -188,7 +188,11 @@ pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bo
     .bind(key)
     .execute(tx.conn())
     .await?;
-    Ok(claimed.rows_affected() == 1)
+    let claimed = claimed.rows_affected() == 1;
+    if !claimed {
+        tx.metrics().refused(scope.as_str());
+    }
+    Ok(claimed)
 }
 
 /// A success: the consecutive failures of `key` start again from zero.
@@ -275,9 +279,12 @@ pub(crate) async fn refuse_while_locked(
     let now = tx.now();
     match lock_left(tx.conn(), scope, user_id, now).await? {
         0 => Ok(()),
-        left => Err(AuthError::CodeLocked {
-            minutes: minutes_up(left),
-        }),
+        left => {
+            tx.metrics().refused(scope.as_str());
+            Err(AuthError::CodeLocked {
+                minutes: minutes_up(left),
+            })
+        }
     }
 }
 
@@ -314,6 +321,7 @@ pub(crate) async fn count_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthEr
     let window_start: i64 = row.try_get("last_failure")?;
     if count > limit {
         tracing::warn!(scope = scope.as_str(), ip = %key, "per-IP limit reached");
+        tx.metrics().refused(scope.as_str());
         return Err(AuthError::RateLimited {
             retry_after: (window_start + window - now).max(1) as u64,
         });

@@ -24,6 +24,8 @@ pub struct Tx<'a> {
     meta: &'a RequestMeta,
     /// Audit events written, logged once the transaction has committed.
     recorded: Vec<Event>,
+    /// Mails queued, counted once the transaction has committed.
+    mails: u64,
 }
 
 impl Auth {
@@ -50,6 +52,7 @@ impl Auth {
             now,
             meta,
             recorded: Vec::new(),
+            mails: 0,
         })
     }
 }
@@ -77,6 +80,10 @@ impl<'a> Tx<'a> {
 
     pub(crate) fn hasher(&self) -> &'a crate::password::Hasher {
         &self.auth.hasher
+    }
+
+    pub(crate) fn metrics(&self) -> &'a crate::metrics::Metrics {
+        &self.auth.metrics
     }
 
     pub(crate) fn engine(&self) -> Engine {
@@ -117,6 +124,7 @@ impl<'a> Tx<'a> {
         .bind(self.now)
         .execute(&mut *self.conn)
         .await?;
+        self.mails += 1;
         Ok(())
     }
 
@@ -124,12 +132,22 @@ impl<'a> Tx<'a> {
     pub async fn commit(self) -> Result<(), AuthError> {
         let Tx {
             conn,
+            auth,
             meta,
             recorded,
+            mails,
             ..
         } = self;
         conn.commit().await?;
+        auth.metrics.mails_queued.inc_by(mails);
         for event in &recorded {
+            auth.metrics
+                .events
+                .get_or_create(&crate::metrics::EventLabels {
+                    event: event.kind.as_str(),
+                    outcome: event.outcome.as_str(),
+                })
+                .inc();
             tracing::info!(
                 event = event.kind.as_str(),
                 outcome = event.outcome.as_str(),

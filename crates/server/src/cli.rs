@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "pforte",
     version,
-    about = "Pforte, a self-hosted sign-in portal for company accounts"
+    about = "Pforte, a self-hosted sign-in portal for company accounts",
+    after_help = crate::config::environment_help()
 )]
 pub struct Cli {
     #[command(subcommand)]

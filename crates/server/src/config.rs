@@ -30,6 +30,147 @@ pub struct Config {
     pub forward_domains: ForwardDomains,
     /// `PFORTE_COOKIE_DOMAIN`: the domain the session cookie is shared with (none: Pforte's host).
     pub cookie_domain: Option<String>,
+    /// `PFORTE_AUDIT_DAYS` (1–36500, default 400): how long audit rows are kept.
+    pub audit_days: i64,
+    /// `PFORTE_LOG_FORMAT`: `text` (default) or `json`, one object per line.
+    pub log_format: LogFormat,
+    /// `PFORTE_METRICS_TOKEN`: a bearer token that opens `/metrics` to more than loopback peers.
+    pub metrics_token: Option<String>,
+    /// `PFORTE_SMTP_CA_FILE`: PEM certificates trusted for the mail server besides the public roots.
+    pub smtp_ca_file: Option<std::path::PathBuf>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Every environment variable Pforte reads, with its default and meaning: `pforte --help` prints
+/// this table (a unit test checks that no variable is missing from it).
+pub const ENVIRONMENT: &[(&str, &str, &str)] = &[
+    (
+        "PFORTE_DATABASE_URL",
+        "sqlite://data/pforte.db",
+        "sqlite://FILE or postgres://USER:PASS@HOST/DB",
+    ),
+    (
+        "PFORTE_PUBLIC_URL",
+        "http://127.0.0.1:3000",
+        "the address users open; the base of every link in a mail",
+    ),
+    (
+        "LEPTOS_SITE_ADDR",
+        "127.0.0.1:3000",
+        "the address and port to listen on",
+    ),
+    (
+        "LEPTOS_SITE_ROOT",
+        "site/ next to the binary, else target/site",
+        "the directory of the site files (pkg/, favicon)",
+    ),
+    (
+        "PFORTE_SECRET_KEY",
+        "SQLite: secret.key next to the database",
+        "32 random bytes in base64 that seal two-factor secrets and signing keys; required with PostgreSQL",
+    ),
+    (
+        "PFORTE_SMTP_URL",
+        "none: the development mailbox",
+        "smtp://[user:pass@]host[:port][?tls=required] or smtps://…",
+    ),
+    (
+        "PFORTE_SMTP_CA_FILE",
+        "none: public roots only",
+        "PEM file of certificates to trust for the mail server (a private CA)",
+    ),
+    (
+        "PFORTE_MAIL_FROM",
+        "Pforte <no-reply@localhost>",
+        "the sender of every mail",
+    ),
+    (
+        "PFORTE_MAIL_DIR",
+        "data/mail",
+        "where the development mailbox writes .eml files",
+    ),
+    (
+        "PFORTE_DEV_MAILBOX",
+        "0",
+        "1: allow the development mailbox with an https:// public URL",
+    ),
+    (
+        "PFORTE_TRUSTED_DEVICE_DAYS",
+        "30",
+        "how long a trusted device skips the email code (1–365)",
+    ),
+    (
+        "PFORTE_TRUSTED_PROXIES",
+        "none",
+        "reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For is believed",
+    ),
+    (
+        "PFORTE_GOOGLE_CLIENT_ID",
+        "none: no Google sign-in",
+        "the OAuth client ID for \"Sign in with Google\"",
+    ),
+    ("PFORTE_GOOGLE_CLIENT_SECRET", "none", "its secret"),
+    (
+        "PFORTE_GOOGLE_AUTH_URL",
+        "Google's",
+        "the provider's authorization endpoint",
+    ),
+    (
+        "PFORTE_GOOGLE_TOKEN_URL",
+        "Google's",
+        "the provider's token endpoint",
+    ),
+    (
+        "PFORTE_GOOGLE_USERINFO_URL",
+        "Google's",
+        "the provider's userinfo endpoint",
+    ),
+    (
+        "PFORTE_FORWARD_AUTH_DOMAINS",
+        "none",
+        "hosts (and *.domains) forward authentication may send users back to",
+    ),
+    (
+        "PFORTE_COOKIE_DOMAIN",
+        "none: Pforte's host only",
+        "a domain the session cookie is shared with, for forward authentication",
+    ),
+    (
+        "PFORTE_AUDIT_DAYS",
+        "400",
+        "how long audit rows are kept (1–36500)",
+    ),
+    (
+        "PFORTE_LOG_FORMAT",
+        "text",
+        "text or json (one object per line)",
+    ),
+    (
+        "PFORTE_METRICS_TOKEN",
+        "none: /metrics for loopback only",
+        "a bearer token (16+ characters) that opens /metrics to others",
+    ),
+    (
+        "RUST_LOG",
+        "info,sqlx=warn",
+        "log levels, e.g. debug or info,pforte=debug",
+    ),
+];
+
+/// [`ENVIRONMENT`] as `pforte --help` prints it.
+pub fn environment_help() -> String {
+    let mut out = String::from("Environment:\n");
+    for (name, default, meaning) in ENVIRONMENT {
+        out.push_str(&format!("  {name}\n      {meaning} [default: {default}]\n"));
+    }
+    out
 }
 
 /// Where the secret key (which seals two-factor secrets at rest) comes from.
@@ -100,6 +241,13 @@ impl std::fmt::Debug for Config {
             .field("google", &self.google)
             .field("forward_domains", &self.forward_domains)
             .field("cookie_domain", &self.cookie_domain)
+            .field("audit_days", &self.audit_days)
+            .field("log_format", &self.log_format)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<set>"),
+            )
+            .field("smtp_ca_file", &self.smtp_ca_file)
             .finish()
     }
 }
@@ -373,6 +521,40 @@ impl Config {
             .parse::<ForwardDomains>()
             .map_err(|reason| bad("PFORTE_FORWARD_AUTH_DOMAINS", reason))?;
         let cookie_domain = cookie_domain(&get, parsed.host_str().unwrap_or_default())?;
+        let audit_days = match get("PFORTE_AUDIT_DAYS").filter(|v| !v.trim().is_empty()) {
+            None => 400,
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=36_500).contains(d))
+                .ok_or_else(|| {
+                    bad(
+                        "PFORTE_AUDIT_DAYS",
+                        "expected a number of days from 1 to 36500",
+                    )
+                })?,
+        };
+        let log_format = match get("PFORTE_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("" | "text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(bad("PFORTE_LOG_FORMAT", "expected text or json")),
+        };
+        let metrics_token = match get("PFORTE_METRICS_TOKEN").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(token) if token.len() >= 16 && token.chars().all(|c| c.is_ascii_graphic()) => {
+                Some(token)
+            }
+            Some(_) => {
+                return Err(bad(
+                    "PFORTE_METRICS_TOKEN",
+                    "expected at least 16 visible ASCII characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+        };
+        let smtp_ca_file = get("PFORTE_SMTP_CA_FILE")
+            .filter(|v| !v.trim().is_empty())
+            .map(std::path::PathBuf::from);
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -386,6 +568,10 @@ impl Config {
             google,
             forward_domains,
             cookie_domain,
+            audit_days,
+            log_format,
+            metrics_token,
+            smtp_ca_file,
         })
     }
 }
@@ -394,6 +580,59 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// Every variable this file reads is in `pforte --help`.
+    #[test]
+    fn help_lists_every_variable() {
+        let source = include_str!("config.rs");
+        let listed: Vec<&str> = ENVIRONMENT.iter().map(|(name, ..)| *name).collect();
+        let mut read = Vec::new();
+        for piece in source.split('"').skip(1).step_by(2) {
+            if piece.starts_with("PFORTE_")
+                && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            {
+                read.push(piece);
+            }
+        }
+        assert!(read.len() > 20, "found only {read:?}");
+        for name in read {
+            assert!(listed.contains(&name), "{name} is missing from ENVIRONMENT");
+        }
+        let help = environment_help();
+        assert!(help.contains("PFORTE_AUDIT_DAYS\n") && help.contains("[default: 400]"));
+    }
+
+    #[test]
+    fn operations_settings() {
+        let defaults = parse(&[]).expect("defaults");
+        assert_eq!(defaults.audit_days, 400);
+        assert_eq!(defaults.log_format, LogFormat::Text);
+        assert!(defaults.metrics_token.is_none() && defaults.smtp_ca_file.is_none());
+        let set = parse(&[
+            ("PFORTE_AUDIT_DAYS", "30"),
+            ("PFORTE_LOG_FORMAT", "json"),
+            ("PFORTE_METRICS_TOKEN", "0123456789abcdef0123"),
+            ("PFORTE_SMTP_CA_FILE", "/etc/ssl/relay.pem"),
+        ])
+        .expect("valid");
+        assert_eq!(set.audit_days, 30);
+        assert_eq!(set.log_format, LogFormat::Json);
+        assert_eq!(set.metrics_token.as_deref(), Some("0123456789abcdef0123"));
+        assert_eq!(
+            set.smtp_ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/ssl/relay.pem"))
+        );
+        for (variable, value) in [
+            ("PFORTE_AUDIT_DAYS", "0"),
+            ("PFORTE_AUDIT_DAYS", "forever"),
+            ("PFORTE_LOG_FORMAT", "xml"),
+            ("PFORTE_METRICS_TOKEN", "short"),
+            ("PFORTE_METRICS_TOKEN", "has a space in it somewhere"),
+        ] {
+            let err = parse(&[(variable, value)]).expect_err(value);
+            assert_eq!(err.variable, variable);
+        }
+    }
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = pairs

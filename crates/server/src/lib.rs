@@ -6,6 +6,7 @@ pub mod config;
 pub mod forward;
 pub mod google;
 pub mod language;
+pub mod metrics;
 pub mod middleware;
 pub mod oidc;
 pub mod router;

@@ -7,9 +7,10 @@ use pforte_auth::mailer::Mailer;
 use pforte_auth::secret::Password;
 use pforte_auth::{Auth, AuthError, RequestMeta, Settings, Store};
 use pforte_server::cli::{Cli, Command, RoleArg};
-use pforte_server::config::{Config, SecretKeySource};
+use pforte_server::config::{Config, LogFormat, SecretKeySource};
 use pforte_server::{SystemClock, router};
 use pforte_shared::types::Role;
+use std::future::IntoFuture;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -18,12 +19,6 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -31,6 +26,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line, its fields at the top level.
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+    }
     for warning in config.warnings() {
         tracing::warn!("{warning}");
     }
@@ -82,6 +91,7 @@ async fn open(config: &Config) -> Result<Auth, String> {
         public_url: config.public_url.clone(),
         trusted_device_secs: config.trusted_device_days * 24 * 60 * 60,
         google: config.google.clone(),
+        audit_keep_secs: config.audit_days * 24 * 60 * 60,
         ..Settings::default()
     };
     let auth = Auth::new(store, Arc::new(SystemClock), settings);
@@ -111,10 +121,18 @@ async fn open(config: &Config) -> Result<Auth, String> {
 }
 
 fn mailer(config: &Config) -> Result<Mailer, String> {
-    Mailer::new(
+    let ca = match &config.smtp_ca_file {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| format!("cannot read PFORTE_SMTP_CA_FILE {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    Mailer::with_ca(
         config.smtp_url.as_deref(),
         &config.mail_from,
         config.mail_dir.clone(),
+        ca.as_deref(),
     )
 }
 
@@ -324,11 +342,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let mailer = Mailer::new(
-        config.smtp_url.as_deref(),
-        &config.mail_from,
-        config.mail_dir.clone(),
-    )?;
+    let mailer = mailer(&config)?;
     if matches!(mailer, Mailer::DevMailbox { .. }) {
         tracing::info!(
             "PFORTE_SMTP_URL is not set: mails go to the development mailbox ({}) and the log",
@@ -340,7 +354,7 @@ async fn serve(config: Config) -> Result<(), String> {
         pforte_auth::password::warm();
         pforte_auth::user_agent::warm();
     });
-    pforte_server::workers::spawn(
+    let workers = pforte_server::workers::spawn(
         &auth,
         mailer,
         std::time::Duration::from_secs(1),
@@ -371,6 +385,7 @@ async fn serve(config: Config) -> Result<(), String> {
             trusted_proxies: config.trusted_proxies.clone(),
             forward_domains: config.forward_domains.clone(),
             cookie_domain: config.cookie_domain.clone(),
+            metrics_token: config.metrics_token.clone(),
             ..WebConfig::new(&config.public_url)
         },
     };
@@ -388,13 +403,47 @@ async fn serve(config: Config) -> Result<(), String> {
         config.site_addr,
         config.public_url
     );
-    axum::serve(
+    // On SIGTERM (or Ctrl-C): stop accepting, let the requests under way finish for up to
+    // SHUTDOWN_GRACE, then stop the workers after the mail each is sending, and exit 0.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    .with_graceful_shutdown(async move {
+        let mut stopped = stopped;
+        let _ = stopped.wait_for(|s| *s).await;
+    });
+    let mut server = tokio::spawn(server.into_future());
+    tokio::select! {
+        ended = &mut server => return served(ended),
+        () = shutdown_signal() => {}
+    }
+    let _ = stop.send(true);
+    match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
+        Ok(ended) => served(ended)?,
+        Err(_) => {
+            tracing::warn!(
+                "requests still under way after {} s are cut off",
+                SHUTDOWN_GRACE.as_secs()
+            );
+            server.abort();
+        }
+    }
+    workers.stop().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// How long requests under way may take to finish once a shutdown began.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn served(ended: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), String> {
+    match ended {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("server error: {e}")),
+        Err(e) => Err(format!("server stopped: {e}")),
+    }
 }
 
 async fn shutdown_signal() {
@@ -416,5 +465,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: finishing the requests under way");
 }

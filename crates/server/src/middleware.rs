@@ -34,12 +34,101 @@ fn redacted_path(path: &str) -> String {
         .join("/")
 }
 
-pub async fn trace(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let path = redacted_path(req.uri().path());
+/// The route a request matched, for metrics: the pattern (`/welcome/{token}`, never the token
+/// itself), the site's files as one, and everything else as `unmatched` — a bounded set.
+fn route_label(req: &Request) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    let Some(matched) = req.extensions().get::<axum::extract::MatchedPath>() else {
+        return if req.uri().path().starts_with("/pkg/") {
+            "/pkg/*"
+        } else {
+            "unmatched"
+        };
+    };
+    // Patterns come from the router's own table, so there are only so many: each is leaked
+    // once to become a label.
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match seen.get(matched.as_str()) {
+        Some(label) => label,
+        None => {
+            let label: &'static str = Box::leak(matched.as_str().to_owned().into_boxed_str());
+            seen.insert(label);
+            label
+        }
+    }
+}
+
+/// The HTTP methods Pforte answers, as metric labels; any other is `other`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        _ => "other",
+    }
+}
+
+/// A request's id: sent back as `X-Request-Id` and written in its access line.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// One access line per request at `info` (method, path with tokens redacted, status, duration,
+/// client IP, request id — never a query string, cookie or body), the request id sent back as
+/// `X-Request-Id`, and the request counted by route in the metrics.
+pub async fn trace(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
-    let res = next.run(req).await;
-    tracing::debug!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    let method = method_label(req.method());
+    let path = redacted_path(req.uri().path());
+    let route = route_label(&req);
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| {
+            state
+                .0
+                .web
+                .trusted_proxies
+                .client_ip(addr.ip(), req.headers())
+                .to_string()
+        })
+        .unwrap_or_default();
+    let id = format!("{:016x}", rand::random::<u64>());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut res = next.run(req).await;
+    let elapsed = started.elapsed();
+    let status = res.status().as_u16();
+    state
+        .0
+        .auth
+        .metrics
+        .requests
+        .get_or_create(&pforte_auth::metrics::RouteLabels {
+            route,
+            method,
+            status,
+        })
+        .observe(elapsed.as_secs_f64());
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        target: "pforte::access",
+        method,
+        path,
+        status,
+        ms = elapsed.as_secs_f64() * 1000.0,
+        ip,
+        request_id = id,
+        "request"
+    );
     res
 }
 

@@ -20,12 +20,27 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// Request bodies larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Leptos options: Pforte's fixed layout (`target/site/pkg/pforte.*`, as cargo-leptos writes it);
-/// `LEPTOS_SITE_ROOT` moves the site directory, `LEPTOS_RELOAD_PORT` serves `cargo leptos watch`.
+/// Where the site files (`pkg/pforte.*`, the favicon) are: `LEPTOS_SITE_ROOT` when set; else
+/// `site/` next to the binary (a release from `cargo xtask dist`, runnable from anywhere); else
+/// `target/site` under the working directory (as cargo-leptos writes it in the repository).
+pub fn site_root() -> String {
+    if let Ok(root) = std::env::var("LEPTOS_SITE_ROOT") {
+        return root;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("site")))
+        .filter(|site| site.join("pkg").is_dir())
+        .and_then(|site| site.to_str().map(str::to_owned))
+        .unwrap_or_else(|| "target/site".to_owned())
+}
+
+/// Leptos options: Pforte's fixed layout (`pkg/pforte.*` under [`site_root`]);
+/// `LEPTOS_RELOAD_PORT` serves `cargo leptos watch`.
 pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
     let mut options = LeptosOptions::builder()
         .output_name("pforte")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_root(site_root())
         .site_pkg_dir("pkg")
         .site_addr(site_addr)
         .build();
@@ -38,11 +53,28 @@ pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
     options
 }
 
+/// Alive: the database answers.
 async fn healthz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
     if state.0.auth.store.ping().await {
         (StatusCode::OK, "ok\n")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    }
+}
+
+/// Ready to serve: the database answers and holds every migration this binary knows (not while
+/// another instance is still migrating it).
+async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
+    let store = &state.0.auth.store;
+    if !store.ping().await {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    } else if !store.migrated().await {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database not migrated yet\n",
+        )
+    } else {
+        (StatusCode::OK, "ready\n")
     }
 }
 
@@ -64,6 +96,8 @@ pub fn build(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::metrics))
         .route("/auth/google", post(crate::google::start))
         .route("/auth/google/callback", get(crate::google::callback))
         .route("/language", post(crate::language::choose))
@@ -119,6 +153,9 @@ pub fn build(state: AppState) -> Router {
             server_state.clone(),
             middleware::localize,
         ))
-        .layer(axum::middleware::from_fn(middleware::trace))
+        .layer(axum::middleware::from_fn_with_state(
+            server_state.clone(),
+            middleware::trace,
+        ))
         .with_state(server_state)
 }

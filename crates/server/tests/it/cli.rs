@@ -392,3 +392,63 @@ crate::dual!(
     weak_password_is_refused_with_reason,
     bad_configuration_names_the_variable
 );
+
+/// `pforte --help` lists every environment variable with its default, and works without any
+/// configuration (even a broken one).
+#[test]
+fn help_lists_the_environment() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pforte"))
+        .arg("--help")
+        .env("PFORTE_PUBLIC_URL", "not a url")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (name, default, _) in pforte_server::config::ENVIRONMENT {
+        assert!(help.contains(name), "{name} missing: {help}");
+        assert!(
+            help.contains(&format!("[default: {default}]")),
+            "{name}: {help}"
+        );
+    }
+    assert!(help.contains("PFORTE_LOG_FORMAT") && help.contains("[default: text]"));
+}
+
+/// A mail relay's private CA: a file without a certificate, or a CA without TLS, stops start-up
+/// with one line naming the variable.
+#[test]
+fn smtp_ca_file_is_checked_at_start() {
+    let dir = std::env::temp_dir().join(format!("pforte-ca-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let not_pem = dir.join("relay.pem");
+    std::fs::write(&not_pem, "just text\n").expect("write");
+    for (smtp, file, expected) in [
+        (
+            "smtps://mail.example.com",
+            not_pem.clone(),
+            "no PEM certificate",
+        ),
+        (
+            "smtps://mail.example.com",
+            dir.join("missing.pem"),
+            "cannot read PFORTE_SMTP_CA_FILE",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pforte"))
+            .arg("serve")
+            .env(
+                "PFORTE_DATABASE_URL",
+                format!("sqlite://{}/p.db", dir.display()),
+            )
+            .env("PFORTE_SMTP_URL", smtp)
+            .env("PFORTE_SMTP_CA_FILE", &file)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(stderr.contains("PFORTE_SMTP_CA_FILE"), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,6 +21,7 @@ mod manage;
 mod not_me;
 mod oidc;
 mod onboarding;
+mod operations;
 mod proxy;
 mod requests;
 mod reset;

@@ -48,6 +48,11 @@ impl Served {
 
     /// `pforte serve` run by an operator whose locale is `lang` (`LANG`, e.g. `de_DE.UTF-8`).
     pub async fn start_in(database_url: &str, lang: &str) -> Served {
+        Served::start_with(database_url, lang, &[]).await
+    }
+
+    /// `pforte serve` with further environment variables.
+    pub async fn start_with(database_url: &str, lang: &str, env: &[(&str, &str)]) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -71,6 +76,7 @@ impl Served {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env("LANG", lang)
+            .envs(env.iter().copied())
             .stdout(Stdio::from(
                 std::fs::File::create(&stdout_path).expect("stdout file"),
             ))
@@ -126,6 +132,35 @@ impl Served {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("no delivered mail with {needle:?}");
+    }
+
+    /// What the server logged so far on standard error.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM, as a service manager stops it (the process is not waited for).
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits up to `limit` for the process to end by itself; its exit status.
+    pub async fn exited_within(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
     }
 
     /// Stops the server; returns its (stderr, stdout).

@@ -1,0 +1,337 @@
+//! Running Pforte as an operator does: the metrics and who may read them, readiness, the access
+//! log with its request id, mails given up after a day, the audit retention, and a shutdown that
+//! lets the requests under way finish.
+
+use crate::harness::*;
+use crate::smtp::SmtpSink;
+use pforte_auth::outbox::{GIVE_UP_SECS, Mail, SENT_KEPT_SECS};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const METRICS_TOKEN: &str = "metrics-token-0123456789abcdef";
+
+/// The value of the sample `name` (with its labels, as written) in a metrics text.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+async fn metrics(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = app.client.get(app.url("/metrics"));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.expect("GET /metrics")
+}
+
+/// Sign-ins by outcome, throttle refusals and requests by route are counted; the text is the
+/// Prometheus format; only this machine, or the bearer token, may read it.
+async fn metrics_count_and_stay_private(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |_, web| {
+        web.metrics_token = Some(METRICS_TOKEN.to_owned());
+    })
+    .await;
+    let wrong = app
+        .submit_password(OWNER_EMAIL, "not the password at all", None)
+        .await;
+    assert_ne!(wrong.status(), 500);
+    // Right away again: the per-user delay refuses this one without checking it.
+    let refused = app
+        .submit_password(OWNER_EMAIL, "not the password either", None)
+        .await;
+    assert_ne!(refused.status(), 500);
+    app.clock.advance(5);
+    app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+
+    let res = metrics(&app, &[]).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = res.text().await.expect("text");
+    let failures = r#"pforte_audit_events_total{event="sign_in_password",outcome="failure"}"#;
+    assert!(sample(&text, failures).is_some_and(|n| n >= 1.0), "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"pforte_audit_events_total{event="signed_in",outcome="success"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        sample(&text, r#"pforte_throttle_refusals_total{scope="user"}"#).is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"pforte_http_request_duration_seconds_count{route="/api/submit_password",method="POST",status="#
+        ),
+        "{text}"
+    );
+    assert!(
+        sample(&text, "pforte_mails_queued_total").is_some_and(|n| n >= 1.0),
+        "the sign-in code was queued: {text}"
+    );
+    assert!(sample(&text, "pforte_outbox_depth").is_some(), "{text}");
+    assert!(sample(&text, "pforte_hashing_waiting").is_some(), "{text}");
+    assert!(text.contains("pforte_hashing_wait_seconds_count"), "{text}");
+    // A token in a path never becomes a label: the route is the pattern.
+    app.get(
+        "/reset-password/abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",
+        None,
+    )
+    .await;
+    let text = metrics(&app, &[]).await.text().await.expect("text");
+    assert!(!text.contains("abcdefghijklmnopqrstuvwxyz"), "{text}");
+
+    // Through a proxy on this machine, without the token: not there.
+    for headers in [
+        vec![("x-forwarded-for", "203.0.113.9")],
+        vec![("forwarded", "for=203.0.113.9")],
+        vec![("x-real-ip", "203.0.113.9")],
+        vec![
+            ("x-forwarded-for", "203.0.113.9"),
+            ("authorization", "Bearer metrics-token-wrong-0123456789"),
+        ],
+        vec![
+            ("x-forwarded-for", "203.0.113.9"),
+            ("authorization", METRICS_TOKEN),
+        ],
+    ] {
+        let res = metrics(&app, &headers).await;
+        assert_eq!(res.status(), 404, "{headers:?}");
+        assert!(!res.text().await.unwrap().contains("pforte_"));
+    }
+    let bearer = format!("Bearer {METRICS_TOKEN}");
+    let res = metrics(
+        &app,
+        &[
+            ("x-forwarded-for", "203.0.113.9"),
+            ("authorization", &bearer),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
+/// `/readyz` answers 200 on a migrated database and 503 while a migration is missing;
+/// `/healthz` only asks whether the database answers.
+async fn ready_only_when_migrated(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready\n");
+    // As if another instance were still applying the newest migration.
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&app.auth.store.pool)
+    .await
+    .expect("forget a migration");
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.text().await.unwrap(), "database not migrated yet\n");
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
+}
+
+fn undeliverable() -> Mail {
+    Mail {
+        to: MEMBER_EMAIL.to_owned(),
+        subject: "Your sign-in code".to_owned(),
+        text: "Your code: 123456".to_owned(),
+        html: "<p>Your code: 123456</p>".to_owned(),
+    }
+}
+
+/// A mail that still fails a day after it was queued is given up: no more tries, bodies
+/// emptied, audited for its user, counted; a week later its row is swept.
+async fn failing_mail_is_given_up_after_a_day(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let member = app.add_member().await;
+    let sink = SmtpSink::start().await;
+    sink.refuse.store(true, Ordering::SeqCst);
+    let mailer = sink.mailer();
+    app.auth.queue_mail(&undeliverable()).await.expect("queue");
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 0);
+    // Tried again and again for almost a day: still waiting.
+    for _ in 0..((GIVE_UP_SECS - 60) / 600) {
+        app.clock.advance(600);
+        app.auth.deliver_due(&mailer).await.expect("pass");
+    }
+    assert_eq!(app.auth.pending_mail_count().await.unwrap(), 1);
+    app.clock.advance(600);
+    app.auth.deliver_due(&mailer).await.expect("pass");
+    assert_eq!(app.auth.pending_mail_count().await.unwrap(), 0, "given up");
+    let (body, failed_at): (String, Option<i64>) =
+        sqlx::query_as("SELECT body_text, failed_at FROM outbox")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("row");
+    assert_eq!(body, "", "the code is not kept");
+    assert!(failed_at.is_some());
+    let audited: Vec<(Option<i64>, String)> =
+        sqlx::query_as("SELECT user_id, outcome FROM audit_events WHERE event = 'mail_given_up'")
+            .fetch_all(&app.auth.store.pool)
+            .await
+            .expect("audit");
+    assert_eq!(audited, vec![(Some(member), "failure".to_owned())]);
+    let text = app.auth.metrics_text().await.expect("metrics");
+    assert_eq!(sample(&text, "pforte_mails_given_up_total"), Some(1.0));
+    assert_eq!(sample(&text, "pforte_outbox_depth"), Some(0.0));
+    // Never tried again, even once the server accepts.
+    sink.refuse.store(false, Ordering::SeqCst);
+    app.clock.advance(3600);
+    assert_eq!(app.auth.deliver_due(&mailer).await.expect("pass"), 0);
+    assert!(sink.received().is_empty());
+    app.clock.advance(SENT_KEPT_SECS);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.sent_mails, 1);
+}
+
+/// The outbox gauges describe the mails still waiting.
+async fn outbox_depth_and_age(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.auth.queue_mail(&undeliverable()).await.expect("queue");
+    app.clock.advance(90);
+    app.auth.queue_mail(&undeliverable()).await.expect("queue");
+    app.clock.advance(30);
+    let text = app.auth.metrics_text().await.expect("metrics");
+    assert_eq!(sample(&text, "pforte_outbox_depth"), Some(2.0), "{text}");
+    assert_eq!(
+        sample(&text, "pforte_outbox_oldest_age_seconds"),
+        Some(120.0),
+        "{text}"
+    );
+}
+
+/// Audit rows older than the retention are swept; younger ones stay.
+async fn audit_rows_are_kept_for_the_retention(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |settings, _| {
+        settings.audit_keep_secs = 30 * 24 * 3600;
+    })
+    .await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("count")
+    };
+    let old = count().await;
+    assert!(old > 0, "creating the account was audited");
+    app.clock.advance(20 * 24 * 3600);
+    app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let all = count().await;
+    assert!(all > old);
+    app.clock.advance(10 * 24 * 3600);
+    let swept = app.auth.sweep().await.expect("sweep");
+    assert_eq!(swept.audit_events, old as u64);
+    assert_eq!(count().await, all - old);
+}
+
+crate::dual!(
+    metrics_count_and_stay_private,
+    ready_only_when_migrated,
+    failing_mail_is_given_up_after_a_day,
+    outbox_depth_and_age,
+    audit_rows_are_kept_for_the_retention,
+);
+
+/// With `PFORTE_LOG_FORMAT=json` every log line is one JSON object, and each request has one
+/// access line whose request id is the `X-Request-Id` answered; tokens in paths are redacted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_access_lines_carry_the_request_id() {
+    let db = fresh_database(Engine::Sqlite).await;
+    let served = Served::start_with(
+        &db,
+        "C.UTF-8",
+        &[("PFORTE_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+    )
+    .await;
+    let token = "Zm9vYmFyYmF6cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8";
+    let res = served
+        .client
+        .get(format!("{}/reset-password/{token}?x=1", served.base))
+        .send()
+        .await
+        .expect("GET");
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 16);
+    let other = served
+        .client
+        .get(format!("{}/login", served.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = served.stderr();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let access = lines
+        .iter()
+        .find(|line| line["request_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no access line for {id}: {log}"));
+    assert_eq!(access["target"], "pforte::access");
+    assert_eq!(access["level"], "INFO");
+    assert_eq!(access["method"], "GET");
+    assert_eq!(access["path"], "/reset-password/<redacted>");
+    assert_eq!(access["status"], res.status().as_u16());
+    assert_eq!(access["ip"], "127.0.0.1");
+    assert!(access["ms"].as_f64().is_some());
+    assert!(!log.contains(token) && !log.contains("x=1"));
+    served.stop();
+}
+
+/// SIGTERM: no new connections, the request under way is still answered, the process exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_under_way() {
+    let db = fresh_database(Engine::Sqlite).await;
+    let mut served = Served::start(&db).await;
+    let addr = served.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    // A request whose body is still on its way when the signal comes.
+    let head = format!(
+        "POST /language HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\nSec-Fetch-Site: same-origin\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\n",
+        served.base
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    served.terminate();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "no new connections once stopping"
+    );
+    assert!(
+        served.exited_within(Duration::ZERO).await.is_none(),
+        "still finishing the request"
+    );
+    stream.write_all(b"lang=de").await.expect("body");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered in time")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    let status = served
+        .exited_within(Duration::from_secs(15))
+        .await
+        .expect("exited");
+    assert!(status.success(), "{status:?}");
+    let (log, _) = served.stop();
+    assert!(
+        log.contains("shutting down") && log.contains("stopped"),
+        "{log}"
+    );
+}
