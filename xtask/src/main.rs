@@ -1,4 +1,5 @@
-//! `cargo xtask <run|test|setup|bench>`: the two README commands and their set-up.
+//! `cargo xtask <run|test|setup|bench|dist>`: the two README commands, their set-up, the
+//! benchmark and the release artifact.
 //!
 //! Set-up installs what is missing at pinned versions and skips what is present: the wasm target,
 //! cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm packages of `end2end/`, and (when
@@ -9,6 +10,9 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
+/// wasm-opt for release builds: the npm package `binaryen` (cargo-leptos would download it from
+/// GitHub, which these machines cannot reach; Debian's is too old).
+const BINARYEN_VERSION: &str = "132";
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -21,8 +25,9 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("bench") => bench(),
+        Some("dist") => dist(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|setup|bench>");
+            eprintln!("usage: cargo xtask <run|test|setup|bench|dist>");
             return ExitCode::from(2);
         }
     };
@@ -429,6 +434,99 @@ fn test() -> Result {
     for (name, secs) in &timings {
         eprintln!("  {secs:>7.1} s  {name}");
     }
+    Ok(())
+}
+
+/// The folder whose `node_modules/.bin` holds wasm-opt, installed from npm when missing. Kept
+/// outside the repository (in `~/.cache/pforte`), so that clones share it.
+fn wasm_opt_bin() -> Result<PathBuf> {
+    let cache = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".cache"))
+        .unwrap_or_else(|| root().join("target"));
+    let dir = cache
+        .join("pforte")
+        .join(format!("binaryen-{BINARYEN_VERSION}"));
+    let bin = dir.join("node_modules").join(".bin");
+    let works = output(Command::new(bin.join("wasm-opt")).arg("--version"))
+        .is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}")));
+    if !works {
+        eprintln!(
+            "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into {}",
+            dir.display()
+        );
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        status(
+            Command::new("npm")
+                .args([
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "--no-save",
+                    "--prefix",
+                ])
+                .arg(&dir)
+                .arg(format!("binaryen@{BINARYEN_VERSION}")),
+        )?;
+    }
+    Ok(bin)
+}
+
+/// `cargo xtask dist`: the release build (server optimised, WASM through wasm-opt) as one
+/// directory and a tarball in `dist/`: the `pforte` binary with its `site/` next to it (where it
+/// looks by default), the systemd unit and the deployment guide.
+fn dist() -> Result {
+    setup(false)?;
+    let root = root();
+    let bin = wasm_opt_bin()?;
+    step("release build: cargo leptos build --release (wasm-opt from npm binaryen)");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
+        .map_err(|e| format!("PATH: {e}"))?;
+    status(
+        cargo()
+            .args(["leptos", "build", "--release"])
+            .env("PATH", path)
+            .current_dir(&root),
+    )?;
+    step("assembling dist/");
+    let arch = std::env::consts::ARCH;
+    let name = format!("pforte-{}-{arch}-linux", env!("CARGO_PKG_VERSION"));
+    let dist = root.join("dist");
+    let out = dist.join(&name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let copy = |from: &Path, to: &Path| -> Result {
+        status(Command::new("cp").arg("-R").arg(from).arg(to))
+    };
+    copy(&root.join("target/release/pforte"), &out.join("pforte"))?;
+    copy(&root.join("target/site"), &out.join("site"))?;
+    copy(
+        &root.join("docs/deploy/pforte.service"),
+        &out.join("pforte.service"),
+    )?;
+    copy(&root.join("docs/deploy.md"), &out.join("DEPLOY.md"))?;
+    let tarball = dist.join(format!("{name}.tar.gz"));
+    status(
+        Command::new("tar")
+            .arg("-czf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&dist)
+            .arg(&name),
+    )?;
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    eprintln!("\n{}", out.display());
+    for file in [
+        "pforte",
+        "site/pkg/pforte.wasm",
+        "site/pkg/pforte.js",
+        "site/pkg/pforte.css",
+    ] {
+        eprintln!("  {:>10} bytes  {file}", size(&out.join(file)));
+    }
+    eprintln!("{} ({} bytes)", tarball.display(), size(&tarball));
+    eprintln!("run it: cd {} && ./pforte   (see DEPLOY.md)", out.display());
     Ok(())
 }
 

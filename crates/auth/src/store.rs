@@ -99,6 +99,27 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `file` while it is in use (`VACUUM
+    /// INTO`: one read transaction, so writers go on). Refuses an existing file and PostgreSQL
+    /// (whose tool is `pg_dump`).
+    pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), AuthError> {
+        if self.engine != Engine::Sqlite {
+            return Err(AuthError::Conflict("a backup of PostgreSQL (use pg_dump)"));
+        }
+        if file.exists() {
+            return Err(AuthError::Conflict("the backup file"));
+        }
+        let path = file.to_str().ok_or(AuthError::Invalid {
+            field: "FILE",
+            problem: pforte_shared::Msg::BadRequest,
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// True when every migration this binary knows has been applied (and none failed): false
     /// while another instance is still migrating, or before the first start.
     pub async fn migrated(&self) -> bool {

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `create-account`, `create-user`, `rotate-secret-key`,
-//! `create-client`, `rotate-signing-key`.
+//! `create-client`, `rotate-signing-key`, `backup`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -94,4 +94,10 @@ pub enum Command {
     },
     /// Make a new key sign ID tokens; the old one stays published until its tokens have expired.
     RotateSigningKey,
+    /// Write a consistent copy of the SQLite database to FILE while Pforte runs (for
+    /// PostgreSQL use pg_dump). Keep the secret key file with it.
+    Backup {
+        /// The new file; an existing one is never overwritten.
+        file: std::path::PathBuf,
+    },
 }

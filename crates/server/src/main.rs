@@ -332,6 +332,35 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("issuer: {}", config.public_url);
             Ok(())
         }
+        Command::Backup { file } => {
+            let store = pforte_auth::Store::connect(&config.database_url)
+                .await
+                .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
+            if store.engine != pforte_auth::Engine::Sqlite {
+                return Err(
+                    "pforte backup copies SQLite databases; back up PostgreSQL with pg_dump".into(),
+                );
+            }
+            if file.exists() {
+                return Err(format!(
+                    "{} exists already; name a new file",
+                    file.display()
+                ));
+            }
+            store
+                .backup_to(&file)
+                .await
+                .map_err(|e| format!("backup failed: {}", describe(e)))?;
+            println!("wrote {}", file.display());
+            let key = match &config.secret_key {
+                SecretKeySource::File(path) => path.display().to_string(),
+                SecretKeySource::Given(_) => "PFORTE_SECRET_KEY".to_owned(),
+            };
+            eprintln!(
+                "keep {key} with it: the two-factor secrets and signing keys in the copy are sealed with that key"
+            );
+            Ok(())
+        }
         Command::RotateSigningKey => {
             let auth = open(&config).await?;
             let kid = auth.rotate_signing_key(&cli_meta).await.map_err(describe)?;

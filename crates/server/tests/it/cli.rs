@@ -390,7 +390,8 @@ crate::dual!(
     secret_key_is_made_for_sqlite_and_required_for_postgres,
     create_account_and_user,
     weak_password_is_refused_with_reason,
-    bad_configuration_names_the_variable
+    bad_configuration_names_the_variable,
+    backup_copies_sqlite,
 );
 
 /// `pforte --help` lists every environment variable with its default, and works without any
@@ -450,5 +451,62 @@ fn smtp_ca_file_is_checked_at_start() {
         assert!(stderr.contains(expected), "{stderr}");
         assert!(stderr.contains("PFORTE_SMTP_CA_FILE"), "{stderr}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `pforte backup FILE` writes a consistent SQLite copy that Pforte can open, never overwrites a
+/// file, and sends PostgreSQL to pg_dump.
+async fn backup_copies_sqlite(engine: Engine) {
+    let db = fresh_database(engine).await;
+    let out = pforte(
+        &db,
+        &[
+            "create-account",
+            "--name",
+            "Backup GmbH",
+            "--owner-email",
+            "backup@example.com",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = std::env::temp_dir().join(format!("pforte-backup-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let copy = dir.join("copy.db");
+    let copy_arg = copy.to_str().expect("path");
+    let out = pforte(&db, &["backup", copy_arg], None);
+    if engine == Engine::Postgres {
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        assert!(!copy.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("keep PFORTE_SECRET_KEY with it"));
+    // The copy is a Pforte database holding the account.
+    let copy_url = format!("sqlite://{copy_arg}");
+    let store = pforte_auth::Store::connect(&copy_url)
+        .await
+        .expect("open copy");
+    let owners: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = 'backup@example.com'")
+            .fetch_one(&store.pool)
+            .await
+            .expect("query copy");
+    assert_eq!(owners, 1);
+    assert!(store.migrated().await);
+    store.pool.close().await;
+    let again = pforte(&db, &["backup", copy_arg], None);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     let _ = std::fs::remove_dir_all(&dir);
 }
