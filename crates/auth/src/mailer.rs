@@ -1,7 +1,7 @@
 //! Delivery of outbox mails: SMTP through lettre, or — without `PFORTE_SMTP_URL` — the development
 //! mailbox, which logs each mail's recipient, subject, links and codes and writes it as `.eml` to a folder.
 
-use crate::outbox::Mail;
+use crate::outbox::Claimed;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -106,7 +106,25 @@ impl Mailer {
         })
     }
 
-    fn message(from: &Mailbox, mail: &Mail) -> Result<Message, DeliveryError> {
+    /// The Message-ID of an outbox mail: the same on every try, so that a mail sent twice (an
+    /// instance killed between the relay's "accepted" and recording it) can be told apart — and
+    /// dropped by receivers that remove duplicates. The hash keeps ids of other installations
+    /// apart.
+    fn message_id(from: &Mailbox, claimed: &Claimed) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(
+            format!("{}:{}:{}", claimed.id, claimed.created_at, claimed.mail.to).as_bytes(),
+        );
+        format!(
+            "<pforte.{}.{}@{}>",
+            claimed.id,
+            &hex::encode(digest)[..16],
+            from.email.domain()
+        )
+    }
+
+    fn message(from: &Mailbox, claimed: &Claimed) -> Result<Message, DeliveryError> {
+        let mail = &claimed.mail;
         let to: Mailbox = mail
             .to
             .parse()
@@ -115,6 +133,7 @@ impl Mailer {
             .from(from.clone())
             .to(to)
             .subject(mail.subject.clone())
+            .message_id(Some(Mailer::message_id(from, claimed)))
             .header(AutoSubmitted)
             .multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
@@ -123,10 +142,11 @@ impl Mailer {
             .map_err(|e| DeliveryError(format!("cannot build mail: {e}")))
     }
 
-    pub async fn deliver(&self, id: i64, mail: &Mail) -> Result<(), DeliveryError> {
+    pub async fn deliver(&self, claimed: &Claimed) -> Result<(), DeliveryError> {
+        let (id, mail) = (claimed.id, &claimed.mail);
         match self {
             Mailer::Smtp { transport, from } => {
-                let message = Mailer::message(from, mail)?;
+                let message = Mailer::message(from, claimed)?;
                 transport
                     .send(message)
                     .await
@@ -134,7 +154,7 @@ impl Mailer {
                     .map_err(|e| DeliveryError(format!("SMTP: {e}")))
             }
             Mailer::DevMailbox { dir, from } => {
-                let message = Mailer::message(from, mail)?;
+                let message = Mailer::message(from, claimed)?;
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|e| DeliveryError(format!("cannot create {}: {e}", dir.display())))?;

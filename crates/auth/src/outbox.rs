@@ -201,7 +201,7 @@ impl Auth {
                 self.release_claim(mail.id).await?;
                 break;
             }
-            match mailer.deliver(mail.id, &mail.mail).await {
+            match mailer.deliver(&mail).await {
                 Ok(()) => {
                     self.mark_mail_sent(mail.id).await?;
                     self.metrics.mails_sent.inc();

@@ -125,6 +125,39 @@ async fn delivered_mails_keep_no_body(engine: Engine) {
     );
 }
 
+/// The Message-ID header of a received message.
+fn message_id(message: &str) -> String {
+    message
+        .lines()
+        .find_map(|line| line.strip_prefix("Message-ID: "))
+        .unwrap_or_else(|| panic!("no Message-ID: {message}"))
+        .trim()
+        .to_owned()
+}
+
+/// A mail carries the same Message-ID on every try (so a duplicate from a crash between the
+/// relay's "accepted" and its record can be told apart), and different mails different ones.
+async fn message_id_is_stable_per_mail(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    let mailer = sink.mailer();
+    app.auth.queue_mail(&mail(1)).await.expect("queue");
+    app.auth.queue_mail(&mail(2)).await.expect("queue");
+    let claimed = app.auth.claim_due_mails(10).await.expect("claim");
+    assert_eq!(claimed.len(), 2);
+    for mail in [&claimed[0], &claimed[0], &claimed[1]] {
+        mailer.deliver(mail).await.expect("deliver");
+    }
+    let ids: Vec<String> = sink.received().iter().map(|m| message_id(m)).collect();
+    assert_eq!(ids[0], ids[1], "the same mail, tried again");
+    assert_ne!(ids[0], ids[2]);
+    assert!(
+        ids[0].starts_with("<pforte.") && ids[0].ends_with("@pforte.test>"),
+        "{}",
+        ids[0]
+    );
+}
+
 /// Two workers (two instances) never deliver the same mail.
 async fn concurrent_workers_claim_each_mail_once(engine: Engine) {
     let app = TestApp::start(engine).await;
@@ -182,6 +215,7 @@ async fn development_mailbox_writes_eml(engine: Engine) {
 
 crate::dual!(
     delivered_mails_keep_no_body,
+    message_id_is_stable_per_mail,
     outage_loses_nothing_and_doubles_nothing,
     concurrent_workers_claim_each_mail_once,
     worker_delivers_in_background,
