@@ -37,8 +37,13 @@ pub struct Claimed {
     pub mail: Mail,
 }
 
-/// How long a claim lasts before another worker (or instance) may take the mail over.
-pub const CLAIM_SECS: i64 = 120;
+/// How long a claim lasts before another worker (or instance) may take the mail over. The worker
+/// renews it every [`CLAIM_RENEW_SECS`] while it sends, so only a worker that died (or lost the
+/// database) lets a claim run out: another instance then takes the mail within this time.
+pub const CLAIM_SECS: i64 = 15;
+
+/// How often a worker renews the claim of the mail it is sending.
+pub const CLAIM_RENEW_SECS: u64 = 5;
 
 /// Delay before the next try after `attempts` failures: 5 s, 10 s, 20 s, … capped at 10 minutes.
 pub fn backoff_secs(attempts: i64) -> i64 {
@@ -57,7 +62,7 @@ fn recipient_domain(recipient: &str) -> &str {
     recipient.rsplit_once('@').map_or("", |(_, domain)| domain)
 }
 
-/// Mails claimed per delivery pass.
+/// Mails tried per delivery pass (each claimed on its own, just before it is sent).
 pub const BATCH: i64 = 20;
 
 impl Auth {
@@ -187,21 +192,23 @@ impl Auth {
         self.deliver_due_while(mailer, || true).await
     }
 
-    /// [`Auth::deliver_due`], stopping before the next mail once `go_on` says no (a shutdown):
-    /// the claims of the mails not tried are released for another worker.
+    /// [`Auth::deliver_due`], stopping before the next mail once `go_on` says no (a shutdown).
+    /// Each mail is claimed just before it is sent, so a worker that stops (or dies) holds at
+    /// most the one it was sending.
     pub async fn deliver_due_while(
         &self,
         mailer: &Mailer,
         go_on: impl Fn() -> bool,
     ) -> Result<usize, AuthError> {
         let mut delivered = 0;
-        let mut claimed = self.claim_due_mails(BATCH).await?.into_iter();
-        for mail in claimed.by_ref() {
+        for _ in 0..BATCH {
             if !go_on() {
-                self.release_claim(mail.id).await?;
                 break;
             }
-            match mailer.deliver(&mail).await {
+            let Some(mail) = self.claim_due_mails(1).await?.pop() else {
+                break;
+            };
+            match self.send_keeping_claim(mailer, &mail).await {
                 Ok(()) => {
                     self.mark_mail_sent(mail.id).await?;
                     self.metrics.mails_sent.inc();
@@ -219,15 +226,35 @@ impl Auth {
                 }
             }
         }
-        for mail in claimed {
-            self.release_claim(mail.id).await?;
-        }
         Ok(delivered)
     }
 
-    /// Lets another worker take a claimed mail at once.
-    async fn release_claim(&self, id: i64) -> Result<(), AuthError> {
-        sqlx::query("UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND sent_at IS NULL")
+    /// Sends a claimed mail, renewing its claim every [`CLAIM_RENEW_SECS`] until the mail server
+    /// has answered.
+    async fn send_keeping_claim(
+        &self,
+        mailer: &Mailer,
+        mail: &Claimed,
+    ) -> Result<(), crate::mailer::DeliveryError> {
+        let send = mailer.deliver(mail);
+        tokio::pin!(send);
+        let mut renew = tokio::time::interval(std::time::Duration::from_secs(CLAIM_RENEW_SECS));
+        renew.tick().await;
+        loop {
+            tokio::select! {
+                sent = &mut send => return sent,
+                _ = renew.tick() => {
+                    if let Err(error) = self.renew_claim(mail.id).await {
+                        tracing::warn!(id = mail.id, %error, "cannot renew the claim of a mail being sent");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn renew_claim(&self, id: i64) -> Result<(), AuthError> {
+        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND sent_at IS NULL")
+            .bind(self.now() + CLAIM_SECS)
             .bind(id)
             .execute(&self.store.pool)
             .await?;

@@ -13,6 +13,7 @@ mod email_code;
 mod forward;
 mod google;
 mod in_flight;
+mod instances;
 mod invitation;
 mod language;
 mod logs;

@@ -8,7 +8,7 @@ pub enum Engine {
     Postgres,
 }
 
-fn random_suffix() -> String {
+pub(crate) fn random_suffix() -> String {
     let n: u64 = rand::thread_rng().r#gen();
     format!("{n:016x}")
 }

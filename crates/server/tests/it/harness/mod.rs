@@ -7,6 +7,7 @@ mod app;
 mod cookies;
 mod database;
 mod mail;
+mod postgres;
 mod process;
 mod provider;
 
@@ -14,6 +15,7 @@ pub use app::*;
 pub use cookies::*;
 pub use database::*;
 pub use mail::*;
+pub use postgres::*;
 pub use process::*;
 pub use provider::*;
 

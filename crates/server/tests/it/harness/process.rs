@@ -139,6 +139,12 @@ impl Served {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
 
+    /// Kills the process at once (SIGKILL), as a crash or the OOM killer would.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
     /// Sends SIGTERM, as a service manager stops it (the process is not waited for).
     pub fn terminate(&self) {
         let status = Command::new("kill")
