@@ -27,7 +27,17 @@ pub struct WebConfig {
     pub cookie_domain: Option<String>,
     /// `PFORTE_METRICS_TOKEN`: a bearer token that opens the server's `/metrics` to peers other
     /// than this machine.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<BearerToken>,
+}
+
+/// A secret presented as `Authorization: Bearer …`; its `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerToken(pub String);
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken(<redacted>)")
+    }
 }
 
 /// A request still unanswered after this is stopped and answered 503: a stuck database or a page

@@ -43,6 +43,39 @@ impl Header for AutoSubmitted {
 #[error("{0}")]
 pub struct DeliveryError(String);
 
+/// How a `PFORTE_SMTP_URL` secures its connection to the mail server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `smtps://`: TLS from the first byte.
+    Wrapper,
+    /// `?tls=required`: STARTTLS, or no mail.
+    Required,
+    /// `?tls=opportunistic`: STARTTLS when offered.
+    Opportunistic,
+    /// Plain `smtp://`.
+    None,
+}
+
+impl SmtpTls {
+    pub fn of(url: &url::Url) -> SmtpTls {
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        match (url.scheme(), tls.as_deref()) {
+            ("smtps", _) => SmtpTls::Wrapper,
+            (_, Some("required")) => SmtpTls::Required,
+            (_, Some("opportunistic")) => SmtpTls::Opportunistic,
+            _ => SmtpTls::None,
+        }
+    }
+
+    /// Mail (codes, links) cannot cross the network readable.
+    pub fn is_enforced(self) -> bool {
+        matches!(self, SmtpTls::Wrapper | SmtpTls::Required)
+    }
+}
+
 impl Mailer {
     /// `smtp_url` as in `PFORTE_SMTP_URL` (`smtp://user:pass@host:587?tls=required`); `None` → development mailbox.
     pub fn new(smtp_url: Option<&str>, from: &str, dev_dir: PathBuf) -> Result<Mailer, String> {
@@ -84,15 +117,11 @@ impl Mailer {
                 .add_root_certificate(certificate)
                 .build()
                 .map_err(|e| format!("invalid PFORTE_SMTP_CA_FILE: {e}"))?;
-            let tls = parsed
-                .query_pairs()
-                .find(|(k, _)| k == "tls")
-                .map(|(_, v)| v.into_owned());
-            builder = match (parsed.scheme(), tls.as_deref()) {
-                ("smtps", _) => builder.tls(Tls::Wrapper(parameters)),
-                (_, Some("required")) => builder.tls(Tls::Required(parameters)),
-                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(parameters)),
-                _ => {
+            builder = match SmtpTls::of(&parsed) {
+                SmtpTls::Wrapper => builder.tls(Tls::Wrapper(parameters)),
+                SmtpTls::Required => builder.tls(Tls::Required(parameters)),
+                SmtpTls::Opportunistic => builder.tls(Tls::Opportunistic(parameters)),
+                SmtpTls::None => {
                     return Err(
                         "PFORTE_SMTP_CA_FILE needs TLS: use smtps:// or ?tls=required in PFORTE_SMTP_URL"
                             .to_owned(),
@@ -108,17 +137,17 @@ impl Mailer {
 
     /// The Message-ID of an outbox mail: the same on every try, so that a mail sent twice (an
     /// instance killed between the relay's "accepted" and recording it) can be told apart — and
-    /// dropped by receivers that remove duplicates. The hash keeps ids of other installations
-    /// apart.
+    /// dropped by receivers that remove duplicates. A hash of the row's id, time and recipient
+    /// under the sender's domain: unique enough, and it does not tell recipients how many mails
+    /// Pforte has sent.
     fn message_id(from: &Mailbox, claimed: &Claimed) -> String {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(
             format!("{}:{}:{}", claimed.id, claimed.created_at, claimed.mail.to).as_bytes(),
         );
         format!(
-            "<pforte.{}.{}@{}>",
-            claimed.id,
-            &hex::encode(digest)[..16],
+            "<pforte.{}@{}>",
+            &hex::encode(digest)[..32],
             from.email.domain()
         )
     }

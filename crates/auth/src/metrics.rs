@@ -5,7 +5,9 @@
 //! that describe the database (the outbox) are read when the metrics are asked for.
 
 use crate::Auth;
+use crate::audit::{EventKind, Outcome};
 use crate::error::AuthError;
+use crate::throttle::Scope;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -28,32 +30,41 @@ pub struct ScopeLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub route: &'static str,
+    pub route: String,
     pub method: &'static str,
     pub status: u16,
 }
 
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
-fn request_histogram() -> Histogram {
-    // 1 ms … about 16 s: a page, a password check, a slow database.
+/// Durations from 1 ms to about 16 s: a page, a password check, a slow database.
+fn seconds_histogram() -> Histogram {
     Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
         0.001, 2.0, 15,
     ))
 }
 
-fn wait_histogram() -> Histogram {
-    Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
-        0.001, 2.0, 15,
-    ))
-}
+/// The audit events counted in the metrics: sign-ins and codes. Events that happen only for an
+/// existing account when anyone may trigger them (a reset link sent rather than refused, an
+/// invitation renewed) are left out, so that the metrics cannot tell who has an account.
+const COUNTED_EVENTS: [EventKind; 8] = [
+    EventKind::SignInPassword,
+    EventKind::SignedIn,
+    EventKind::SignInGoogle,
+    EventKind::CodeSent,
+    EventKind::CodeFailed,
+    EventKind::AppCodeFailed,
+    EventKind::OidcSignIn,
+    EventKind::LogOut,
+];
 
 /// The instance's counters and gauges.
 pub struct Metrics {
     registry: Registry,
-    /// Every audit event committed, by event and outcome: sign-ins by outcome are
-    /// `event="sign_in_password"` (the password step) and `event="signed_in"` (completed).
-    pub events: Family<EventLabels, Counter>,
+    /// Sign-in and code events committed ([`COUNTED_EVENTS`]), by event and outcome: sign-ins by
+    /// outcome are `event="sign_in_password"` (the password step) and `event="signed_in"`
+    /// (completed). Count them with [`Metrics::committed`].
+    events: Family<EventLabels, Counter>,
     pub mails_queued: Counter,
     pub mails_sent: Counter,
     /// Failed delivery tries (each is retried with backoff).
@@ -83,7 +94,7 @@ impl Metrics {
         let events = Family::<EventLabels, Counter>::default();
         registry.register(
             "audit_events",
-            "Audit events committed, by event and outcome (sign-ins: sign_in_password, signed_in, sign_in_google)",
+            "Sign-in and code audit events committed, by event and outcome (sign-ins: sign_in_password, signed_in, sign_in_google)",
             events.clone(),
         );
         let mails_queued = Counter::default();
@@ -129,7 +140,7 @@ impl Metrics {
             throttle_refusals.clone(),
         );
         let requests: HistogramFamily<RouteLabels> =
-            Family::new_with_constructor(request_histogram);
+            Family::new_with_constructor(seconds_histogram);
         registry.register(
             "http_request_duration_seconds",
             "Requests by route, method and status, with their duration",
@@ -141,7 +152,7 @@ impl Metrics {
             "Password hashes waiting for a hashing worker",
             hashing_waiting.clone(),
         );
-        let hashing_wait = wait_histogram();
+        let hashing_wait = seconds_histogram();
         registry.register(
             "hashing_wait_seconds",
             "Time a password hash waited for a hashing worker",
@@ -163,11 +174,30 @@ impl Metrics {
         }
     }
 
-    /// One refusal by the throttle of `scope`.
-    pub fn refused(&self, scope: &'static str) {
+    /// One refusal by the throttle of `scope`. Refusals for identifiers that name nobody count
+    /// as `user`, as the throttle itself treats them alike (else the metrics would tell).
+    pub fn refused(&self, scope: Scope) {
+        let scope = match scope {
+            Scope::Unknown => Scope::User,
+            other => other,
+        };
         self.throttle_refusals
-            .get_or_create(&ScopeLabels { scope })
+            .get_or_create(&ScopeLabels {
+                scope: scope.as_str(),
+            })
             .inc();
+    }
+
+    /// Counts an audit event that was committed, if it is one of [`COUNTED_EVENTS`].
+    pub fn committed(&self, kind: EventKind, outcome: Outcome) {
+        if COUNTED_EVENTS.contains(&kind) {
+            self.events
+                .get_or_create(&EventLabels {
+                    event: kind.as_str(),
+                    outcome: outcome.as_str(),
+                })
+                .inc();
+        }
     }
 
     /// The metrics in the Prometheus text format.

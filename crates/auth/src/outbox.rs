@@ -34,6 +34,9 @@ pub struct Claimed {
     pub attempts: i64,
     /// When it was queued (UNIX seconds).
     pub created_at: i64,
+    /// This claim's own random value (`outbox.claimed_by`): renewing, failing or giving up
+    /// touches the mail only while the claim is still this one.
+    pub claim: String,
     pub mail: Mail,
 }
 
@@ -67,28 +70,46 @@ pub const BATCH: i64 = 20;
 
 impl Auth {
     /// Claims up to `limit` due mails. A claim is atomic: two workers never hold the same mail.
+    /// On PostgreSQL, rows another worker is claiming right now are skipped rather than waited
+    /// for (so that a worker does not come back empty-handed while mails are due).
     pub async fn claim_due_mails(&self, limit: i64) -> Result<Vec<Claimed>, AuthError> {
         let now = self.now();
-        let rows = sqlx::query(
-            "UPDATE outbox SET claimed_until = $1 \
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
-                          AND next_try_at <= $2 \
-                          AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3) \
-               AND sent_at IS NULL AND failed_at IS NULL \
-               AND (claimed_until IS NULL OR claimed_until < $2) \
-             RETURNING id, attempts, created_at, recipient, subject, body_text, body_html",
-        )
-        .bind(now + CLAIM_SECS)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.store.pool)
-        .await?;
+        let claim = format!("{:032x}", rand::random::<u128>());
+        const DUE: &str = "sent_at IS NULL AND failed_at IS NULL \
+            AND (claimed_until IS NULL OR claimed_until < $2)";
+        let sql = match self.store.engine {
+            // The due rows are chosen once (a materialized CTE: a subquery that locks may be
+            // run again for every row), skipping rows another worker is claiming right now.
+            crate::Engine::Postgres => format!(
+                "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE {DUE} AND next_try_at <= $2 \
+                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 UPDATE outbox SET claimed_until = $1, claimed_by = $4 FROM due \
+                 WHERE outbox.id = due.id AND {DUE} \
+                 RETURNING outbox.id, attempts, created_at, recipient, subject, body_text, body_html"
+            ),
+            // SQLite has one writer at a time: the statement is atomic as it stands.
+            crate::Engine::Sqlite => format!(
+                "UPDATE outbox SET claimed_until = $1, claimed_by = $4 \
+                 WHERE id IN (SELECT id FROM outbox WHERE {DUE} AND next_try_at <= $2 \
+                              ORDER BY id LIMIT $3) \
+                   AND {DUE} \
+                 RETURNING id, attempts, created_at, recipient, subject, body_text, body_html"
+            ),
+        };
+        let rows = sqlx::query(&sql)
+            .bind(now + CLAIM_SECS)
+            .bind(now)
+            .bind(limit)
+            .bind(&claim)
+            .fetch_all(&self.store.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(Claimed {
                     id: row.try_get("id")?,
                     attempts: row.try_get("attempts")?,
                     created_at: row.try_get("created_at")?,
+                    claim: claim.clone(),
                     mail: Mail {
                         to: row.try_get("recipient")?,
                         subject: row.try_get("subject")?,
@@ -115,35 +136,48 @@ impl Auth {
         Ok(())
     }
 
-    /// Records a failed try and schedules the next one.
-    pub async fn mark_mail_failed(&self, id: i64, attempts_before: i64) -> Result<(), AuthError> {
-        let attempts = attempts_before + 1;
+    /// Records a failed try and schedules the next one — unless the claim has passed to another
+    /// worker meanwhile.
+    pub async fn mark_mail_failed(&self, mail: &Claimed) -> Result<(), AuthError> {
+        let attempts = mail.attempts + 1;
         sqlx::query(
-            "UPDATE outbox SET attempts = $1, next_try_at = $2, claimed_until = NULL WHERE id = $3",
+            "UPDATE outbox SET attempts = $1, next_try_at = $2, claimed_until = NULL \
+             WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL",
         )
         .bind(attempts)
         .bind(self.now() + backoff_secs(attempts))
-        .bind(id)
+        .bind(mail.id)
+        .bind(&mail.claim)
         .execute(&self.store.pool)
         .await?;
         Ok(())
     }
 
     /// Gives a mail up: it is not tried again, its bodies are emptied, and the user it was for
-    /// (if the address is still a user's) finds it in the audit. One unit of work.
+    /// (if the address is still a user's) finds it in the audit. One unit of work; nothing
+    /// happens if the mail was delivered, or its claim passed to another worker, meanwhile. Its
+    /// next try is set beyond reach too, so that an older binary that does not know `failed_at`
+    /// (during a rolling upgrade) never picks it up.
     pub async fn give_up_mail(&self, claimed: &Claimed) -> Result<(), AuthError> {
         use crate::audit::{Event, EventKind};
         let meta = crate::RequestMeta::default();
         let mut tx = self.begin(&meta).await?;
         let now = tx.now();
-        sqlx::query(
-            "UPDATE outbox SET failed_at = $1, claimed_until = NULL, body_text = '', body_html = '' \
-             WHERE id = $2 AND sent_at IS NULL",
+        let given_up = sqlx::query(
+            "UPDATE outbox SET failed_at = $1, next_try_at = $2, claimed_until = NULL, \
+             body_text = '', body_html = '' \
+             WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL AND failed_at IS NULL",
         )
         .bind(now)
+        .bind(i64::MAX / 2)
         .bind(claimed.id)
+        .bind(&claimed.claim)
         .execute(tx.conn())
-        .await?;
+        .await?
+        .rows_affected();
+        if given_up != 1 {
+            return Ok(());
+        }
         let user = sqlx::query("SELECT id, account_id FROM users WHERE email = $1")
             .bind(&claimed.mail.to)
             .fetch_optional(tx.conn())
@@ -222,7 +256,7 @@ impl Auth {
                 Err(error) => {
                     tracing::warn!(id = mail.id, attempts = mail.attempts + 1, %error, "mail delivery failed; will retry");
                     self.metrics.mails_failed.inc();
-                    self.mark_mail_failed(mail.id, mail.attempts).await?;
+                    self.mark_mail_failed(&mail).await?;
                 }
             }
         }
@@ -244,7 +278,7 @@ impl Auth {
             tokio::select! {
                 sent = &mut send => return sent,
                 _ = renew.tick() => {
-                    if let Err(error) = self.renew_claim(mail.id).await {
+                    if let Err(error) = self.renew_claim(mail).await {
                         tracing::warn!(id = mail.id, %error, "cannot renew the claim of a mail being sent");
                     }
                 }
@@ -252,12 +286,17 @@ impl Auth {
         }
     }
 
-    async fn renew_claim(&self, id: i64) -> Result<(), AuthError> {
-        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND sent_at IS NULL")
-            .bind(self.now() + CLAIM_SECS)
-            .bind(id)
-            .execute(&self.store.pool)
-            .await?;
+    /// Extends a claim that is still this worker's.
+    async fn renew_claim(&self, mail: &Claimed) -> Result<(), AuthError> {
+        sqlx::query(
+            "UPDATE outbox SET claimed_until = $1 \
+             WHERE id = $2 AND claimed_by = $3 AND sent_at IS NULL",
+        )
+        .bind(self.now() + CLAIM_SECS)
+        .bind(mail.id)
+        .bind(&mail.claim)
+        .execute(&self.store.pool)
+        .await?;
         Ok(())
     }
 }

@@ -149,6 +149,23 @@ pub fn warm() {
     dummy_hash();
 }
 
+/// One job counted as waiting for a hashing worker until it is dropped — also when the request
+/// that waits is dropped first (a client gone, the time limit).
+struct Waiting<'a>(&'a prometheus_client::metrics::gauge::Gauge);
+
+impl<'a> Waiting<'a> {
+    fn new(gauge: &'a prometheus_client::metrics::gauge::Gauge) -> Self {
+        gauge.inc();
+        Waiting(gauge)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 impl Hasher {
     pub fn new(workers: usize) -> Self {
         Hasher::with_metrics(workers, Arc::default())
@@ -172,9 +189,9 @@ impl Hasher {
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AuthError> {
         let waited = std::time::Instant::now();
-        self.metrics.hashing_waiting.inc();
+        let waiting = Waiting::new(&self.metrics.hashing_waiting);
         let permit = self.permits.acquire().await;
-        self.metrics.hashing_waiting.dec();
+        drop(waiting);
         self.metrics
             .hashing_wait
             .observe(waited.elapsed().as_secs_f64());
@@ -396,5 +413,27 @@ mod tests {
                 .await
                 .expect("verify")
         );
+    }
+
+    /// A sign-in that gives up while it waits for a hashing worker is no longer counted as
+    /// waiting.
+    #[tokio::test]
+    async fn a_dropped_waiter_is_no_longer_counted() {
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let hasher = Hasher::with_metrics(1, metrics.clone());
+        let busy = hasher
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("permit");
+        let waiting = hasher.verify(Password::new("a password of some length".into()), None);
+        tokio::pin!(waiting);
+        let polled = tokio::time::timeout(std::time::Duration::from_millis(20), &mut waiting).await;
+        assert!(polled.is_err(), "waits while the only worker is busy");
+        assert_eq!(metrics.hashing_waiting.get(), 1);
+        drop(waiting);
+        assert_eq!(metrics.hashing_waiting.get(), 0);
+        drop(busy);
     }
 }

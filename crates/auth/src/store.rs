@@ -103,34 +103,43 @@ impl Store {
     }
 
     /// Writes a consistent copy of a SQLite database to `file` while it is in use (`VACUUM
-    /// INTO`: one read transaction, so writers go on). Refuses an existing file and PostgreSQL
-    /// (whose tool is `pg_dump`).
-    pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), AuthError> {
-        if self.engine != Engine::Sqlite {
-            return Err(AuthError::Conflict("a backup of PostgreSQL (use pg_dump)"));
+    /// INTO`: one read transaction, so writers go on). The file is made new here, readable by its
+    /// owner only (the copy holds password hashes and sealed secrets); an existing file or
+    /// symbolic link is refused (`O_EXCL`). Write into a directory only the operator can write
+    /// to: SQLite opens the file again by its name.
+    pub async fn backup_to(&self, file: &std::path::Path) -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
         }
-        if file.exists() {
-            return Err(AuthError::Conflict("the backup file"));
-        }
-        let path = file.to_str().ok_or(AuthError::Invalid {
-            field: "FILE",
-            problem: pforte_shared::Msg::BadRequest,
-        })?;
-        sqlx::query("VACUUM INTO $1")
+        options.open(file)?;
+        let path = file
+            .to_str()
+            .ok_or_else(|| std::io::Error::other("the file name is not UTF-8"))?;
+        let copied = sqlx::query("VACUUM INTO $1")
             .bind(path)
             .execute(&self.pool)
-            .await?;
+            .await;
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(file);
+            return Err(std::io::Error::other(e));
+        }
         Ok(())
     }
 
     /// True when every migration this binary knows has been applied (and none failed): false
     /// while another instance is still migrating, or before the first start.
     pub async fn migrated(&self) -> bool {
-        let applied: Result<Vec<i64>, sqlx::Error> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_all(&self.pool)
-                .await;
-        let Ok(applied) = applied else {
+        let applied = sqlx::query_scalar::<_, i64>(
+            "SELECT version FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_all(&self.pool);
+        let Ok(Ok(applied)) =
+            tokio::time::timeout(std::time::Duration::from_secs(3), applied).await
+        else {
             return false;
         };
         self.migrator()

@@ -190,7 +190,7 @@ pub(crate) async fn claim(tx: &mut Tx<'_>, scope: Scope, key: &str) -> Result<bo
     .await?;
     let claimed = claimed.rows_affected() == 1;
     if !claimed {
-        tx.metrics().refused(scope.as_str());
+        tx.metrics().refused(scope);
     }
     Ok(claimed)
 }
@@ -280,7 +280,7 @@ pub(crate) async fn refuse_while_locked(
     match lock_left(tx.conn(), scope, user_id, now).await? {
         0 => Ok(()),
         left => {
-            tx.metrics().refused(scope.as_str());
+            tx.metrics().refused(scope);
             Err(AuthError::CodeLocked {
                 minutes: minutes_up(left),
             })
@@ -321,7 +321,7 @@ pub(crate) async fn count_ip(tx: &mut Tx<'_>, scope: Scope) -> Result<(), AuthEr
     let window_start: i64 = row.try_get("last_failure")?;
     if count > limit {
         tracing::warn!(scope = scope.as_str(), ip = %key, "per-IP limit reached");
-        tx.metrics().refused(scope.as_str());
+        tx.metrics().refused(scope);
         return Err(AuthError::RateLimited {
             retry_after: (window_start + window - now).max(1) as u64,
         });

@@ -141,13 +141,7 @@ impl<'a> Tx<'a> {
         conn.commit().await?;
         auth.metrics.mails_queued.inc_by(mails);
         for event in &recorded {
-            auth.metrics
-                .events
-                .get_or_create(&crate::metrics::EventLabels {
-                    event: event.kind.as_str(),
-                    outcome: event.outcome.as_str(),
-                })
-                .inc();
+            auth.metrics.committed(event.kind, event.outcome);
             tracing::info!(
                 event = event.kind.as_str(),
                 outcome = event.outcome.as_str(),

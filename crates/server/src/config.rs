@@ -162,6 +162,11 @@ pub const ENVIRONMENT: &[(&str, &str, &str)] = &[
         "info,sqlx=warn",
         "log levels, e.g. debug or info,pforte=debug",
     ),
+    (
+        "LEPTOS_RELOAD_PORT",
+        "none",
+        "development only: the live-reload port of cargo leptos watch",
+    ),
 ];
 
 /// [`ENVIRONMENT`] as `pforte --help` prints it.
@@ -357,6 +362,29 @@ fn cookie_domain(
     Ok(Some(domain))
 }
 
+/// A number of days from 1 to `max` in `variable`, `default` when unset.
+fn days(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: i64,
+    max: i64,
+) -> Result<i64, ConfigError> {
+    match get(variable).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=max).contains(d))
+            .ok_or_else(|| {
+                bad(
+                    variable,
+                    format!("expected a number of days from 1 to {max}"),
+                )
+            }),
+    }
+}
+
 impl Config {
     /// What start-up should warn about: settings that work but are unsafe.
     pub fn warnings(&self) -> Vec<String> {
@@ -366,10 +394,7 @@ impl Config {
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
         {
-            let tls = url.scheme() == "smtps"
-                || url
-                    .query_pairs()
-                    .any(|(k, v)| k == "tls" && v == "required");
+            let tls = pforte_auth::mailer::SmtpTls::of(&url).is_enforced();
             // `smtp` is not a scheme the URL standard knows, so its host stays text.
             let host = url.host_str().unwrap_or_default();
             if !tls && !is_loopback(host) {
@@ -474,21 +499,7 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| "data/mail".to_owned())
             .into();
-        let trusted_device_days =
-            match get("PFORTE_TRUSTED_DEVICE_DAYS").filter(|v| !v.trim().is_empty()) {
-                None => 30,
-                Some(v) => v
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|d| (1..=365).contains(d))
-                    .ok_or_else(|| {
-                        bad(
-                            "PFORTE_TRUSTED_DEVICE_DAYS",
-                            "expected a number of days from 1 to 365",
-                        )
-                    })?,
-            };
+        let trusted_device_days = days(&get, "PFORTE_TRUSTED_DEVICE_DAYS", 30, 365)?;
         let trusted_proxies = get("PFORTE_TRUSTED_PROXIES")
             .unwrap_or_default()
             .parse::<TrustedProxies>()
@@ -521,20 +532,7 @@ impl Config {
             .parse::<ForwardDomains>()
             .map_err(|reason| bad("PFORTE_FORWARD_AUTH_DOMAINS", reason))?;
         let cookie_domain = cookie_domain(&get, parsed.host_str().unwrap_or_default())?;
-        let audit_days = match get("PFORTE_AUDIT_DAYS").filter(|v| !v.trim().is_empty()) {
-            None => 400,
-            Some(v) => v
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|d| (1..=36_500).contains(d))
-                .ok_or_else(|| {
-                    bad(
-                        "PFORTE_AUDIT_DAYS",
-                        "expected a number of days from 1 to 36500",
-                    )
-                })?,
-        };
+        let audit_days = days(&get, "PFORTE_AUDIT_DAYS", 400, 36_500)?;
         let log_format = match get("PFORTE_LOG_FORMAT").as_deref().map(str::trim) {
             None | Some("" | "text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -555,6 +553,18 @@ impl Config {
         let smtp_ca_file = get("PFORTE_SMTP_CA_FILE")
             .filter(|v| !v.trim().is_empty())
             .map(std::path::PathBuf::from);
+        if smtp_ca_file.is_some() {
+            let tls = smtp_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .map(|u| pforte_auth::mailer::SmtpTls::of(&u));
+            if matches!(tls, None | Some(pforte_auth::mailer::SmtpTls::None)) {
+                return Err(bad(
+                    "PFORTE_SMTP_CA_FILE",
+                    "needs TLS to the mail server: PFORTE_SMTP_URL with smtps:// or ?tls=required",
+                ));
+            }
+        }
         Ok(Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -581,17 +591,25 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    /// Every variable this file reads is in `pforte --help`.
+    /// Every variable the server reads is in `pforte --help`, and the defaults it shows are the
+    /// ones the parser applies.
     #[test]
     fn help_lists_every_variable() {
-        let source = include_str!("config.rs");
+        let sources = [
+            include_str!("config.rs"),
+            include_str!("main.rs"),
+            include_str!("router.rs"),
+            include_str!("cli.rs"),
+            include_str!("lib.rs"),
+        ];
         let listed: Vec<&str> = ENVIRONMENT.iter().map(|(name, ..)| *name).collect();
         let mut read = Vec::new();
-        for piece in source.split('"').skip(1).step_by(2) {
-            if piece.starts_with("PFORTE_")
-                && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_')
-            {
-                read.push(piece);
+        for source in sources {
+            for piece in source.split('"').skip(1).step_by(2) {
+                let named = piece.starts_with("PFORTE_") || piece.starts_with("LEPTOS_");
+                if named && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                    read.push(piece);
+                }
             }
         }
         assert!(read.len() > 20, "found only {read:?}");
@@ -600,6 +618,23 @@ mod tests {
         }
         let help = environment_help();
         assert!(help.contains("PFORTE_AUDIT_DAYS\n") && help.contains("[default: 400]"));
+        let defaults = parse(&[]).expect("defaults");
+        let shown = |name: &str| {
+            ENVIRONMENT
+                .iter()
+                .find(|(n, ..)| *n == name)
+                .map(|(_, default, _)| *default)
+                .expect(name)
+        };
+        assert_eq!(shown("PFORTE_AUDIT_DAYS"), defaults.audit_days.to_string());
+        assert_eq!(
+            shown("PFORTE_TRUSTED_DEVICE_DAYS"),
+            defaults.trusted_device_days.to_string()
+        );
+        assert_eq!(shown("PFORTE_PUBLIC_URL"), defaults.public_url);
+        assert_eq!(shown("LEPTOS_SITE_ADDR"), defaults.site_addr.to_string());
+        assert_eq!(shown("PFORTE_MAIL_FROM"), defaults.mail_from);
+        assert_eq!(shown("PFORTE_DATABASE_URL"), defaults.database_url);
     }
 
     #[test]
@@ -612,6 +647,7 @@ mod tests {
             ("PFORTE_AUDIT_DAYS", "30"),
             ("PFORTE_LOG_FORMAT", "json"),
             ("PFORTE_METRICS_TOKEN", "0123456789abcdef0123"),
+            ("PFORTE_SMTP_URL", "smtps://relay.example.com"),
             ("PFORTE_SMTP_CA_FILE", "/etc/ssl/relay.pem"),
         ])
         .expect("valid");
@@ -628,10 +664,19 @@ mod tests {
             ("PFORTE_LOG_FORMAT", "xml"),
             ("PFORTE_METRICS_TOKEN", "short"),
             ("PFORTE_METRICS_TOKEN", "has a space in it somewhere"),
+            ("PFORTE_SMTP_CA_FILE", "/etc/ssl/relay.pem"),
         ] {
             let err = parse(&[(variable, value)]).expect_err(value);
             assert_eq!(err.variable, variable);
         }
+        let plain = parse(&[
+            ("PFORTE_SMTP_URL", "smtp://relay.example.com"),
+            ("PFORTE_SMTP_CA_FILE", "/etc/ssl/relay.pem"),
+        ]);
+        assert_eq!(
+            plain.expect_err("plain smtp").variable,
+            "PFORTE_SMTP_CA_FILE"
+        );
     }
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {

@@ -33,11 +33,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Text => logs.init(),
-        // One JSON object per line, its fields at the top level.
+        // One JSON object per line, its fields at the top level; a line written while a
+        // request runs carries its id (`"span":{"request_id":…}`).
         LogFormat::Json => logs
             .json()
             .flatten_event(true)
-            .with_current_span(false)
+            .with_current_span(true)
+            .with_span_list(false)
             .init(),
     }
     for warning in config.warnings() {
@@ -333,6 +335,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { file } => {
+            // Connecting would make an empty database where there is none.
+            if let Some(path) = pforte_auth::store::sqlite_path(&config.database_url)
+                && !std::path::Path::new(path).exists()
+            {
+                return Err(format!("no database at {path} (PFORTE_DATABASE_URL)"));
+            }
             let store = pforte_auth::Store::connect(&config.database_url)
                 .await
                 .map_err(|e| format!("cannot open PFORTE_DATABASE_URL: {}", describe(e)))?;
@@ -341,16 +349,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                     "pforte backup copies SQLite databases; back up PostgreSQL with pg_dump".into(),
                 );
             }
-            if file.exists() {
-                return Err(format!(
-                    "{} exists already; name a new file",
-                    file.display()
-                ));
-            }
-            store
-                .backup_to(&file)
-                .await
-                .map_err(|e| format!("backup failed: {}", describe(e)))?;
+            store.backup_to(&file).await.map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    format!("{} exists already; name a new file", file.display())
+                }
+                _ => format!("cannot write {}: {e}", file.display()),
+            })?;
             println!("wrote {}", file.display());
             let key = match &config.secret_key {
                 SecretKeySource::File(path) => path.display().to_string(),
@@ -414,7 +418,10 @@ async fn serve(config: Config) -> Result<(), String> {
             trusted_proxies: config.trusted_proxies.clone(),
             forward_domains: config.forward_domains.clone(),
             cookie_domain: config.cookie_domain.clone(),
-            metrics_token: config.metrics_token.clone(),
+            metrics_token: config
+                .metrics_token
+                .clone()
+                .map(pforte_app::state::BearerToken),
             ..WebConfig::new(&config.public_url)
         },
     };

@@ -1,6 +1,9 @@
 //! `GET /metrics`: the instance's metrics in the Prometheus text format. Answered to a peer on
-//! this machine that came directly (no proxy's forwarding header), or to anyone presenting
-//! `Authorization: Bearer <PFORTE_METRICS_TOKEN>`; to everyone else it does not exist (404).
+//! this machine that came directly — not a trusted proxy (`PFORTE_TRUSTED_PROXIES`), no proxy's
+//! forwarding header — or to anyone presenting `Authorization: Bearer <PFORTE_METRICS_TOKEN>`;
+//! to everyone else it does not exist (404). The counters say how busy Pforte is, never who has
+//! an account (see `pforte_auth::metrics`), but their rise after a request is still a hint, so
+//! they are for operators only.
 
 use crate::state::ServerState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -14,12 +17,14 @@ use subtle::ConstantTimeEq;
 const FORWARDING_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
 
 fn may_read(state: &ServerState, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
-    let direct_local = peer.is_some_and(|p| p.ip().is_loopback())
-        && FORWARDING_HEADERS.iter().all(|h| !headers.contains_key(*h));
+    let direct_local = peer.is_some_and(|p| {
+        let ip = p.ip().to_canonical();
+        ip.is_loopback() && !state.0.web.trusted_proxies.trusts(ip)
+    }) && FORWARDING_HEADERS.iter().all(|h| !headers.contains_key(*h));
     if direct_local {
         return true;
     }
-    let Some(expected) = state.0.web.metrics_token.as_deref() else {
+    let Some(expected) = state.0.web.metrics_token.as_ref().map(|t| t.0.as_str()) else {
         return false;
     };
     headers

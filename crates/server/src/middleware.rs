@@ -36,30 +36,11 @@ fn redacted_path(path: &str) -> String {
 
 /// The route a request matched, for metrics: the pattern (`/welcome/{token}`, never the token
 /// itself), the site's files as one, and everything else as `unmatched` — a bounded set.
-fn route_label(req: &Request) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    let Some(matched) = req.extensions().get::<axum::extract::MatchedPath>() else {
-        return if req.uri().path().starts_with("/pkg/") {
-            "/pkg/*"
-        } else {
-            "unmatched"
-        };
-    };
-    // Patterns come from the router's own table, so there are only so many: each is leaked
-    // once to become a label.
-    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    match seen.get(matched.as_str()) {
-        Some(label) => label,
-        None => {
-            let label: &'static str = Box::leak(matched.as_str().to_owned().into_boxed_str());
-            seen.insert(label);
-            label
-        }
+fn route_label(req: &Request) -> String {
+    match req.extensions().get::<axum::extract::MatchedPath>() {
+        Some(matched) => matched.as_str().to_owned(),
+        None if req.uri().path().starts_with("/pkg/") => "/pkg/*".to_owned(),
+        None => "unmatched".to_owned(),
     }
 }
 
@@ -76,35 +57,56 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// A request's id: sent back as `X-Request-Id` and written in its access line.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
+/// Probes asked every few seconds: their access lines are written at `debug` only.
+const PROBES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
-/// One access line per request at `info` (method, path with tokens redacted, status, duration,
-/// client IP, request id — never a query string, cookie or body), the request id sent back as
-/// `X-Request-Id`, and the request counted by route in the metrics.
+/// A request id a trusted proxy sent (nginx's `$request_id`): kept when it is 1–64 letters,
+/// digits, `-`, `_` or `.`, so that it can be found in both logs.
+fn forwarded_request_id(req: &Request, from_proxy: bool) -> Option<String> {
+    let id = req.headers().get("x-request-id")?.to_str().ok()?;
+    let plain = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    (from_proxy && plain).then(|| id.to_owned())
+}
+
+/// The outermost layer. Finds the client's address once (the socket peer, or behind a trusted
+/// proxy the address it forwarded) and puts it into the request (`ClientIp`); gives the request
+/// an id (a trusted proxy's, else a random one), answered as `X-Request-Id` and carried by every
+/// log line of the request (a span); writes one access line at `info` (method, path with tokens
+/// redacted, status, duration, client IP, request id — never a query string, cookie or body);
+/// and counts the request by route in the metrics.
 pub async fn trace(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = method_label(req.method());
     let path = redacted_path(req.uri().path());
     let route = route_label(&req);
-    let ip = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| {
-            state
-                .0
-                .web
-                .trusted_proxies
-                .client_ip(addr.ip(), req.headers())
-                .to_string()
-        })
-        .unwrap_or_default();
-    let id = format!("{:016x}", rand::random::<u64>());
-    req.extensions_mut().insert(RequestId(id.clone()));
-    let mut res = next.run(req).await;
+        .map(|ConnectInfo(addr)| addr.ip());
+    let proxies = &state.0.web.trusted_proxies;
+    let client = peer.map(|peer| proxies.client_ip(peer, req.headers()));
+    if let Some(client) = client {
+        req.extensions_mut().insert(ClientIp(client));
+    }
+    let from_proxy = peer.is_some_and(|peer| proxies.trusts(peer));
+    let id = forwarded_request_id(&req, from_proxy)
+        .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()));
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut res = tracing::Instrument::instrument(next.run(req), span).await;
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
+    let ip = client.map(|c| c.to_string()).unwrap_or_default();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", value);
+    }
+    if PROBES.contains(&route.as_str()) {
+        tracing::debug!(target: "pforte::access", method, path, status, ms = elapsed.as_secs_f64() * 1000.0, ip, request_id = id, "request");
+    } else {
+        tracing::info!(target: "pforte::access", method, path, status, ms = elapsed.as_secs_f64() * 1000.0, ip, request_id = id, "request");
+    }
     state
         .0
         .auth
@@ -116,19 +118,6 @@ pub async fn trace(State(state): State<ServerState>, mut req: Request, next: Nex
             status,
         })
         .observe(elapsed.as_secs_f64());
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert("x-request-id", value);
-    }
-    tracing::info!(
-        target: "pforte::access",
-        method,
-        path,
-        status,
-        ms = elapsed.as_secs_f64() * 1000.0,
-        ip,
-        request_id = id,
-        "request"
-    );
     res
 }
 
@@ -247,18 +236,12 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong)
 }
 
-/// Puts the client's IP address (`ClientIp`) and the time zone its browser reported
-/// (`BrowserZone`) into the request. The address is the socket peer, or behind a
-/// trusted proxy the address it forwarded.
-pub async fn client_ip(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        let client = state
-            .0
-            .web
-            .trusted_proxies
-            .client_ip(addr.ip(), req.headers());
-        req.extensions_mut().insert(ClientIp(client));
-    }
+/// Puts the time zone the request's browser reported (`BrowserZone`) into the request.
+pub async fn browser_zone(
+    State(state): State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(zone) = state.0.web.browser_zone(req.headers()) {
         req.extensions_mut().insert(zone);
     }

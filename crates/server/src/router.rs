@@ -137,7 +137,7 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
-            middleware::client_ip,
+            middleware::browser_zone,
         ))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),

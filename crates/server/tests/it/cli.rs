@@ -508,5 +508,15 @@ async fn backup_copies_sqlite(engine: Engine) {
     let again = pforte(&db, &["backup", copy_arg], None);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    // No database there: refused, and none is made.
+    let missing = dir.join("missing.db");
+    let out = pforte(
+        &format!("sqlite://{}", missing.display()),
+        &["backup", dir.join("other.db").to_str().expect("path")],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    assert!(!missing.exists() && !dir.join("other.db").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,7 @@
 //! without restarting the instances.
 
 use crate::harness::*;
-use crate::smtp::{SmtpSink, plain_text};
+use crate::smtp::{SmtpSink, message_id, plain_text};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -59,22 +59,14 @@ async fn post(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let body: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let mut req = at
-        .client
-        .post(format!("{}{path}", at.base))
-        .header("origin", PUBLIC)
-        .header("sec-fetch-site", "same-origin")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body);
-    if let Some(cookie) = cookie {
-        req = req.header("cookie", cookie);
-    }
-    req.send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    post_form_to(
+        &at.client,
+        &format!("{}{path}", at.base),
+        PUBLIC,
+        fields,
+        cookie,
+    )
+    .await
 }
 
 /// Waits for the sign-in code of the newest code mail at the SMTP server.
@@ -203,16 +195,6 @@ async fn wrong_passwords_share_one_delay() {
     }
 }
 
-/// The Message-ID of a received message.
-fn message_id(message: &str) -> String {
-    message
-        .lines()
-        .find_map(|l| l.strip_prefix("Message-ID: "))
-        .unwrap_or_else(|| panic!("no Message-ID: {message}"))
-        .trim()
-        .to_owned()
-}
-
 /// 300 invitations queued through all three instances reach the SMTP server once each, counted
 /// by Message-ID — also when one instance is killed (SIGKILL) in the middle of sending a mail:
 /// another instance sends that one once its claim has run out.
@@ -258,6 +240,10 @@ async fn every_mail_once_even_when_an_instance_dies() {
     )
     .await;
     let took_over = started.elapsed();
+    assert!(
+        took_over < Duration::from_secs(pforte_auth::outbox::CLAIM_SECS as u64 + 10),
+        "the dead instance's mail was taken over only after {took_over:?}"
+    );
     // A little longer: a duplicate would show up now.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let received: Vec<String> = sink.received().into_iter().skip(before).collect();

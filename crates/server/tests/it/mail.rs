@@ -2,7 +2,7 @@
 //! once, through SMTP outages and with several workers.
 
 use crate::harness::*;
-use crate::smtp::SmtpSink;
+use crate::smtp::{SmtpSink, message_id};
 use pforte_auth::mailer::Mailer;
 use pforte_auth::outbox::Mail;
 use std::sync::atomic::Ordering;
@@ -125,16 +125,6 @@ async fn delivered_mails_keep_no_body(engine: Engine) {
     );
 }
 
-/// The Message-ID header of a received message.
-fn message_id(message: &str) -> String {
-    message
-        .lines()
-        .find_map(|line| line.strip_prefix("Message-ID: "))
-        .unwrap_or_else(|| panic!("no Message-ID: {message}"))
-        .trim()
-        .to_owned()
-}
-
 /// A mail carries the same Message-ID on every try (so a duplicate from a crash between the
 /// relay's "accepted" and its record can be told apart), and different mails different ones.
 async fn message_id_is_stable_per_mail(engine: Engine) {
@@ -156,6 +146,42 @@ async fn message_id_is_stable_per_mail(engine: Engine) {
         "{}",
         ids[0]
     );
+}
+
+/// While a mail is being sent its claim is renewed: no other worker takes it over, even after
+/// the first claim would have run out.
+async fn a_claim_is_renewed_while_sending(engine: Engine) {
+    use pforte_auth::outbox::{CLAIM_RENEW_SECS, CLAIM_SECS};
+    let app = TestApp::start(engine).await;
+    let sink = SmtpSink::start().await;
+    sink.stall.send_replace(true);
+    app.auth.queue_mail(&mail(1)).await.expect("queue");
+    let first = {
+        let (auth, mailer) = (app.auth.clone(), sink.mailer());
+        tokio::spawn(async move { auth.deliver_due(&mailer).await })
+    };
+    for _ in 0..100 {
+        if sink.stalled.load(Ordering::SeqCst) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        sink.stalled.load(Ordering::SeqCst),
+        1,
+        "the first worker is sending"
+    );
+    app.clock.advance(CLAIM_SECS - 5);
+    // One renewal: the claim now lasts until CLAIM_SECS after this moment.
+    tokio::time::sleep(Duration::from_secs(CLAIM_RENEW_SECS + 1)).await;
+    app.clock.advance(10);
+    let second = tokio::time::timeout(Duration::from_secs(3), app.auth.deliver_due(&sink.mailer()))
+        .await
+        .expect("the second worker found nothing to send (else it would be sending now)");
+    assert_eq!(second.expect("pass"), 0);
+    sink.stall.send_replace(false);
+    assert_eq!(first.await.expect("join").expect("pass"), 1);
+    assert_eq!(sink.received().len(), 1);
 }
 
 /// Two workers (two instances) never deliver the same mail.
@@ -216,6 +242,7 @@ async fn development_mailbox_writes_eml(engine: Engine) {
 crate::dual!(
     delivered_mails_keep_no_body,
     message_id_is_stable_per_mail,
+    a_claim_is_renewed_while_sending,
     outage_loses_nothing_and_doubles_nothing,
     concurrent_workers_claim_each_mail_once,
     worker_delivers_in_background,

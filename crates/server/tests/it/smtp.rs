@@ -161,3 +161,13 @@ pub fn plain_text(message: &str) -> String {
         _ => body.to_owned(),
     }
 }
+
+/// The Message-ID header of a received message.
+pub fn message_id(message: &str) -> String {
+    message
+        .lines()
+        .find_map(|line| line.strip_prefix("Message-ID: "))
+        .unwrap_or_else(|| panic!("no Message-ID: {message}"))
+        .trim()
+        .to_owned()
+}

@@ -156,29 +156,7 @@ impl TestApp {
         fields: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> reqwest::Response {
-        let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "origin",
-            HeaderValue::from_str(&self.origin).expect("origin header"),
-        );
-        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        headers.insert(
-            "content-type",
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        if let Some(c) = cookie {
-            headers.insert("cookie", HeaderValue::from_str(c).expect("cookie header"));
-        }
-        self.client
-            .post(self.url(path))
-            .headers(headers)
-            .body(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+        post_form_to(&self.client, &self.url(path), &self.origin, fields, cookie).await
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
@@ -395,4 +373,37 @@ impl TestApp {
         let (session, device) = self.finish_with_code(&pending, true).await;
         (session, device.expect("device cookie"))
     }
+}
+
+/// A same-origin form POST to `url` from a page of `origin`, as a browser's fetch sends it.
+pub async fn post_form_to(
+    client: &reqwest::Client,
+    url: &str,
+    origin: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "origin",
+        HeaderValue::from_str(origin).expect("origin header"),
+    );
+    headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "content-type",
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    if let Some(c) = cookie {
+        headers.insert("cookie", HeaderValue::from_str(c).expect("cookie header"));
+    }
+    client
+        .post(url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"))
 }

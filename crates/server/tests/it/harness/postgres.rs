@@ -33,7 +33,7 @@ impl OwnPostgres {
         assert!(status.success(), "{shown} failed ({status})");
     }
 
-    /// Makes and starts a server on a free port.
+    /// Makes and starts a server listening on a Unix socket in its directory only.
     pub fn start() -> OwnPostgres {
         assert!(
             Path::new(PG_BIN).join("initdb").exists(),
@@ -84,7 +84,7 @@ impl OwnPostgres {
     /// Starts the stopped server again, on the same port and data.
     pub fn start_again(&self) {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
+            "-p {} -k {} -c listen_addresses= -c fsync=off -c max_connections=100",
             self.port,
             self.dir.display()
         );
@@ -107,8 +107,13 @@ impl OwnPostgres {
         OwnPostgres::run(stop);
     }
 
+    /// Over its Unix socket (no TCP port that another test could take while it is stopped).
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        format!(
+            "postgres://postgres@localhost/postgres?host={}&port={}",
+            self.dir.display(),
+            self.port
+        )
     }
 }
 

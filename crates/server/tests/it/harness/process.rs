@@ -160,13 +160,15 @@ impl Served {
         limit: std::time::Duration,
     ) -> Option<std::process::ExitStatus> {
         let until = std::time::Instant::now() + limit;
-        while std::time::Instant::now() < until {
+        loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Some(status);
             }
+            if std::time::Instant::now() >= until {
+                return None;
+            }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        None
     }
 
     /// Stops the server; returns its (stderr, stdout).
