@@ -427,8 +427,8 @@ mod tests {
             .acquire_owned()
             .await
             .expect("permit");
-        let waiting = hasher.verify(Password::new("a password of some length".into()), None);
-        tokio::pin!(waiting);
+        let mut waiting =
+            Box::pin(hasher.verify(Password::new("a password of some length".into()), None));
         let polled = tokio::time::timeout(std::time::Duration::from_millis(20), &mut waiting).await;
         assert!(polled.is_err(), "waits while the only worker is busy");
         assert_eq!(metrics.hashing_waiting.get(), 1);
