@@ -507,8 +507,11 @@ fn dist() -> Result {
     )?;
     copy(&root.join("docs/deploy.md"), &out.join("DEPLOY.md"))?;
     let tarball = dist.join(format!("{name}.tar.gz"));
+    // Owned by root and writable by the owner only, whoever built it: unpacked as root, the
+    // binary and the browser code must not belong to some account that shares the builder's id.
     status(
         Command::new("tar")
+            .args(["--owner=0", "--group=0", "--numeric-owner", "--mode=go-w"])
             .arg("-czf")
             .arg(&tarball)
             .arg("-C")
