@@ -96,6 +96,12 @@ async fn metrics_count_and_stay_private(engine: Engine) {
     assert!(!text.contains("abcdefghijklmnopqrstuvwxyz"), "{text}");
 
     // Through a proxy on this machine, without the token: not there.
+    // When this machine is a trusted proxy, its requests are somebody else's: the token is needed.
+    let behind = TestApp::start_configured(engine, PUBLIC_URL, |_, web| {
+        web.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    })
+    .await;
+    assert_eq!(metrics(&behind, &[]).await.status(), 404);
     for headers in [
         vec![("x-forwarded-for", "203.0.113.9")],
         vec![("forwarded", "for=203.0.113.9")],
@@ -239,7 +245,38 @@ async fn audit_rows_are_kept_for_the_retention(engine: Engine) {
     assert_eq!(count().await, all - old);
 }
 
+/// A trusted proxy's `X-Request-Id` (nginx's `$request_id`) becomes the request's id; anyone
+/// else's, or an odd one, is replaced by a fresh one.
+async fn request_ids_from_trusted_proxies_only(engine: Engine) {
+    let ids = |app: &TestApp, sent: &'static str| {
+        let req = app
+            .client
+            .get(app.url("/login"))
+            .header("x-request-id", sent);
+        async move {
+            let res = req.send().await.expect("GET /login");
+            res.headers()["x-request-id"].to_str().unwrap().to_owned()
+        }
+    };
+    let direct = TestApp::start(engine).await;
+    assert_ne!(ids(&direct, "nginx-4f1c2a").await, "nginx-4f1c2a");
+    let proxied = TestApp::start_configured(engine, PUBLIC_URL, |_, web| {
+        web.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    })
+    .await;
+    assert_eq!(ids(&proxied, "nginx-4f1c2a").await, "nginx-4f1c2a");
+    let odd = ids(&proxied, "has spaces and \"quotes\"").await;
+    assert_eq!(odd.len(), 16, "{odd}");
+    let long = ids(
+        &proxied,
+        "x-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789",
+    )
+    .await;
+    assert_eq!(long.len(), 16, "{long}");
+}
+
 crate::dual!(
+    request_ids_from_trusted_proxies_only,
     metrics_count_and_stay_private,
     ready_only_when_migrated,
     failing_mail_is_given_up_after_a_day,
