@@ -296,6 +296,7 @@ async fn the_setup_link_speaks_the_operators_language(engine: Engine) {
             && out.contains("pforte create-account --name 'Ihre Firma'"),
         "{out}"
     );
+    served.stop();
 }
 
 crate::dual!(

@@ -183,3 +183,12 @@ impl Served {
         (err, out)
     }
 }
+
+/// A test that fails before `stop` must not leave its server running (with its mail worker and
+/// sweeper polling a database server that later tests share).
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
