@@ -15,7 +15,32 @@ use pforte_app::{App, shell};
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+
+/// Only the site's own files are compressed (WASM, JavaScript, CSS: most of a first visit's
+/// bytes, and no secret in them). Pages and server-function answers stay as they are: they can
+/// hold secrets next to text a request chose, which compression would let an observer guess from
+/// the sizes (BREACH).
+fn static_asset(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    [
+        "application/wasm",
+        "text/javascript",
+        "application/javascript",
+        "text/css",
+    ]
+    .iter()
+    .any(|kind| content_type.starts_with(kind))
+}
 
 /// Request bodies larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -153,6 +178,7 @@ pub fn build(state: AppState) -> Router {
             server_state.clone(),
             middleware::localize,
         ))
+        .layer(CompressionLayer::new().compress_when(static_asset))
         .layer(axum::middleware::from_fn_with_state(
             server_state.clone(),
             middleware::trace,

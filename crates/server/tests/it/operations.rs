@@ -383,3 +383,58 @@ async fn sigterm_finishes_requests_under_way() {
         "{log}"
     );
 }
+
+/// The site's files go out compressed when the browser accepts it (brotli first, else gzip);
+/// pages never do (they can hold secrets next to text a request chose).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_files_are_compressed_pages_are_not() {
+    let db = fresh_database(Engine::Sqlite).await;
+    let site = std::env::temp_dir().join(format!("pforte-site-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(site.join("pkg")).expect("site dir");
+    let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8 / 4).collect();
+    std::fs::write(site.join("pkg/pforte.wasm"), &wasm).expect("wasm");
+    std::fs::write(
+        site.join("pkg/pforte.js"),
+        "export function hydrate() {}\n".repeat(200),
+    )
+    .expect("js");
+    let root = site.to_str().expect("path").to_owned();
+    let served = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = served.client.get(format!("{}{path}", served.base));
+        if let Some(accept) = accept {
+            req = req.header("accept-encoding", accept);
+        }
+        req.send()
+    };
+    for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let res = get("/pkg/pforte.wasm", Some(accept)).await.expect("wasm");
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "content-encoding"), encoding);
+        assert!(
+            header(&res, "vary")
+                .to_ascii_lowercase()
+                .contains("accept-encoding")
+        );
+        let body = res.bytes().await.expect("body");
+        assert!(
+            body.len() < wasm.len() / 10,
+            "{encoding}: {} bytes",
+            body.len()
+        );
+    }
+    let js = get("/pkg/pforte.js", Some("br")).await.expect("js");
+    assert_eq!(header(&js, "content-encoding"), "br");
+    let plain = get("/pkg/pforte.wasm", None).await.expect("wasm");
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert_eq!(plain.bytes().await.expect("body").len(), wasm.len());
+    let page = get("/login", Some("br, gzip")).await.expect("page");
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        header(&page, "content-encoding"),
+        "",
+        "pages are not compressed"
+    );
+    served.stop();
+    let _ = std::fs::remove_dir_all(&site);
+}
