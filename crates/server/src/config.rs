@@ -35,7 +35,7 @@ pub struct Config {
     /// `PFORTE_LOG_FORMAT`: `text` (default) or `json`, one object per line.
     pub log_format: LogFormat,
     /// `PFORTE_METRICS_TOKEN`: a bearer token that opens `/metrics` to more than loopback peers.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<pforte_app::state::BearerToken>,
     /// `PFORTE_SMTP_CA_FILE`: PEM certificates trusted for the mail server besides the public roots.
     pub smtp_ca_file: Option<std::path::PathBuf>,
 }
@@ -248,10 +248,7 @@ impl std::fmt::Debug for Config {
             .field("cookie_domain", &self.cookie_domain)
             .field("audit_days", &self.audit_days)
             .field("log_format", &self.log_format)
-            .field(
-                "metrics_token",
-                &self.metrics_token.as_ref().map(|_| "<set>"),
-            )
+            .field("metrics_token", &self.metrics_token)
             .field("smtp_ca_file", &self.smtp_ca_file)
             .finish()
     }
@@ -541,7 +538,7 @@ impl Config {
         let metrics_token = match get("PFORTE_METRICS_TOKEN").filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(token) if token.len() >= 16 && token.chars().all(|c| c.is_ascii_graphic()) => {
-                Some(token)
+                Some(pforte_app::state::BearerToken(token))
             }
             Some(_) => {
                 return Err(bad(
@@ -653,7 +650,10 @@ mod tests {
         .expect("valid");
         assert_eq!(set.audit_days, 30);
         assert_eq!(set.log_format, LogFormat::Json);
-        assert_eq!(set.metrics_token.as_deref(), Some("0123456789abcdef0123"));
+        assert_eq!(
+            set.metrics_token.map(|t| t.0).as_deref(),
+            Some("0123456789abcdef0123")
+        );
         assert_eq!(
             set.smtp_ca_file.as_deref(),
             Some(std::path::Path::new("/etc/ssl/relay.pem"))

@@ -418,10 +418,7 @@ async fn serve(config: Config) -> Result<(), String> {
             trusted_proxies: config.trusted_proxies.clone(),
             forward_domains: config.forward_domains.clone(),
             cookie_domain: config.cookie_domain.clone(),
-            metrics_token: config
-                .metrics_token
-                .clone()
-                .map(pforte_app::state::BearerToken),
+            metrics_token: config.metrics_token.clone(),
             ..WebConfig::new(&config.public_url)
         },
     };
