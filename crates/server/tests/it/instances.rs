@@ -122,20 +122,26 @@ async fn sign_in_across(a: &Served, b: &Served, c: &Served, sink: &SmtpSink) -> 
 }
 
 async fn status_of(at: &Served, path: &str, cookie: Option<&str>) -> u16 {
-    let mut req = at.client.get(format!("{}{path}", at.base));
-    if let Some(cookie) = cookie {
-        req = req.header("cookie", cookie);
-    }
-    req.send().await.map_or(0, |r| r.status().as_u16())
+    let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+    at.get(path, &headers)
+        .await
+        .map_or(0, |r| r.status().as_u16())
+}
+
+/// A fresh database on the tests' PostgreSQL with the owner's account, an SMTP server, and three
+/// instances on them.
+async fn three_on_fresh_postgres() -> (TestDatabase, SmtpSink, Vec<Served>) {
+    let db = fresh_database(Engine::Postgres).await;
+    owner_account(&db);
+    let sink = SmtpSink::start().await;
+    let instances = three(&db, &sink).await;
+    (db, sink, instances)
 }
 
 /// Password on A, code on B, trust on C: signed in, and the session works on all three.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_moves_between_instances() {
-    let db = fresh_database(Engine::Postgres).await;
-    owner_account(&db);
-    let sink = SmtpSink::start().await;
-    let instances = three(&db, &sink).await;
+    let (_db, sink, instances) = three_on_fresh_postgres().await;
     let [a, b, c] = [&instances[0], &instances[1], &instances[2]];
     let session = sign_in_across(a, b, c, &sink).await;
     for at in [a, b, c] {
@@ -163,10 +169,7 @@ async fn a_sign_in_moves_between_instances() {
 /// others are refused as throttled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_passwords_share_one_delay() {
-    let db = fresh_database(Engine::Postgres).await;
-    owner_account(&db);
-    let sink = SmtpSink::start().await;
-    let instances = three(&db, &sink).await;
+    let (db, _sink, instances) = three_on_fresh_postgres().await;
     let fields = [
         ("identifier", OWNER),
         ("password", "not the right one at all"),
@@ -201,10 +204,7 @@ async fn wrong_passwords_share_one_delay() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mail_once_even_when_an_instance_dies() {
     const MAILS: usize = 300;
-    let db = fresh_database(Engine::Postgres).await;
-    owner_account(&db);
-    let sink = SmtpSink::start().await;
-    let mut instances = three(&db, &sink).await;
+    let (_db, sink, mut instances) = three_on_fresh_postgres().await;
     let admin = sign_in_across(&instances[0], &instances[1], &instances[2], &sink).await;
     let before = sink.received().len();
     // From now on every message waits at its end for an answer.

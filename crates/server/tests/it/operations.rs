@@ -297,19 +297,12 @@ async fn json_access_lines_carry_the_request_id() {
     .await;
     let token = "Zm9vYmFyYmF6cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8";
     let res = served
-        .client
-        .get(format!("{}/reset-password/{token}?x=1", served.base))
-        .send()
+        .get(&format!("/reset-password/{token}?x=1"), &[])
         .await
         .expect("GET");
     let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert_eq!(id.len(), 16);
-    let other = served
-        .client
-        .get(format!("{}/login", served.base))
-        .send()
-        .await
-        .expect("GET");
+    let other = served.get("/login", &[]).await.expect("GET");
     assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let log = served.stderr();
@@ -399,13 +392,12 @@ async fn site_files_are_compressed_pages_are_not() {
     )
     .expect("js");
     let root = site.to_str().expect("path").to_owned();
-    let served = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
-    let get = |path: &str, accept: Option<&str>| {
-        let mut req = served.client.get(format!("{}{path}", served.base));
-        if let Some(accept) = accept {
-            req = req.header("accept-encoding", accept);
-        }
-        req.send()
+    let server = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
+    let served = &server;
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let headers: Vec<(&str, &str)> =
+            accept.map(|a| ("accept-encoding", a)).into_iter().collect();
+        async move { served.get(path, &headers).await }
     };
     for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
         let res = get("/pkg/pforte.wasm", Some(accept)).await.expect("wasm");
@@ -435,6 +427,6 @@ async fn site_files_are_compressed_pages_are_not() {
         "",
         "pages are not compressed"
     );
-    served.stop();
+    server.stop();
     let _ = std::fs::remove_dir_all(&site);
 }

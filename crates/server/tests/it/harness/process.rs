@@ -111,6 +111,19 @@ impl Served {
         panic!("pforte serve did not come up");
     }
 
+    /// `GET path` on this server with extra request headers.
+    pub async fn get(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await
+    }
+
     /// What the server printed so far on standard output.
     pub fn stdout(&self) -> String {
         std::fs::read_to_string(&self.stdout_path).unwrap_or_default()
