@@ -34,6 +34,10 @@ pub enum AuthError {
     /// Too soon: try again after this many seconds.
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// More password hashing waits than the workers can serve within the wait limit: try
+    /// again after this many seconds. Nothing was changed.
+    #[error("busy")]
+    Busy { retry_after: u64 },
     /// "Send new code" before the resend cooldown is over: the seconds until it is.
     #[error("resend cooldown")]
     ResendCooldown { retry_after: u64 },
@@ -103,6 +107,7 @@ impl From<AuthError> for AppError {
             AuthError::CodeLocked { minutes } => AppError::CodeLocked { minutes },
             AuthError::RateLimited { retry_after } => AppError::RateLimited { retry_after },
             AuthError::ResendCooldown { retry_after } => AppError::ResendCooldown { retry_after },
+            AuthError::Busy { retry_after } => AppError::Busy { retry_after },
             AuthError::Conflict("email") => AppError::field("email", Msg::EmailTaken),
             AuthError::NotFound(_) | AuthError::Conflict(_) => AppError::BadRequest,
             AuthError::Database(_)

@@ -111,6 +111,8 @@ pub struct Settings {
     pub google: Option<google::GoogleSettings>,
     /// `PFORTE_AUDIT_DAYS`: audit rows older than this are swept.
     pub audit_keep_secs: i64,
+    /// A password hash that would wait longer than this for a worker is refused (503).
+    pub hashing_wait_limit: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -127,6 +129,7 @@ impl Default for Settings {
             secret_key: secret_box::SecretKey::generate(),
             google: None,
             audit_keep_secs: 400 * 24 * 60 * 60,
+            hashing_wait_limit: password::WAIT_LIMIT,
         }
     }
 }
@@ -150,8 +153,9 @@ impl Auth {
         let metrics = Arc::new(metrics::Metrics::new());
         Auth {
             store,
-            hasher: password::Hasher::with_metrics(
+            hasher: password::Hasher::with_wait_limit(
                 password::Hasher::default_workers(),
+                settings.hashing_wait_limit,
                 metrics.clone(),
             ),
             clock,

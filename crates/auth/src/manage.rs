@@ -110,6 +110,7 @@ impl Auth {
         event: EventKind,
         meta: &RequestMeta,
     ) -> Result<i64, AuthError> {
+        let admitted = self.hasher.admit()?;
         let key = user_key(user.id);
         let mut claim = self.begin(meta).await?;
         let now = claim.now();
@@ -118,7 +119,7 @@ impl Auth {
         let allowed = !hard_stopped && throttle::claim(&mut claim, Scope::User, &key).await?;
         claim.commit().await?;
         let stored = user.password_hash.clone().filter(|_| allowed);
-        let right = self.hasher.verify(current, stored).await?;
+        let right = admitted.verify(current, stored).await?;
         let mut tx = self.begin_at(now, meta).await?;
         if right {
             throttle::clear(&mut tx, Scope::User, &key).await?;

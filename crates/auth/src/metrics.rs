@@ -80,6 +80,8 @@ pub struct Metrics {
     /// Password hashes and checks waiting for a hashing worker, and how long they waited.
     pub hashing_waiting: Gauge,
     pub hashing_wait: Histogram,
+    /// Password hashes and checks refused because the queue was too long (answered 503).
+    pub hashing_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -158,6 +160,12 @@ impl Metrics {
             "Time a password hash waited for a hashing worker",
             hashing_wait.clone(),
         );
+        let hashing_refused = Counter::default();
+        registry.register(
+            "hashing_refused",
+            "Password hashes refused because they would have waited too long for a worker",
+            hashing_refused.clone(),
+        );
         Metrics {
             registry,
             events,
@@ -171,6 +179,7 @@ impl Metrics {
             requests,
             hashing_waiting,
             hashing_wait,
+            hashing_refused,
         }
     }
 

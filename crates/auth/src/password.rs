@@ -3,20 +3,57 @@
 
 use crate::error::AuthError;
 use crate::secret::Password;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2_rust::params::Memory;
+use argon2_rust::{Algorithm, Argon2, Params, Version};
 use pforte_shared::Msg;
-use std::sync::{Arc, OnceLock};
+use rand::RngCore;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
 pub use pforte_shared::password::{MAX_BYTES, MAX_CHARS, MIN_CHARS};
 
-/// argon2id m=19456 KiB, t=2, p=1 (OWASP's minimum recommendation).
-pub fn argon2() -> Argon2<'static> {
-    #[allow(clippy::expect_used)] // constant parameters, validated by a unit test
-    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+/// argon2id m=19456 KiB, t=2, p=1 (OWASP's minimum recommendation), a 32-byte tag.
+pub const PARAMS: Params = Params::builder()
+    .memory(Memory::kib(19_456))
+    .passes(2)
+    .lanes(1)
+    .build_or_panic();
+
+/// The most a stored hash may cost to verify: four times today's memory, four times its passes
+/// and lanes, on one thread. A stored hash asking for more is refused before anything is
+/// allocated, so a tampered row cannot make a sign-in allocate gigabytes.
+const CEILING: Params = Params::builder()
+    .memory(Memory::kib(4 * 19_456))
+    .passes(8)
+    .lanes(4)
+    .threads(1)
+    .build_or_panic();
+
+/// Bytes of salt in a new hash.
+const SALT_BYTES: usize = 16;
+
+pub fn argon2() -> Argon2 {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
+}
+
+/// A new PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$tag`) for `password` as it is given.
+fn hash_with(arena: &mut argon2_rust::Hasher, password: &[u8]) -> Result<String, AuthError> {
+    let mut salt = [0u8; SALT_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    arena
+        .hash_password(password, &salt)
+        .map_err(|e| AuthError::Hashing(e.to_string()))
+}
+
+/// Whether `password` as it is given matches the PHC string `stored`. A string that does not
+/// parse, is not argon2id or costs more than [`CEILING`] matches nothing.
+fn verify_with(arena: &mut argon2_rust::Hasher, stored: &str, password: &[u8]) -> bool {
+    arena
+        .verify_encoded_bounded(stored, password, Algorithm::Argon2id, &CEILING)
+        .is_ok()
 }
 
 /// NFKC normalisation, applied when a password is set and when it is verified.
@@ -123,23 +160,36 @@ pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<()
 }
 
 /// Runs argon2 off the async runtime, at most `workers` at a time, so a burst of sign-ins
-/// queues instead of eating memory (19 MiB each) or starving other requests.
+/// queues instead of eating memory or starving other requests. Each worker keeps its 19 MiB
+/// arena between hashes (mapped once, wiped after every use), so hashing holds at most
+/// `workers` × 19 MiB. A job that would wait longer than the wait limit is not queued at all:
+/// it is refused as [`AuthError::Busy`] before the caller changes anything.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    /// One argon2 state per permit; a job takes one while it holds a permit.
+    arenas: Arc<Mutex<Vec<argon2_rust::Hasher>>>,
+    /// Jobs admitted and not yet done (waiting or running).
+    admitted: Arc<AtomicUsize>,
+    /// How long a job takes, in nanoseconds (a moving average of the last few).
+    job_nanos: Arc<AtomicU64>,
+    workers: usize,
+    wait_limit: Duration,
     metrics: crate::metrics::SharedMetrics,
 }
+
+/// What one job is assumed to take before the first has been measured.
+const FIRST_GUESS: Duration = Duration::from_millis(20);
+
+/// How long a new job may expect to wait for a worker before it is refused.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// A hash of a random password, verified against for unknown identifiers so that timing matches.
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
         let secret = crate::secret::Token::generate();
-        argon2()
-            .hash_password(secret.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        hash_with(&mut argon2().hasher(), secret.expose().as_bytes()).unwrap_or_default()
     })
 }
 
@@ -166,6 +216,21 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// A place in the hashing queue, taken by [`Hasher::admit`]: counted until its job is done, or
+/// until it is dropped unused.
+pub struct Admitted {
+    hasher: Hasher,
+    _counted: Counted,
+}
+
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Hasher {
     pub fn new(workers: usize) -> Self {
         Hasher::with_metrics(workers, Arc::default())
@@ -173,8 +238,23 @@ impl Hasher {
 
     /// Counting the jobs that wait, and how long, in `metrics`.
     pub fn with_metrics(workers: usize, metrics: crate::metrics::SharedMetrics) -> Self {
+        Hasher::with_wait_limit(workers, WAIT_LIMIT, metrics)
+    }
+
+    /// Refusing jobs that would wait longer than `wait_limit`.
+    pub fn with_wait_limit(
+        workers: usize,
+        wait_limit: Duration,
+        metrics: crate::metrics::SharedMetrics,
+    ) -> Self {
+        let workers = workers.max(1);
         Hasher {
-            permits: Arc::new(Semaphore::new(workers.max(1))),
+            permits: Arc::new(Semaphore::new(workers)),
+            arenas: Arc::new(Mutex::new(Vec::with_capacity(workers))),
+            admitted: Arc::default(),
+            job_nanos: Arc::new(AtomicU64::new(FIRST_GUESS.as_nanos() as u64)),
+            workers,
+            wait_limit,
             metrics,
         }
     }
@@ -184,33 +264,32 @@ impl Hasher {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        job: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AuthError> {
-        let waited = std::time::Instant::now();
-        let waiting = Waiting::new(&self.metrics.hashing_waiting);
-        let permit = self.permits.acquire().await;
-        drop(waiting);
-        self.metrics
-            .hashing_wait
-            .observe(waited.elapsed().as_secs_f64());
-        let _permit = permit.map_err(|e| AuthError::Hashing(e.to_string()))?;
-        tokio::task::spawn_blocking(job)
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))
+    /// A place in the queue, or [`AuthError::Busy`] when the jobs already admitted would keep a
+    /// new one waiting longer than the wait limit. Callers that count an attempt before they
+    /// hash take their place first, so that a refusal changes nothing.
+    pub fn admit(&self) -> Result<Admitted, AuthError> {
+        let ahead = self.admitted.fetch_add(1, Ordering::SeqCst);
+        let counted = Counted(self.admitted.clone());
+        // Jobs that must finish before this one starts, shared out over the workers.
+        let before = (ahead + 1).saturating_sub(self.workers);
+        let per_job = self.job_nanos.load(Ordering::Relaxed);
+        let wait =
+            Duration::from_nanos(per_job.saturating_mul(before as u64) / self.workers as u64);
+        if wait > self.wait_limit {
+            self.metrics.hashing_refused.inc();
+            return Err(AuthError::Busy {
+                retry_after: wait.as_secs().clamp(1, 60),
+            });
+        }
+        Ok(Admitted {
+            hasher: self.clone(),
+            _counted: counted,
+        })
     }
 
     /// Hashes a password that already passed [`check_policy`].
     pub async fn hash(&self, password: Password) -> Result<String, AuthError> {
-        self.run(move || {
-            let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            argon2()
-                .hash_password(normalize(password.expose()).as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| AuthError::Hashing(e.to_string()))
-        })
-        .await?
+        self.admit()?.hash(password).await
     }
 
     /// Verifies `password` against `stored`, or against a dummy hash when there is none,
@@ -220,18 +299,67 @@ impl Hasher {
         password: Password,
         stored: Option<String>,
     ) -> Result<bool, AuthError> {
+        self.admit()?.verify(password, stored).await
+    }
+}
+
+impl Admitted {
+    /// Runs `job` on a worker's arena once a worker is free. The permit, the arena and the
+    /// place in the queue go with the job: if the caller is dropped meanwhile, they are given
+    /// back when the job ends, never earlier.
+    async fn run<T: Send + 'static>(
+        self,
+        job: impl FnOnce(&mut argon2_rust::Hasher) -> T + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let hasher = self.hasher.clone();
+        let metrics = &hasher.metrics;
+        let waited = Instant::now();
+        let waiting = Waiting::new(&metrics.hashing_waiting);
+        let permit = hasher.permits.clone().acquire_owned().await;
+        drop(waiting);
+        metrics.hashing_wait.observe(waited.elapsed().as_secs_f64());
+        let permit = permit.map_err(|e| AuthError::Hashing(e.to_string()))?;
+        let Hasher {
+            arenas, job_nanos, ..
+        } = hasher.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _place = self;
+            let taken = arenas.lock().ok().and_then(|mut free| free.pop());
+            let mut arena = taken.unwrap_or_else(|| argon2().hasher());
+            let started = Instant::now();
+            let out = job(&mut arena);
+            let took = started.elapsed().as_nanos().min(u128::from(u64::MAX / 2)) as u64;
+            let before = job_nanos.load(Ordering::Relaxed);
+            job_nanos.store((before / 4) * 3 + took / 4, Ordering::Relaxed);
+            if let Ok(mut free) = arenas.lock() {
+                free.push(arena);
+            }
+            out
+        })
+        .await
+        .map_err(|e| AuthError::Hashing(e.to_string()))
+    }
+
+    /// [`Hasher::hash`] in this place.
+    pub async fn hash(self, password: Password) -> Result<String, AuthError> {
+        self.run(move |arena| hash_with(arena, normalize(password.expose()).as_bytes()))
+            .await?
+    }
+
+    /// [`Hasher::verify`] in this place.
+    pub async fn verify(
+        self,
+        password: Password,
+        stored: Option<String>,
+    ) -> Result<bool, AuthError> {
         if password.expose().len() > MAX_BYTES {
             return Ok(false);
         }
         let known = stored.is_some();
-        self.run(move || {
-            let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
-            let Ok(parsed) = PasswordHash::new(&stored) else {
-                return false;
-            };
-            let ok = argon2()
-                .verify_password(normalize(password.expose()).as_bytes(), &parsed)
-                .is_ok();
+        self.run(move |arena| {
+            let stored = stored.as_deref().unwrap_or_else(|| dummy_hash());
+            let ok = verify_with(arena, stored, normalize(password.expose()).as_bytes());
             ok && known
         })
         .await
@@ -346,12 +474,57 @@ mod tests {
 
     #[test]
     fn argon2_parameters() {
+        let h = hash_with(&mut argon2().hasher(), b"x").expect("hash");
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        // 16 bytes of salt and a 32-byte tag, in unpadded Base64.
+        let parts: Vec<&str> = h.split('$').collect();
+        assert_eq!((parts[4].len(), parts[5].len()), (22, 43), "{h}");
+    }
+
+    /// Hashes stored by earlier versions (made with the RustCrypto `argon2` crate) still verify,
+    /// and new hashes verify there: the PHC strings are the same format and the same function.
+    #[test]
+    fn hashes_are_interchangeable_with_the_rustcrypto_crate() {
+        use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+        let theirs = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(19_456, 2, 1, None).expect("params"),
+        );
+        let mut arena = argon2().hasher();
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let h = argon2()
-            .hash_password(b"x", &salt)
+        let old = theirs
+            .hash_password(b"velvet ostrich juggles", &salt)
             .expect("hash")
             .to_string();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_with(&mut arena, &old, b"velvet ostrich juggles"));
+        assert!(!verify_with(&mut arena, &old, b"velvet ostrich juggle"));
+        let new = hash_with(&mut arena, b"quartz lanterns at dusk").expect("hash");
+        let parsed = PasswordHash::new(&new).expect("parses");
+        assert!(
+            theirs
+                .verify_password(b"quartz lanterns at dusk", &parsed)
+                .is_ok()
+        );
+        assert!(
+            theirs
+                .verify_password(b"quartz lanterns at dawn", &parsed)
+                .is_err()
+        );
+    }
+
+    /// A stored hash that would cost more than the ceiling, or is not argon2id, matches nothing
+    /// and allocates nothing for it.
+    #[test]
+    fn costly_or_foreign_hashes_match_nothing() {
+        let mut arena = argon2().hasher();
+        let ours = hash_with(&mut arena, b"pw").expect("hash");
+        let costly = ours.replace("m=19456", "m=4194304");
+        assert!(!verify_with(&mut arena, &costly, b"pw"));
+        let argon2i = ours.replace("$argon2id$", "$argon2i$");
+        assert!(!verify_with(&mut arena, &argon2i, b"pw"));
+        assert!(!verify_with(&mut arena, "not a hash", b"pw"));
+        assert!(verify_with(&mut arena, &ours, b"pw"));
     }
 
     #[tokio::test]
@@ -417,6 +590,58 @@ mod tests {
 
     /// A sign-in that gives up while it waits for a hashing worker is no longer counted as
     /// waiting.
+    /// When the jobs already admitted would keep a new one waiting longer than the limit, the
+    /// new one is refused with a time to come back, and counted; once they are done, jobs are
+    /// admitted again.
+    #[tokio::test]
+    async fn jobs_beyond_the_wait_limit_are_refused() {
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let hasher = Hasher::with_wait_limit(1, Duration::from_millis(30), metrics.clone());
+        // At the first guess of 20 ms a job, one running and one waiting are within 30 ms ...
+        let running = hasher.admit().expect("first");
+        let waiting = hasher.admit().expect("second");
+        // ... a third would wait about 40 ms.
+        match hasher.admit() {
+            Err(AuthError::Busy { retry_after }) => assert_eq!(retry_after, 1),
+            other => panic!("expected Busy, got {:?}", other.map(|_| ())),
+        }
+        assert_eq!(metrics.hashing_refused.get(), 1);
+        assert_eq!(
+            hasher.admitted.load(Ordering::SeqCst),
+            2,
+            "the refused one is not counted"
+        );
+        assert!(
+            running
+                .verify(Password::new("a password of some length".into()), None)
+                .await
+                .is_ok()
+        );
+        drop(waiting);
+        assert_eq!(hasher.admitted.load(Ordering::SeqCst), 0);
+        assert!(hasher.admit().is_ok());
+    }
+
+    /// A job whose caller is gone keeps its worker until it ends: no more than `workers` hash at
+    /// once, and every arena is given back.
+    #[tokio::test]
+    async fn a_dropped_caller_keeps_its_worker_until_the_job_ends() {
+        let hasher = Hasher::new(1);
+        let mut first =
+            Box::pin(hasher.verify(Password::new("a password of some length".into()), None));
+        // Polled until the job is on its worker, then dropped.
+        let _ = tokio::time::timeout(Duration::from_millis(1), &mut first).await;
+        drop(first);
+        assert!(
+            hasher
+                .verify(Password::new("another password entirely".into()), None)
+                .await
+                .is_ok()
+        );
+        assert_eq!(hasher.arenas.lock().expect("arenas").len(), 1);
+        assert_eq!(hasher.admitted.load(Ordering::SeqCst), 0);
+    }
+
     #[tokio::test]
     async fn a_dropped_waiter_is_no_longer_counted() {
         let metrics = Arc::new(crate::metrics::Metrics::new());

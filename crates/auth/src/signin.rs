@@ -97,6 +97,8 @@ impl Auth {
         device: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
+        // A place in the hashing queue first: when it is full, nothing is counted or changed.
+        let admitted = self.hasher.admit()?;
         let (user, normalised) = self.find_by_identifier(identifier).await?;
         let trusted = match &user {
             Some(u) => self.trusted_device(device, u.id).await?,
@@ -132,7 +134,7 @@ impl Auth {
             .as_ref()
             .filter(|_| allowed)
             .and_then(|u| u.password_hash.clone());
-        let password_ok = self.hasher.verify(password, stored.clone()).await?;
+        let password_ok = admitted.verify(password, stored.clone()).await?;
         let mut tx = self.begin_at(now, meta).await?;
         // The password checked is still the user's, and the user still active: a password
         // changed (or a user deactivated) meanwhile does not let this sign-in through.

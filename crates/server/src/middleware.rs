@@ -204,7 +204,7 @@ pub async fn time_limit(State(state): State<ServerState>, req: Request, next: Ne
 }
 
 /// Server functions answer every `Err` with 500; this sets the status the error stands for
-/// (`AppError::status`, with `Retry-After` on 429), so user errors are 4xx and only real faults
+/// (`AppError::status`, with `Retry-After` on 429 and 503), so user errors are 4xx and only real faults
 /// 5xx. Plain form posts are redirects and pass untouched.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
     let is_server_fn = req.uri().path().starts_with("/api/");
@@ -220,8 +220,9 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status())
     {
         parts.status = status;
-        if let AppError::RateLimited { retry_after } | AppError::ResendCooldown { retry_after } =
-            error
+        if let AppError::RateLimited { retry_after }
+        | AppError::ResendCooldown { retry_after }
+        | AppError::Busy { retry_after } = error
         {
             parts
                 .headers

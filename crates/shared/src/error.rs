@@ -21,6 +21,10 @@ pub enum AppError {
     /// "Send new code" during the resend cooldown: when a new code can be sent.
     #[error("resend cooldown")]
     ResendCooldown { retry_after: u64 },
+    /// Too many sign-ins at once for the password workers: nothing was done; try again after
+    /// this many seconds.
+    #[error("busy")]
+    Busy { retry_after: u64 },
     #[error("invalid field {field}")]
     Field { field: String, problem: Msg },
     /// No sign-in is in progress in this browser (never started, ended, or expired).
@@ -82,6 +86,9 @@ impl AppError {
                 "seconds",
                 &retry_after.to_string(),
             ),
+            AppError::Busy { retry_after } => {
+                fill(Msg::Busy.text(lang), "seconds", &retry_after.to_string())
+            }
             AppError::Field { problem, .. } => problem.render(lang),
             AppError::LinkInvalid => Msg::LinkInvalid.text(lang).to_owned(),
             AppError::StepOutOfOrder => Msg::StepOutOfOrder.text(lang).to_owned(),
@@ -104,6 +111,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::NotSignedIn | AppError::SignInEnded => 401,
             AppError::Forbidden => 403,
             AppError::RateLimited { .. } | AppError::ResendCooldown { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Field { .. } => 422,
             AppError::LinkInvalid => 410,
             AppError::StepOutOfOrder => 409,
@@ -136,6 +144,15 @@ mod tests {
     #[test]
     fn user_errors_are_4xx_and_faults_5xx() {
         assert_eq!(AppError::InvalidCredentials.status(), 401);
+        assert_eq!(AppError::Busy { retry_after: 4 }.status(), 503);
+        assert_eq!(
+            AppError::Busy { retry_after: 4 }.message(Lang::En),
+            "Too many sign-ins at this moment. Please try again in 4 seconds."
+        );
+        assert_eq!(
+            AppError::Busy { retry_after: 4 }.message(Lang::De),
+            "Gerade melden sich zu viele Personen an. Bitte versuchen Sie es in 4 Sekunden erneut."
+        );
         assert_eq!(AppError::RateLimited { retry_after: 3 }.status(), 429);
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(

@@ -421,7 +421,76 @@ async fn admin_unlocks_the_hard_stop(engine: Engine) {
     assert_eq!(unlocks, vec![(ben, Some(owner_id(&app).await))]);
 }
 
+/// When every password worker is taken and the queue is full, a sign-in is answered 503 with
+/// `Retry-After` and the error that says so; nothing is counted against
+/// the user or the address, nothing audited. Once the workers are free, the same sign-in works.
+async fn full_hashing_queue_answers_503(engine: Engine) {
+    let app = TestApp::start_configured(engine, PUBLIC_URL, |settings, _| {
+        settings.hashing_wait_limit = std::time::Duration::ZERO;
+    })
+    .await;
+    let audited = || async {
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("audit")
+            .get::<i64, _>("n")
+    };
+    let throttled = || async {
+        sqlx::query("SELECT COUNT(*) AS n FROM throttles")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("throttles")
+            .get::<i64, _>("n")
+    };
+    let (audit_before, throttles_before) = (audited().await, throttled().await);
+    // Every worker has a job: with no wait allowed, the next one is refused.
+    let taken: Vec<_> = (0..pforte_auth::password::Hasher::default_workers())
+        .map(|_| app.auth.hasher.admit().expect("a free worker"))
+        .collect();
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(res.status(), 503);
+    let retry: u64 = header(&res, "retry-after").parse().expect("Retry-After");
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(session_cookie(&res).is_none());
+    let body = res.text().await.expect("body");
+    assert!(body.contains("Busy"), "{body}");
+    let res = app
+        .post_form(
+            "/api/change_password",
+            &[
+                ("current_password", OWNER_PASSWORD),
+                ("new_password", "a brand new passphrase for anna"),
+                ("new_password_repeat", "a brand new passphrase for anna"),
+            ],
+            Some(
+                &app.owner_session(pforte_auth::session::Stage::Complete)
+                    .await,
+            ),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        503,
+        "asking for the current password waits in the same queue"
+    );
+    assert_eq!(audited().await, audit_before, "nothing audited");
+    assert_eq!(throttled().await, throttles_before, "nothing counted");
+    assert_eq!(user_failures(&app).await, 0);
+    let metrics = app.auth.metrics_text().await.expect("metrics");
+    assert!(
+        metrics.contains("pforte_hashing_refused_total 2"),
+        "{metrics}"
+    );
+
+    drop(taken);
+    let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
+    assert_eq!(res.status(), 200, "the workers are free again");
+    assert_eq!(header(&res, "location"), "/login/code");
+}
+
 crate::dual!(
+    full_hashing_queue_answers_503,
     hard_stop_covers_devices_and_password_change,
     admin_unlocks_the_hard_stop,
     delay_refuses_even_the_right_password,

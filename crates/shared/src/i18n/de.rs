@@ -48,6 +48,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         NotFoundBody => "Die gesuchte Seite existiert nicht.",
         BackToLogin => "Zurück zur Anmeldung",
         SomethingWentWrong => "Ein Fehler ist aufgetreten. Bitte versuchen Sie es erneut.",
+        Busy => {
+            "Gerade melden sich zu viele Personen an. Bitte versuchen Sie es in {seconds} Sekunden erneut."
+        }
         TooSlow => "Die Anfrage dauert zu lange. Bitte versuchen Sie es erneut.",
         RequestTooLarge => "Die Anfrage ist zu groß.",
         CrossSiteRefused => "Anfragen von anderen Websites werden abgelehnt.",

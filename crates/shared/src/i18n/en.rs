@@ -46,6 +46,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         NotFoundBody => "The page you were looking for does not exist.",
         BackToLogin => "Back to the login",
         SomethingWentWrong => "Something went wrong. Please try again.",
+        Busy => "Too many sign-ins at this moment. Please try again in {seconds} seconds.",
         TooSlow => "This is taking too long. Please try again.",
         RequestTooLarge => "The request is too large.",
         CrossSiteRefused => "Cross-site request refused.",

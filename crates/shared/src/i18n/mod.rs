@@ -117,6 +117,8 @@ pub enum Msg {
     SomethingWentWrong,
     /// A request stopped at the time limit.
     TooSlow,
+    /// The password workers are full: try again in {seconds} seconds.
+    Busy,
     RequestTooLarge,
     /// A post from another site, refused.
     CrossSiteRefused,
