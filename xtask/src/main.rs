@@ -6,7 +6,7 @@
 //! running as root) Debian's chromium and PostgreSQL 15.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
@@ -479,9 +479,10 @@ fn wasm_opt_bin() -> Result<PathBuf> {
 /// `cargo xtask dist`: the release build (server optimised, WASM through wasm-opt) as one
 /// directory and a tarball in `dist/`: the `pforte` binary with its `site/` next to it (where it
 /// looks by default), the systemd unit and the deployment guide.
-fn dist() -> Result {
+/// `cargo leptos build --release` with wasm-opt (from npm `binaryen`) on `PATH`: the server in
+/// `target/release/pforte`, the browser's files in `target/site`.
+fn release_build() -> Result {
     setup(false)?;
-    let root = root();
     let bin = wasm_opt_bin()?;
     step("release build: cargo leptos build --release (wasm-opt from npm binaryen)");
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -491,8 +492,13 @@ fn dist() -> Result {
         cargo()
             .args(["leptos", "build", "--release"])
             .env("PATH", path)
-            .current_dir(&root),
-    )?;
+            .current_dir(root()),
+    )
+}
+
+fn dist() -> Result {
+    release_build()?;
+    let root = root();
     step("assembling dist/");
     let arch = std::env::consts::ARCH;
     let name = format!("pforte-{}-{arch}-linux", env!("CARGO_PKG_VERSION"));
@@ -537,20 +543,46 @@ fn dist() -> Result {
     Ok(())
 }
 
+/// The release build under load (`crates/server/benches/load.rs`): one table of figures.
 fn bench() -> Result {
-    setup(false)?;
-    step("benchmark: password sign-ins per second (release build)");
-    let child: Child = cargo()
-        .args(["bench", "-p", "pforte-server", "--bench", "signin"])
-        .current_dir(root())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
+    release_build()?;
+    step("benchmark: the release binary under load");
+    let rev = output(
+        Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .current_dir(root()),
+    )
+    .unwrap_or_default();
+    let build = format!(
+        "release (cargo leptos build --release, wasm-opt), rustc {}, commit {}",
+        output(Command::new("rustc").arg("--version"))
+            .unwrap_or_default()
+            .trim_start_matches("rustc ")
+            .split(' ')
+            .next()
+            .unwrap_or_default(),
+        rev.trim()
+    );
+    let mut bench = cargo();
+    bench
+        .args(["bench", "-p", "pforte-server", "--bench", "load"])
+        .env("PFORTE_BENCH_BUILD", build)
+        .current_dir(root());
+    // The express baseline (express, express-session, @node-rs/argon2), when Node.js is here.
+    let express = root().join("bench/express");
+    if output(Command::new("node").arg("--version")).is_some() {
+        if !express.join("node_modules").is_dir() {
+            status(
+                Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&express),
+            )?;
+        }
+        bench.env("PFORTE_BENCH_EXPRESS", express.join("server.js"));
     } else {
-        Err("benchmark failed".into())
+        eprintln!("Node.js is not installed: the table leaves out the express baseline");
     }
+    status(&mut bench).map_err(|e| format!("benchmark failed: {e}"))
 }
 
 #[cfg(test)]

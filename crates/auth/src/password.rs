@@ -35,6 +35,12 @@ const CEILING: Params = Params::builder()
 /// Bytes of salt in a new hash.
 const SALT_BYTES: usize = 16;
 
+/// Which of argon2's compression functions this CPU runs ("Avx512", "Avx2", "Sse2", "Neon",
+/// "Scalar"), chosen at run time.
+pub fn backend() -> String {
+    format!("{:?}", argon2_rust::detected_backend())
+}
+
 pub fn argon2() -> Argon2 {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
 }

@@ -1,83 +1,103 @@
 //! Browser and operating system in a few words ("Chrome 131 on Linux"), worked out from a stored
-//! raw User-Agent when it is shown (so the words can follow the reader's language once pages are
-//! translated; today every caller asks for English). The parsing
-//! is the uap-core rule set (the `simple-useragent` crate); this module only shortens its names.
+//! raw User-Agent when it is shown (so the words follow the reader's language). Only the
+//! browsers and systems people use are named, found by the product tokens that give them away: a
+//! few substring checks, not a rule set of hundreds of regular expressions (uap-core's cost about
+//! 100 MB of memory and a millisecond per User-Agent).
 
 use pforte_shared::i18n::fill;
 use pforte_shared::{Lang, Msg};
-use simple_useragent::UserAgentParser;
-use std::sync::OnceLock;
 
 /// Longest User-Agent kept, in characters (a header is visible ASCII, so bytes too): enough for
 /// every real browser, and a bound on parsing work.
 pub const MAX_LEN: usize = 512;
 
-fn parser() -> &'static UserAgentParser {
-    static PARSER: OnceLock<UserAgentParser> = OnceLock::new();
-    PARSER.get_or_init(UserAgentParser::new)
+/// The browsers named, by the product token that gives them away, in the order they are tried:
+/// browsers built on Chrome (or Safari) name it too, so their own token comes first.
+const BROWSERS: [(&str, &str); 23] = [
+    ("Thunderbird/", "Thunderbird"),
+    ("EdgiOS/", "Edge"),
+    ("EdgA/", "Edge"),
+    ("Edg/", "Edge"),
+    ("Edge/", "Edge"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("OPR/", "Opera"),
+    ("OPiOS/", "Opera"),
+    ("OPT/", "Opera"),
+    ("Opera Mini/", "Opera"),
+    ("YaBrowser/", "Yandex Browser"),
+    ("UCBrowser/", "UC Browser"),
+    ("Vivaldi/", "Vivaldi"),
+    ("Brave/", "Brave"),
+    ("DuckDuckGo/", "DuckDuckGo"),
+    ("FxiOS/", "Firefox"),
+    ("Focus/", "Firefox"),
+    ("Firefox/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("MSIE ", "Internet Explorer"),
+    ("IEMobile/", "Internet Explorer"),
+];
+
+/// The operating systems named, by what gives them away, in the order they are tried (iOS names
+/// "Mac OS X", Android names "Linux").
+const SYSTEMS: [(&str, &str); 13] = [
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("iPod", "iOS"),
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Ubuntu", "Ubuntu"),
+    ("Fedora", "Fedora"),
+    ("Debian", "Debian"),
+    ("FreeBSD", "FreeBSD"),
+    ("Linux", "Linux"),
+];
+
+/// What follows `token` up to the next space, `;` or `)`: a version.
+fn version_after<'a>(ua: &'a str, token: &str) -> Option<&'a str> {
+    let at = ua.find(token)? + token.len();
+    ua[at..].split([' ', ';', ')']).next()
 }
 
-/// uap-core's family names of the browsers people use, shortened to what people call them. Any
-/// other family reads "Unknown browser": uap-core's generic rules copy free text from the header
-/// into the family (a "bot" rule takes up to 50 characters), and a User-Agent is chosen by
-/// whoever sends it — it must not put words on someone's security page.
-fn known_browser(family: &str) -> Option<&'static str> {
-    Some(match family {
-        "Chrome"
-        | "Chrome Mobile"
-        | "Chrome Mobile iOS"
-        | "Chrome Mobile WebView"
-        | "HeadlessChrome" => "Chrome",
-        "Chromium" => "Chromium",
-        "Firefox" | "Firefox iOS" | "Firefox Mobile" | "Firefox Focus" => "Firefox",
-        "Edge" | "Edge Mobile" => "Edge",
-        "Safari" | "Mobile Safari" | "Mobile Safari UI/WKWebView" => "Safari",
-        "Opera" | "Opera Mobile" | "Opera Mini" => "Opera",
-        "Brave" => "Brave",
-        "Vivaldi" => "Vivaldi",
-        "Samsung Internet" => "Samsung Internet",
-        "Yandex Browser" => "Yandex Browser",
-        "UC Browser" => "UC Browser",
-        "DuckDuckGo Mobile" => "DuckDuckGo",
-        "IE" | "IE Mobile" => "Internet Explorer",
-        "Thunderbird" => "Thunderbird",
-        "curl" => "curl",
-        _ => return None,
-    })
-}
-
-/// The operating systems named; any other reads as none.
-fn known_os(family: &str) -> Option<&'static str> {
-    Some(match family {
-        "Windows" => "Windows",
-        "Mac OS X" | "macOS" => "macOS",
-        "iOS" => "iOS",
-        "iPadOS" => "iPadOS",
-        "Android" => "Android",
-        "Linux" => "Linux",
-        "Ubuntu" => "Ubuntu",
-        "Debian" => "Debian",
-        "Fedora" => "Fedora",
-        "Chrome OS" | "ChromeOS" => "ChromeOS",
-        "FreeBSD" => "FreeBSD",
-        _ => return None,
-    })
+/// The browser's name and the version its User-Agent gives, if any. Only the fixed names above
+/// are ever returned: a User-Agent is chosen by whoever sends it, and its free text must not put
+/// words on someone's security page.
+fn browser_of(ua: &str) -> Option<(&'static str, Option<&str>)> {
+    if ua.starts_with("curl/") {
+        return Some(("curl", version_after(ua, "curl/")));
+    }
+    if let Some((token, name)) = BROWSERS.iter().find(|(token, _)| ua.contains(token)) {
+        return Some((name, version_after(ua, token)));
+    }
+    if ua.contains("Trident/") {
+        return Some(("Internet Explorer", version_after(ua, "rv:")));
+    }
+    if ua.starts_with("Opera/") {
+        return Some(("Opera", version_after(ua, "Version/")));
+    }
+    // Safari names its version in `Version/`; an app's web view on iOS names none.
+    if ua.contains("AppleWebKit/") && (ua.contains("Safari/") || ua.contains("Mobile/")) {
+        let version = version_after(ua, "Version/");
+        let web_view = ["iPhone", "iPad", "iPod"].iter().any(|d| ua.contains(d));
+        if version.is_some() || web_view {
+            return Some(("Safari", version));
+        }
+    }
+    None
 }
 
 /// "Chrome 131 on Linux", "Safari 17 on iOS", or "Unknown browser".
 pub fn browser_label(user_agent: &str, lang: Lang) -> String {
     let ua = user_agent.get(..MAX_LEN).unwrap_or(user_agent);
-    let parsed = parser().parse(ua);
-    let Some(name) = known_browser(&parsed.client.family) else {
+    let Some((name, version)) = browser_of(ua) else {
         return Msg::UnknownBrowser.text(lang).to_owned();
     };
     // Only the major version, and only when it is a number.
-    let browser = match parsed
-        .client
-        .version
-        .as_deref()
-        .and_then(|v| v.split('.').next())
-    {
+    let browser = match version.and_then(|v| v.split('.').next()) {
         Some(major)
             if (1..=4).contains(&major.len()) && major.bytes().all(|b| b.is_ascii_digit()) =>
         {
@@ -85,20 +105,14 @@ pub fn browser_label(user_agent: &str, lang: Lang) -> String {
         }
         _ => name.to_owned(),
     };
-    match known_os(&parsed.os.family) {
+    match SYSTEMS.iter().find(|(token, _)| ua.contains(token)) {
         None => browser,
-        Some(os) => fill(
+        Some((_, os)) => fill(
             &fill(Msg::BrowserOn.text(lang), "browser", &browser),
             "os",
             os,
         ),
     }
-}
-
-/// Builds the parser's rule set now, at start-up, rather than in the first request that shows a
-/// browser.
-pub fn warm() {
-    parser();
 }
 
 /// The User-Agent to store for a request: the header as sent, bounded and without control
@@ -176,7 +190,53 @@ mod tests {
                 "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
                 "Chrome 131 on macOS",
             ),
+            (
+                "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox 133 on Ubuntu",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/116.0.0.0",
+                "Opera 116 on Windows",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Vivaldi/7.0.3495.18",
+                "Vivaldi 7 on Windows",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                "Safari 18 on macOS",
+            ),
+            (
+                "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+                "Safari on iOS",
+            ),
+            (
+                "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                "Chrome 131 on ChromeOS",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+                "Internet Explorer 11 on Windows",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0",
+                "Thunderbird 128 on Windows",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.81 Mobile Safari/537.36",
+                "Chrome 131 on Android",
+            ),
             ("curl/8.5.0", "curl 8"),
+            // A product name somewhere in free text is not the product.
+            (
+                "python-requests/2.31 (compatible; curl/8.5.0)",
+                "Unknown browser",
+            ),
+            // A version that is not a number is left out.
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) Firefox/Call-0800-123",
+                "Firefox on Linux",
+            ),
             ("", "Unknown browser"),
             // Free text a generic rule would copy into the name is never shown.
             (

@@ -385,7 +385,6 @@ async fn serve(config: Config) -> Result<(), String> {
     let auth = open(&config).await?;
     tokio::task::spawn_blocking(|| {
         pforte_auth::password::warm();
-        pforte_auth::user_agent::warm();
     });
     let workers = pforte_server::workers::spawn(
         &auth,
