@@ -1,5 +1,6 @@
-// The baseline `cargo xtask bench` measures next to Pforte: the same three requests, done the
-// way a small express app would do them. Users live in memory with argon2id hashes made with
+// The baseline `cargo xtask bench` measures next to Pforte: a password sign-in, the sign-in page
+// and a signed-in page, done the way a small express app would do them (without Pforte's
+// throttles, audit, devices or CSRF checks; an unknown user is refused without hashing). Users live in memory with argon2id hashes made with
 // Pforte's parameters (m=19456 KiB, t=2, p=1); sessions live in express-session's memory store.
 // Usage: node server.js PORT USERS PASSWORD (users are user0@bench.example … user{USERS-1}@…).
 'use strict';

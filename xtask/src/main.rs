@@ -476,9 +476,6 @@ fn wasm_opt_bin() -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// `cargo xtask dist`: the release build (server optimised, WASM through wasm-opt) as one
-/// directory and a tarball in `dist/`: the `pforte` binary with its `site/` next to it (where it
-/// looks by default), the systemd unit and the deployment guide.
 /// `cargo leptos build --release` with wasm-opt (from npm `binaryen`) on `PATH`: the server in
 /// `target/release/pforte`, the browser's files in `target/site`.
 fn release_build() -> Result {
@@ -493,9 +490,46 @@ fn release_build() -> Result {
             .args(["leptos", "build", "--release"])
             .env("PATH", path)
             .current_dir(root()),
-    )
+    )?;
+    precompress(&root().join("target/site/pkg"))
 }
 
+/// Writes `FILE.br` (brotli, best) and `FILE.gz` (gzip, best) next to each of the browser's
+/// files, which the server sends to browsers that accept them instead of compressing each time.
+fn precompress(pkg: &Path) -> Result {
+    step("precompressing the browser's files (brotli and gzip, best)");
+    for name in ["pforte.wasm", "pforte.js", "pforte.css"] {
+        let file = pkg.join(name);
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 24,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params)
+            .map_err(|e| format!("brotli {name}: {e}"))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &bytes).map_err(|e| format!("gzip {name}: {e}"))?;
+        let gz = gz.finish().map_err(|e| format!("gzip {name}: {e}"))?;
+        for (ext, data) in [("br", &br), ("gz", &gz)] {
+            let to = pkg.join(format!("{name}.{ext}"));
+            std::fs::write(&to, data).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        }
+        eprintln!(
+            "  {name}: {} bytes, brotli {} bytes, gzip {} bytes",
+            bytes.len(),
+            br.len(),
+            gz.len()
+        );
+    }
+    Ok(())
+}
+
+/// `cargo xtask dist`: the release build (server optimised, WASM through wasm-opt) as one
+/// directory and a tarball in `dist/`: the `pforte` binary with its `site/` next to it (where it
+/// looks by default), the systemd unit and the deployment guide.
 fn dist() -> Result {
     release_build()?;
     let root = root();
@@ -549,7 +583,7 @@ fn bench() -> Result {
     step("benchmark: the release binary under load");
     let rev = output(
         Command::new("git")
-            .args(["rev-parse", "--short", "HEAD"])
+            .args(["describe", "--always", "--dirty"])
             .current_dir(root()),
     )
     .unwrap_or_default();
@@ -582,7 +616,7 @@ fn bench() -> Result {
     } else {
         eprintln!("Node.js is not installed: the table leaves out the express baseline");
     }
-    status(&mut bench).map_err(|e| format!("benchmark failed: {e}"))
+    status(&mut bench)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod client_ip;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -17,7 +19,7 @@ pub mod pages;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment, path};
 
@@ -29,6 +31,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         provide_context(state::request_lang());
     }
     let lang = i18n::lang().code();
+    // The site's files under their version, so that browsers may keep them for a year.
+    #[cfg(feature = "ssr")]
+    let root = assets::root(&options);
+    #[cfg(not(feature = "ssr"))]
+    let root = String::new();
+    let stylesheet = format!("{root}/pkg/pforte.css");
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -36,8 +44,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options root />
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -63,7 +72,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/pforte.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|title: String| {
             if title.is_empty() { "Pforte".to_owned() } else { format!("{title} · Pforte") }

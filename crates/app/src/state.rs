@@ -377,6 +377,14 @@ mod tests {
     use super::cookie_value;
     use proptest::prelude::*;
 
+    /// A sign-in admitted to the hashing queue is done well within the request limit: it waits
+    /// at most the queue's limit, then hashes once. Else it would be cut off after its attempt was
+    /// counted.
+    #[test]
+    fn hashing_waits_end_well_before_the_request_limit() {
+        assert!(pforte_auth::password::WAIT_LIMIT * 2 <= super::REQUEST_LIMIT);
+    }
+
     proptest! {
         /// Any `Cookie` header: no panic, and a value found is the one the header gives the name.
         #[test]

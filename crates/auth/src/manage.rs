@@ -187,11 +187,14 @@ impl Auth {
         meta: &RequestMeta,
     ) -> Result<Token, AuthError> {
         let this_device = self.trusted_device(device, user.id).await?;
+        // The place for hashing the new password is taken with the one for checking the current
+        // one, so that a full queue refuses the change before the check, not after it.
+        let for_new = self.hasher.admit()?;
         let now = self
             .confirm_password(user, current, EventKind::PasswordChanged, meta)
             .await?;
         let hash = match self.check_new_password(user, &new, &repeat).await {
-            Ok(()) => Ok(self.hasher.hash(new).await?),
+            Ok(()) => Ok(for_new.hash(new).await?),
             Err(refused) => Err(refused),
         };
         let mut tx = self.begin_at(now, meta).await?;

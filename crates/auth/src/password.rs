@@ -167,9 +167,10 @@ pub fn check_policy(password: &Password, context: &PasswordContext) -> Result<()
 
 /// Runs argon2 off the async runtime, at most `workers` at a time, so a burst of sign-ins
 /// queues instead of eating memory or starving other requests. Each worker keeps its 19 MiB
-/// arena between hashes (mapped once, wiped after every use), so hashing holds at most
-/// `workers` × 19 MiB. A job that would wait longer than the wait limit is not queued at all:
-/// it is refused as [`AuthError::Busy`] before the caller changes anything.
+/// arena between hashes (mapped once, wiped after every use), so hashing keeps at most
+/// `workers` × 19 MiB; a stored hash that asks for more memory (up to [`CEILING`]) gets an arena
+/// of its own for that one check. A job that would wait longer than the wait limit is not queued
+/// at all: it is refused as [`AuthError::Busy`] before the caller changes anything.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
@@ -184,25 +185,27 @@ pub struct Hasher {
     metrics: crate::metrics::SharedMetrics,
 }
 
-/// What one job is assumed to take before the first has been measured.
+/// What one job is assumed to take before the first has been measured ([`Hasher::warm`]
+/// measures one at start-up).
 const FIRST_GUESS: Duration = Duration::from_millis(20);
 
 /// How long a new job may expect to wait for a worker before it is refused.
 pub const WAIT_LIMIT: Duration = Duration::from_secs(10);
 
+/// A hash of a random password that was thrown away.
+const FALLBACK: &str = "$argon2id$v=19$m=19456,t=2,p=1$sj3WeLEDfq/3TFSmze58kg$\
+                        3W0/WM5bQntDlGmYD0Gu9C+wa/fik6z7kpWq9MXItGo";
+
 /// A hash of a random password, verified against for unknown identifiers so that timing matches.
+/// Should making it fail, a fixed hash of a password nobody was told serves instead: never an
+/// empty one, which would answer unknown identifiers without hashing (and so tell them apart).
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let secret = crate::secret::Token::generate();
-        hash_with(&mut argon2().hasher(), secret.expose().as_bytes()).unwrap_or_default()
+        hash_with(&mut argon2().hasher(), secret.expose().as_bytes())
+            .unwrap_or_else(|_| FALLBACK.to_owned())
     })
-}
-
-/// Computes the dummy hash now, at start-up, so that the first unknown identifier does not cost
-/// two hashes (and stand out by its timing).
-pub fn warm() {
-    dummy_hash();
 }
 
 /// One job counted as waiting for a hashing worker until it is dropped — also when the request
@@ -263,6 +266,16 @@ impl Hasher {
             wait_limit,
             metrics,
         }
+    }
+
+    /// Computes the dummy hash now, at start-up, so that the first unknown identifier does not
+    /// cost two hashes (and stand out by its timing), and takes its time as the first measure of
+    /// a job. Blocks for one hash: call it off the async runtime.
+    pub fn warm(&self) {
+        let started = Instant::now();
+        dummy_hash();
+        let took = started.elapsed().as_nanos().min(u128::from(u64::MAX / 2)) as u64;
+        self.job_nanos.store(took.max(1), Ordering::Relaxed);
     }
 
     /// About one job per core.
@@ -530,6 +543,21 @@ mod tests {
         let argon2i = ours.replace("$argon2id$", "$argon2i$");
         assert!(!verify_with(&mut arena, &argon2i, b"pw"));
         assert!(!verify_with(&mut arena, "not a hash", b"pw"));
+        // The dummy hash (made at start-up, or the fixed one) parses, so that checking against
+        // it costs a whole hash.
+        for dummy in [dummy_hash(), FALLBACK] {
+            assert!(
+                dummy.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+                "{dummy}"
+            );
+            let started = std::time::Instant::now();
+            assert!(!verify_with(&mut arena, dummy, b"pw"));
+            let took = started.elapsed();
+            assert!(
+                took > Duration::from_micros(500),
+                "{dummy}: not hashed ({took:?})"
+            );
+        }
         assert!(verify_with(&mut arena, &ours, b"pw"));
     }
 
@@ -594,8 +622,6 @@ mod tests {
         );
     }
 
-    /// A sign-in that gives up while it waits for a hashing worker is no longer counted as
-    /// waiting.
     /// When the jobs already admitted would keep a new one waiting longer than the limit, the
     /// new one is refused with a time to come back, and counted; once they are done, jobs are
     /// admitted again.
@@ -648,6 +674,8 @@ mod tests {
         assert_eq!(hasher.admitted.load(Ordering::SeqCst), 0);
     }
 
+    /// A sign-in that gives up while it waits for a hashing worker is no longer counted as
+    /// waiting.
     #[tokio::test]
     async fn a_dropped_waiter_is_no_longer_counted() {
         let metrics = Arc::new(crate::metrics::Metrics::new());
@@ -665,6 +693,11 @@ mod tests {
         assert_eq!(metrics.hashing_waiting.get(), 1);
         drop(waiting);
         assert_eq!(metrics.hashing_waiting.get(), 0);
+        assert_eq!(
+            hasher.admitted.load(Ordering::SeqCst),
+            0,
+            "its place is given back"
+        );
         drop(busy);
     }
 }

@@ -97,8 +97,6 @@ impl Auth {
         device: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<StepResult, AuthError> {
-        // A place in the hashing queue first: when it is full, nothing is counted or changed.
-        let admitted = self.hasher.admit()?;
         let (user, normalised) = self.find_by_identifier(identifier).await?;
         let trusted = match &user {
             Some(u) => self.trusted_device(device, u.id).await?,
@@ -108,6 +106,10 @@ impl Auth {
             Some(u) => (Scope::User, user_key(u.id)),
             None => (Scope::Unknown, unknown_key(&normalised)),
         };
+        // A place in the hashing queue before anything is written: when the queue is full,
+        // nothing is counted or changed. (Taken after the reads, so that it is held only while
+        // the attempt is claimed and checked.)
+        let admitted = self.hasher.admit()?;
         let mut claim = self.begin(meta).await?;
         let now = claim.now();
         throttle::count_ip(&mut claim, Scope::IpSignIn).await?;

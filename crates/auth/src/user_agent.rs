@@ -43,7 +43,7 @@ const BROWSERS: [(&str, &str); 23] = [
 /// "Mac OS X", Android names "Linux").
 const SYSTEMS: [(&str, &str); 13] = [
     ("iPhone", "iOS"),
-    ("iPad", "iOS"),
+    ("iPad", "iPadOS"),
     ("iPod", "iOS"),
     ("Windows", "Windows"),
     ("Android", "Android"),
@@ -92,7 +92,11 @@ fn browser_of(ua: &str) -> Option<(&'static str, Option<&str>)> {
 
 /// "Chrome 131 on Linux", "Safari 17 on iOS", or "Unknown browser".
 pub fn browser_label(user_agent: &str, lang: Lang) -> String {
-    let ua = user_agent.get(..MAX_LEN).unwrap_or(user_agent);
+    let mut end = user_agent.len().min(MAX_LEN);
+    while !user_agent.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ua = &user_agent[..end];
     let Some((name, version)) = browser_of(ua) else {
         return Msg::UnknownBrowser.text(lang).to_owned();
     };
@@ -119,16 +123,18 @@ pub fn browser_label(user_agent: &str, lang: Lang) -> String {
 /// characters (so it cannot forge log lines), with the browser's own brand added when its
 /// client hint (`Sec-CH-UA`) names one that the User-Agent hides (Brave sends Chrome's).
 pub fn stored_user_agent(user_agent: &str, client_hint: Option<&str>) -> String {
+    let brave = client_hint
+        .and_then(|h| brand_version(h, "Brave"))
+        .filter(|_| !user_agent.contains("Brave"))
+        .map(|version| format!(" Brave/{version}"))
+        .unwrap_or_default();
+    // The brand within the length kept, so that it is read back.
     let mut ua: String = user_agent
         .chars()
         .filter(|c| !c.is_control())
-        .take(MAX_LEN)
+        .take(MAX_LEN - brave.len())
         .collect();
-    if let Some(version) = client_hint.and_then(|h| brand_version(h, "Brave"))
-        && !ua.contains("Brave")
-    {
-        ua.push_str(&format!(" Brave/{version}"));
-    }
+    ua.push_str(&brave);
     ua
 }
 
@@ -208,7 +214,7 @@ mod tests {
             ),
             (
                 "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
-                "Safari on iOS",
+                "Safari on iPadOS",
             ),
             (
                 "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -227,7 +233,7 @@ mod tests {
                 "Chrome 131 on Android",
             ),
             ("curl/8.5.0", "curl 8"),
-            // A product name somewhere in free text is not the product.
+            // curl is named only when it is the whole product.
             (
                 "python-requests/2.31 (compatible; curl/8.5.0)",
                 "Unknown browser",
@@ -251,6 +257,11 @@ mod tests {
         for (ua, label) in cases {
             assert_eq!(browser_label(ua, Lang::En), label, "{ua}");
         }
+        // Past the length read, nothing counts, also when the cut falls inside a character.
+        let long = format!("{}Firefox/133.0", "\u{fc}".repeat(300));
+        assert_eq!(browser_label(&long, Lang::En), "Unknown browser");
+        let shifted = format!("a{long}");
+        assert_eq!(browser_label(&shifted, Lang::En), "Unknown browser");
     }
 
     #[test]
@@ -258,6 +269,10 @@ mod tests {
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
         let hint = r#""Brave";v="131", "Chromium";v="131", "Not_A Brand";v="24""#;
         let stored = stored_user_agent(chrome, Some(hint));
+        assert_eq!(browser_label(&stored, Lang::En), "Brave 131 on Windows");
+        let long = format!("{chrome} {}", "x".repeat(600));
+        let stored = stored_user_agent(&long, Some(hint));
+        assert_eq!(stored.chars().count(), MAX_LEN);
         assert_eq!(browser_label(&stored, Lang::En), "Brave 131 on Windows");
         let plain = stored_user_agent(chrome, Some(r#""Chromium";v="131""#));
         assert_eq!(browser_label(&plain, Lang::En), "Chrome 131 on Windows");

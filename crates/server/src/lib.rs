@@ -1,6 +1,7 @@
 //! The `pforte` server: configuration, command line, the axum router and its middleware.
 //! The integration tests start [`router::build`] on a free port.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod forward;

@@ -383,9 +383,8 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     let auth = open(&config).await?;
-    tokio::task::spawn_blocking(|| {
-        pforte_auth::password::warm();
-    });
+    let hasher = auth.hasher.clone();
+    tokio::task::spawn_blocking(move || hasher.warm());
     let workers = pforte_server::workers::spawn(
         &auth,
         mailer,

@@ -377,6 +377,122 @@ async fn sigterm_finishes_requests_under_way() {
     );
 }
 
+/// Pages name the site's files under a version made from their contents, and those are cached
+/// for a year; other paths to them must be checked again. A release's precompressed copy is sent
+/// as it is, but never one older than its file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_files_are_versioned_and_precompressed() {
+    let db = fresh_database(Engine::Sqlite).await;
+    let site = std::env::temp_dir().join(format!("pforte-site-{}", rand::random::<u64>()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site dir");
+    let write = |name: &str, contents: &[u8]| std::fs::write(pkg.join(name), contents).expect(name);
+    write(
+        "pforte.js",
+        "export function hydrate() {}\n".repeat(200).as_bytes(),
+    );
+    write("pforte.wasm", &[0u8, 97, 115, 109, 1, 0, 0, 0]);
+    write("pforte.css", b"body { color: black }");
+    // "Precompressed" copies whose bytes the test can recognise.
+    write("pforte.wasm.br", b"the release's brotli copy");
+    write("pforte.wasm.gz", b"the release's gzip copy");
+    let root = site.to_str().expect("path").to_owned();
+    let server = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
+    let get = |path: String, accept: &'static str| {
+        let server = &server;
+        async move {
+            server
+                .get(&path, &[("accept-encoding", accept)])
+                .await
+                .expect("request")
+        }
+    };
+    let version_on = |page: &str| -> String {
+        let at = page.find("/v/").expect("a versioned path") + 3;
+        page[at..at + 16].to_owned()
+    };
+    let page = get("/login".into(), "identity")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let version = version_on(&page);
+    assert!(version.bytes().all(|b| b.is_ascii_hexdigit()), "{version}");
+    for file in ["pforte.css", "pforte.js", "pforte.wasm"] {
+        assert!(page.contains(&format!("/v/{version}/pkg/{file}")), "{page}");
+    }
+    // The hydration script is given the same root, from which it loads the WASM.
+    assert!(page.contains(&format!("\"/v/{version}\"")), "{page}");
+
+    let res = get(format!("/v/{version}/pkg/pforte.css"), "identity").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&res, "content-type"), "text/css");
+    for path in [
+        "/v/0123456789abcdef/pkg/pforte.css".to_owned(),
+        "/pkg/pforte.css".to_owned(),
+    ] {
+        let res = get(path.clone(), "identity").await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
+    }
+    for path in [
+        format!("/v/{version}/pkg/pforte.d.ts"),
+        format!("/v/{version}/pkg/..%2f..%2fetc%2fpasswd"),
+        format!("/v/{version}/pkg/pforte.wasm.br"),
+    ] {
+        assert_eq!(get(path.clone(), "br").await.status(), 404, "{path}");
+    }
+
+    // The precompressed copies, by what the browser accepts.
+    for (accept, coding, bytes) in [
+        ("gzip, br", "br", &b"the release's brotli copy"[..]),
+        ("br;q=0, gzip", "gzip", &b"the release's gzip copy"[..]),
+    ] {
+        let res = get(format!("/v/{version}/pkg/pforte.wasm"), accept).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "content-encoding"), coding);
+        assert_eq!(header(&res, "content-type"), "application/wasm");
+        assert_eq!(
+            header(&res, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(&res.bytes().await.expect("body")[..], bytes);
+    }
+    let plain = get(format!("/v/{version}/pkg/pforte.wasm"), "identity").await;
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert_eq!(plain.bytes().await.expect("body").len(), 8);
+
+    // A new build: a new version; the old copies are older than the file and are not sent.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    write("pforte.wasm", &[0u8, 97, 115, 109, 1, 0, 0, 0, 1]);
+    let page = get("/login".into(), "identity")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let next = version_on(&page);
+    assert_ne!(next, version);
+    let res = get(format!("/v/{next}/pkg/pforte.wasm"), "br").await;
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let body = res.bytes().await.expect("body");
+    assert_ne!(
+        &body[..],
+        b"the release's brotli copy",
+        "a stale copy is never sent"
+    );
+    let old = get(format!("/v/{version}/pkg/pforte.wasm"), "identity").await;
+    assert_eq!(header(&old, "cache-control"), "no-cache");
+    server.stop();
+    let _ = std::fs::remove_dir_all(&site);
+}
+
 /// The site's files go out compressed when the browser accepts it (brotli first, else gzip);
 /// pages never do (they can hold secrets next to text a request chose).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

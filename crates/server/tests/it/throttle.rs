@@ -437,11 +437,21 @@ async fn full_hashing_queue_answers_503(engine: Engine) {
             .get::<i64, _>("n")
     };
     let throttled = || async {
-        sqlx::query("SELECT COUNT(*) AS n FROM throttles")
-            .fetch_one(&app.auth.store.pool)
+        sqlx::query("SELECT scope, key, failures, last_failure FROM throttles ORDER BY scope, key")
+            .fetch_all(&app.auth.store.pool)
             .await
             .expect("throttles")
-            .get::<i64, _>("n")
+            .iter()
+            .map(|r| {
+                let row: (String, String, i64, i64) = (
+                    r.get("scope"),
+                    r.get("key"),
+                    r.get("failures"),
+                    r.get("last_failure"),
+                );
+                row
+            })
+            .collect::<Vec<_>>()
     };
     let (audit_before, throttles_before) = (audited().await, throttled().await);
     // Every worker has a job: with no wait allowed, the next one is refused.
