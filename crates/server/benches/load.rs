@@ -200,12 +200,7 @@ async fn prepare(database: &Path) -> Vec<String> {
         .await
         .expect("database");
     store.migrate().await.expect("migrate");
-    // Hundreds of users at once: let them all queue for the hashing workers.
-    let settings = Settings {
-        hashing_wait_limit: Duration::MAX,
-        ..Settings::default()
-    };
-    let auth = Auth::new(store, Arc::new(SystemClock), settings);
+    let auth = Auth::new(store, Arc::new(SystemClock), Settings::default());
     let (account, _) = auth
         .create_account(
             "Bench GmbH",
@@ -222,27 +217,23 @@ async fn prepare(database: &Path) -> Vec<String> {
         )
         .await
         .expect("account");
-    let created = spawn_all((1..BURST).map(|i| {
-        let (auth, customer) = (auth.clone(), account.customer_number.clone());
-        async move {
-            auth.create_user(
-                &customer,
-                NewUser {
-                    email: email(i),
-                    display_name: String::new(),
-                    role: Role::User,
-                    google_email: None,
-                    password: Some(Password::new(PASSWORD.into())),
-                    lang: Default::default(),
-                },
-                &RequestMeta::default(),
-            )
-            .await
-            .expect("user");
-        }
-    }))
-    .await;
-    drop(created);
+    // One after another: SQLite has one writer, and hundreds at once outwait its busy timeout.
+    for i in 1..BURST {
+        auth.create_user(
+            &account.customer_number,
+            NewUser {
+                email: email(i),
+                display_name: String::new(),
+                role: Role::User,
+                google_email: None,
+                password: Some(Password::new(PASSWORD.into())),
+                lang: Default::default(),
+            },
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("user");
+    }
     let mut devices = Vec::with_capacity(BURST);
     for i in 0..BURST {
         devices.push(trusted_device(&auth, i).await);
