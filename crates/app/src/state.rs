@@ -244,7 +244,8 @@ pub fn single_cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Opti
     values.next().is_none().then_some(first)
 }
 
-/// Everything a server function needs, provided as Leptos context by the server.
+/// Everything a server function needs, provided as Leptos context by the server (shared, as
+/// `Arc<AppState>`: every request and middleware takes it, and a copy would cost allocations).
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -252,8 +253,8 @@ pub struct AppState {
     pub web: WebConfig,
 }
 
-pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
+pub fn app_state() -> Result<std::sync::Arc<AppState>, AppError> {
+    use_context::<std::sync::Arc<AppState>>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })
@@ -349,7 +350,7 @@ pub fn send_content_security_policy() {
     };
     // "Sign in with Google" posts to Pforte, which redirects to the provider: a redirect a form
     // leads to must be allowed by `form-action` too.
-    let provider = use_context::<AppState>()
+    let provider = use_context::<std::sync::Arc<AppState>>()
         .and_then(|s| {
             s.auth
                 .settings

@@ -113,6 +113,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 pub fn build(state: AppState) -> Router {
     let routes = route_list();
+    let state = std::sync::Arc::new(state);
     let server_state = ServerState(state.clone());
     let context = {
         let state = state.clone();

@@ -5,8 +5,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use pforte_app::state::AppState;
 
+/// Shared by every request and middleware: cloning it is one reference count.
 #[derive(Clone)]
-pub struct ServerState(pub AppState);
+pub struct ServerState(pub std::sync::Arc<AppState>);
 
 impl FromRef<ServerState> for LeptosOptions {
     fn from_ref(state: &ServerState) -> Self {
