@@ -495,9 +495,14 @@ fn release_build() -> Result {
 }
 
 /// Writes `FILE.br` (brotli, best) and `FILE.gz` (gzip, best) next to each of the browser's
-/// files, which the server sends to browsers that accept them instead of compressing each time.
+/// files, which the server sends to browsers that accept them instead of compressing each time,
+/// and `precompressed.txt`: each copy with the SHA-256 of the file it was made from (the server
+/// takes a copy only while that is the file's hash). The files are those of
+/// `pforte_app::assets::FILES`.
 fn precompress(pkg: &Path) -> Result {
+    use sha2::Digest;
     step("precompressing the browser's files (brotli and gzip, best)");
+    let mut listed = String::new();
     for name in ["pforte.wasm", "pforte.js", "pforte.css"] {
         let file = pkg.join(name);
         let bytes =
@@ -513,9 +518,14 @@ fn precompress(pkg: &Path) -> Result {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         std::io::Write::write_all(&mut gz, &bytes).map_err(|e| format!("gzip {name}: {e}"))?;
         let gz = gz.finish().map_err(|e| format!("gzip {name}: {e}"))?;
+        let made_from: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         for (ext, data) in [("br", &br), ("gz", &gz)] {
             let to = pkg.join(format!("{name}.{ext}"));
             std::fs::write(&to, data).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+            listed.push_str(&format!("{name}.{ext} {made_from}\n"));
         }
         eprintln!(
             "  {name}: {} bytes, brotli {} bytes, gzip {} bytes",
@@ -524,6 +534,8 @@ fn precompress(pkg: &Path) -> Result {
             gz.len()
         );
     }
+    let list = pkg.join("precompressed.txt");
+    std::fs::write(&list, listed).map_err(|e| format!("cannot write {}: {e}", list.display()))?;
     Ok(())
 }
 

@@ -1,78 +1,137 @@
-//! The version of the site's own files (`pkg/pforte.js`, `.wasm`, `.css`): a hash of their
-//! contents. Pages name the files under `/v/{version}/pkg/…`, which may be cached for a year:
-//! a new build has a new version, so browsers never run an old bundle against a new server.
-//! Instances serving the same build agree on the version without talking to each other.
+//! The site's own files (`pkg/pforte.js`, `.wasm`, `.css`), read into memory with their version:
+//! a hash of their contents. Pages name the files under `/v/{version}/pkg/…`, which may be
+//! cached for a year: a new build has a new version, so browsers never run an old bundle against
+//! a new server, and instances serving the same build agree on it without talking to each other.
+//! What is served is exactly what was hashed, whatever happens to the files on disk meanwhile.
 
 use leptos::config::LeptosOptions;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-/// The files whose contents make the version; the browser fetches all of them.
-pub const FILES: [&str; 3] = ["pforte.js", "pforte.wasm", "pforte.css"];
+/// The files whose contents make the version, with their content types.
+pub const FILES: [(&str, &str); 3] = [
+    ("pforte.js", "text/javascript"),
+    ("pforte.wasm", "application/wasm"),
+    ("pforte.css", "text/css"),
+];
+
+/// Written by the release build next to the files: one line per precompressed file, its name and
+/// the SHA-256 (hex) of the file it was made from. A copy is used only when that is the file's
+/// hash now.
+pub const PRECOMPRESSED: &str = "precompressed.txt";
 
 /// Length of a version, in hex digits.
 const VERSION_LEN: usize = 16;
 
-/// What the files looked like when the version was worked out: their sizes and change times.
-type Stamp = Vec<Option<(u64, SystemTime)>>;
+/// One of the site's files as served: plain, and as the release build compressed it.
+pub struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub plain: Vec<u8>,
+    pub br: Option<Vec<u8>>,
+    pub gzip: Option<Vec<u8>>,
+}
+
+/// The site's files of one version.
+pub struct Site {
+    pub version: String,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    pub fn asset(&self, name: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.name == name)
+    }
+}
+
+/// What the files looked like when they were read: size, change time and inode of each.
+type Stamp = Vec<Option<(u64, SystemTime, u64)>>;
+
+fn stamp_of(path: &Path) -> Option<(u64, SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.len(), meta.modified().ok()?, inode))
+}
 
 /// The directory of the site's own files.
 pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
     Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
 }
 
-/// The current version, or `None` when the files are not there (a server built without its
-/// browser files, as in `cargo test`): then pages name them under `/pkg/` as they are.
-/// Worked out again whenever a file's size or change time changes (`cargo leptos watch`
-/// rebuilding them under a running server), else remembered: a page costs three `stat` calls.
-pub fn version(options: &LeptosOptions) -> Option<String> {
-    static KNOWN: Mutex<Option<(PathBuf, Stamp, Option<String>)>> = Mutex::new(None);
+type Known = Option<(PathBuf, Stamp, Option<Arc<Site>>)>;
+
+/// The site's files as they are now, or `None` when one is missing (a server built without its
+/// browser files, as in `cargo test`): then pages name them under `/pkg/` as they are. Read
+/// again whenever a file's size, change time or inode changes (`cargo leptos watch` rebuilding
+/// them under a running server), else remembered: a page costs three `stat` calls.
+pub fn current(options: &LeptosOptions) -> Option<Arc<Site>> {
+    static KNOWN: RwLock<Known> = RwLock::new(None);
     let dir = pkg_dir(options);
-    let stamp: Stamp = FILES
-        .iter()
-        .map(|f| {
-            let meta = std::fs::metadata(dir.join(f)).ok()?;
-            Some((meta.len(), meta.modified().ok()?))
-        })
-        .collect();
-    let mut known = KNOWN.lock().ok()?;
-    if let Some((d, s, version)) = known.as_ref()
-        && *d == dir
-        && *s == stamp
-    {
-        return version.clone();
+    let stamp: Stamp = FILES.iter().map(|(f, _)| stamp_of(&dir.join(f))).collect();
+    let fresh = |known: &Known| match known {
+        Some((d, s, site)) if *d == dir && *s == stamp => Some(site.clone()),
+        _ => None,
+    };
+    if let Some(site) = fresh(&KNOWN.read().unwrap_or_else(|e| e.into_inner())) {
+        return site;
     }
-    let version = hash_files(&dir);
-    *known = Some((dir, stamp, version.clone()));
-    version
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(site) = fresh(&known) {
+        return site;
+    }
+    let site = read_site(&dir).map(Arc::new);
+    *known = Some((dir, stamp, site.clone()));
+    site
 }
 
-fn hash_files(dir: &Path) -> Option<String> {
-    let mut hash = Sha256::new();
-    for file in FILES {
-        let bytes = std::fs::read(dir.join(file)).ok()?;
-        hash.update((file.len() as u64).to_le_bytes());
-        hash.update(file.as_bytes());
-        hash.update((bytes.len() as u64).to_le_bytes());
-        hash.update(&bytes);
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_site(dir: &Path) -> Option<Site> {
+    let listed = std::fs::read_to_string(dir.join(PRECOMPRESSED)).unwrap_or_default();
+    let made_from = |copy: &str| {
+        listed.lines().find_map(|line| {
+            let (name, hash) = line.split_once(' ')?;
+            (name == copy).then(|| hash.trim().to_owned())
+        })
+    };
+    let mut version = Sha256::new();
+    let mut assets = Vec::new();
+    for (name, content_type) in FILES {
+        let plain = std::fs::read(dir.join(name)).ok()?;
+        let own = hex(&Sha256::digest(&plain));
+        // A copy made from other contents (an earlier build) is never sent.
+        let copy = |ext: &str| {
+            let copy = format!("{name}.{ext}");
+            (made_from(&copy).as_deref() == Some(own.as_str()))
+                .then(|| std::fs::read(dir.join(&copy)).ok())
+                .flatten()
+        };
+        version.update((name.len() as u64).to_le_bytes());
+        version.update(name.as_bytes());
+        version.update(own.as_bytes());
+        assets.push(Asset {
+            name,
+            content_type,
+            br: copy("br"),
+            gzip: copy("gz"),
+            plain,
+        });
     }
-    let digest = hash.finalize();
-    Some(
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-            .chars()
-            .take(VERSION_LEN)
-            .collect(),
-    )
+    let mut version = hex(&version.finalize());
+    version.truncate(VERSION_LEN);
+    Some(Site { version, assets })
 }
 
 /// Where pages name the site's files: `/v/{version}` (then `/pkg/…`), or nothing.
 pub fn root(options: &LeptosOptions) -> String {
-    version(options).map_or_else(String::new, |v| format!("/v/{v}"))
+    current(options).map_or_else(String::new, |site| format!("/v/{}", site.version))
 }
 
 #[cfg(test)]
@@ -88,27 +147,45 @@ mod tests {
     }
 
     /// The version follows the contents: the same files give the same version, a changed file
-    /// a new one, a missing file none.
+    /// (also one of the same size) a new one, a missing file none. A precompressed copy is taken
+    /// only when it was made from the file as it is.
     #[test]
     fn version_follows_the_contents() {
         let dir = std::env::temp_dir().join(format!("pforte-assets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         let pkg = dir.join("pkg");
         std::fs::create_dir_all(&pkg).expect("dir");
         let options = site(&dir);
-        assert_eq!(version(&options), None, "no files, no version");
-        for f in FILES {
+        assert!(current(&options).is_none(), "no files, no version");
+        for (f, _) in FILES {
             std::fs::write(pkg.join(f), format!("contents of {f}")).expect("write");
         }
-        let first = version(&options).expect("a version");
-        assert_eq!(first.len(), VERSION_LEN);
-        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(version(&options).as_deref(), Some(first.as_str()));
-        assert_eq!(root(&options), format!("/v/{first}"));
-        std::fs::write(pkg.join("pforte.wasm"), "a new build, longer").expect("write");
-        let second = version(&options).expect("a version");
-        assert_ne!(first, second);
+        let wasm_hash = hex(&Sha256::digest(b"contents of pforte.wasm"));
+        std::fs::write(pkg.join("pforte.wasm.br"), "brotli").expect("write");
+        std::fs::write(pkg.join("pforte.wasm.gz"), "gzip").expect("write");
+        std::fs::write(
+            pkg.join(PRECOMPRESSED),
+            format!(
+                "pforte.wasm.br {wasm_hash}\npforte.wasm.gz {}\n",
+                "0".repeat(64)
+            ),
+        )
+        .expect("write");
+        let first = current(&options).expect("a version");
+        assert_eq!(first.version.len(), VERSION_LEN);
+        assert!(first.version.bytes().all(|b| b.is_ascii_hexdigit()));
+        let wasm = first.asset("pforte.wasm").expect("wasm");
+        assert_eq!(wasm.br.as_deref(), Some(&b"brotli"[..]));
+        assert_eq!(wasm.gzip, None, "made from other contents");
+        assert_eq!(root(&options), format!("/v/{}", first.version));
+        // Rewritten with the same size: a new version, and the copy is no longer taken.
+        std::fs::remove_file(pkg.join("pforte.wasm")).expect("remove");
+        std::fs::write(pkg.join("pforte.wasm"), "contents of PFORTE.wasm").expect("write");
+        let second = current(&options).expect("a version");
+        assert_ne!(first.version, second.version);
+        assert_eq!(second.asset("pforte.wasm").expect("wasm").br, None);
         std::fs::remove_file(pkg.join("pforte.css")).expect("remove");
-        assert_eq!(version(&options), None);
+        assert!(current(&options).is_none());
         assert_eq!(root(&options), "");
         let _ = std::fs::remove_dir_all(&dir);
     }

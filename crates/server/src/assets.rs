@@ -1,46 +1,51 @@
-//! The site's own files (`pkg/pforte.js`, `.wasm`, `.css`). Under `/v/{version}/pkg/` — the
-//! version being a hash of their contents, which pages name — they are cached for a year
-//! (`immutable`); anywhere else they must be checked again before use. Each is sent as the
-//! release build precompressed it (`.br`, `.gz` next to it, no older than the file) when the
-//! browser accepts that, else compressed on the fly by the router's compression layer.
+//! The site's own files (`pkg/pforte.js`, `.wasm`, `.css`), served from memory as they were read
+//! with their version (`pforte_app::assets`). Under `/v/{version}/pkg/` with the current version
+//! they are cached for a year (`immutable`); under `/pkg/` they are checked again before each use
+//! (`no-cache`, with an `ETag`); under another version — a page from before an upgrade — they
+//! are today's files, never stored. Each goes out as the release build precompressed it (brotli,
+//! gzip) when the browser accepts that; nothing else under `pkg/` is served.
 
 use crate::state::ServerState;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pforte_app::assets;
-use tower::ServiceExt;
-use tower_http::services::ServeDir;
+use pforte_app::assets::{self, Site};
 
 /// A year: what browsers may keep a versioned file without asking again.
 const FOREVER: &str = "public, max-age=31536000, immutable";
-/// Unversioned or outdated paths: keep, but check with the server before each use.
+/// Unversioned paths: keep, but check with the server before each use.
 const CHECK: &str = "no-cache";
+/// Another version's path: today's file, which must not be kept under it.
+const NEVER: &str = "no-store";
 
-/// `GET /v/{version}/pkg/{file}`: cached for a year when `version` is the current one. An older
-/// version (a page rendered before an upgrade) gets today's file, marked to be checked again.
+/// `GET /v/{version}/pkg/{*file}`.
 pub async fn versioned(
     State(state): State<ServerState>,
     Path((version, file)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let current = assets::version(&state.0.leptos_options);
-    let cache = if current.as_deref() == Some(version.as_str()) {
+    let Some(site) = assets::current(&state.0.leptos_options) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = if site.version == version {
         FOREVER
     } else {
-        CHECK
+        NEVER
     };
-    serve(&state, &file, req, cache).await
+    serve(&site, &file, req.headers(), cache)
 }
 
-/// `GET /pkg/{file}`: as a page without a version names it (`cargo leptos watch` before the
-/// first build finishes, or a bookmark).
+/// `GET /pkg/{*file}`: as a page without a version names it (a server started before the first
+/// build, or a bookmark).
 pub async fn unversioned(
     State(state): State<ServerState>,
     Path(file): Path<String>,
     req: Request,
 ) -> Response {
-    serve(&state, &file, req, CHECK).await
+    let Some(site) = assets::current(&state.0.leptos_options) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    serve(&site, &file, req.headers(), CHECK)
 }
 
 /// Whether an `Accept-Encoding` header accepts `coding` (named, with a weight above zero).
@@ -51,72 +56,62 @@ fn accepts(header: &str, coding: &str) -> bool {
             .next()
             .is_some_and(|name| name.trim().eq_ignore_ascii_case(coding));
         let weight = params
-            .find_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|p| {
+                let p = p.trim();
+                p.get(..2)
+                    .filter(|k| k.eq_ignore_ascii_case("q="))
+                    .map(|_| &p[2..])
+            })
             .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
         named && weight > 0.0
     })
 }
 
-/// The precompressed copy of `original` to send for `accept_encoding`: brotli before gzip, and
-/// only a copy at least as new as the file (one left by an earlier build is never sent).
-fn precompressed(
-    original: &std::path::Path,
-    accept_encoding: &str,
-) -> Option<(&'static str, String)> {
-    let changed = std::fs::metadata(original)
-        .and_then(|m| m.modified())
-        .ok()?;
-    [("br", "br"), ("gzip", "gz")]
-        .into_iter()
-        .filter(|(coding, _)| accepts(accept_encoding, coding))
-        .find_map(|(coding, ext)| {
-            let name = format!("{}.{ext}", original.file_name()?.to_str()?);
-            let copy = original.with_file_name(&name);
-            let made = std::fs::metadata(&copy).and_then(|m| m.modified()).ok()?;
-            (made >= changed).then_some((coding, name))
-        })
-}
-
-async fn serve(state: &ServerState, file: &str, req: Request, cache: &'static str) -> Response {
-    if !assets::FILES.contains(&file) {
+fn serve(site: &Site, file: &str, headers: &HeaderMap, cache: &'static str) -> Response {
+    let Some(asset) = site.asset(file) else {
         return StatusCode::NOT_FOUND.into_response();
-    }
-    let dir = assets::pkg_dir(&state.0.leptos_options);
-    let accept_encoding = req
-        .headers()
+    };
+    let accept = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let copy = precompressed(&dir.join(file), accept_encoding);
-    let path = copy.as_ref().map_or(file, |(_, name)| name.as_str());
-    // Only the request's method and the headers that choose the answer reach the file service.
-    let mut inner = Request::builder()
-        .method(req.method())
-        .uri(format!("/{path}"))
-        .body(axum::body::Body::empty())
-        .unwrap_or_default();
-    for name in [header::IF_MODIFIED_SINCE, header::RANGE] {
-        if let Some(value) = req.headers().get(&name) {
-            inner.headers_mut().insert(name, value.clone());
-        }
-    }
-    let mut res = match ServeDir::new(dir).oneshot(inner).await {
-        Ok(res) => res.map(axum::body::Body::new),
-        Err(never) => match never {},
+    let (coding, body) = match (&asset.br, &asset.gzip) {
+        (Some(br), _) if accepts(accept, "br") => (Some("br"), br),
+        (_, Some(gz)) if accepts(accept, "gzip") => (Some("gzip"), gz),
+        _ => (None, &asset.plain),
     };
-    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
-        let headers = res.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if let Some((coding, _)) = copy {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-            let kind = match file.rsplit('.').next() {
-                Some("wasm") => "application/wasm",
-                Some("js") => "text/javascript",
-                _ => "text/css",
-            };
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-        }
+    // Strong for a precompressed copy (the version names the contents of every file, the coding
+    // the bytes); weak for the plain file, which the compression layer may still compress.
+    let etag = match coding {
+        Some(coding) => format!("\"{}-{coding}\"", site.version),
+        None => format!("W/\"{}\"", site.version),
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut res = if matches && cache != NEVER {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            )],
+            body.clone(),
+        )
+            .into_response()
+    };
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if cache != NEVER
+        && let Ok(value) = HeaderValue::from_str(&etag)
+    {
+        h.insert(header::ETAG, value);
+    }
+    if let Some(coding) = coding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
     res
 }
@@ -131,6 +126,7 @@ mod tests {
         assert!(accepts("gzip, deflate, BR;q=0.5", "br"));
         assert!(!accepts("gzip", "br"));
         assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(!accepts("br;Q=0, gzip", "br"));
         assert!(!accepts("br;q=nonsense", "br"));
         assert!(!accepts("", "gzip"));
     }

@@ -1,10 +1,5 @@
 //! `pforte`: serve, migrate, create-account, create-user.
 
-/// mimalloc rather than the system's malloc: rendering a page makes hundreds of small
-/// allocations, on which glibc's malloc spent about a quarter of the time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::Parser;
 use pforte_app::state::{AppState, WebConfig};
 use pforte_auth::account::NewUser;

@@ -35,11 +35,11 @@ fn redacted_path(path: &str) -> String {
 }
 
 /// The route a request matched, for metrics: the pattern (`/welcome/{token}`, never the token
-/// itself), the site's files as one, and everything else as `unmatched` — a bounded set.
+/// itself; the site's files as `/v/{version}/pkg/{*file}` or `/pkg/{*file}`), and everything else
+/// as `unmatched` — a bounded set.
 fn route_label(req: &Request) -> String {
     match req.extensions().get::<axum::extract::MatchedPath>() {
         Some(matched) => matched.as_str().to_owned(),
-        None if req.uri().path().starts_with("/pkg/") => "/pkg/*".to_owned(),
         None => "unmatched".to_owned(),
     }
 }
@@ -289,7 +289,12 @@ pub async fn security_headers(
     // A browser sending two session cookies is signed out: clear both forms (bound to Pforte's
     // host, and shared with the cookie domain). An answer that sets a new session (a sign-in step)
     // keeps it, and clears only the host-bound one when the session is shared.
-    if duplicate {
+    // Never on an answer a shared cache may keep (the site's files): it would sign out everyone.
+    let public = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"public"));
+    if duplicate && !public {
         let name = format!("{}=", state.0.web.session_cookie_name());
         let sets_session = res
             .headers()

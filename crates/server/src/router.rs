@@ -121,8 +121,8 @@ pub fn build(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     Router::new()
-        .route("/v/{version}/pkg/{file}", get(crate::assets::versioned))
-        .route("/pkg/{file}", get(crate::assets::unversioned))
+        .route("/v/{version}/pkg/{*file}", get(crate::assets::versioned))
+        .route("/pkg/{*file}", get(crate::assets::unversioned))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::metrics))

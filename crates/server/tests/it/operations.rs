@@ -378,40 +378,52 @@ async fn sigterm_finishes_requests_under_way() {
 }
 
 /// Pages name the site's files under a version made from their contents, and those are cached
-/// for a year; other paths to them must be checked again. A release's precompressed copy is sent
-/// as it is, but never one older than its file.
+/// for a year; `/pkg/` paths are checked again, another version's paths never kept. A release's
+/// precompressed copy is sent only while it was made from the file as it is; nothing else under
+/// `pkg/` is served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_files_are_versioned_and_precompressed() {
+    use sha2::Digest;
     let db = fresh_database(Engine::Sqlite).await;
     let site = std::env::temp_dir().join(format!("pforte-site-{}", rand::random::<u64>()));
     let pkg = site.join("pkg");
     std::fs::create_dir_all(&pkg).expect("site dir");
     let write = |name: &str, contents: &[u8]| std::fs::write(pkg.join(name), contents).expect(name);
+    let wasm = [0u8, 97, 115, 109, 1, 0, 0, 0];
     write(
         "pforte.js",
         "export function hydrate() {}\n".repeat(200).as_bytes(),
     );
-    write("pforte.wasm", &[0u8, 97, 115, 109, 1, 0, 0, 0]);
+    write("pforte.wasm", &wasm);
     write("pforte.css", b"body { color: black }");
-    // "Precompressed" copies whose bytes the test can recognise.
+    write("pforte.d.ts", b"export {}");
+    // "Precompressed" copies whose bytes the test can recognise, made from this wasm.
     write("pforte.wasm.br", b"the release's brotli copy");
     write("pforte.wasm.gz", b"the release's gzip copy");
+    let made_from: String = sha2::Sha256::digest(wasm)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    write(
+        "precompressed.txt",
+        format!("pforte.wasm.br {made_from}\npforte.wasm.gz {made_from}\n").as_bytes(),
+    );
     let root = site.to_str().expect("path").to_owned();
     let server = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
-    let get = |path: String, accept: &'static str| {
+    let get = |path: String, headers: Vec<(&'static str, String)>| {
         let server = &server;
         async move {
-            server
-                .get(&path, &[("accept-encoding", accept)])
-                .await
-                .expect("request")
+            let headers: Vec<(&str, &str)> =
+                headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            server.get(&path, &headers).await.expect("request")
         }
     };
+    let accept = |coding: &str| vec![("accept-encoding", coding.to_owned())];
     let version_on = |page: &str| -> String {
         let at = page.find("/v/").expect("a versioned path") + 3;
         page[at..at + 16].to_owned()
     };
-    let page = get("/login".into(), "identity")
+    let page = get("/login".into(), accept("identity"))
         .await
         .text()
         .await
@@ -424,35 +436,81 @@ async fn site_files_are_versioned_and_precompressed() {
     // The hydration script is given the same root, from which it loads the WASM.
     assert!(page.contains(&format!("\"/v/{version}\"")), "{page}");
 
-    let res = get(format!("/v/{version}/pkg/pforte.css"), "identity").await;
+    let res = get(format!("/v/{version}/pkg/pforte.css"), accept("identity")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(&res, "cache-control"),
         "public, max-age=31536000, immutable"
     );
     assert_eq!(header(&res, "content-type"), "text/css");
-    for path in [
-        "/v/0123456789abcdef/pkg/pforte.css".to_owned(),
-        "/pkg/pforte.css".to_owned(),
-    ] {
-        let res = get(path.clone(), "identity").await;
-        assert_eq!(res.status(), 200, "{path}");
-        assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
-    }
+    let etag = header(&res, "etag");
+    assert!(etag.contains(&version), "{etag}");
+    let again = get(
+        format!("/v/{version}/pkg/pforte.css"),
+        vec![("if-none-match", etag.clone())],
+    )
+    .await;
+    assert_eq!(again.status(), 304);
+    let res = get("/pkg/pforte.css".into(), accept("identity")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "cache-control"), "no-cache");
+    // Another version's path gets today's file, never to be kept, and never a 304.
+    let other = get(
+        "/v/0123456789abcdef/pkg/pforte.css".into(),
+        vec![("if-none-match", etag.clone())],
+    )
+    .await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(header(&other, "cache-control"), "no-store");
+    assert_eq!(header(&other, "etag"), "");
     for path in [
         format!("/v/{version}/pkg/pforte.d.ts"),
-        format!("/v/{version}/pkg/..%2f..%2fetc%2fpasswd"),
         format!("/v/{version}/pkg/pforte.wasm.br"),
+        format!("/v/{version}/pkg/sub/pforte.css"),
+        "/pkg/pforte.d.ts".to_owned(),
+        "/pkg//pforte.wasm.br".to_owned(),
+        "/pkg/precompressed.txt".to_owned(),
+        format!("/v/{version}/pkg/..%2f..%2fetc%2fpasswd"),
     ] {
-        assert_eq!(get(path.clone(), "br").await.status(), 404, "{path}");
+        assert_eq!(
+            get(path.clone(), accept("br")).await.status(),
+            404,
+            "{path}"
+        );
+    }
+    // As the client sends it, without the client's own clean-up of the path.
+    let raw = |path: &str| {
+        use std::io::{Read, Write};
+        let addr = server.base.trim_start_matches("http://").to_owned();
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.lines().next().unwrap_or_default().to_owned()
+    };
+    for path in [
+        "/pkg/./pforte.d.ts",
+        "/pkg/../pkg/pforte.d.ts",
+        "/v/x/pkg/./pforte.wasm.br",
+    ] {
+        let status = raw(path);
+        assert!(!status.contains(" 200 "), "{path}: {status}");
     }
 
     // The precompressed copies, by what the browser accepts.
-    for (accept, coding, bytes) in [
+    for (coding_accepted, coding, bytes) in [
         ("gzip, br", "br", &b"the release's brotli copy"[..]),
         ("br;q=0, gzip", "gzip", &b"the release's gzip copy"[..]),
     ] {
-        let res = get(format!("/v/{version}/pkg/pforte.wasm"), accept).await;
+        let res = get(
+            format!("/v/{version}/pkg/pforte.wasm"),
+            accept(coding_accepted),
+        )
+        .await;
         assert_eq!(res.status(), 200);
         assert_eq!(header(&res, "content-encoding"), coding);
         assert_eq!(header(&res, "content-type"), "application/wasm");
@@ -460,23 +518,29 @@ async fn site_files_are_versioned_and_precompressed() {
             header(&res, "cache-control"),
             "public, max-age=31536000, immutable"
         );
+        assert!(
+            header(&res, "vary")
+                .to_ascii_lowercase()
+                .contains("accept-encoding")
+        );
         assert_eq!(&res.bytes().await.expect("body")[..], bytes);
     }
-    let plain = get(format!("/v/{version}/pkg/pforte.wasm"), "identity").await;
+    let plain = get(format!("/v/{version}/pkg/pforte.wasm"), accept("identity")).await;
     assert_eq!(header(&plain, "content-encoding"), "");
-    assert_eq!(plain.bytes().await.expect("body").len(), 8);
+    assert_eq!(&plain.bytes().await.expect("body")[..], &wasm[..]);
 
-    // A new build: a new version; the old copies are older than the file and are not sent.
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    write("pforte.wasm", &[0u8, 97, 115, 109, 1, 0, 0, 0, 1]);
-    let page = get("/login".into(), "identity")
+    // A new build with the same size: a new version; the copies, made from the old file, are
+    // not sent (whatever their times).
+    write("pforte.wasm", &[0u8, 97, 115, 109, 1, 0, 0, 1]);
+    write("pforte.wasm.br", b"the release's brotli copy");
+    let page = get("/login".into(), accept("identity"))
         .await
         .text()
         .await
         .expect("page");
     let next = version_on(&page);
     assert_ne!(next, version);
-    let res = get(format!("/v/{next}/pkg/pforte.wasm"), "br").await;
+    let res = get(format!("/v/{next}/pkg/pforte.wasm"), accept("br")).await;
     assert_eq!(
         header(&res, "cache-control"),
         "public, max-age=31536000, immutable"
@@ -487,8 +551,8 @@ async fn site_files_are_versioned_and_precompressed() {
         b"the release's brotli copy",
         "a stale copy is never sent"
     );
-    let old = get(format!("/v/{version}/pkg/pforte.wasm"), "identity").await;
-    assert_eq!(header(&old, "cache-control"), "no-cache");
+    let old = get(format!("/v/{version}/pkg/pforte.wasm"), accept("identity")).await;
+    assert_eq!(header(&old, "cache-control"), "no-store");
     server.stop();
     let _ = std::fs::remove_dir_all(&site);
 }
@@ -507,6 +571,7 @@ async fn site_files_are_compressed_pages_are_not() {
         "export function hydrate() {}\n".repeat(200),
     )
     .expect("js");
+    std::fs::write(site.join("pkg/pforte.css"), "body {}\n".repeat(200)).expect("css");
     let root = site.to_str().expect("path").to_owned();
     let server = Served::start_with(&db, "C.UTF-8", &[("LEPTOS_SITE_ROOT", root.as_str())]).await;
     let served = &server;
