@@ -454,6 +454,16 @@ async fn site_files_are_versioned_and_precompressed() {
     let res = get("/pkg/pforte.css".into(), accept("identity")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(header(&res, "cache-control"), "no-cache");
+    // Two session cookies sign a browser out, but not through an answer a shared cache may keep.
+    let two = || vec![("cookie", "pforte_session=a; pforte_session=b".to_owned())];
+    let file = get(format!("/v/{version}/pkg/pforte.css"), two()).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(header(&file, "set-cookie"), "");
+    let page = get("/login".into(), two()).await;
+    assert!(
+        header(&page, "set-cookie").contains("pforte_session="),
+        "the page clears them"
+    );
     // Another version's path gets today's file, never to be kept, and never a 304.
     let other = get(
         "/v/0123456789abcdef/pkg/pforte.css".into(),
