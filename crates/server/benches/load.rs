@@ -41,6 +41,18 @@ fn email(i: usize) -> String {
     format!("user{i}@bench.example")
 }
 
+/// User `i`, with the benchmark's password.
+fn user(i: usize, role: Role) -> NewUser {
+    NewUser {
+        email: email(i),
+        display_name: String::new(),
+        role,
+        google_email: None,
+        password: Some(Password::new(PASSWORD.into())),
+        lang: Default::default(),
+    }
+}
+
 /// A made-up client address per user, passed on by the trusted proxy (127.0.0.1), so that the
 /// per-address limit sees many browsers as it would in production.
 fn client_ip(i: usize) -> String {
@@ -205,14 +217,7 @@ async fn prepare(database: &Path) -> Vec<String> {
         .create_account(
             "Bench GmbH",
             None,
-            NewUser {
-                email: email(0),
-                display_name: String::new(),
-                role: Role::Admin,
-                google_email: None,
-                password: Some(Password::new(PASSWORD.into())),
-                lang: Default::default(),
-            },
+            user(0, Role::Admin),
             &RequestMeta::default(),
         )
         .await
@@ -221,14 +226,7 @@ async fn prepare(database: &Path) -> Vec<String> {
     for i in 1..BURST {
         auth.create_user(
             &account.customer_number,
-            NewUser {
-                email: email(i),
-                display_name: String::new(),
-                role: Role::User,
-                google_email: None,
-                password: Some(Password::new(PASSWORD.into())),
-                lang: Default::default(),
-            },
+            user(i, Role::User),
             &RequestMeta::default(),
         )
         .await
