@@ -4,6 +4,7 @@
 //! a new server, and instances serving the same build agree on it without talking to each other.
 //! What is served is exactly what was hashed, whatever happens to the files on disk meanwhile.
 
+use bytes::Bytes;
 use leptos::config::LeptosOptions;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -25,13 +26,14 @@ pub const PRECOMPRESSED: &str = "precompressed.txt";
 /// Length of a version, in hex digits.
 const VERSION_LEN: usize = 16;
 
-/// One of the site's files as served: plain, and as the release build compressed it.
+/// One of the site's files as served: plain, and as the release build compressed it. (`Bytes`:
+/// an answer shares them rather than copying up to 2 MB.)
 pub struct Asset {
     pub name: &'static str,
     pub content_type: &'static str,
-    pub plain: Vec<u8>,
-    pub br: Option<Vec<u8>>,
-    pub gzip: Option<Vec<u8>>,
+    pub plain: Bytes,
+    pub br: Option<Bytes>,
+    pub gzip: Option<Bytes>,
 }
 
 /// The site's files of one version.
@@ -112,6 +114,7 @@ fn read_site(dir: &Path) -> Option<Site> {
             (made_from(&copy).as_deref() == Some(own.as_str()))
                 .then(|| std::fs::read(dir.join(&copy)).ok())
                 .flatten()
+                .map(Bytes::from)
         };
         version.update((name.len() as u64).to_le_bytes());
         version.update(name.as_bytes());
@@ -121,7 +124,7 @@ fn read_site(dir: &Path) -> Option<Site> {
             content_type,
             br: copy("br"),
             gzip: copy("gz"),
-            plain,
+            plain: Bytes::from(plain),
         });
     }
     let mut version = hex(&version.finalize());

@@ -225,6 +225,11 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// Nanoseconds since `started`, as the job times are kept (bounded, so that sums cannot overflow).
+fn nanos_since(started: Instant) -> u64 {
+    started.elapsed().as_nanos().min(u128::from(u64::MAX / 2)) as u64
+}
+
 /// A place in the hashing queue, taken by [`Hasher::admit`]: counted until its job is done, or
 /// until it is dropped unused.
 pub struct Admitted {
@@ -274,8 +279,8 @@ impl Hasher {
     pub fn warm(&self) {
         let started = Instant::now();
         dummy_hash();
-        let took = started.elapsed().as_nanos().min(u128::from(u64::MAX / 2)) as u64;
-        self.job_nanos.store(took.max(1), Ordering::Relaxed);
+        self.job_nanos
+            .store(nanos_since(started).max(1), Ordering::Relaxed);
     }
 
     /// About one job per core.
@@ -348,7 +353,7 @@ impl Admitted {
             let mut arena = taken.unwrap_or_else(|| argon2().hasher());
             let started = Instant::now();
             let out = job(&mut arena);
-            let took = started.elapsed().as_nanos().min(u128::from(u64::MAX / 2)) as u64;
+            let took = nanos_since(started);
             let before = job_nanos.load(Ordering::Relaxed);
             job_nanos.store((before / 4) * 3 + took / 4, Ordering::Relaxed);
             if let Ok(mut free) = arenas.lock() {
