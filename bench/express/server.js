@@ -55,6 +55,14 @@ app.post('/login', async (req, res, next) => {
   }
 });
 
+// The signed-in pages: `/` says who is signed in; `/account/security` adds a form.
+app.get('/', (req, res) => {
+  if (!req.session.user) return res.redirect(302, '/login');
+  res.send(page('Home', `<p>Signed in as ${escape(req.session.user)}</p>
+<nav><a href="/account/security">Security</a></nav>
+<form method="post" action="/logout"><button>Log out</button></form>`));
+});
+
 app.get('/account/security', (req, res) => {
   if (!req.session.user) return res.redirect(302, '/login');
   res.send(page('Security', `<p>Signed in as ${escape(req.session.user)}</p>

@@ -260,21 +260,23 @@ pub fn app_state() -> Result<std::sync::Arc<AppState>, AppError> {
     })
 }
 
-fn parts() -> Option<Parts> {
-    use_context::<Parts>()
+/// Reads the current request's parts in place (a page asks for them many times; cloning them
+/// would copy every header each time). `None` outside a request.
+fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Option<R> {
+    with_context::<Parts, _>(read)
 }
 
 /// The language of the current request ([`RequestLang`]); English outside a request.
 pub fn request_lang() -> Lang {
-    parts()
-        .and_then(|parts| parts.extensions.get::<RequestLang>().copied())
+    with_parts(|parts| parts.extensions.get::<RequestLang>().copied())
+        .flatten()
         .map_or_else(Lang::default, |RequestLang(lang)| lang)
 }
 
 /// IP and browser of the current request (with its `Sec-CH-UA` hint, which names browsers whose
 /// User-Agent hides them).
 pub fn request_meta() -> RequestMeta {
-    parts().map_or_else(RequestMeta::default, |parts| request_meta_of(&parts))
+    with_parts(request_meta_of).unwrap_or_default()
 }
 
 /// IP and browser of a request, from its parts (see [`request_meta`]).
@@ -294,8 +296,21 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
     RequestMeta::with_client_hint(ip, ua, hint).in_zone(zone)
 }
 
+/// The signed-in user a page request was found to have by the page guard before it reached the
+/// app. The page's parts (its server functions, run in place while rendering) read it instead
+/// of looking the session up again each. Only `GET`/`HEAD` page requests carry it: they change
+/// nothing, so the user cannot change while the page renders. Server functions called by the
+/// browser never do, and look the session up themselves.
+#[derive(Clone)]
+pub struct PageUser(pub pforte_auth::account::User);
+
 /// The signed-in user of the current request, or `NotSignedIn`.
 pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, AppError> {
+    if let Some(PageUser(user)) =
+        with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten()
+    {
+        return Ok(user);
+    }
     let token = current_session_token(&state.web).ok_or(AppError::NotSignedIn)?;
     state
         .auth
@@ -316,12 +331,12 @@ pub async fn signed_in_admin(state: &AppState) -> Result<pforte_auth::account::U
 
 /// The session cookie of the current request.
 pub fn current_session_token(web: &WebConfig) -> Option<String> {
-    parts().and_then(|p| web.session_token(&p.headers).map(str::to_owned))
+    with_parts(|p| web.session_token(&p.headers).map(str::to_owned)).flatten()
 }
 
 /// The trusted-device cookie of the current request.
 pub fn current_device_token(web: &WebConfig) -> Option<String> {
-    parts().and_then(|p| web.device_token(&p.headers).map(str::to_owned))
+    with_parts(|p| web.device_token(&p.headers).map(str::to_owned)).flatten()
 }
 
 /// Sets the cookies a sign-in step hands out: always the new session, and a new trusted device.

@@ -82,6 +82,8 @@ pub struct Metrics {
     pub hashing_wait: Histogram,
     /// Password hashes and checks refused because the queue was too long (answered 503).
     pub hashing_refused: Counter,
+    /// Session cookies looked up in the database (a page shares one lookup among its parts).
+    pub session_lookups: Counter,
 }
 
 impl Default for Metrics {
@@ -166,6 +168,12 @@ impl Metrics {
             "Password hashes refused because they would have waited too long for a worker",
             hashing_refused.clone(),
         );
+        let session_lookups = Counter::default();
+        registry.register(
+            "session_lookups",
+            "Session cookies looked up in the database",
+            session_lookups.clone(),
+        );
         Metrics {
             registry,
             events,
@@ -180,6 +188,7 @@ impl Metrics {
             hashing_waiting,
             hashing_wait,
             hashing_refused,
+            session_lookups,
         }
     }
 

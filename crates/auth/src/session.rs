@@ -194,16 +194,63 @@ impl Auth {
     /// Looks a session up by its cookie value. A session past [`LIVE`] is deleted and read as
     /// absent; a live one has its last use refreshed (at most every 30 s).
     pub async fn session(&self, presented: &str) -> Result<Option<Session>, AuthError> {
+        Ok(self
+            .session_with_user(presented, false)
+            .await?
+            .map(|(session, _)| session))
+    }
+
+    /// The signed-in user of a session cookie: stage `Complete` and the user still active.
+    pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
+        Ok(self.signed_in(presented).await?.map(|(user, _)| user))
+    }
+
+    /// [`Auth::signed_in_user`] with its session (e.g. for when the user authenticated).
+    pub async fn signed_in(&self, presented: &str) -> Result<Option<(User, Session)>, AuthError> {
+        let Some((session, user)) = self.session_with_user(presented, true).await? else {
+            return Ok(None);
+        };
+        if session.stage != Stage::Complete {
+            return Ok(None);
+        }
+        Ok(user
+            .filter(|u| u.status == UserStatus::Active)
+            .map(|u| (u, session)))
+    }
+
+    /// [`Auth::session`], and with `with_user` its user read in the same query (every signed-in
+    /// page asks for both).
+    async fn session_with_user(
+        &self,
+        presented: &str,
+        with_user: bool,
+    ) -> Result<Option<(Session, Option<User>)>, AuthError> {
+        use std::sync::LazyLock;
+        static SESSION: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT user_id, stage, created_at, last_seen_at, authenticated_at, \
+                 CASE WHEN {LIVE} THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS live \
+                 FROM sessions WHERE token_hash = $5"
+            )
+        });
+        static WITH_USER: LazyLock<String> = LazyLock::new(|| {
+            let columns: Vec<String> = USER_COLUMNS
+                .split(',')
+                .map(|c| format!("u.{}", c.trim()))
+                .collect();
+            format!(
+                "SELECT s.*, {} FROM ({}) s LEFT JOIN users u ON u.id = s.user_id",
+                columns.join(", "),
+                SESSION.as_str()
+            )
+        });
         let Some(hash) = TokenHash::of_presented(presented) else {
             return Ok(None);
         };
         let now = self.now();
-        let sql = format!(
-            "SELECT user_id, stage, created_at, last_seen_at, authenticated_at, \
-             CASE WHEN {LIVE} THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS live \
-             FROM sessions WHERE token_hash = $5"
-        );
-        let Some(row) = bind_live(sqlx::query(&sql), now, &self.settings)
+        self.metrics.session_lookups.inc();
+        let sql = if with_user { &WITH_USER } else { &SESSION };
+        let Some(row) = bind_live(sqlx::query(sql), now, &self.settings)
             .bind(hash.as_str())
             .fetch_optional(&self.store.pool)
             .await?
@@ -217,6 +264,12 @@ impl Auth {
                 .await?;
             return Ok(None);
         }
+        // No user columns without `with_user`; NULL ones when the user is gone.
+        let user = if with_user && row.try_get::<Option<i64>, _>("id")?.is_some() {
+            Some(user_from_row(&row)?)
+        } else {
+            None
+        };
         let session = Session {
             hash,
             user_id: row.try_get("user_id")?,
@@ -232,30 +285,7 @@ impl Auth {
                 .execute(&self.store.pool)
                 .await?;
         }
-        Ok(Some(session))
-    }
-
-    /// The signed-in user of a session cookie: stage `Complete` and the user still active.
-    pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
-        Ok(self.signed_in(presented).await?.map(|(user, _)| user))
-    }
-
-    /// [`Auth::signed_in_user`] with its session (e.g. for when the user authenticated).
-    pub async fn signed_in(&self, presented: &str) -> Result<Option<(User, Session)>, AuthError> {
-        let Some(session) = self.session(presented).await? else {
-            return Ok(None);
-        };
-        if session.stage != Stage::Complete {
-            return Ok(None);
-        }
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(session.user_id)
-            .fetch_optional(&self.store.pool)
-            .await?;
-        let user = row.as_ref().map(user_from_row).transpose()?;
-        Ok(user
-            .filter(|u| u.status == UserStatus::Active)
-            .map(|u| (u, session)))
+        Ok(Some((session, user)))
     }
 
     /// The user's signed-in sessions that are still live, most recently active first;

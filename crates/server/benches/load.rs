@@ -34,6 +34,10 @@ const CONNECTIONS: usize = 32;
 const BURST: usize = 500;
 /// Verifications in the argon2-alone measurement, and sign-ins in the sign-in measurement.
 const SIGN_INS: usize = 640;
+/// The pages measured: the sign-in page (signed out), then two signed-in pages: `/` (who is
+/// signed in) and `/account/security` (the user's devices, sessions and activity, 20 rows each
+/// for the benchmark's users, who signed in 20 times).
+const PAGES: [&str; 3] = ["/login", "/", "/account/security"];
 /// How long each page measurement runs.
 const PAGE_TIME: Duration = Duration::from_secs(5);
 
@@ -91,6 +95,24 @@ fn machine() -> String {
 }
 
 /// `VmRSS` and `VmHWM` (the peak) of a process, in MiB.
+/// The CPU time process `pid` has used so far (user and system), in seconds.
+fn cpu_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn memory_of(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
@@ -276,24 +298,28 @@ fn client() -> reqwest::Client {
 #[derive(Clone)]
 struct Target {
     base: String,
+    /// The server's process, whose CPU time the page figures divide by their requests.
+    pid: u32,
     sign_in_path: &'static str,
     signed_in_status: u16,
     session_cookie: &'static str,
 }
 
 impl Target {
-    fn pforte(base: &str) -> Target {
+    fn pforte(base: &str, pid: u32) -> Target {
         Target {
             base: base.to_owned(),
+            pid,
             sign_in_path: "/api/submit_password",
             signed_in_status: 200,
             session_cookie: "pforte_session=",
         }
     }
 
-    fn express(base: &str) -> Target {
+    fn express(base: &str, pid: u32) -> Target {
         Target {
             base: base.to_owned(),
+            pid,
             sign_in_path: "/login",
             signed_in_status: 302,
             session_cookie: "connect.sid=",
@@ -370,19 +396,25 @@ async fn sign_ins(target: &Target, devices: &[Option<String>]) -> (f64, Vec<Stri
     (rate, sessions)
 }
 
-/// Sign-ins per second, `GET /login` and `GET /account/security` (rate, p50, p99) on `target`.
-async fn throughput(target: &Target, devices: &[Option<String>]) -> (f64, Figures, Figures) {
+/// Sign-ins per second, and the [`Figures`] of [`PAGES`], on `target`.
+async fn throughput(target: &Target, devices: &[Option<String>]) -> (f64, [Figures; PAGES.len()]) {
     eprintln!("sign-ins on {} …", target.base);
     let (signed_in, sessions) = sign_ins(target, devices).await;
     eprintln!("GET /login …");
-    let login = pages(&target.base, "/login", &[]).await;
-    eprintln!("GET /account/security …");
-    let security = pages(&target.base, "/account/security", &sessions).await;
-    (signed_in, login, security)
+    let mut figures = [(0.0, 0.0, 0.0, 0.0); PAGES.len()];
+    for (i, path) in PAGES.iter().enumerate() {
+        eprintln!("GET {path} …");
+        // The sign-in page is visited signed out, the others signed in.
+        let cookies = if i == 0 { &[][..] } else { &sessions[..] };
+        figures[i] = pages(target, path, cookies).await;
+    }
+    (signed_in, figures)
 }
 
-/// Requests per second, median and 99th percentile latency in milliseconds.
-type Figures = (f64, f64, f64);
+/// Requests per second, median and 99th percentile latency in milliseconds, and the server's
+/// CPU time per request in microseconds (which other work on a shared machine disturbs less
+/// than the rate).
+type Figures = (f64, f64, f64, f64);
 
 /// The express baseline (`bench/express/server.js`, when `PFORTE_BENCH_EXPRESS` names it) on a
 /// free port, with `CONNECTIONS` users.
@@ -406,10 +438,12 @@ fn express() -> Option<(Child, String)> {
     Some((child, format!("http://127.0.0.1:{port}")))
 }
 
-/// Requests per second, and the median and 99th percentile latency in milliseconds, of `GET path`
-/// over `CONNECTIONS` connections for `PAGE_TIME`; connection `i` sends `cookies[i]` if any.
-async fn pages(base: &str, path: &str, cookies: &[String]) -> Figures {
+/// The [`Figures`] of `GET path` over `CONNECTIONS` connections for `PAGE_TIME`; connection `i`
+/// sends `cookies[i]` if any.
+async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
     let client = client();
+    let base = &target.base;
+    let cpu = cpu_of(target.pid);
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
     for c in 0..CONNECTIONS {
@@ -437,9 +471,10 @@ async fn pages(base: &str, path: &str, cookies: &[String]) -> Figures {
         all.extend(r.expect("connection"));
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = (cpu_of(target.pid) - cpu) / all.len() as f64 * 1e6;
     all.sort_by(f64::total_cmp);
     let at = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
-    (all.len() as f64 / seconds, at(0.50), at(0.99))
+    (all.len() as f64 / seconds, at(0.50), at(0.99), cpu)
 }
 
 /// The files a first visit to `/login` fetches: what the page names under its own origin
@@ -562,14 +597,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (idle, _) = memory_of(server.child.id());
 
     let trusted: Vec<Option<String>> = devices.iter().cloned().map(Some).collect();
-    let (signed_in, login, security) = throughput(&Target::pforte(&base), &trusted).await;
+    let (signed_in, pages) = throughput(&Target::pforte(&base, server.child.id()), &trusted).await;
 
     eprintln!("{BURST} sign-ins at once …");
     let client = client();
+    let pid = server.child.id();
     let started = Instant::now();
     let burst = spawn_all(devices.iter().enumerate().map(|(i, device)| {
         let (client, device) = (client.clone(), device.clone());
-        let target = Target::pforte(&base);
+        let target = Target::pforte(&base, pid);
         async move { sign_in(&client, &target, Some(&device), i).await.0 }
     }))
     .await;
@@ -590,7 +626,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let baseline = match express() {
         Some((mut child, base)) => {
             answered(&base);
-            let figures = throughput(&Target::express(&base), &vec![None; CONNECTIONS]).await;
+            let figures = throughput(
+                &Target::express(&base, child.id()),
+                &vec![None; CONNECTIONS],
+            )
+            .await;
             let _ = child.kill();
             let _ = child.wait();
             Some(figures)
@@ -619,22 +659,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             versus(signed_in, baseline.map(|b| b.0))
         ),
     );
-    for (name, (rate, p50, p99), theirs) in [
-        ("GET /login", login, baseline.map(|b| b.1)),
-        ("GET /account/security", security, baseline.map(|b| b.2)),
-    ] {
+    for (i, (rate, p50, p99, cpu)) in pages.into_iter().enumerate() {
+        let (name, theirs) = (format!("GET {}", PAGES[i]), baseline.map(|b| b.1[i]));
         let versus = match theirs {
-            Some((r, p50, p99)) => format!(
-                "; express {r:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {:.2}×",
+            Some((r, p50, p99, cpu)) => format!(
+                "; express {r:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU, {:.2}×",
                 rate / r
             ),
             None => String::new(),
         };
         row(
             &mut rows,
-            name,
+            &name,
             format!(
-                "{rate:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms ({CONNECTIONS} connections{versus})"
+                "{rate:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU ({CONNECTIONS} connections{versus})"
             ),
         );
     }

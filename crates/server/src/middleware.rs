@@ -462,7 +462,11 @@ pub async fn token_page_referer(
 
 /// Sends visitors of protected pages to the login, remembering where they wanted to go;
 /// answers 403 to signed-in users who are not admins on `/admin/…`.
-pub async fn protect_pages(State(state): State<ServerState>, req: Request, next: Next) -> Response {
+pub async fn protect_pages(
+    State(state): State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) && is_protected(req.uri().path()) {
         let user = match state.signed_in(req.headers()).await {
             Ok(found) => found.map(|(user, _)| user),
@@ -484,6 +488,10 @@ pub async fn protect_pages(State(state): State<ServerState>, req: Request, next:
             res.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             return res;
+        }
+        if let Some(user) = user {
+            req.extensions_mut()
+                .insert(pforte_app::state::PageUser(user));
         }
     }
     next.run(req).await

@@ -189,7 +189,35 @@ crate::dual!(
     pending_sign_in_is_signed_out,
     sweep_removes_only_what_is_over,
     active_sessions_can_be_signed_out,
+    a_page_looks_its_session_up_once,
 );
+
+/// A signed-in page looks its session cookie up once, however many of its parts need the user
+/// (on `/account/security`: the page guard, the devices and sessions, two-factor and Google);
+/// a server function called by the browser looks it up itself.
+async fn a_page_looks_its_session_up_once(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let lookups = || app.auth.metrics.session_lookups.get();
+    for (path, shown) in [
+        ("/", OWNER_EMAIL),
+        ("/account/security", "This session"),
+        ("/account/security", "Set up two-factor authentication"),
+    ] {
+        let before = lookups();
+        let res = app.get(path, Some(&cookie)).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let html = res.text().await.expect("page");
+        assert!(html.contains(shown), "{path} shows {shown}: {html}");
+        assert_eq!(lookups() - before, 1, "{path}");
+    }
+    let before = lookups();
+    let res = app
+        .post_form("/api/security_overview", &[], Some(&cookie))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(lookups() - before, 1, "a server function's own lookup");
+}
 
 /// A half-finished sign-in (password ok, second step pending) is signed out for protected pages
 /// and server functions.
