@@ -261,7 +261,8 @@ pub fn app_state() -> Result<std::sync::Arc<AppState>, AppError> {
 }
 
 /// Reads the current request's parts in place (a page asks for them many times; cloning them
-/// would copy every header each time). `None` outside a request.
+/// would copy every header each time). `None` outside a request. `read` runs while the context
+/// is locked: it must not provide context or create signals or owners.
 fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Option<R> {
     with_context::<Parts, _>(read)
 }
@@ -296,11 +297,12 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
     RequestMeta::with_client_hint(ip, ua, hint).in_zone(zone)
 }
 
-/// The signed-in user a page request was found to have by the page guard before it reached the
-/// app. The page's parts (its server functions, run in place while rendering) read it instead
-/// of looking the session up again each. Only `GET`/`HEAD` page requests carry it: they change
-/// nothing, so the user cannot change while the page renders. Server functions called by the
-/// browser never do, and look the session up themselves.
+/// The signed-in user the page guard found for a `GET`/`HEAD` request to a protected page. The
+/// server functions the page runs while rendering read it instead of each looking the session
+/// up again. The page itself changes nothing, so this is the user its cookie names. The rule
+/// that keeps it so: no handler that changes anything is reachable by `GET`/`HEAD` under the
+/// protected paths, and no server function is mounted there; server functions called by the
+/// browser (`POST /api/…`) never carry it and look the session up themselves.
 #[derive(Clone)]
 pub struct PageUser(pub pforte_auth::account::User);
 

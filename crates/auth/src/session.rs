@@ -39,6 +39,9 @@ stored_enum! {
 /// idle timeout, and younger than its stage's lifetime (the absolute timeout once signed in, 15
 /// minutes while a sign-in is pending). Its placeholders are `$1`–`$4`: bind them with
 /// [`bind_live`] first, and number a query's own parameters from `$5`.
+/// The columns of `sessions` a lookup reads into a [`Session`].
+const SESSION_COLUMNS: &str = "user_id, stage, created_at, last_seen_at, authenticated_at";
+
 pub(crate) const LIVE: &str =
     "(last_seen_at >= $1 AND created_at >= CASE WHEN stage = $2 THEN $3 ELSE $4 END)";
 
@@ -207,7 +210,7 @@ impl Auth {
 
     /// [`Auth::signed_in_user`] with its session (e.g. for when the user authenticated).
     pub async fn signed_in(&self, presented: &str) -> Result<Option<(User, Session)>, AuthError> {
-        let Some((session, user)) = self.session_with_user(presented, true).await? else {
+        let Some((session, user)) = self.session_and_user(presented).await? else {
             return Ok(None);
         };
         if session.stage != Stage::Complete {
@@ -218,8 +221,17 @@ impl Auth {
             .map(|u| (u, session)))
     }
 
-    /// [`Auth::session`], and with `with_user` its user read in the same query (every signed-in
-    /// page asks for both).
+    /// [`Auth::session`] with its user, read in the same query (every signed-in page and every
+    /// sign-in step asks for both). The user is `None` only if it was deleted under the session,
+    /// which the foreign key's cascade prevents; callers treat that as signed out.
+    pub(crate) async fn session_and_user(
+        &self,
+        presented: &str,
+    ) -> Result<Option<(Session, Option<User>)>, AuthError> {
+        self.session_with_user(presented, true).await
+    }
+
+    /// [`Auth::session`], and with `with_user` its user (see [`Auth::session_and_user`]).
     async fn session_with_user(
         &self,
         presented: &str,
@@ -228,11 +240,14 @@ impl Auth {
         use std::sync::LazyLock;
         static SESSION: LazyLock<String> = LazyLock::new(|| {
             format!(
-                "SELECT user_id, stage, created_at, last_seen_at, authenticated_at, \
+                "SELECT {SESSION_COLUMNS}, \
                  CASE WHEN {LIVE} THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS live \
                  FROM sessions WHERE token_hash = $5"
             )
         });
+        // The session's query stays a subquery, so that the unqualified columns of `LIVE` are
+        // the session's (`users` has a `created_at` too). The row's columns are read by name:
+        // `SESSION_COLUMNS`, `live` and `USER_COLUMNS` must not share one (a test checks).
         static WITH_USER: LazyLock<String> = LazyLock::new(|| {
             let columns: Vec<String> = USER_COLUMNS
                 .split(',')
@@ -264,7 +279,7 @@ impl Auth {
                 .await?;
             return Ok(None);
         }
-        // No user columns without `with_user`; NULL ones when the user is gone.
+        // No user columns without `with_user`; NULL ones if the user were gone.
         let user = if with_user && row.try_get::<Option<i64>, _>("id")?.is_some() {
             Some(user_from_row(&row)?)
         } else {
@@ -356,5 +371,23 @@ impl Auth {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lookup reads its row by column name: the session's columns, `live` and the user's
+    /// (whose `id` says whether a user was found) must not share a name.
+    #[test]
+    fn session_and_user_columns_do_not_clash() {
+        let names =
+            |list: &str| -> Vec<String> { list.split(',').map(|c| c.trim().to_owned()).collect() };
+        let user = names(USER_COLUMNS);
+        assert!(user.iter().any(|c| c == "id"), "{user:?}");
+        for column in names(SESSION_COLUMNS).iter().chain(&["live".to_owned()]) {
+            assert!(!user.contains(column), "{column} is read from both");
+        }
     }
 }

@@ -223,8 +223,8 @@ impl Auth {
         stage: Stage,
     ) -> Result<(Session, User), AuthError> {
         let presented = presented.ok_or(AuthError::SignInEnded)?;
-        let session = self
-            .session(presented)
+        let (session, user) = self
+            .session_and_user(presented)
             .await?
             .ok_or(AuthError::SignInEnded)?;
         if session.stage == Stage::Complete {
@@ -233,11 +233,10 @@ impl Auth {
         if session.stage != stage {
             return Err(AuthError::StepOutOfOrder);
         }
-        let user = self.user_by_id(session.user_id).await?;
-        if user.status != UserStatus::Active {
-            return Err(AuthError::SignInEnded);
+        match user {
+            Some(user) if user.status == UserStatus::Active => Ok((session, user)),
+            _ => Err(AuthError::SignInEnded),
         }
-        Ok((session, user))
     }
 
     /// Where this browser's sign-in stands (`None`: nothing pending).

@@ -94,7 +94,6 @@ fn machine() -> String {
     format!("{model}, {cores} cores{memory}")
 }
 
-/// `VmRSS` and `VmHWM` (the peak) of a process, in MiB.
 /// The CPU time process `pid` has used so far (user and system), in seconds.
 fn cpu_of(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -113,6 +112,7 @@ fn cpu_of(pid: u32) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// `VmRSS` and `VmHWM` (the peak) of a process, in MiB.
 fn memory_of(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
@@ -594,14 +594,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = server.base.clone();
     let files = first_visit(&base).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (idle, _) = memory_of(server.child.id());
+    let pid = server.child.id();
+    let (idle, _) = memory_of(pid);
 
     let trusted: Vec<Option<String>> = devices.iter().cloned().map(Some).collect();
-    let (signed_in, pages) = throughput(&Target::pforte(&base, server.child.id()), &trusted).await;
+    let (signed_in, pages) = throughput(&Target::pforte(&base, pid), &trusted).await;
 
     eprintln!("{BURST} sign-ins at once …");
     let client = client();
-    let pid = server.child.id();
     let started = Instant::now();
     let burst = spawn_all(devices.iter().enumerate().map(|(i, device)| {
         let (client, device) = (client.clone(), device.clone());
@@ -617,9 +617,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         BURST,
         "every answer is a sign-in or 503: {burst:?}"
     );
-    let (_, peak) = memory_of(server.child.id());
+    let (_, peak) = memory_of(pid);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (after, _) = memory_of(server.child.id());
+    let (after, _) = memory_of(pid);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 

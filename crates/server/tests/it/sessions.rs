@@ -193,22 +193,27 @@ crate::dual!(
 );
 
 /// A signed-in page looks its session cookie up once, however many of its parts need the user
-/// (on `/account/security`: the page guard, the devices and sessions, two-factor and Google);
-/// a server function called by the browser looks it up itself.
+/// (on `/account/security`: the page guard, the devices and sessions, two-factor and Google; on
+/// `/admin/users` the admin check); a server function called by the browser looks it up itself.
 async fn a_page_looks_its_session_up_once(engine: Engine) {
     let app = TestApp::start(engine).await;
     let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let lookups = || app.auth.metrics.session_lookups.get();
     for (path, shown) in [
-        ("/", OWNER_EMAIL),
-        ("/account/security", "This session"),
-        ("/account/security", "Set up two-factor authentication"),
+        ("/", &[OWNER_EMAIL][..]),
+        (
+            "/account/security",
+            &["This session", "Set up two-factor authentication"],
+        ),
+        ("/admin/users", &[OWNER_EMAIL, "Create user"]),
     ] {
         let before = lookups();
         let res = app.get(path, Some(&cookie)).await;
         assert_eq!(res.status(), 200, "{path}");
         let html = res.text().await.expect("page");
-        assert!(html.contains(shown), "{path} shows {shown}: {html}");
+        for text in shown {
+            assert!(html.contains(text), "{path} shows {text}: {html}");
+        }
         assert_eq!(lookups() - before, 1, "{path}");
     }
     let before = lookups();
