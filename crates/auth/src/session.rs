@@ -39,11 +39,16 @@ stored_enum! {
 /// idle timeout, and younger than its stage's lifetime (the absolute timeout once signed in, 15
 /// minutes while a sign-in is pending). Its placeholders are `$1`–`$4`: bind them with
 /// [`bind_live`] first, and number a query's own parameters from `$5`.
+pub(crate) const LIVE: &str =
+    "(last_seen_at >= $1 AND created_at >= CASE WHEN stage = $2 THEN $3 ELSE $4 END)";
+
 /// The columns of `sessions` a lookup reads into a [`Session`].
 const SESSION_COLUMNS: &str = "user_id, stage, created_at, last_seen_at, authenticated_at";
 
-pub(crate) const LIVE: &str =
-    "(last_seen_at >= $1 AND created_at >= CASE WHEN stage = $2 THEN $3 ELSE $4 END)";
+/// The names in a column list such as [`SESSION_COLUMNS`].
+fn column_names(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim)
+}
 
 /// Binds the placeholders of [`LIVE`] for the time `now`.
 pub(crate) fn bind_live<'q>(
@@ -249,9 +254,8 @@ impl Auth {
         // the session's (`users` has a `created_at` too). The row's columns are read by name:
         // `SESSION_COLUMNS`, `live` and `USER_COLUMNS` must not share one (a test checks).
         static WITH_USER: LazyLock<String> = LazyLock::new(|| {
-            let columns: Vec<String> = USER_COLUMNS
-                .split(',')
-                .map(|c| format!("u.{}", c.trim()))
+            let columns: Vec<String> = column_names(USER_COLUMNS)
+                .map(|c| format!("u.{c}"))
                 .collect();
             format!(
                 "SELECT s.*, {} FROM ({}) s LEFT JOIN users u ON u.id = s.user_id",
@@ -382,12 +386,10 @@ mod tests {
     /// (whose `id` says whether a user was found) must not share a name.
     #[test]
     fn session_and_user_columns_do_not_clash() {
-        let names =
-            |list: &str| -> Vec<String> { list.split(',').map(|c| c.trim().to_owned()).collect() };
-        let user = names(USER_COLUMNS);
-        assert!(user.iter().any(|c| c == "id"), "{user:?}");
-        for column in names(SESSION_COLUMNS).iter().chain(&["live".to_owned()]) {
-            assert!(!user.contains(column), "{column} is read from both");
+        let user: Vec<&str> = column_names(USER_COLUMNS).collect();
+        assert!(user.contains(&"id"), "{user:?}");
+        for column in column_names(SESSION_COLUMNS).chain(["live"]) {
+            assert!(!user.contains(&column), "{column} is read from both");
         }
     }
 }

@@ -11,9 +11,9 @@ use pforte_app::state::RequestLang;
 use pforte_shared::{AppError, Lang, Msg};
 use std::net::SocketAddr;
 
-/// Paths that need a signed-in user; visitors are sent to `/login?next=…`.
-/// Pages only signed-in users see. Their `GET`/`HEAD` requests carry the guard's user on to the
-/// page (`PageUser`): nothing that changes anything may be reachable by them here.
+/// Paths that need a signed-in user; visitors are sent to `/login?next=…`. Their `GET`/`HEAD`
+/// requests carry the guard's user on to the page (`PageUser`): nothing that changes anything may
+/// be reachable by them here.
 fn is_protected(path: &str) -> bool {
     path == "/" || is_under(path, "/account") || is_under(path, "/admin")
 }
