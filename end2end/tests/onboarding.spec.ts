@@ -48,6 +48,8 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
   await page.getByLabel("Repeat password").fill(password + " typo");
   await page.getByRole("button", { name: "Create password" }).click();
   await expect(page.getByRole("alert")).toHaveText("The two passwords do not match.");
+  // The answer is a new page: type once it has loaded.
+  if (hydrated) await waitForHydration(page);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat password").fill(password);
   await page.getByRole("button", { name: "Create password" }).click();

@@ -11,6 +11,7 @@ pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod client_ip;
 pub mod components;
+pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod forward;
 pub mod i18n;
@@ -29,6 +30,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         state::send_content_security_policy();
         provide_context(state::request_lang());
+        // Only islands hydrate: the rest of the page needs no hydration markers.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        provide_context(options.clone());
     }
     let lang = i18n::lang().code();
     // The site's files under their version, so that browsers may keep them for a year.
@@ -37,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let root = String::new();
     let stylesheet = format!("{root}/pkg/pforte.css");
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -45,8 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="stylesheet" id="leptos" href=stylesheet />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options root />
+                <AutoReload options />
+                <script nonce=nonce>{include_str!("page.js")}</script>
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -56,21 +63,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The scripts that bring a page's islands to life (the WASM bundle). A page that shows islands
+/// (`#[island]`) ends with it; the other pages load no WASM at all, and their forms are plain posts.
+#[component]
+pub fn IslandScripts() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let scripts = {
+        let options = expect_context::<LeptosOptions>();
+        let root = assets::root(&options);
+        view! { <HydrationScripts options root islands=true /> }
+    };
+    // Pages are rendered on the server only.
+    #[cfg(not(feature = "ssr"))]
+    let scripts = ();
+    scripts
+}
+
+/// The pages, rendered on the server. Only islands (`#[island]`) run in the browser too.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // In the browser, the page's language is the one the server rendered it in.
-    #[cfg(feature = "hydrate")]
-    provide_context(i18n::document_lang());
-    // Effects run only in the browser: mark <body> once the WASM bundle has taken over, so that
-    // browser tests can tell the hydrated page from the server-rendered one.
-    Effect::new(|| {
-        #[cfg(feature = "hydrate")]
-        i18n::report_time_zone();
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|title: String| {

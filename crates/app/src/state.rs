@@ -55,6 +55,8 @@ pub struct BrowserZone(pub String);
 
 /// How long the language cookie is kept: a year.
 const LANG_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
+/// A form outcome waits this long for the page it returns to (see `flash`).
+const FLASH_COOKIE_SECS: i64 = 60;
 
 impl WebConfig {
     pub fn new(public_url: &str) -> Self {
@@ -144,6 +146,25 @@ impl WebConfig {
         self.cookie(self.google_cookie_name(), "", Some(0))
     }
 
+    pub fn flash_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-pforte_flash"
+        } else {
+            "pforte_flash"
+        }
+    }
+
+    /// `Set-Cookie` value carrying a sealed form outcome (`flash`) to the page the form returns
+    /// to: kept a minute at most, as the browser follows the redirect at once.
+    pub fn flash_cookie(&self, sealed: &str) -> String {
+        self.cookie(self.flash_cookie_name(), sealed, Some(FLASH_COOKIE_SECS))
+    }
+
+    /// `Set-Cookie` value that removes the form outcome once shown.
+    pub fn clear_flash_cookie(&self) -> String {
+        self.cookie(self.flash_cookie_name(), "", Some(0))
+    }
+
     pub fn lang_cookie_name(&self) -> &'static str {
         if self.secure_cookies {
             "__Host-pforte_lang"
@@ -171,8 +192,7 @@ impl WebConfig {
             .unwrap_or_default()
     }
 
-    /// The cookie the hydrated page reports the browser's time zone in
-    /// (`i18n::report_time_zone`); `__Host-` with https, so no other site can plant it.
+    /// The cookie every page's script (`page.js`) reports the browser's time zone in; `__Host-` with https, so no other site can plant it.
     pub fn time_zone_cookie_name(&self) -> &'static str {
         if self.secure_cookies {
             "__Host-pforte_tz"
@@ -334,6 +354,11 @@ pub async fn signed_in_admin(state: &AppState) -> Result<pforte_auth::account::U
 /// The session cookie of the current request.
 pub fn current_session_token(web: &WebConfig) -> Option<String> {
     with_parts(|p| web.session_token(&p.headers).map(str::to_owned)).flatten()
+}
+
+/// The cookie `name` of the current request (the first, if it came twice).
+pub fn current_cookie(name: &str) -> Option<String> {
+    with_parts(|p| cookie_value(&p.headers, name).map(str::to_owned)).flatten()
 }
 
 /// The trusted-device cookie of the current request.

@@ -77,6 +77,7 @@ pub async fn change_password(
         )
         .await?;
     set_cookie(&state.web.session_cookie(token.expose()));
+    crate::flash::set(&state, &crate::flash::Flash::PasswordChanged);
     Ok(())
 }
 

@@ -49,7 +49,14 @@ pub async fn create_user(
         .auth
         .create_user_as(&admin, new, &request_meta())
         .await?;
-    Ok(user.email)
+    let email = user.email;
+    crate::flash::set(
+        &state,
+        &crate::flash::Flash::InvitationSent {
+            email: email.clone(),
+        },
+    );
+    Ok(email)
 }
 
 /// "Resend invitation": a new link for an invited user of the admin's account; the old one dies.
@@ -77,7 +84,14 @@ pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
         .auth
         .send_password_reset(&admin, user_id, &request_meta())
         .await?;
-    Ok(user.email)
+    let email = user.email;
+    crate::flash::set(
+        &state,
+        &crate::flash::Flash::ResetSent {
+            email: email.clone(),
+        },
+    );
+    Ok(email)
 }
 
 /// "Reset two-factor authentication" for a user of the admin's account. Returns the user's email.
@@ -91,7 +105,14 @@ pub async fn reset_two_factor(user_id: i64) -> Result<String, AppError> {
         .auth
         .reset_two_factor(&admin, user_id, &request_meta())
         .await?;
-    Ok(user.email)
+    let email = user.email;
+    crate::flash::set(
+        &state,
+        &crate::flash::Flash::TwoFactorReset {
+            email: email.clone(),
+        },
+    );
+    Ok(email)
 }
 
 /// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.

@@ -50,7 +50,7 @@ pub async fn create_app(
         .auth
         .create_client_as(&admin, new, &request_meta())
         .await?;
-    Ok(shown(client, secret))
+    Ok(shown(&state, client, secret))
 }
 
 /// "New secret": the old secret stops working at once; the new one is shown once.
@@ -64,20 +64,23 @@ pub async fn rotate_app_secret(client_id: String) -> Result<AppSecretResponse, A
         .auth
         .rotate_client_secret(&admin, &client_id, &request_meta())
         .await?;
-    Ok(shown(client, Some(secret)))
+    Ok(shown(&state, client, Some(secret)))
 }
 
-/// An application and the secret just made for it, as the page shows them once.
+/// An application and the secret just made for it, handed to the page that shows them once.
 #[cfg(feature = "ssr")]
 fn shown(
+    state: &crate::state::AppState,
     client: pforte_auth::oidc::Client,
     secret: Option<pforte_auth::secret::Token>,
 ) -> AppSecretResponse {
-    AppSecretResponse {
+    let made = AppSecretResponse {
         client_id: client.client_id,
         name: client.name,
         secret: secret.map(|s| s.expose().to_owned()),
-    }
+    };
+    crate::flash::set(state, &crate::flash::Flash::AppSecret(made.clone()));
+    made
 }
 
 /// "Delete for good": nobody signs in to the application any more.
@@ -87,8 +90,10 @@ pub async fn delete_app(client_id: String) -> Result<(), AppError> {
 
     let state = app_state()?;
     let admin = signed_in_admin(&state).await?;
-    Ok(state
+    state
         .auth
         .delete_client(&admin, &client_id, &request_meta())
-        .await?)
+        .await?;
+    crate::flash::set(&state, &crate::flash::Flash::AppDeleted);
+    Ok(())
 }

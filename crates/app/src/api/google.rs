@@ -35,7 +35,7 @@ pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
     let state = app_state()?;
     let user = signed_in(&state).await?;
     let session = current_session_token(&state.web).unwrap_or_default();
-    Ok(state
+    state
         .auth
         .unlink_google(
             &user,
@@ -43,7 +43,9 @@ pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
             Password::new(current_password),
             &request_meta(),
         )
-        .await?)
+        .await?;
+    crate::flash::set(&state, &crate::flash::Flash::GoogleUnlinked);
+    Ok(())
 }
 
 /// "Edit" → "Save" on `/admin/users`: the Google address of a user of the admin's account.
@@ -58,5 +60,12 @@ pub async fn set_google_address(user_id: i64, google_email: String) -> Result<St
         .auth
         .set_google_address(&admin, user_id, &google_email, &request_meta())
         .await?;
-    Ok(user.email)
+    let email = user.email;
+    crate::flash::set(
+        &state,
+        &crate::flash::Flash::GoogleAddressSaved {
+            email: email.clone(),
+        },
+    );
+    Ok(email)
 }

@@ -34,5 +34,13 @@ pub async fn complete_setup(
             &request_meta(),
         )
         .await?;
-    Ok((account.customer_number, owner.email))
+    let (number, email) = (account.customer_number, owner.email);
+    crate::flash::set(
+        &state,
+        &crate::flash::Flash::SetupDone {
+            number: number.clone(),
+            email: email.clone(),
+        },
+    );
+    Ok((number, email))
 }

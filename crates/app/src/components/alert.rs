@@ -1,3 +1,4 @@
+use crate::flash::Flash;
 use crate::i18n::lang;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -21,52 +22,30 @@ pub fn ErrorAlert(
     }
 }
 
-/// What an action's last run ended with: `None` before it ran, then its error or `Some(None)`.
-pub fn outcome<S>(action: ServerAction<S>) -> Signal<Option<Option<AppError>>>
+/// The error a plain form post of `action` came back with (carried in the page's address), if any.
+pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().map(|r| r.err()))
+    Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
-/// What an action's last run said, for a page's status line: `None` before it ran, then
-/// `Some(text)` with `said(output)` after a success and `Some(None)` after an error.
-pub fn said<S>(
-    action: ServerAction<S>,
-    said: impl Fn(S::Output) -> Option<String> + Send + Sync + 'static,
-) -> Signal<Option<Option<String>>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().map(|r| r.ok().and_then(&said)))
+/// The error of whichever of a page's forms was posted: a post comes back with at most one.
+pub fn first_error(errors: Vec<Signal<Option<AppError>>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || errors.iter().find_map(|e| e.get()))
 }
 
-/// The error of whichever of a page's actions finished last, so that an old error does not hide
-/// a newer one. On the server (and for plain form posts, where at most one action carries an
-/// error in the URL) the first error in `outcomes` is shown.
-pub fn latest_error(outcomes: Vec<Signal<Option<Option<AppError>>>>) -> Signal<Option<AppError>> {
-    latest(outcomes)
-}
-
-/// Of several actions' outcomes (`None` before an action ran, then `Some(value or None)`), the
-/// value of whichever finished last. On the server the first value in `outcomes`.
-pub fn latest<T>(outcomes: Vec<Signal<Option<Option<T>>>>) -> Signal<Option<T>>
-where
-    T: Clone + Send + Sync + 'static,
-{
-    // Set in the browser only (effects do not run on the server): the outcome that changed last.
-    let latest = RwSignal::new(None::<Option<T>>);
-    for &outcome in &outcomes {
-        Effect::new(move || {
-            if let Some(result) = outcome.get() {
-                latest.set(Some(result));
-            }
-        });
+/// What the form post that led to this page did (see `flash`), once, in a status region. It takes
+/// the focus, so that a screen reader reads it on the page the browser came back to.
+#[component]
+pub fn FlashStatus(flash: Option<Flash>) -> impl IntoView {
+    let secret = matches!(flash, Some(Flash::AppSecret(_)));
+    let lines = flash.map(|f| f.lines()).unwrap_or_default();
+    let shown = !lines.is_empty();
+    view! {
+        <div class="status" role="status" tabindex=shown.then_some("-1") autofocus=shown>
+            {lines.into_iter().map(|line| view! { <p class:secret-line=secret>{line}</p> }).collect_view()}
+        </div>
     }
-    Signal::derive(move || match latest.get() {
-        Some(result) => result,
-        None => outcomes.iter().find_map(|o| o.get().flatten()),
-    })
 }

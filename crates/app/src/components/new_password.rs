@@ -6,9 +6,10 @@ use pforte_shared::password::{MAX_BYTES, MIN_CHARS};
 use pforte_shared::strength::{Strength, strength};
 use pforte_shared::{AppError, Msg};
 
-/// A new password and its repeat, with the policy hint and live feedback once hydrated: length so
-/// far, then a rough strength estimate, and whether the repeat matches. The server's policy decides
-/// when the form is sent. One per page (the hint and feedback ids are fixed).
+/// A new password and its repeat, with the policy hint and live feedback in the browser: length
+/// so far, then a rough strength estimate, and whether the repeat matches. The server's policy
+/// decides when the form is sent. One per page (the hint and feedback ids are fixed).
+/// An island: the page that shows it ends with `IslandScripts`.
 #[component]
 pub fn NewPasswordFields(
     /// Form field names (the server function's arguments), also the input ids.
@@ -26,38 +27,92 @@ pub fn NewPasswordFields(
     #[prop(default = None)]
     username: Option<String>,
 ) -> impl IntoView {
+    // An island's props travel in the page; the error goes as the field it names (`AppError`
+    // would bring its serde code into the browser's bundle), the texts in the page's language
+    // (the bundle carries no translations).
+    let error_field = error.and_then(|e| match e.get_untracked() {
+        Some(AppError::Field { field, .. }) => Some(field),
+        _ => None,
+    });
+    let texts = PasswordTexts {
+        hint: Msg::PasswordHint.render(lang()),
+        length_so_far: Msg::PasswordLengthSoFar.render(lang()),
+        weak: t(Msg::PasswordStrengthWeak).to_owned(),
+        fair: t(Msg::PasswordStrengthFair).to_owned(),
+        strong: t(Msg::PasswordLongEnough).to_owned(),
+        differ: t(Msg::PasswordsDiffer).to_owned(),
+    };
+    view! {
+        {username.map(|email| view! { <SavedUsername email /> })}
+        <PasswordFieldsIsland
+            names=(name.to_owned(), repeat_name.to_owned())
+            labels=(label.to_owned(), repeat_label.to_owned())
+            autofocus
+            error_field
+            error_id=error_id.map(str::to_owned)
+            texts
+        />
+    }
+}
+
+/// `NewPasswordFields`' texts, in the page's language.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PasswordTexts {
+    hint: String,
+    length_so_far: String,
+    weak: String,
+    fair: String,
+    strong: String,
+    differ: String,
+}
+
+/// The part of `NewPasswordFields` that lives in the browser.
+#[island]
+fn PasswordFieldsIsland(
+    names: (String, String),
+    labels: (String, String),
+    autofocus: bool,
+    error_field: Option<String>,
+    error_id: Option<String>,
+    texts: PasswordTexts,
+) -> impl IntoView {
+    let (name, repeat_name) = names;
+    let (label, repeat_label) = labels;
+    // `Field` marks the input an error names; the problem itself is shown by the form's alert.
+    let error = Signal::stored(error_field.map(|field| AppError::field(&field, Msg::PasswordHint)));
     let typed = RwSignal::new(String::new());
     let repeated = RwSignal::new(String::new());
+    let PasswordTexts {
+        hint,
+        length_so_far,
+        weak,
+        fair,
+        strong,
+        differ,
+    } = texts;
     let feedback = move || {
         typed.with(|p| match p.chars().count() {
             0 => None,
-            n if n < MIN_CHARS => Some(fill(
-                &Msg::PasswordLengthSoFar.render(lang()),
-                "count",
-                &n.to_string(),
-            )),
+            n if n < MIN_CHARS => Some(fill(&length_so_far, "count", &n.to_string())),
             _ => Some(
-                t(match strength(p) {
-                    Strength::Weak => Msg::PasswordStrengthWeak,
-                    Strength::Fair => Msg::PasswordStrengthFair,
-                    Strength::Strong => Msg::PasswordLongEnough,
-                })
-                .to_owned(),
+                match strength(p) {
+                    Strength::Weak => &weak,
+                    Strength::Fair => &fair,
+                    Strength::Strong => &strong,
+                }
+                .clone(),
             ),
         })
     };
     let mismatch = move || {
         let differs = repeated.with(|r| !r.is_empty() && typed.with(|p| p != r));
-        differs.then(|| t(Msg::PasswordsDiffer))
+        differs.then(|| differ.clone())
     };
-    let error = error.unwrap_or_default();
-    let error_id = error_id.unwrap_or_default();
     view! {
-        {username.map(|email| view! { <SavedUsername email /> })}
-        <p class="muted" id="password-hint">{Msg::PasswordHint.render(lang())}</p>
-        <Field id=name name=name label=label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed error error_id error_key="password" />
+        <p class="muted" id="password-hint">{hint}</p>
+        <Field id=name.clone() name label input_type="password" autocomplete="new-password" autofocus maxlength=MAX_BYTES as u32 describedby="password-hint password-feedback" typed error error_id=error_id.clone().unwrap_or_default() error_key="password" />
         <p class="feedback" id="password-feedback" aria-live="polite">{feedback}</p>
-        <Field id=repeat_name name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id />
+        <Field id=repeat_name.clone() name=repeat_name label=repeat_label input_type="password" autocomplete="new-password" maxlength=MAX_BYTES as u32 describedby="repeat-feedback" typed=repeated error error_id=error_id.unwrap_or_default() />
         <p class="feedback" id="repeat-feedback" aria-live="polite">{mismatch}</p>
     }
 }

@@ -1,14 +1,23 @@
 //! Times on pages: rendered by the server in UTC (labelled, so a page without script is never
-//! ambiguous), then written by the hydrated page in the browser's time zone and language — relative
+//! ambiguous), then written by their islands in the browser's time zone and language — relative
 //! ("2 hours ago") where that reads better.
 
 use leptos::prelude::*;
 use pforte_shared::time::{format_iso_utc, format_utc};
 
-/// A `<time>`: `at` (UNIX seconds) in UTC from the server, in the browser's zone once hydrated;
-/// `relative` for recent moments ("5 minutes ago", up to a week back).
+/// A `<time>`: `at` (UNIX seconds) in UTC from the server, in the browser's zone once its island
+/// is alive; `relative` for recent moments ("5 minutes ago", up to a week back).
+/// An island: the page that shows it ends with `IslandScripts`.
 #[component]
 pub fn LocalTime(at: i64, #[prop(optional)] relative: bool) -> impl IntoView {
+    view! {
+        <LocalTimeIsland at relative />
+    }
+}
+
+/// `LocalTime` in the browser.
+#[island]
+fn LocalTimeIsland(at: i64, relative: bool) -> impl IntoView {
     let utc = format_utc(at);
     let label = RwSignal::new(utc.clone());
     #[cfg(feature = "hydrate")]

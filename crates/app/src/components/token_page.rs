@@ -6,33 +6,15 @@ use crate::components::card::Card;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 use pforte_shared::types::LinkState;
 use pforte_shared::{AppError, Msg};
 
-/// The outcome of a link page's `action`, as [`TokenPage`] takes it: `text` once the action
-/// succeeded in this page (`done`), and `text` when the address carries `query_key`, where a
-/// plain form post comes back (`posted`).
-pub fn outcome_of<S>(
-    action: ServerAction<S>,
-    query_key: &'static str,
-    text: Msg,
-) -> (Signal<Option<String>>, Signal<Option<String>>)
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
+/// What a link page's form did, when the address says it was posted (the form's server function
+/// sends the browser back with `?{query_key}`): `text`, for [`TokenPage`]'s `posted`.
+pub fn posted_text(query_key: &'static str, text: Msg) -> Signal<Option<String>> {
     let query = use_query_map();
-    let done = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .is_some_and(|r| r.is_ok())
-            .then(|| t(text).to_owned())
-    });
-    let posted = Signal::derive(move || query.read().get(query_key).map(|_| t(text).to_owned()));
-    (done, posted)
+    Signal::derive(move || query.read().get(query_key).map(|_| t(text).to_owned()))
 }
 
 /// Links under a page's outcome: `(href, text)`.
@@ -49,11 +31,11 @@ fn links(links: Links) -> impl IntoView {
 #[component]
 pub fn TokenPage(
     title: Msg,
-    /// Where the link stands; reloaded after each submit.
+    /// Where the link stands.
     state: Resource<Result<LinkState, AppError>>,
-    /// What the form did, once it has in this page: shown in a status region that is on the page
-    /// from the start, so that it is announced.
-    #[prop(into)]
+    /// What the form did, handed on by the form post that led here (see `flash`): shown in a
+    /// status region, with the ways on.
+    #[prop(optional, into)]
     done: Signal<Option<String>>,
     /// What the form did, when the address says it was posted (a plain form post comes back as
     /// `?saved` or `?done`): shown only if the link was indeed used, so that a made-up address

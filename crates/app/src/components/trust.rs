@@ -33,12 +33,12 @@ where
             <ActionForm action>
                 <input type="hidden" name=hidden_name value=hidden_value />
                 <input type="hidden" name="trust" value="yes" />
-                <Submit pending=action.pending() attr:aria-describedby="trust-hint">{t(Msg::Yes)}</Submit>
+                <Submit attr:aria-describedby="trust-hint">{t(Msg::Yes)}</Submit>
             </ActionForm>
             <ActionForm action>
                 <input type="hidden" name=hidden_name value=no_value />
                 <input type="hidden" name="trust" value="no" />
-                <Submit pending=action.pending() class="secondary">{t(Msg::No)}</Submit>
+                <Submit class="secondary">{t(Msg::No)}</Submit>
             </ActionForm>
         </div>
     }

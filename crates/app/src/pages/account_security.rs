@@ -2,11 +2,12 @@
 //! "Sign out everywhere else"), recent security activity, "Change password" and two-factor
 //! authentication.
 
+use crate::IslandScripts;
 use crate::api::{
     ChangePassword, RemoveAllDevices, RemoveDevice, SignOutElsewhere, SignOutSession,
     security_overview,
 };
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::new_password::{NewPasswordFields, SavedUsername};
@@ -46,25 +47,15 @@ pub fn AccountSecurity() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let sign_out = ServerAction::<SignOutSession>::new();
     let sign_out_elsewhere = ServerAction::<SignOutElsewhere>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                remove.version().get(),
-                remove_all.version().get(),
-                change.version().get(),
-                sign_out.version().get(),
-                sign_out_elsewhere.version().get(),
-            )
-        },
-        |_| security_overview(),
-    );
-    let error = latest_error(vec![outcome(remove), outcome(remove_all)]);
-    let session_error = latest_error(vec![outcome(sign_out), outcome(sign_out_elsewhere)]);
-    let change_error = latest_error(vec![outcome(change)]);
-    let changed =
-        move || matches!(change.value().get(), Some(Ok(()))).then(|| t(Msg::PasswordChanged));
+    let overview = Resource::new(|| (), |_| security_overview());
+    let error = first_error(vec![error_of(remove), error_of(remove_all)]);
+    let session_error = first_error(vec![error_of(sign_out), error_of(sign_out_elsewhere)]);
+    let change_error = first_error(vec![error_of(change)]);
+    // What the form post that led here did ("Your password was changed.").
+    let flash = crate::flash::take();
     view! {
         <Card title=Msg::Security wide=true>
+            <FlashStatus flash />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
@@ -93,15 +84,15 @@ pub fn AccountSecurity() -> impl IntoView {
                         overview.await.ok().map(|o| view! { <SavedUsername email=o.email /> })
                     })}
                 </Suspense>
-                <p class="status" role="status">{changed}</p>
                 <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
-                <Submit pending=change.pending() class="primary">{t(Msg::ChangePasswordButton)}</Submit>
+                <Submit class="primary">{t(Msg::ChangePasswordButton)}</Submit>
             </ActionForm>
             <TwoFactorSection />
             <GoogleSection />
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
+        <IslandScripts />
     }
 }
 
@@ -132,7 +123,7 @@ fn Devices(
                                     <td>
                                         <ActionForm action=remove>
                                             <input type="hidden" name="device_id" value=d.id.to_string() />
-                                            <Submit pending=remove.pending() class="secondary small" attr:aria-label=label>{t(Msg::Remove)}</Submit>
+                                            <Submit class="secondary small" attr:aria-label=label>{t(Msg::Remove)}</Submit>
                                         </ActionForm>
                                     </td>
                                 </tr>
@@ -141,7 +132,7 @@ fn Devices(
                         .collect_view()}
         </DataTable>
         <ActionForm action=remove_all>
-            <Submit pending=remove_all.pending() class="secondary">{t(Msg::RemoveAll)}</Submit>
+            <Submit class="secondary">{t(Msg::RemoveAll)}</Submit>
         </ActionForm>
     })
 }
@@ -176,7 +167,7 @@ fn Sessions(
                                             Either::Right(view! {
                                                 <ActionForm action=sign_out>
                                                     <input type="hidden" name="session_id" value=s.id.to_string() />
-                                                    <Submit pending=sign_out.pending() class="secondary small" attr:aria-label=label>{t(Msg::SignOut)}</Submit>
+                                                    <Submit class="secondary small" attr:aria-label=label>{t(Msg::SignOut)}</Submit>
                                                 </ActionForm>
                                             })
                                         }}
@@ -188,7 +179,7 @@ fn Sessions(
         </DataTable>
         {others.then(|| view! {
             <ActionForm action=sign_out_elsewhere>
-                <Submit pending=sign_out_elsewhere.pending() class="secondary">{t(Msg::SignOutEverywhereElse)}</Submit>
+                <Submit class="secondary">{t(Msg::SignOutEverywhereElse)}</Submit>
             </ActionForm>
         })}
     }

@@ -4,7 +4,7 @@
 //! functions check too).
 
 use crate::api::{CreateApp, DeleteApp, RotateAppSecret, list_apps};
-use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
+use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -13,67 +13,25 @@ use crate::i18n::{lang, t};
 use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::i18n::fill;
-use pforte_shared::types::{AppRowResponse, AppSecretResponse};
+use pforte_shared::types::AppRowResponse;
 use pforte_shared::{AppError, Msg};
-
-/// What to show once about a secret just made: the client ID and the secret, a line each.
-fn secret_lines(made: &AppSecretResponse) -> String {
-    let mut lines = vec![fill(
-        &fill(t(Msg::AppClientIdIs), "name", &made.name),
-        "client_id",
-        &made.client_id,
-    )];
-    if let Some(secret) = &made.secret {
-        lines.push(fill(t(Msg::AppSecretIs), "secret", secret));
-    }
-    lines.join("\n")
-}
 
 #[component]
 pub fn AdminApps() -> impl IntoView {
     let create = ServerAction::<CreateApp>::new();
     let rotate = ServerAction::<RotateAppSecret>::new();
     let delete = ServerAction::<DeleteApp>::new();
-    let apps = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                rotate.version().get(),
-                delete.version().get(),
-            )
-        },
-        |_| list_apps(),
-    );
-    let create_error = latest_error(vec![outcome(create)]);
-    let error = latest_error(vec![outcome(create), outcome(rotate), outcome(delete)]);
-    let message = latest(vec![
-        said(create, |made| Some(secret_lines(&made))),
-        said(rotate, |made| Some(secret_lines(&made))),
-        said(delete, |()| Some(t(Msg::AppDeleted).to_owned())),
-    ]);
-    let uris_invalid = move || matches!(create_error.get(), Some(AppError::Field { field, .. }) if field == "redirect_uri");
+    let apps = Resource::new(|| (), |_| list_apps());
+    let create_error = first_error(vec![error_of(create)]);
+    let error = first_error(vec![error_of(create), error_of(rotate), error_of(delete)]);
+    // A new secret comes back from the form post this way, shown this once.
+    let flash = crate::flash::take();
     // Like every `Field`: an error about the addresses takes the focus there.
-    let uris = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move || {
-        if let (true, Some(el)) = (uris_invalid(), uris.get()) {
-            let _ = el.focus();
-        }
-    });
+    let uris_invalid = move || matches!(create_error.get(), Some(AppError::Field { field, .. }) if field == "redirect_uri");
     view! {
         <Card title=Msg::Apps wide=true>
             <ErrorAlert error id="apps-error" />
-            <div class="status" role="status">
-                {move || {
-                    message
-                        .get()
-                        .map(|lines| {
-                            lines
-                                .split('\n')
-                                .map(|line| view! { <p class="secret-line">{line.to_owned()}</p> })
-                                .collect_view()
-                        })
-                }}
-            </div>
+            <FlashStatus flash />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match apps.await {
@@ -97,7 +55,6 @@ pub fn AdminApps() -> impl IntoView {
                 <div class="field">
                     <label for="redirect_uris">{t(Msg::RedirectUrisLabel)}</label>
                     <textarea
-                        node_ref=uris
                         id="redirect_uris"
                         name="redirect_uris"
                         rows="3"
@@ -105,6 +62,7 @@ pub fn AdminApps() -> impl IntoView {
                         maxlength="20000"
                         autocomplete="off"
                         spellcheck="false"
+                        autofocus=uris_invalid()
                         aria-invalid=move || uris_invalid().then_some("true")
                         aria-describedby=move || if uris_invalid() { "redirect-uris-hint apps-error" } else { "redirect-uris-hint" }
                     ></textarea>
@@ -114,7 +72,7 @@ pub fn AdminApps() -> impl IntoView {
                     <input type="checkbox" id="public" name="public" />
                     <label for="public">{t(Msg::PublicClientLabel)}</label>
                 </div>
-                <Submit pending=create.pending() class="primary">{t(Msg::CreateAppButton)}</Submit>
+                <Submit class="primary">{t(Msg::CreateAppButton)}</Submit>
             </ActionForm>
             <nav class="links">
                 <a href="/admin/users">{t(Msg::Users)}</a>
@@ -155,7 +113,7 @@ fn AppTable(
                                     {(!row.public).then(|| view! {
                                         <ActionForm action=rotate>
                                             <input type="hidden" name="client_id" value=rotate_id />
-                                            <Submit pending=rotate.pending() class="secondary small" attr:aria-label=rotate_label>{t(Msg::RotateSecret)}</Submit>
+                                            <Submit class="secondary small" attr:aria-label=rotate_label>{t(Msg::RotateSecret)}</Submit>
                                         </ActionForm>
                                     })}
                                     <details class="edit">
@@ -163,7 +121,7 @@ fn AppTable(
                                         <ActionForm action=delete>
                                             <input type="hidden" name="client_id" value=delete_id />
                                             <p>{confirm}</p>
-                                            <Submit pending=delete.pending() class="secondary small">{t(Msg::DeleteAppForGood)}</Submit>
+                                            <Submit class="secondary small">{t(Msg::DeleteAppForGood)}</Submit>
                                         </ActionForm>
                                     </details>
                                 </div>

@@ -7,7 +7,7 @@ use crate::api::{
     CreateUser, ResendInvitation, ResetTwoFactor, SendPasswordReset, SetGoogleAddress,
     SetUserActive, UnlockUser, list_users,
 };
-use crate::components::alert::{ErrorAlert, latest, latest_error, outcome, said};
+use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -43,61 +43,25 @@ pub fn AdminUsers() -> impl IntoView {
     let reset = ServerAction::<SendPasswordReset>::new();
     let reset_two_factor = ServerAction::<ResetTwoFactor>::new();
     let edit = ServerAction::<SetGoogleAddress>::new();
-    // The list reloads after a saved edit only: a refused one keeps the form open as typed.
-    let edits_saved = RwSignal::new(0_u32);
-    Effect::new(move || {
-        if matches!(edit.value().get(), Some(Ok(_))) {
-            edits_saved.update(|n| *n += 1);
-        }
-    });
-    let users = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                resend.version().get(),
-                status.version().get(),
-                unlock.version().get(),
-                reset_two_factor.version().get(),
-                edits_saved.get(),
-            )
-        },
-        |_| list_users(),
-    );
+    let users = Resource::new(|| (), |_| list_users());
     // The create form's fields are tied to its own errors only (a row's edit names
     // `google_email` too).
-    let create_error = latest_error(vec![outcome(create)]);
-    let error = latest_error(vec![
-        outcome(create),
-        outcome(resend),
-        outcome(status),
-        outcome(unlock),
-        outcome(reset),
-        outcome(reset_two_factor),
-        outcome(edit),
+    let create_error = first_error(vec![error_of(create)]);
+    let error = first_error(vec![
+        error_of(create),
+        error_of(resend),
+        error_of(status),
+        error_of(unlock),
+        error_of(reset),
+        error_of(reset_two_factor),
+        error_of(edit),
     ]);
-    // The status line says what the latest action did; an action that failed (or says nothing)
-    // clears it.
-    let message = latest(vec![
-        said(create, |email| {
-            Some(fill(t(Msg::InvitationSentTo), "email", &email))
-        }),
-        said(reset, |email| {
-            Some(fill(t(Msg::ResetSentTo), "email", &email))
-        }),
-        said(resend, |_| None),
-        said(status, |_| None),
-        said(unlock, |_| None),
-        said(reset_two_factor, |email| {
-            Some(fill(t(Msg::TwoFactorResetFor), "email", &email))
-        }),
-        said(edit, |email| {
-            Some(fill(t(Msg::GoogleAddressSaved), "email", &email))
-        }),
-    ]);
+    // What the form post that led here did ("Invitation sent to …").
+    let flash = crate::flash::take();
     view! {
         <Card title=Msg::Users wide=true>
             <ErrorAlert error id="users-error" />
-            <p class="status" role="status">{message}</p>
+            <FlashStatus flash />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
@@ -135,7 +99,7 @@ pub fn AdminUsers() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <Submit pending=create.pending() class="primary">{t(Msg::CreateUserButton)}</Submit>
+                <Submit class="primary">{t(Msg::CreateUserButton)}</Submit>
             </ActionForm>
             <nav class="links">
                 <a href="/admin/apps">{t(Msg::Apps)}</a>
@@ -158,7 +122,7 @@ fn EditUser(row: UserRowResponse, edit: ServerAction<SetGoogleAddress>) -> impl 
                     <label for=field.clone()>{t(Msg::GoogleAddressLabel)}</label>
                     <input id=field type="email" name="google_email" autocomplete="off" maxlength="256" value=row.google_email.unwrap_or_default() />
                 </div>
-                <Submit pending=edit.pending() class="secondary small">{t(Msg::SaveButton)}</Submit>
+                <Submit class="secondary small">{t(Msg::SaveButton)}</Submit>
             </ActionForm>
         </details>
     }
@@ -216,19 +180,19 @@ fn UserTable(
                                             {invited.then(|| view! {
                                                 <ActionForm action=resend>
                                                     <input type="hidden" name="user_id" value=id.clone() />
-                                                    <Submit pending=resend.pending() class="secondary small">{t(Msg::ResendInvitation)}</Submit>
+                                                    <Submit class="secondary small">{t(Msg::ResendInvitation)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {active.then(|| view! {
                                                 <ActionForm action=reset>
                                                     <input type="hidden" name="user_id" value=reset_id />
-                                                    <Submit pending=reset.pending() class="secondary small" attr:aria-label=reset_label>{t(Msg::SendPasswordReset)}</Submit>
+                                                    <Submit class="secondary small" attr:aria-label=reset_label>{t(Msg::SendPasswordReset)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {(row.two_factor && row.can_change_status).then(|| view! {
                                                 <ActionForm action=reset_two_factor>
                                                     <input type="hidden" name="user_id" value=two_factor_id />
-                                                    <Submit pending=reset_two_factor.pending() class="secondary small" attr:aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</Submit>
+                                                    <Submit class="secondary small" attr:aria-label=two_factor_label>{t(Msg::ResetTwoFactor)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {row.can_change_status.then(|| {
@@ -243,14 +207,14 @@ fn UserTable(
                                                     <ActionForm action=status>
                                                         <input type="hidden" name="user_id" value=status_id />
                                                         <input type="hidden" name="active" value=active />
-                                                        <Submit pending=status.pending() class="secondary small" attr:aria-label=label>{t(text)}</Submit>
+                                                        <Submit class="secondary small" attr:aria-label=label>{t(text)}</Submit>
                                                     </ActionForm>
                                                 }
                                             })}
                                             {row.locked.then(|| view! {
                                                 <ActionForm action=unlock>
                                                     <input type="hidden" name="user_id" value=unlock_id />
-                                                    <Submit pending=unlock.pending() class="secondary small" attr:aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</Submit>
+                                                    <Submit class="secondary small" attr:aria-label=fill(t(Msg::UnlockLabel), "name", &row.email)>{t(Msg::Unlock)}</Submit>
                                                 </ActionForm>
                                             })}
                                             {editable.map(|row| view! { <EditUser row edit /> })}

@@ -1,8 +1,7 @@
 //! `/continue?to=…`: where a finished sign-in ends when it goes on to an address the server answers
 //! itself (an application's `/oauth/authorize`, forward authentication's `/auth/continue`). The
-//! page loads that address anew by a refresh — in the server's page, or inserted when the router
-//! shows it in the browser (browsers act on a refresh inserted later too) — or by its link. Only
-//! such server paths are followed, by the same rule as `next`.
+//! page loads that address anew by a refresh, or by its link. Only such server paths are followed,
+//! by the same rule as `next`.
 
 use crate::components::card::Card;
 use crate::i18n::t;

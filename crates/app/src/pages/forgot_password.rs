@@ -2,7 +2,7 @@
 //! sends a reset link. The answer is the same whether or not an account exists.
 
 use crate::api::RequestPasswordReset;
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -15,11 +15,9 @@ use pforte_shared::Msg;
 pub fn ForgotPassword() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let query = use_query_map();
-    // `?sent` is where the request leads, with or without JavaScript.
-    let sent = move || {
-        query.read().get("sent").is_some() || action.value().get().is_some_and(|r| r.is_ok())
-    };
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // `?sent` is where the request leads.
+    let sent = move || query.read().get("sent").is_some();
+    let error = error_of(action);
     view! {
         <Card title=Msg::ForgotPasswordTitle>
             <p class="status" role="status">{move || sent().then(|| t(Msg::ResetRequested))}</p>
@@ -33,7 +31,7 @@ pub fn ForgotPassword() -> impl IntoView {
                     autocomplete="username"
                     autofocus=true
                 />
-                <Submit pending=action.pending()>
+                <Submit>
                     {t(Msg::SendResetLink)}
                 </Submit>
             </ActionForm>

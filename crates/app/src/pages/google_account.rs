@@ -4,7 +4,7 @@
 //! wrong password keeps the form (and focus) and both are announced.
 
 use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, error_of, first_error};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
@@ -30,16 +30,12 @@ pub fn GoogleSection() -> impl IntoView {
 #[component]
 fn GoogleAccount() -> impl IntoView {
     let unlink = ServerAction::<UnlinkGoogle>::new();
-    // Reloaded after a successful "Unlink" only: a wrong password keeps the form as it is.
-    let unlinked = Memo::new(move |_| matches!(unlink.value().get(), Some(Ok(()))));
-    let state = Resource::new(move || unlinked.get(), |_| google_account());
-    let error = latest_error(vec![outcome(unlink)]);
-    let status = move || unlinked.get().then(|| t(Msg::GoogleUnlinked));
+    let state = Resource::new(|| (), |_| google_account());
+    let error = first_error(vec![error_of(unlink)]);
     view! {
         <section aria-labelledby="google-title">
             <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
             <ErrorAlert error id="google-error" />
-            <p class="status" role="status">{status}</p>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     state.await.ok().flatten().map(|view| view! { <GoogleState view unlink error /> })
@@ -73,7 +69,7 @@ fn GoogleState(
         Either::Left(view! {
             <ActionForm action=unlink attr:aria-labelledby="google-title">
                 <Field id="google_unlink_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error error_id="google-error" />
-                <Submit pending=unlink.pending() class="secondary">{t(Msg::UnlinkGoogle)}</Submit>
+                <Submit class="secondary">{t(Msg::UnlinkGoogle)}</Submit>
             </ActionForm>
         })
     } else {

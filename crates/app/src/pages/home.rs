@@ -31,7 +31,7 @@ pub fn Home() -> impl IntoView {
                                 })}
                             </nav>
                             <ActionForm action=log_out>
-                                <Submit pending=log_out.pending() class="secondary">{t(Msg::LogOut)}</Submit>
+                                <Submit class="secondary">{t(Msg::LogOut)}</Submit>
                             </ActionForm>
                         </Card>
                     }),

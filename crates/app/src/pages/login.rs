@@ -1,7 +1,7 @@
 //! `/login`: email or customer number, and password.
 
 use crate::api::SubmitPassword;
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::google::GoogleButton;
@@ -17,14 +17,14 @@ pub fn Login() -> impl IntoView {
     let action = ServerAction::<SubmitPassword>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = error_of(action);
     // Where "Sign in with Google" sent the browser back to, when it did not sign in.
     let google_failure = move || {
         query
             .read()
             .get("google")
             .and_then(|v| GoogleFailure::parse(&v))
-            .filter(|_| action.value().get().is_none())
+            .filter(|_| error.get().is_none())
     };
     view! {
         <Card title=Msg::LoginTitle>
@@ -50,7 +50,7 @@ pub fn Login() -> impl IntoView {
                     autocomplete="current-password"
                     maxlength=pforte_shared::password::MAX_BYTES as u32
                 />
-                <Submit pending=action.pending()>
+                <Submit>
                     {t(Msg::LoginButton)}
                 </Submit>
             </ActionForm>

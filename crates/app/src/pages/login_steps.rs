@@ -1,12 +1,13 @@
 //! `/login/code`, `/login/totp` and `/login/trust`: the second step of a sign-in. The server keeps
-//! where the sign-in stands (`sign_in_state`); these pages render it. All work hydrated and as
-//! plain form posts.
+//! where the sign-in stands (`sign_in_state`); these pages render it. Their forms are plain
+//! form posts.
 
+use crate::IslandScripts;
 use crate::api::{
     ConfirmSignInAppCode, ConfirmSignInCode, ConfirmSignInRecoveryCode, ResendSignInCode,
     TrustSignInDevice, sign_in_state,
 };
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, error_of, first_error};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
@@ -42,11 +43,8 @@ pub fn LoginCode() -> impl IntoView {
     let next = next_param();
     let confirm = ServerAction::<ConfirmSignInCode>::new();
     let resend = ServerAction::<ResendSignInCode>::new();
-    let state = Resource::new(
-        move || (confirm.version().get(), resend.version().get()),
-        |_| sign_in_state(),
-    );
-    let error = latest_error(vec![outcome(confirm), outcome(resend)]);
+    let state = Resource::new(|| (), |_| sign_in_state());
+    let error = first_error(vec![error_of(confirm), error_of(resend)]);
     view! {
         <Card title=Msg::LoginCodeTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
@@ -70,10 +68,10 @@ pub fn LoginCode() -> impl IntoView {
                                 <ActionForm action=confirm>
                                     <input type="hidden" name="next" value=next />
                                     <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 describedby="code-sent" error error_id="code-error" />
-                                    <Submit pending=confirm.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
+                                    <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                                 </ActionForm>
                                 <ActionForm action=resend attr:class="resend">
-                                    <Submit pending=resend.pending() class="secondary">{t(Msg::SendNewCode)}</Submit>
+                                    <Submit class="secondary">{t(Msg::SendNewCode)}</Submit>
                                     <ResendCountdown seconds=cooldown />
                                 </ActionForm>
                             })
@@ -86,6 +84,7 @@ pub fn LoginCode() -> impl IntoView {
                 })}
             </Suspense>
         </Card>
+        <IslandScripts />
     }
 }
 
@@ -97,11 +96,8 @@ pub fn LoginTotp() -> impl IntoView {
     let recovery = move || query.read().get("recovery").is_some();
     let app_code = ServerAction::<ConfirmSignInAppCode>::new();
     let recovery_code = ServerAction::<ConfirmSignInRecoveryCode>::new();
-    let state = Resource::new(
-        move || (app_code.version().get(), recovery_code.version().get()),
-        |_| sign_in_state(),
-    );
-    let error = latest_error(vec![outcome(app_code), outcome(recovery_code)]);
+    let state = Resource::new(|| (), |_| sign_in_state());
+    let error = first_error(vec![error_of(app_code), error_of(recovery_code)]);
     let other_way = move || {
         let (path, text) = if recovery() {
             ("/login/totp", Msg::UseAuthenticatorApp)
@@ -132,8 +128,8 @@ pub fn LoginTotp() -> impl IntoView {
                             <ErrorAlert error />
                             <ActionForm action=recovery_code>
                                 <input type="hidden" name="next" value=next />
-                                <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="off" autofocus=true maxlength=40 describedby="recovery-intro" />
-                                <Submit pending=recovery_code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
+                                <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="one-time-code" autofocus=true maxlength=40 describedby="recovery-intro" />
+                                <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}
                         }),
@@ -143,7 +139,7 @@ pub fn LoginTotp() -> impl IntoView {
                             <ActionForm action=app_code>
                                 <input type="hidden" name="next" value=next />
                                 <Field id="authentication_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=7 describedby="totp-intro" />
-                                <Submit pending=app_code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
+                                <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}
                         }),
@@ -160,7 +156,7 @@ pub fn LoginTrust() -> impl IntoView {
     let next = next_param();
     let trust = ServerAction::<TrustSignInDevice>::new();
     let state = Resource::new(|| (), |_| sign_in_state());
-    let error = Signal::derive(move || trust.value().get().and_then(Result::err));
+    let error = error_of(trust);
     view! {
         <Card title=Msg::TrustQuestion>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>

@@ -2,9 +2,9 @@
 //! mail. Opening the link changes nothing; the one button does.
 
 use crate::api::{ReportNotMe, not_me_link_state};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::submit::Submit;
-use crate::components::token_page::{TokenPage, outcome_of};
+use crate::components::token_page::{TokenPage, posted_text};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -15,17 +15,13 @@ pub fn NotMe() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<ReportNotMe>::new();
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(token, _)| not_me_link_state(token),
-    );
-    let (done, posted) = outcome_of(action, "done", Msg::NotMeDone);
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let state = Resource::new(token, not_me_link_state);
+    let posted = posted_text("done", Msg::NotMeDone);
+    let error = error_of(action);
     view! {
         <TokenPage
             title=Msg::NotMeTitle
             state
-            done
             posted
             after=&[("/login", Msg::GoToLogin)]
             invalid=&[("/forgot-password", Msg::ForgotPassword), ("/login-help", Msg::LoginHelpLink)]
@@ -34,7 +30,7 @@ pub fn NotMe() -> impl IntoView {
             <ActionForm action>
                 <input type="hidden" name="token" value=token() />
                 <ErrorAlert error />
-                <Submit pending=action.pending()>
+                <Submit>
                     {t(Msg::NotMeButton)}
                 </Submit>
             </ActionForm>

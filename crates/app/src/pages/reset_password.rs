@@ -1,11 +1,12 @@
 //! `/reset-password/{token}`: the new password chosen through a reset link. Saving it does not
 //! sign in; the page then says so (`?saved`) and leads to `/login`.
 
+use crate::IslandScripts;
 use crate::api::{ResetPassword, reset_link_state, reset_username};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::new_password::{NewPasswordFields, SavedUsername};
 use crate::components::submit::Submit;
-use crate::components::token_page::{TokenPage, outcome_of};
+use crate::components::token_page::{TokenPage, posted_text};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -16,18 +17,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<ResetPassword>::new();
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(token, _)| reset_link_state(token),
-    );
+    let state = Resource::new(token, reset_link_state);
     let username = Resource::new(token, reset_username);
-    let (done, posted) = outcome_of(action, "saved", Msg::PasswordResetDone);
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let posted = posted_text("saved", Msg::PasswordResetDone);
+    let error = error_of(action);
     view! {
         <TokenPage
             title=Msg::ResetPasswordTitle
             state
-            done
             posted
             after=&[("/login", Msg::GoToLogin)]
             invalid=&[("/forgot-password", Msg::RequestNewLink), ("/login", Msg::BackToLogin)]
@@ -41,10 +38,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) autofocus=true error error_id="reset-error" />
-                <Submit pending=action.pending()>
+                <Submit>
                     {t(Msg::SavePasswordButton)}
                 </Submit>
             </ActionForm>
         </TokenPage>
+        <IslandScripts />
     }
 }

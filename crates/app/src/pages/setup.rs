@@ -1,15 +1,15 @@
 //! `/setup/{token}`: the first-run page that creates the first account and invites its owner.
 
 use crate::api::{CompleteSetup, setup_link_valid};
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::token_page::TokenPage;
+use crate::flash::Flash;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pforte_shared::Msg;
-use pforte_shared::i18n::fill;
 use pforte_shared::types::LinkState;
 
 #[component]
@@ -18,28 +18,21 @@ pub fn Setup() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let action = ServerAction::<CompleteSetup>::new();
     // A setup link is deleted when used: it is either usable or not.
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(t, _)| async move {
-            setup_link_valid(t).await.map(|usable| {
-                if usable {
-                    LinkState::Usable
-                } else {
-                    LinkState::Invalid
-                }
-            })
-        },
-    );
-    let done = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|(number, email)| {
-                fill(&fill(t(Msg::SetupDone), "number", &number), "email", &email)
-            })
+    let state = Resource::new(token, |t| async move {
+        setup_link_valid(t).await.map(|usable| {
+            if usable {
+                LinkState::Usable
+            } else {
+                LinkState::Invalid
+            }
+        })
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // The form post comes back here with what it made.
+    let done = crate::flash::take()
+        .filter(|f| matches!(f, Flash::SetupDone { .. }))
+        .map(|f| f.lines().concat());
+    let done = Signal::stored(done);
+    let error = error_of(action);
     view! {
         <TokenPage
             title=Msg::SetupTitle
@@ -55,7 +48,7 @@ pub fn Setup() -> impl IntoView {
                 <Field id="company" name="company" label=t(Msg::CompanyLabel) autocomplete="organization" autofocus=true error error_id="setup-error" />
                 <Field id="name" name="name" label=t(Msg::OwnerNameLabel) autocomplete="name" error error_id="setup-error" />
                 <Field id="email" name="email" label=t(Msg::OwnerEmailLabel) input_type="email" autocomplete="email" error error_id="setup-error" />
-                <Submit pending=action.pending()>{t(Msg::CreateAccountButton)}</Submit>
+                <Submit>{t(Msg::CreateAccountButton)}</Submit>
             </ActionForm>
         </TokenPage>
     }

@@ -1,13 +1,13 @@
 //! The two-factor part of `/account/security`: set it up (password, then QR code and key, then
 //! the first app code), see the recovery codes once ("Copy", "Download"), and later make new
 //! recovery codes or turn it off (each with the password and a current app code). Every form
-//! works hydrated and as a plain form post.
+//! is a plain form post.
 
 use crate::api::{
     ActivateTwoFactor, DisableTwoFactor, HideRecoveryCodes, RegenerateRecoveryCodes,
     StartTwoFactor, two_factor_state,
 };
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, error_of, first_error};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
@@ -25,24 +25,13 @@ pub fn TwoFactorSection() -> impl IntoView {
     let hide = ServerAction::<HideRecoveryCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = Resource::new(
-        move || {
-            (
-                start.version().get(),
-                activate.version().get(),
-                hide.version().get(),
-                regenerate.version().get(),
-                disable.version().get(),
-            )
-        },
-        |_| two_factor_state(),
-    );
-    let error = latest_error(vec![
-        outcome(start),
-        outcome(activate),
-        outcome(hide),
-        outcome(regenerate),
-        outcome(disable),
+    let state = Resource::new(|| (), |_| two_factor_state());
+    let error = first_error(vec![
+        error_of(start),
+        error_of(activate),
+        error_of(hide),
+        error_of(regenerate),
+        error_of(disable),
     ]);
     view! {
         <section aria-labelledby="two-factor-title">
@@ -63,8 +52,8 @@ pub fn TwoFactorSection() -> impl IntoView {
                         Ok(_) => EitherOf5::D(view! {
                             <p>{t(Msg::TwoFactorOffIntro)}</p>
                             <ActionForm action=start attr:aria-labelledby="two-factor-title">
-                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=latest_error(vec![outcome(start)]) error_id="two-factor-error" />
-                                <Submit pending=start.pending() class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
+                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=first_error(vec![error_of(start)]) error_id="two-factor-error" />
+                                <Submit class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
                             </ActionForm>
                         }),
                         Err(e) => EitherOf5::E(view! {
@@ -85,8 +74,8 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
         <img class="qr" src=pending.qr_image alt=t(Msg::QrCodeAlt) width="208" height="208" />
         <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
         <ActionForm action=activate attr:aria-labelledby="two-factor-title">
-            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" error=latest_error(vec![outcome(activate)]) error_id="two-factor-error" />
-            <Submit pending=activate.pending() class="primary">{t(Msg::ActivateButton)}</Submit>
+            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" error=first_error(vec![error_of(activate)]) error_id="two-factor-error" />
+            <Submit class="primary">{t(Msg::ActivateButton)}</Submit>
         </ActionForm>
     }
 }
@@ -97,8 +86,31 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
 fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> impl IntoView {
     let download = format!("data:text/plain;charset=utf-8,{}%0A", codes.join("%0A"));
     let text = codes.join("\n");
+    view! {
+        <h3 id="recovery-title">{t(Msg::RecoveryCodesTitle)}</h3>
+        <p>{t(Msg::RecoveryCodesIntro)}</p>
+        <ul class="codes" aria-labelledby="recovery-title">
+            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+        </ul>
+        <CodeActions
+            text
+            download
+            labels=(t(Msg::CopyButton).to_owned(), t(Msg::Copied).to_owned(), t(Msg::DownloadButton).to_owned())
+        />
+        <ActionForm action=hide>
+            <Submit class="primary">{t(Msg::SavedThem)}</Submit>
+        </ActionForm>
+    }
+}
+
+/// "Copy", "Download" and the status line under the recovery codes: the part of them that lives
+/// in the browser. `labels`: "Copy", "Copied.", "Download", in the page's language.
+/// An island: the page that shows it ends with `IslandScripts`.
+#[island]
+fn CodeActions(text: String, download: String, labels: (String, String, String)) -> impl IntoView {
+    let (copy_label, copied_label, download_label) = labels;
     let copied = RwSignal::new(false);
-    // "Copy" needs the browser's clipboard: it appears once the page is hydrated, and only where
+    // "Copy" needs the browser's clipboard: it appears once the island is alive, and only where
     // the browser offers a clipboard (secure pages).
     let can_copy = RwSignal::new(false);
     Effect::new(move || can_copy.set(clipboard().is_some()));
@@ -113,21 +125,13 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
         }
     };
     view! {
-        <h3 id="recovery-title">{t(Msg::RecoveryCodesTitle)}</h3>
-        <p>{t(Msg::RecoveryCodesIntro)}</p>
-        <ul class="codes" aria-labelledby="recovery-title">
-            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
-        </ul>
         <div class="row-actions">
             <Show when=move || can_copy.get()>
-                <button type="button" class="secondary" on:click=copy.clone()>{t(Msg::CopyButton)}</button>
+                <button type="button" class="secondary" on:click=copy.clone()>{copy_label.clone()}</button>
             </Show>
-            <a class="button secondary" href=download download="pforte-recovery-codes.txt">{t(Msg::DownloadButton)}</a>
+            <a class="button secondary" href=download download="pforte-recovery-codes.txt">{download_label}</a>
         </div>
-        <p class="status" role="status">{move || copied.get().then(|| t(Msg::Copied))}</p>
-        <ActionForm action=hide>
-            <Submit pending=hide.pending() class="primary">{t(Msg::SavedThem)}</Submit>
-        </ActionForm>
+        <p class="status" role="status">{move || copied.get().then(|| copied_label.clone())}</p>
     }
 }
 
@@ -161,8 +165,8 @@ fn Enabled(
         view.enabled_at.unwrap_or_default(),
     );
     // Each form's fields are tied to its own errors only.
-    let regenerate_error = latest_error(vec![outcome(regenerate)]);
-    let disable_error = latest_error(vec![outcome(disable)]);
+    let regenerate_error = first_error(vec![error_of(regenerate)]);
+    let disable_error = first_error(vec![error_of(disable)]);
     view! {
         <p>{since}</p>
         <p id="tf-confirm-hint">{t(Msg::TwoFactorConfirmHint)}</p>
@@ -170,13 +174,13 @@ fn Enabled(
         <ActionForm action=regenerate attr:aria-labelledby="regenerate-title">
             <Field id="tf_regenerate_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" error=regenerate_error error_id="two-factor-error" />
             <Field id="tf_regenerate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 error=regenerate_error error_id="two-factor-error" />
-            <Submit pending=regenerate.pending() class="secondary">{t(Msg::RegenerateRecoveryCodes)}</Submit>
+            <Submit class="secondary">{t(Msg::RegenerateRecoveryCodes)}</Submit>
         </ActionForm>
         <h3 id="disable-title">{t(Msg::TurnOffTwoFactor)}</h3>
         <ActionForm action=disable attr:aria-labelledby="disable-title">
             <Field id="tf_disable_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" describedby="tf-confirm-hint" error=disable_error error_id="two-factor-error" />
             <Field id="tf_disable_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 error=disable_error error_id="two-factor-error" />
-            <Submit pending=disable.pending() class="secondary">{t(Msg::TurnOffTwoFactor)}</Submit>
+            <Submit class="secondary">{t(Msg::TurnOffTwoFactor)}</Submit>
         </ActionForm>
     }
 }

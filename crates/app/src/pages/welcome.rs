@@ -1,11 +1,12 @@
 //! `/welcome/{token}`: the onboarding stepper. The server keeps the step; this page renders it.
 //! Every form is an `<ActionForm>`, so the stepper also works as plain form posts without JavaScript.
 
+use crate::IslandScripts;
 use crate::api::{
     ConfirmOnboardingCode, CreatePassword, DecideTrust, ResendOnboardingCode, SubmitInvitedEmail,
     onboarding_state,
 };
-use crate::components::alert::{ErrorAlert, latest_error, outcome};
+use crate::components::alert::{ErrorAlert, error_of, first_error};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
@@ -59,24 +60,13 @@ pub fn Welcome() -> impl IntoView {
     let code = ServerAction::<ConfirmOnboardingCode>::new();
     let resend = ServerAction::<ResendOnboardingCode>::new();
     let trust = ServerAction::<DecideTrust>::new();
-    let state = Resource::new(
-        move || {
-            (
-                token(),
-                email.version().get(),
-                password.version().get(),
-                code.version().get(),
-                resend.version().get(),
-            )
-        },
-        |(token, ..)| onboarding_state(token),
-    );
-    let error = latest_error(vec![
-        outcome(email),
-        outcome(password),
-        outcome(code),
-        outcome(resend),
-        outcome(trust),
+    let state = Resource::new(token, onboarding_state);
+    let error = first_error(vec![
+        error_of(email),
+        error_of(password),
+        error_of(code),
+        error_of(resend),
+        error_of(trust),
     ]);
     view! {
         <Card title=Msg::WelcomeTitle>
@@ -98,6 +88,7 @@ pub fn Welcome() -> impl IntoView {
                 })}
             </Suspense>
         </Card>
+        <IslandScripts />
     }
 }
 
@@ -119,14 +110,14 @@ fn step_form(
             <ActionForm action=email>
                 <input type="hidden" name="token" value=token />
                 <Field id="email" name="email" label=t(Msg::EmailLabel) input_type="email" autocomplete="email" autofocus=true error error_id="welcome-error" />
-                <Submit pending=email.pending() class="primary">{t(Msg::SignInWithEmail)}</Submit>
+                <Submit class="primary">{t(Msg::SignInWithEmail)}</Submit>
             </ActionForm>
         }),
         OnboardingStep::Password => EitherOf4::B(view! {
             <ActionForm action=password>
                 <input type="hidden" name="token" value=token />
                 <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" username />
-                <Submit pending=password.pending() class="primary">{t(Msg::CreatePasswordButton)}</Submit>
+                <Submit class="primary">{t(Msg::CreatePasswordButton)}</Submit>
             </ActionForm>
         }),
         OnboardingStep::Code => EitherOf4::C({
@@ -136,11 +127,11 @@ fn step_form(
                 <ActionForm action=code>
                     <input type="hidden" name="token" value=token />
                     <Field id="code" name="code" label=t(Msg::CodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=6 error error_id="welcome-error" />
-                    <Submit pending=code.pending() class="primary">{t(Msg::ConfirmButton)}</Submit>
+                    <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                 </ActionForm>
                 <ActionForm action=resend attr:class="resend">
                     <input type="hidden" name="token" value=resend_token />
-                    <Submit pending=resend.pending() class="secondary">{t(Msg::SendNewCode)}</Submit>
+                    <Submit class="secondary">{t(Msg::SendNewCode)}</Submit>
                     <ResendCountdown seconds=cooldown />
                 </ActionForm>
             }

@@ -23,6 +23,7 @@ mod not_me;
 mod oidc;
 mod onboarding;
 mod operations;
+mod pages;
 mod proxy;
 mod requests;
 mod reset;
