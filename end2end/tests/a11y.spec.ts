@@ -1,14 +1,14 @@
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { LoginPage, CodePage, signInWithCode } from "./fixtures/pages";
 import { codeSentBy } from "./fixtures/mailbox";
 import { owner } from "./fixtures/accounts";
 
 test("a field's error is tied to the field and takes the focus", async ({ page }) => {
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, owner.email, owner.email, owner.password, "No");
   await page.goto("/account/security");
-  await waitForHydration(page);
+  await waitForIslands(page);
   const field = page.getByLabel("New password", { exact: true });
   await page.locator("#current_password").fill(owner.password);
   await field.fill("too short");
@@ -24,7 +24,7 @@ test("the resend countdown is announced when it starts and when it ends, not eve
   // The page's timers run on a clock the test moves on.
   await page.clock.install();
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await expect(page.getByRole("navigation", { name: "Help with signing in" })).toBeVisible();
   await codeSentBy(owner.email, async () => {
     await new LoginPage(page).signIn(owner.email, owner.password);
@@ -42,7 +42,7 @@ test("the resend countdown is announced when it starts and when it ends, not eve
 
 test("a pending submit looks disabled and is sent once", async ({ page }) => {
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   // Count the submissions the page lets go out, and keep each one here, so that the form stays
   // as it is while its answer would be on the way.
   await page.evaluate(() => {

@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { LoginPage, signInWithCode } from "./fixtures/pages";
@@ -18,7 +18,7 @@ test("an application signs a user in through Pforte's pages and shows the claims
     await page.getByRole("link", { name: "Sign in with Pforte" }).click();
     // Not signed in: Pforte's own sign-in, with the email code, and back to the application.
     await expect(page).toHaveURL(/\/login\?next=\/oauth\/authorize%3F/);
-    await waitForHydration(page);
+    await waitForIslands(page);
     await signInWithCode(page, owner.email, owner.email, owner.password, "No");
     await expect(page.getByRole("heading", { name: "Signed in to Company Wiki" })).toBeVisible();
     await expect(page.locator('[data-claim="email"]')).toHaveText(owner.email);
@@ -63,11 +63,11 @@ test.describe("without JavaScript", () => {
 
 test("an admin adds an application on /admin/apps and sees its secret once", async ({ page }) => {
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, owner.email, owner.email, owner.password, "No");
   await page.getByRole("link", { name: "Applications" }).click();
   await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await expectAccessible(page);
 
   // A wrong address is named on its field.
@@ -80,6 +80,8 @@ test("an admin adds an application on /admin/apps and sees its secret once", asy
   await expect(uris).toBeFocused();
   await expectAccessible(page);
 
+  // The name typed before comes back with the refused form (the page script keeps it).
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Time Tracking");
   await uris.fill("https://time.example.com/callback\nhttps://time.example.com/other");
   await page.getByRole("button", { name: "Add application" }).click();
   const status = page.getByRole("status");
@@ -97,7 +99,7 @@ test("an admin adds an application on /admin/apps and sees its secret once", asy
   await page.reload();
   await expect(page.getByRole("row", { name: /Time Tracking/ })).toBeVisible();
   expect(await page.content()).not.toContain(first);
-  await waitForHydration(page);
+  await waitForIslands(page);
 
   // A new secret, then the application deleted after the confirmation.
   await row.getByRole("button", { name: "New secret for Time Tracking" }).click();

@@ -1,5 +1,5 @@
 import { Browser, Page } from "@playwright/test";
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { LoginPage, HomePage, CodePage, signInWithCode } from "./fixtures/pages";
 import { pforte } from "./fixtures/global-setup";
 import { codeSentBy, waitForMail } from "./fixtures/mailbox";
@@ -16,7 +16,7 @@ function newUser(name: string): string {
 
 async function login(page: Page) {
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
 }
 
 async function expectSignedIn(page: Page, email: string) {
@@ -26,7 +26,7 @@ async function expectSignedIn(page: Page, email: string) {
 /** Signs out and in again in the same browser: true when no code was asked. */
 async function signsInWithoutCode(page: Page, email: string): Promise<boolean> {
   await new HomePage(page).logOut();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await new LoginPage(page).signIn(email, password);
   await expect(page).toHaveURL(/\/$|\/login\/code/);
   return !page.url().includes("/login/code");
@@ -75,9 +75,13 @@ test("wrong code, and Send new code says when it is possible", async ({ page }) 
   await expectAccessible(page);
   await new CodePage(page).confirm(code === "000000" ? "000001" : "000000");
   await expect(page.getByRole("alert")).toHaveText("The code is not correct.");
+  // The page the refused code comes back to has the code field focused, described by the alert.
+  const codeField = page.getByLabel("Code", { exact: true });
+  await expect(codeField).toBeFocused();
+  await expect(codeField).toHaveAttribute("aria-describedby", /code-error/);
   await page.getByRole("button", { name: "Send new code" }).click();
   await expect(page.getByRole("alert")).toHaveText(/^You can request a new code in \d+ seconds\.$/);
-  // The countdown ticks while hydrated.
+  // The countdown ticks once its island is alive.
   const countdown = page.locator(".resend p.muted");
   await expect(countdown).toHaveText(/^You can request a new code in \d+ seconds\.$/);
   const before = await countdown.textContent();
@@ -127,7 +131,7 @@ test("Change password keeps this browser signed in and trusted", async ({ page }
   await signInWithCode(page, email, email, password, "Yes");
   await expectSignedIn(page, email);
   await page.goto("/account/security");
-  await waitForHydration(page);
+  await waitForIslands(page);
   await expect(page.getByRole("table", { name: "Trusted devices" })).toContainText("This device");
   const newPassword = "granite otter sketches five harbours";
   const form = page.getByRole("form", { name: "Change password" });
@@ -165,7 +169,7 @@ test("Sign out everywhere else ends the other browser's session", async ({ page,
   const email = newUser("lena");
   const other = await freshBrowser(browser);
   await other.page.goto("/login");
-  await waitForHydration(other.page);
+  await waitForIslands(other.page);
   await signInWithCode(other.page, email, email, password, "No");
   await expectSignedIn(other.page, email);
 
@@ -173,7 +177,7 @@ test("Sign out everywhere else ends the other browser's session", async ({ page,
   await signInWithCode(page, email, email, password, "No");
   await expectSignedIn(page, email);
   await page.goto("/account/security");
-  await waitForHydration(page);
+  await waitForIslands(page);
   const sessions = page.getByRole("table", { name: "Active sessions" });
   await expect(sessions.getByRole("row")).toHaveCount(3);
   await expect(sessions).toContainText("This session");

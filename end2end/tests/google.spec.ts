@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { waitForMail, welcomePath } from "./fixtures/mailbox";
@@ -17,7 +17,7 @@ test("a user signs in with Google from /login: linked by the address the admin e
   googleSignsInAs("google-sub-dora", google);
   const login = new LoginPage(page);
   await login.goto("/login?next=%2Faccount%2Fsecurity");
-  await waitForHydration(page);
+  await waitForIslands(page);
   await expectAccessible(page);
   await page.getByRole("button", { name: "Sign in with Google" }).click();
   // No email code: Google replaces password and code, and the user lands on `next`.
@@ -28,7 +28,7 @@ test("a user signs in with Google from /login: linked by the address the admin e
   expect(mail.text).toContain(google);
 
   // Unlink needs the password: a wrong one marks the field; afterwards Google no longer signs in.
-  await waitForHydration(page);
+  await waitForIslands(page);
   const unlinkPassword = page.locator("#google_unlink_password");
   await unlinkPassword.fill("not the password at all");
   await page.getByRole("button", { name: "Unlink" }).click();
@@ -56,7 +56,7 @@ test("an invited user signs in with Google on the stepper's first step and is ac
   await new LoginPage(page).goto();
   await signInWithCode(page, owner.email, owner.email, owner.password, "No");
   await page.goto("/admin/users");
-  await waitForHydration(page);
+  await waitForIslands(page);
   await page.getByLabel("Name", { exact: true }).fill("Emil Neu");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.locator("#google_email").fill("emil.old@gmail.example");
@@ -74,7 +74,7 @@ test("an invited user signs in with Google on the stepper's first step and is ac
   googleSignsInAs("google-sub-emil", google);
   const invitation = await waitForMail(email, "Your user account at ");
   await page.goto(welcomePath(invitation));
-  await waitForHydration(page);
+  await waitForIslands(page);
   await expect(page.getByRole("list", { name: "Steps" }).locator('[aria-current="step"]')).toHaveText("Enter email");
   await page.getByRole("button", { name: "Sign in with Google" }).click();
   await expect(page).toHaveURL(/\/$/);

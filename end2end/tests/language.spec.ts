@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { LoginPage, signInWithCode } from "./fixtures/pages";
 import { owner } from "./fixtures/accounts";
 import { waitForMail, welcomePath, codeFrom, codeSentBy } from "./fixtures/mailbox";
@@ -18,9 +18,9 @@ test.describe("a German browser", () => {
     await expect(page.getByRole("link", { name: "Passwort vergessen?" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Anmeldung nicht möglich?" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Sprache" })).toBeVisible();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await expectAccessible(page);
-    // A wrong password, answered in German by the hydrated page.
+    // A wrong password, answered in German.
     await page.getByLabel("E-Mail-Adresse oder Kundennummer").fill("niemand@example.com");
     await page.getByLabel("Passwort", { exact: true }).fill("falsches passwort lang genug");
     await page.getByRole("button", { name: "Anmelden", exact: true }).click();
@@ -43,7 +43,7 @@ test.describe("a German browser", () => {
     const stale = "A".repeat(43);
     for (const path of [`/reset-password/${stale}`, `/not-me/${stale}`, `/welcome/${stale}`, `/setup/${stale}`]) {
       await page.goto(path);
-      await waitForHydration(page);
+      await waitForIslands(page);
       await expect(page.getByRole("alert")).toContainText("nicht mehr gültig");
       await expectAccessible(page);
     }
@@ -78,10 +78,10 @@ test.describe("a German-speaking user", () => {
     const admin = await browser.newContext({ locale: "en-US" });
     const adminPage = await admin.newPage();
     await new LoginPage(adminPage).goto();
-    await waitForHydration(adminPage);
+    await waitForIslands(adminPage);
     await signInWithCode(adminPage, owner.email, owner.email, owner.password, "No");
     await adminPage.goto("/admin/users");
-    await waitForHydration(adminPage);
+    await waitForIslands(adminPage);
     await adminPage.getByLabel("Name").fill("Greta Sommer");
     await adminPage.getByLabel("Email", { exact: true }).fill(email);
     await adminPage.getByRole("combobox", { name: "Language" }).selectOption("de");
@@ -96,7 +96,7 @@ test.describe("a German-speaking user", () => {
 
     // The invited person's German browser, keyboard only.
     await page.goto(welcomePath(invitation));
-    await waitForHydration(page);
+    await waitForIslands(page);
     await expect(page.locator("html")).toHaveAttribute("lang", "de");
     const step = page.getByRole("list", { name: "Schritte" }).locator('[aria-current="step"]');
     await expect(step).toHaveText("E-Mail eingeben");
@@ -137,7 +137,7 @@ test.describe("a German-speaking user", () => {
 
     // Signed in, the security page shows times in the browser's zone and language.
     await page.goto("/account/security");
-    await waitForHydration(page);
+    await waitForIslands(page);
     const since = page.locator("time").first();
     await expect(since).toHaveAttribute("datetime", /Z$/);
     await expect(since).not.toHaveText(/UTC/);
@@ -153,7 +153,7 @@ test.describe("a German browser, signed in", () => {
 
   test("shows every page in German, and axe finds nothing", async ({ page }) => {
     await page.goto("/login");
-    await waitForHydration(page);
+    await waitForIslands(page);
     const code = await codeSentBy(owner.email, async () => {
       await page.getByLabel("E-Mail-Adresse oder Kundennummer").fill(owner.customerNumber);
       await page.getByLabel("Passwort", { exact: true }).fill(owner.password);
@@ -193,7 +193,7 @@ test.describe("a German browser, signed in", () => {
     await expectAccessible(page);
 
     await page.goto("/account/security");
-    await waitForHydration(page);
+    await waitForIslands(page);
     await expect(page.getByRole("heading", { name: "Sicherheit", level: 1 })).toBeVisible();
     await expect(page.getByRole("button", { name: "Passwort ändern" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Überall sonst abmelden" })).toBeVisible();

@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { LoginPage, HomePage, CodePage, TrustPage, signInWithCode } from "./fixtures/pages";
 import { codeSentBy } from "./fixtures/mailbox";
 import { owner, member } from "./fixtures/accounts";
@@ -7,7 +7,7 @@ test.describe("sign in (hydrated)", () => {
   test("by email with the emailed code, then log out", async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await expectAccessible(page);
     const code = await codeSentBy(owner.email, async () => {
       await login.signIn("  Anna.Berg@Example.com ", owner.password);
@@ -30,14 +30,14 @@ test.describe("sign in (hydrated)", () => {
 
   test("by customer number", async ({ page }) => {
     await new LoginPage(page).goto();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await signInWithCode(page, owner.customerNumber, owner.email, owner.password, "No");
     await expect(new HomePage(page).signedInAs(owner.email)).toBeVisible();
   });
 
   test("a plain user sees no Users link", async ({ page }) => {
     await new LoginPage(page).goto();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await signInWithCode(page, member.email, member.email, member.password, "No");
     await expect(new HomePage(page).signedInAs(member.email)).toBeVisible();
     await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
@@ -46,7 +46,7 @@ test.describe("sign in (hydrated)", () => {
   test("wrong password shows the generic message", async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await login.signIn("nobody@example.com", "not the right password at all");
     await expect(login.error()).toHaveText("Email/customer number or password is incorrect.");
     await expect(page).toHaveURL(/\/login/);
@@ -56,7 +56,7 @@ test.describe("sign in (hydrated)", () => {
   test("keyboard only", async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();
-    await waitForHydration(page);
+    await waitForIslands(page);
     await expect(page.getByLabel("Email or customer number")).toBeFocused();
     const code = await codeSentBy(member.email, async () => {
       await page.keyboard.type(member.email);
@@ -88,7 +88,7 @@ test.describe("sign in (hydrated)", () => {
   test("protected page returns to next after sign-in", async ({ page }) => {
     await page.goto("/account/security");
     await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fsecurity$/);
-    await waitForHydration(page);
+    await waitForIslands(page);
     await signInWithCode(page, owner.email, owner.email, owner.password, "No");
     await expect(page).toHaveURL(/\/account\/security$/);
     await expect(page.getByRole("heading", { name: "Security", level: 1 })).toBeVisible();

@@ -1,5 +1,5 @@
 import { Page } from "@playwright/test";
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { waitForMail, welcomePath, codeFrom } from "./fixtures/mailbox";
@@ -27,7 +27,7 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
   // axe-core runs inside the page, so it needs JavaScript: the hydrated run checks every step.
   const check = hydrated ? expectAccessible : async (_: Page) => {};
   await page.goto(link);
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
 
   await expectStep(page, "Enter email");
   await check(page);
@@ -35,6 +35,8 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
   await page.getByRole("button", { name: "Sign in with email" }).click();
 
   await expectStep(page, "Create password");
+  // A new page: its password feedback is an island.
+  if (hydrated) await waitForIslands(page);
   await check(page);
   if (hydrated) {
     // Live feedback while typing.
@@ -49,7 +51,7 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
   await page.getByRole("button", { name: "Create password" }).click();
   await expect(page.getByRole("alert")).toHaveText("The two passwords do not match.");
   // The answer is a new page: type once it has loaded.
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat password").fill(password);
   await page.getByRole("button", { name: "Create password" }).click();
@@ -82,7 +84,7 @@ test.describe("without JavaScript", () => {
 test("an admin invites a user, a resend kills the old link, and the user onboards", async ({ page, browser }) => {
   const email = `erik.${Date.now()}@example.com`;
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, owner.email, owner.email, owner.password, "No");
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
@@ -109,7 +111,7 @@ test("an admin invites a user, a resend kills the old link, and the user onboard
 
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) })).toContainText("Active");
-  await waitForHydration(page);
+  await waitForIslands(page);
   const active = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
   await active.getByRole("button", { name: `Deactivate ${email}` }).click();
   await expect(active).toContainText("Disabled");

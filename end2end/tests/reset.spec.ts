@@ -1,5 +1,5 @@
 import { Page } from "@playwright/test";
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { Mail, waitForMail } from "./fixtures/mailbox";
@@ -25,11 +25,11 @@ function resetPath(mail: Mail): string {
 async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
   const check = hydrated ? expectAccessible : async (_: Page) => {};
   await page.goto("/login");
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await page.getByRole("link", { name: "Forgot password?" }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.getByRole("heading", { name: "Forgot password", level: 1 })).toBeVisible();
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await check(page);
   await page.getByLabel("Email or customer number").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -40,7 +40,7 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
   expect(mail.html).toContain("Choose a new password");
   const link = resetPath(mail);
   await page.goto(link);
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await expect(page.getByRole("heading", { name: "Choose a new password", level: 1 })).toBeVisible();
   await check(page);
   // Password managers learn whose password this is (also without JavaScript).
@@ -69,7 +69,7 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
 
   // The new password signs in (a reset never signs in by itself).
   await page.goto("/login");
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await signInWithCode(page, email, email, newPassword, "No");
   await expect(new HomePage(page).signedInAs(email)).toBeVisible();
 }
@@ -89,10 +89,10 @@ test.describe("without JavaScript", () => {
 test("an admin sends a password reset", async ({ page }) => {
   const email = newUser("ida");
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, owner.email, owner.email, owner.password, "No");
   await page.goto("/admin/users");
-  await waitForHydration(page);
+  await waitForIslands(page);
   await page.getByRole("button", { name: `Send password reset to ${email}` }).click();
   await expect(page.getByRole("status")).toHaveText(`Password reset link sent to ${email}.`);
   await expectAccessible(page);
@@ -102,7 +102,7 @@ test("an admin sends a password reset", async ({ page }) => {
 test("This wasn't me, from the New device trusted mail", async ({ page, browser }) => {
   const email = newUser("jana");
   await new LoginPage(page).goto();
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, email, email, password, "Yes");
   await expect(new HomePage(page).signedInAs(email)).toBeVisible();
   const mail = await waitForMail(email, "New device trusted");
@@ -114,7 +114,7 @@ test("This wasn't me, from the New device trusted mail", async ({ page, browser 
   const context = await browser.newContext();
   const phone = await context.newPage();
   await phone.goto(`/not-me/${m![1]}`);
-  await waitForHydration(phone);
+  await waitForIslands(phone);
   await expect(phone.getByRole("heading", { name: "This wasn't me", level: 1 })).toBeVisible();
   await expectAccessible(phone);
   await page.reload();

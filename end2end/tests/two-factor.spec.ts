@@ -1,5 +1,5 @@
 import { Browser, Page } from "@playwright/test";
-import { test, expect, expectAccessible, waitForHydration } from "./fixtures/test";
+import { test, expect, expectAccessible, waitForIslands } from "./fixtures/test";
 import { pforte } from "./fixtures/global-setup";
 import { owner } from "./fixtures/accounts";
 import { waitForMail } from "./fixtures/mailbox";
@@ -17,7 +17,7 @@ function newUser(name: string): string {
 /** The password step in `page`; the app's code is asked next. */
 async function passwordStep(page: Page, email: string, hydrated = true) {
   await page.goto("/login");
-  if (hydrated) await waitForHydration(page);
+  if (hydrated) await waitForIslands(page);
   await new LoginPage(page).signIn(email, password);
   await expect(page).toHaveURL(/\/login\/totp$/);
   await expect(page.getByRole("heading", { name: "Enter your authentication code", level: 1 })).toBeVisible();
@@ -31,13 +31,13 @@ async function freshPage(browser: Browser, javaScriptEnabled = true) {
 test("two-factor: set up, the app's code on a new browser, a reused code refused, recovery codes, a trusted device still asks", async ({ page, browser }) => {
   const email = newUser("lena");
   await page.goto("/login");
-  await waitForHydration(page);
+  await waitForIslands(page);
   await signInWithCode(page, email, email, password, "Yes");
   await expect(new HomePage(page).signedInAs(email)).toBeVisible();
 
   // Set-up on the security page: the password, then QR code and key, then the first code.
   await page.goto("/account/security");
-  await waitForHydration(page);
+  await waitForIslands(page);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByLabel("Current password").fill(password);
   await section.getByRole("button", { name: "Set up two-factor authentication" }).click();
@@ -66,7 +66,7 @@ test("two-factor: set up, the app's code on a new browser, a reused code refused
   const german = await browser.newContext({ locale: "de-DE" });
   const de = await german.newPage();
   await de.goto("/login");
-  await waitForHydration(de);
+  await waitForIslands(de);
   await de.getByLabel("E-Mail-Adresse oder Kundennummer").fill(email);
   await de.getByLabel("Passwort", { exact: true }).fill(password);
   await de.getByRole("button", { name: "Anmelden", exact: true }).click();

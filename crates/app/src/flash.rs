@@ -1,8 +1,11 @@
 //! What a form did, shown once on the page the browser comes back to: "Password changed.", the
 //! secret of a new application, "Invitation sent to …". A form is a plain post; its server
-//! function seals the outcome into a short-lived cookie ([`set`]) and the page it returns to
-//! shows it and removes the cookie ([`take`]). The cookie is sealed with the installation's key,
-//! so a browser can neither read a secret in it at rest nor make up an outcome.
+//! function seals the outcome into a short-lived cookie ([`set`]) and the page it names shows it
+//! and removes the cookie ([`take`]).
+//!
+//! The cookie is sealed with the installation's key, for one page and one user (or the first-run
+//! setup), with the time it was made: a browser can neither read a secret in it at rest nor make
+//! up an outcome, another user's page does not open it, and it opens only for a minute.
 
 use crate::i18n::t;
 use pforte_shared::Msg;
@@ -10,8 +13,8 @@ use pforte_shared::i18n::fill;
 use pforte_shared::types::AppSecretResponse;
 use serde::{Deserialize, Serialize};
 
-/// An outcome a page shows once.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// An outcome a page shows once. `Debug` names the kind only: a secret may be inside.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum Flash {
     PasswordChanged,
     GoogleUnlinked,
@@ -70,28 +73,97 @@ impl Flash {
     }
 }
 
-/// The cookie's associated data: a value sealed for anything else does not open as a flash.
-#[cfg(feature = "ssr")]
-const CONTEXT: &str = "flash";
+impl std::fmt::Debug for Flash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Flash::PasswordChanged => "PasswordChanged",
+            Flash::GoogleUnlinked => "GoogleUnlinked",
+            Flash::InvitationSent { .. } => "InvitationSent",
+            Flash::ResetSent { .. } => "ResetSent",
+            Flash::TwoFactorReset { .. } => "TwoFactorReset",
+            Flash::GoogleAddressSaved { .. } => "GoogleAddressSaved",
+            Flash::AppSecret(_) => "AppSecret",
+            Flash::AppDeleted => "AppDeleted",
+            Flash::SetupDone { .. } => "SetupDone",
+        };
+        write!(f, "Flash::{kind}(…)")
+    }
+}
 
-/// Hands `flash` to the page this form post returns to.
+/// The sealed contents: the outcome and when it was made.
 #[cfg(feature = "ssr")]
-pub fn set(state: &crate::state::AppState, flash: &Flash) {
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    at: i64,
+    flash: Flash,
+}
+
+/// What a flash is sealed for (its associated data): the page that shows it and whom for, the
+/// signed-in user's id or `setup` on the first-run page, where nobody is signed in yet.
+#[cfg(feature = "ssr")]
+fn context(page: &str, user: Option<i64>) -> String {
+    match user {
+        Some(id) => format!("flash:{id}:{page}"),
+        None => format!("flash:setup:{page}"),
+    }
+}
+
+/// Hands `flash` to `page` (a path), to be shown to `user` (`None`: the first-run setup page).
+#[cfg(feature = "ssr")]
+pub fn set(state: &crate::state::AppState, page: &str, user: Option<i64>, flash: Flash) {
+    let sealed = Sealed {
+        at: state.auth.now(),
+        flash,
+    };
     // A plain enum of strings always serialises.
-    let json = serde_json::to_vec(flash).unwrap_or_default();
-    let sealed = state.auth.settings.secret_key.seal(&json, CONTEXT);
+    let json = serde_json::to_vec(&sealed).unwrap_or_default();
+    let sealed = state
+        .auth
+        .settings
+        .secret_key
+        .seal(&json, &context(page, user));
     crate::state::set_cookie(&state.web.flash_cookie(&sealed));
 }
 
-/// The outcome the last form post left for this page, if any; the cookie is removed with this
-/// response. A cookie that does not open (another key, a changed value) is removed and ignored.
+/// The outcome the last form post left for this page and its user (the page guard's, else the
+/// setup page's nobody), if any; the cookie is removed with this response. Only a page's `GET`
+/// spends it (not `HEAD`, not a prefetch). A cookie sealed for another page or user stays for its
+/// own page; one that came twice, or is older than a minute, shows nothing.
 #[cfg(feature = "ssr")]
 pub fn take() -> Option<Flash> {
-    let state = crate::state::app_state().ok()?;
-    let sealed = crate::state::current_cookie(state.web.flash_cookie_name())?;
-    crate::state::set_cookie(&state.web.clear_flash_cookie());
-    let json = state.auth.settings.secret_key.open(&sealed, CONTEXT).ok()?;
-    serde_json::from_slice(&json).ok()
+    use crate::state::{FLASH_SECS, PageUser, app_state, current_single_cookie, set_cookie};
+    let state = app_state().ok()?;
+    let (page, user) = leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+        let prefetch =
+            parts.headers.contains_key("sec-purpose") || parts.headers.contains_key("purpose");
+        (parts.method == http::Method::GET && !prefetch).then(|| {
+            let user = parts.extensions.get::<PageUser>().map(|PageUser(u)| u.id);
+            (parts.uri.path().to_owned(), user)
+        })
+    })
+    .flatten()?;
+    let name = state.web.flash_cookie_name();
+    let Some(sealed) = current_single_cookie(name) else {
+        // Missing, or twice: a planted one is not shown, and neither is the real one.
+        let twice = leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+            crate::state::cookie_value(&parts.headers, name).is_some()
+        });
+        if twice == Some(true) {
+            set_cookie(&state.web.clear_flash_cookie());
+        }
+        return None;
+    };
+    let json = state
+        .auth
+        .settings
+        .secret_key
+        .open(&sealed, &context(&page, user))
+        .ok()?;
+    set_cookie(&state.web.clear_flash_cookie());
+    let Sealed { at, flash } = serde_json::from_slice(&json).ok()?;
+    (0..=FLASH_SECS)
+        .contains(&(state.auth.now() - at))
+        .then_some(flash)
 }
 
 /// Pages are rendered on the server only.

@@ -25,12 +25,14 @@
     buttons(form).forEach((b) => b.setAttribute("aria-disabled", "true"));
   });
   // A form that comes back refused (the address names the error) keeps what was typed, passwords
-  // and one-time codes aside: kept in this tab's storage while the form is on its way.
+  // and one-time codes (`autocomplete="one-time-code"`: the email, app and recovery codes) aside:
+  // kept in this tab's storage while the form is on its way. Only a page with one form of that
+  // kind gets them back (a table's rows have one each, and a value must not land in another row).
   const KEPT = "pforte-form";
   const keptFields = (form) =>
     [...form.elements].filter((f) =>
       f.name && !["password", "hidden", "submit", "button"].includes(f.type) &&
-      f.autocomplete !== "one-time-code");
+      f.getAttribute("autocomplete") !== "one-time-code");
   document.addEventListener("submit", (event) => {
     const form = event.target;
     const values = keptFields(form).map((f) => [f.name, f.type === "checkbox" ? f.checked : f.value]);
@@ -45,8 +47,9 @@
       sessionStorage.removeItem(KEPT);
     } catch (_) {}
     if (!kept || !new URLSearchParams(location.search).has("__err")) return;
-    const form = [...document.forms].find((f) => f.getAttribute("action") === kept.action);
-    if (!form) return;
+    const forms = [...document.forms].filter((f) => f.getAttribute("action") === kept.action);
+    if (forms.length !== 1) return;
+    const form = forms[0];
     for (const [name, value] of kept.values) {
       const field = keptFields(form).find((f) => f.name === name);
       if (!field) continue;

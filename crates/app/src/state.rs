@@ -56,7 +56,7 @@ pub struct BrowserZone(pub String);
 /// How long the language cookie is kept: a year.
 const LANG_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
 /// A form outcome waits this long for the page it returns to (see `flash`).
-const FLASH_COOKIE_SECS: i64 = 60;
+pub const FLASH_SECS: i64 = 60;
 
 impl WebConfig {
     pub fn new(public_url: &str) -> Self {
@@ -155,9 +155,11 @@ impl WebConfig {
     }
 
     /// `Set-Cookie` value carrying a sealed form outcome (`flash`) to the page the form returns
-    /// to: kept a minute at most, as the browser follows the redirect at once.
+    /// to: kept a minute at most, as the browser follows the redirect at once; `SameSite=Strict`,
+    /// so that only Pforte's own pages spend it.
     pub fn flash_cookie(&self, sealed: &str) -> String {
-        self.cookie(self.flash_cookie_name(), sealed, Some(FLASH_COOKIE_SECS))
+        self.cookie(self.flash_cookie_name(), sealed, Some(FLASH_SECS))
+            .replace("SameSite=Lax", "SameSite=Strict")
     }
 
     /// `Set-Cookie` value that removes the form outcome once shown.
@@ -356,9 +358,10 @@ pub fn current_session_token(web: &WebConfig) -> Option<String> {
     with_parts(|p| web.session_token(&p.headers).map(str::to_owned)).flatten()
 }
 
-/// The cookie `name` of the current request (the first, if it came twice).
-pub fn current_cookie(name: &str) -> Option<String> {
-    with_parts(|p| cookie_value(&p.headers, name).map(str::to_owned)).flatten()
+/// The cookie `name` of the current request; `None` when it is missing or came twice (one of
+/// them planted).
+pub fn current_single_cookie(name: &str) -> Option<String> {
+    with_parts(|p| single_cookie_value(&p.headers, name).map(str::to_owned)).flatten()
 }
 
 /// The trusted-device cookie of the current request.
@@ -369,6 +372,8 @@ pub fn current_device_token(web: &WebConfig) -> Option<String> {
 /// Sets the cookies a sign-in step hands out: always the new session, and a new trusted device.
 pub fn set_step_cookies(state: &AppState, step: &pforte_auth::signin::StepResult) {
     set_cookie(&state.web.session_cookie(step.token.expose()));
+    // What a form did for the browser's previous user is not for this one.
+    set_cookie(&state.web.clear_flash_cookie());
     if let Some(device) = &step.device {
         let max_age = state.auth.settings.trusted_device_secs;
         set_cookie(&state.web.device_cookie(device.expose(), max_age));

@@ -11,7 +11,8 @@ pub fn hydrate() {
     // `App` does not run in the browser, so what islands need from it is provided here: the
     // language the server rendered the page in.
     provide_context(i18n::document_lang());
-    // Browser tests wait for this mark before they use an island.
+    // Browser tests wait for this mark before they use an island: the islands hydrate right after
+    // this returns, in the same task (the loader's microtasks), before any later event.
     if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "");
     }

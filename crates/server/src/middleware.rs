@@ -417,7 +417,7 @@ pub async fn refuse_cross_site(
     next.run(req).await
 }
 
-/// A form posted without JavaScript is sent back to its page by its `Referer` (Leptos' server
+/// A form post (every form is one) is sent back to its page by its `Referer` (Leptos' server
 /// functions: the page shows the answer, or the error). Token pages send only their origin
 /// (`Referrer-Policy: strict-origin`) or none, so for their forms the page is named from the
 /// form's own `token` field, when it has a token's shape (`Token::from_presented`).

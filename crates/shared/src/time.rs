@@ -1,5 +1,5 @@
-//! Times as the server renders them: UNIX seconds in UTC, the same on server and browser (the
-//! hydrated page then shows them in the browser's zone and locale: `components::time`).
+//! Times as the server renders them: UNIX seconds in UTC, the same on server and browser (an
+//! island then shows them in the browser's zone and locale: `components::time`).
 
 /// `2026-11-28 06:32 UTC` for UNIX seconds `secs`.
 pub fn format_utc(secs: i64) -> String {

@@ -52,7 +52,9 @@ pub async fn create_user(
     let email = user.email;
     crate::flash::set(
         &state,
-        &crate::flash::Flash::InvitationSent {
+        "/admin/users",
+        Some(admin.id),
+        crate::flash::Flash::InvitationSent {
             email: email.clone(),
         },
     );
@@ -87,7 +89,9 @@ pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
     let email = user.email;
     crate::flash::set(
         &state,
-        &crate::flash::Flash::ResetSent {
+        "/admin/users",
+        Some(admin.id),
+        crate::flash::Flash::ResetSent {
             email: email.clone(),
         },
     );
@@ -108,7 +112,9 @@ pub async fn reset_two_factor(user_id: i64) -> Result<String, AppError> {
     let email = user.email;
     crate::flash::set(
         &state,
-        &crate::flash::Flash::TwoFactorReset {
+        "/admin/users",
+        Some(admin.id),
+        crate::flash::Flash::TwoFactorReset {
             email: email.clone(),
         },
     );

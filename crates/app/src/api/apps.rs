@@ -50,7 +50,7 @@ pub async fn create_app(
         .auth
         .create_client_as(&admin, new, &request_meta())
         .await?;
-    Ok(shown(&state, client, secret))
+    Ok(show_once(&state, &admin, shown(client, secret)))
 }
 
 /// "New secret": the old secret stops working at once; the new one is shown once.
@@ -64,22 +64,36 @@ pub async fn rotate_app_secret(client_id: String) -> Result<AppSecretResponse, A
         .auth
         .rotate_client_secret(&admin, &client_id, &request_meta())
         .await?;
-    Ok(shown(&state, client, Some(secret)))
+    Ok(show_once(&state, &admin, shown(client, Some(secret))))
 }
 
-/// An application and the secret just made for it, handed to the page that shows them once.
+/// An application and the secret just made for it, as the page shows them once.
 #[cfg(feature = "ssr")]
 fn shown(
-    state: &crate::state::AppState,
     client: pforte_auth::oidc::Client,
     secret: Option<pforte_auth::secret::Token>,
 ) -> AppSecretResponse {
-    let made = AppSecretResponse {
+    AppSecretResponse {
         client_id: client.client_id,
         name: client.name,
         secret: secret.map(|s| s.expose().to_owned()),
-    };
-    crate::flash::set(state, &crate::flash::Flash::AppSecret(made.clone()));
+    }
+}
+
+/// Hands the application just made (or its new secret) to `/admin/apps`, which shows it once.
+#[cfg(feature = "ssr")]
+fn show_once(
+    state: &crate::state::AppState,
+    admin: &pforte_auth::account::User,
+    made: AppSecretResponse,
+) -> AppSecretResponse {
+    use crate::flash::{Flash, set};
+    set(
+        state,
+        "/admin/apps",
+        Some(admin.id),
+        Flash::AppSecret(made.clone()),
+    );
     made
 }
 
@@ -94,6 +108,11 @@ pub async fn delete_app(client_id: String) -> Result<(), AppError> {
         .auth
         .delete_client(&admin, &client_id, &request_meta())
         .await?;
-    crate::flash::set(&state, &crate::flash::Flash::AppDeleted);
+    crate::flash::set(
+        &state,
+        "/admin/apps",
+        Some(admin.id),
+        crate::flash::Flash::AppDeleted,
+    );
     Ok(())
 }

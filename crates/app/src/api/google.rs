@@ -44,7 +44,12 @@ pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
             &request_meta(),
         )
         .await?;
-    crate::flash::set(&state, &crate::flash::Flash::GoogleUnlinked);
+    crate::flash::set(
+        &state,
+        "/account/security",
+        Some(user.id),
+        crate::flash::Flash::GoogleUnlinked,
+    );
     Ok(())
 }
 
@@ -63,7 +68,9 @@ pub async fn set_google_address(user_id: i64, google_email: String) -> Result<St
     let email = user.email;
     crate::flash::set(
         &state,
-        &crate::flash::Flash::GoogleAddressSaved {
+        "/admin/users",
+        Some(admin.id),
+        crate::flash::Flash::GoogleAddressSaved {
             email: email.clone(),
         },
     );

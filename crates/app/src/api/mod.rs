@@ -1,7 +1,7 @@
 //! Server functions: thin adapters from HTTP to `pforte-auth`, one module per area (mirroring
 //! `pages/`). Each one takes the state, calls the domain and ends in `?`: `AuthError` turns into
 //! the user-facing `AppError` in one place, which logs internal causes. Arguments are named like
-//! the form fields, so every form also works as a plain POST without JavaScript.
+//! the form fields: every page's form is a plain POST to its function.
 
 mod account;
 mod admin;

@@ -35,12 +35,10 @@ pub async fn complete_setup(
         )
         .await?;
     let (number, email) = (account.customer_number, owner.email);
-    crate::flash::set(
-        &state,
-        &crate::flash::Flash::SetupDone {
-            number: number.clone(),
-            email: email.clone(),
-        },
-    );
+    let done = crate::flash::Flash::SetupDone {
+        number: number.clone(),
+        email: email.clone(),
+    };
+    crate::flash::set(&state, &format!("/setup/{token}"), None, done);
     Ok((number, email))
 }

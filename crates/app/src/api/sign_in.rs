@@ -157,6 +157,7 @@ pub async fn log_out() -> Result<(), AppError> {
         state.auth.log_out(&token, &request_meta()).await?;
     }
     set_cookie(&state.web.clear_session_cookie());
+    set_cookie(&state.web.clear_flash_cookie());
     leptos_axum::redirect("/login");
     Ok(())
 }

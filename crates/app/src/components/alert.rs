@@ -32,20 +32,30 @@ where
 }
 
 /// The error of whichever of a page's forms was posted: a post comes back with at most one.
-pub fn first_error(errors: Vec<Signal<Option<AppError>>>) -> Signal<Option<AppError>> {
+pub fn any_error(errors: Vec<Signal<Option<AppError>>>) -> Signal<Option<AppError>> {
     Signal::derive(move || errors.iter().find_map(|e| e.get()))
 }
 
-/// What the form post that led to this page did (see `flash`), once, in a status region. It takes
-/// the focus, so that a screen reader reads it on the page the browser came back to.
+/// What the form post that led to this page did, in a status region. When it says something it
+/// takes the focus (the page is new), so that a screen reader reads it. `secret` lines (a client
+/// secret) are set in a monospace font that wraps anywhere.
 #[component]
-pub fn FlashStatus(flash: Option<Flash>) -> impl IntoView {
-    let secret = matches!(flash, Some(Flash::AppSecret(_)));
-    let lines = flash.map(|f| f.lines()).unwrap_or_default();
+pub fn OutcomeStatus(
+    #[prop(optional)] lines: Vec<String>,
+    #[prop(optional)] secret: bool,
+) -> impl IntoView {
     let shown = !lines.is_empty();
     view! {
         <div class="status" role="status" tabindex=shown.then_some("-1") autofocus=shown>
             {lines.into_iter().map(|line| view! { <p class:secret-line=secret>{line}</p> }).collect_view()}
         </div>
     }
+}
+
+/// A form's outcome handed on in the flash cookie (see `flash`), in an [`OutcomeStatus`].
+#[component]
+pub fn FlashStatus(flash: Option<Flash>) -> impl IntoView {
+    let secret = matches!(flash, Some(Flash::AppSecret(_)));
+    let lines = flash.map(|f| f.lines()).unwrap_or_default();
+    view! { <OutcomeStatus lines secret /> }
 }

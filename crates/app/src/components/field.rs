@@ -10,9 +10,9 @@ type Text = Oco<'static, str>;
 ///
 /// Given the form's `error` and the id of the alert that shows it (`error_id`), an error about
 /// this field (`AppError::Field` naming `error_key`, by default `name`) marks the input
-/// `aria-invalid`, adds the alert to its description, and takes the focus: `autofocus` in the
-/// page the server sends back (a plain form post), and focused again by an island that shows
-/// the field.
+/// `aria-invalid`, adds the alert to its description, and takes the focus (`autofocus` in the
+/// page the form post comes back to). An error about no field in particular (a wrong code) leaves
+/// the focus on the field marked `autofocus`, described by the alert too.
 #[component]
 pub fn Field(
     /// Element id, also used to tie the label to the input.
@@ -44,43 +44,24 @@ pub fn Field(
     #[prop(optional)]
     error_key: Option<&'static str>,
 ) -> impl IntoView {
+    // The page is rendered once, with the error its form post came back with: read it once.
     let key: Text = error_key.map_or_else(|| name.clone(), Oco::Borrowed);
-    let invalid = move || {
-        error
-            .and_then(|e| e.get())
-            .is_some_and(|e| matches!(e, AppError::Field { field, .. } if *field == *key))
-    };
-    let described = {
-        let invalid = invalid.clone();
-        move || {
-            let ids: Vec<&str> = describedby
-                .into_iter()
-                .chain(error_id.as_deref().filter(|id| !id.is_empty() && invalid()))
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    // The field an error is about takes the focus; without an error, the one marked `autofocus`.
-    let focus = invalid() || (autofocus && error.is_none_or(|e| e.get_untracked().is_none()));
-    // `autofocus` only works on page load; an island that shows the field later focuses it once
-    // it is mounted (next frame: the element is in the document by then).
-    let input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move || {
-        if let (true, Some(el)) = (focus, input.get()) {
-            request_animation_frame(move || {
-                let _ = el.focus();
-            });
-        }
-    });
-    let aria_invalid = {
-        let invalid = invalid.clone();
-        move || invalid().then_some("true")
-    };
+    let shown = error.and_then(|e| e.get_untracked());
+    let invalid = matches!(&shown, Some(AppError::Field { field, .. }) if *field == *key);
+    // The field an error is about takes the focus; else the one marked `autofocus`, unless the
+    // error is about another field.
+    let about_a_field = matches!(shown, Some(AppError::Field { .. }));
+    let focus = invalid || (autofocus && !about_a_field);
+    let told = invalid || (focus && shown.is_some());
+    let ids: Vec<&str> = describedby
+        .into_iter()
+        .chain(error_id.as_deref().filter(|id| !id.is_empty() && told))
+        .collect();
+    let described = (!ids.is_empty()).then(|| ids.join(" "));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
             <input
-                node_ref=input
                 id=id
                 name=name
                 type=input_type
@@ -90,7 +71,7 @@ pub fn Field(
                 maxlength=maxlength
                 required=required
                 aria-describedby=described
-                aria-invalid=aria_invalid
+                aria-invalid=invalid.then_some("true")
                 on:input=move |ev| {
                     if let Some(typed) = typed {
                         typed.set(event_target_value(&ev));

@@ -2,6 +2,7 @@
 //! while the link works, its form; once the form has done its work, what it did; otherwise "This
 //! link is no longer valid." with ways on.
 
+use crate::components::alert::OutcomeStatus;
 use crate::components::card::Card;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
@@ -52,14 +53,14 @@ pub fn TokenPage(
     let children = StoredValue::new(children);
     view! {
         <Card title>
-            <p class="status" role="status">{move || done.get()}</p>
+            <OutcomeStatus lines=done.get_untracked().into_iter().collect() />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     match (state.await, done.get(), posted.get()) {
                         (Ok(LinkState::Usable), ..) => EitherOf5::A(children.read_value()()),
                         (Ok(_), Some(_), _) => EitherOf5::B(links(after)),
                         (Ok(LinkState::Used), None, Some(text)) => EitherOf5::C(view! {
-                            <p role="status">{text}</p>
+                            <OutcomeStatus lines=vec![text] />
                             {links(after)}
                         }),
                         (Ok(_), ..) => EitherOf5::D(view! {

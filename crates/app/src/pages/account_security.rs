@@ -7,7 +7,7 @@ use crate::api::{
     ChangePassword, RemoveAllDevices, RemoveDevice, SignOutElsewhere, SignOutSession,
     security_overview,
 };
-use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
+use crate::components::alert::{ErrorAlert, FlashStatus, any_error, error_of};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::new_password::{NewPasswordFields, SavedUsername};
@@ -48,9 +48,9 @@ pub fn AccountSecurity() -> impl IntoView {
     let sign_out = ServerAction::<SignOutSession>::new();
     let sign_out_elsewhere = ServerAction::<SignOutElsewhere>::new();
     let overview = Resource::new(|| (), |_| security_overview());
-    let error = first_error(vec![error_of(remove), error_of(remove_all)]);
-    let session_error = first_error(vec![error_of(sign_out), error_of(sign_out_elsewhere)]);
-    let change_error = first_error(vec![error_of(change)]);
+    let error = any_error(vec![error_of(remove), error_of(remove_all)]);
+    let session_error = any_error(vec![error_of(sign_out), error_of(sign_out_elsewhere)]);
+    let change_error = error_of(change);
     // What the form post that led here did ("Your password was changed.").
     let flash = crate::flash::take();
     view! {

@@ -4,7 +4,7 @@
 //! functions check too).
 
 use crate::api::{CreateApp, DeleteApp, RotateAppSecret, list_apps};
-use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
+use crate::components::alert::{ErrorAlert, FlashStatus, any_error, error_of};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -22,8 +22,8 @@ pub fn AdminApps() -> impl IntoView {
     let rotate = ServerAction::<RotateAppSecret>::new();
     let delete = ServerAction::<DeleteApp>::new();
     let apps = Resource::new(|| (), |_| list_apps());
-    let create_error = first_error(vec![error_of(create)]);
-    let error = first_error(vec![error_of(create), error_of(rotate), error_of(delete)]);
+    let create_error = error_of(create);
+    let error = any_error(vec![error_of(create), error_of(rotate), error_of(delete)]);
     // A new secret comes back from the form post this way, shown this once.
     let flash = crate::flash::take();
     // Like every `Field`: an error about the addresses takes the focus there.

@@ -7,7 +7,7 @@ use crate::api::{
     CreateUser, ResendInvitation, ResetTwoFactor, SendPasswordReset, SetGoogleAddress,
     SetUserActive, UnlockUser, list_users,
 };
-use crate::components::alert::{ErrorAlert, FlashStatus, error_of, first_error};
+use crate::components::alert::{ErrorAlert, FlashStatus, any_error, error_of};
 use crate::components::card::{Card, PAGE_TITLE_ID};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -46,8 +46,8 @@ pub fn AdminUsers() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
     // The create form's fields are tied to its own errors only (a row's edit names
     // `google_email` too).
-    let create_error = first_error(vec![error_of(create)]);
-    let error = first_error(vec![
+    let create_error = error_of(create);
+    let error = any_error(vec![
         error_of(create),
         error_of(resend),
         error_of(status),

@@ -2,7 +2,7 @@
 //! sends a reset link. The answer is the same whether or not an account exists.
 
 use crate::api::RequestPasswordReset;
-use crate::components::alert::{ErrorAlert, error_of};
+use crate::components::alert::{ErrorAlert, OutcomeStatus, error_of};
 use crate::components::card::Card;
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -20,16 +20,18 @@ pub fn ForgotPassword() -> impl IntoView {
     let error = error_of(action);
     view! {
         <Card title=Msg::ForgotPasswordTitle>
-            <p class="status" role="status">{move || sent().then(|| t(Msg::ResetRequested))}</p>
+            <OutcomeStatus lines=sent().then(|| t(Msg::ResetRequested).to_owned()).into_iter().collect() />
             <p class="lead">{t(Msg::ForgotPasswordIntro)}</p>
             <ActionForm action>
-                <ErrorAlert error />
+                <ErrorAlert error id="forgot-error" />
                 <Field
                     id="identifier"
                     name="identifier"
                     label=t(Msg::IdentifierLabel)
                     autocomplete="username"
                     autofocus=true
+                    error
+                    error_id="forgot-error"
                 />
                 <Submit>
                     {t(Msg::SendResetLink)}

@@ -1,10 +1,10 @@
 //! The Google part of `/account/security`: the linked Google account (its address when linked,
 //! and since when) with "Unlink", or the address an admin entered. Shown only when Google
-//! sign-in is configured. The alert and the status line stay outside the part that reloads, so a
-//! wrong password keeps the form (and focus) and both are announced.
+//! sign-in is configured. A wrong password comes back with the alert and the password field
+//! focused; "Unlink" done comes back as the security page's status.
 
 use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
-use crate::components::alert::{ErrorAlert, error_of, first_error};
+use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
@@ -31,7 +31,7 @@ pub fn GoogleSection() -> impl IntoView {
 fn GoogleAccount() -> impl IntoView {
     let unlink = ServerAction::<UnlinkGoogle>::new();
     let state = Resource::new(|| (), |_| google_account());
-    let error = first_error(vec![error_of(unlink)]);
+    let error = error_of(unlink);
     view! {
         <section aria-labelledby="google-title">
             <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>

@@ -34,13 +34,15 @@ pub fn Login() -> impl IntoView {
             })}
             <ActionForm action=action>
                 <input type="hidden" name="next" value=next />
-                <ErrorAlert error />
+                <ErrorAlert error id="login-error" />
                 <Field
                     id="identifier"
                     name="identifier"
                     label=t(Msg::IdentifierLabel)
                     autocomplete="username"
                     autofocus=true
+                    error
+                    error_id="login-error"
                 />
                 <Field
                     id="password"

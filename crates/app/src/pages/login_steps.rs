@@ -7,7 +7,7 @@ use crate::api::{
     ConfirmSignInAppCode, ConfirmSignInCode, ConfirmSignInRecoveryCode, ResendSignInCode,
     TrustSignInDevice, sign_in_state,
 };
-use crate::components::alert::{ErrorAlert, error_of, first_error};
+use crate::components::alert::{ErrorAlert, any_error, error_of};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
@@ -44,7 +44,7 @@ pub fn LoginCode() -> impl IntoView {
     let confirm = ServerAction::<ConfirmSignInCode>::new();
     let resend = ServerAction::<ResendSignInCode>::new();
     let state = Resource::new(|| (), |_| sign_in_state());
-    let error = first_error(vec![error_of(confirm), error_of(resend)]);
+    let error = any_error(vec![error_of(confirm), error_of(resend)]);
     view! {
         <Card title=Msg::LoginCodeTitle>
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
@@ -97,7 +97,7 @@ pub fn LoginTotp() -> impl IntoView {
     let app_code = ServerAction::<ConfirmSignInAppCode>::new();
     let recovery_code = ServerAction::<ConfirmSignInRecoveryCode>::new();
     let state = Resource::new(|| (), |_| sign_in_state());
-    let error = first_error(vec![error_of(app_code), error_of(recovery_code)]);
+    let error = any_error(vec![error_of(app_code), error_of(recovery_code)]);
     let other_way = move || {
         let (path, text) = if recovery() {
             ("/login/totp", Msg::UseAuthenticatorApp)
@@ -125,20 +125,20 @@ pub fn LoginTotp() -> impl IntoView {
                         }),
                         Some(SignInStep::Totp) if recovery() => EitherOf4::B(view! {
                             <p id="recovery-intro">{t(Msg::RecoveryIntro)}</p>
-                            <ErrorAlert error />
+                            <ErrorAlert error id="totp-error" />
                             <ActionForm action=recovery_code>
                                 <input type="hidden" name="next" value=next />
-                                <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="one-time-code" autofocus=true maxlength=40 describedby="recovery-intro" />
+                                <Field id="recovery_code" name="recovery_code" label=t(Msg::RecoveryCodeLabel) autocomplete="one-time-code" autofocus=true maxlength=40 describedby="recovery-intro" error error_id="totp-error" />
                                 <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}
                         }),
                         Some(SignInStep::Totp) => EitherOf4::C(view! {
                             <p id="totp-intro">{t(Msg::TotpIntro)}</p>
-                            <ErrorAlert error />
+                            <ErrorAlert error id="totp-error" />
                             <ActionForm action=app_code>
                                 <input type="hidden" name="next" value=next />
-                                <Field id="authentication_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=7 describedby="totp-intro" />
+                                <Field id="authentication_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" autofocus=true maxlength=7 describedby="totp-intro" error error_id="totp-error" />
                                 <Submit class="primary">{t(Msg::ConfirmButton)}</Submit>
                             </ActionForm>
                             {other_way}

@@ -5,7 +5,6 @@ use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::token_page::TokenPage;
-use crate::flash::Flash;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -28,9 +27,7 @@ pub fn Setup() -> impl IntoView {
         })
     });
     // The form post comes back here with what it made.
-    let done = crate::flash::take()
-        .filter(|f| matches!(f, Flash::SetupDone { .. }))
-        .map(|f| f.lines().concat());
+    let done = crate::flash::take().map(|f| f.lines().join(" "));
     let done = Signal::stored(done);
     let error = error_of(action);
     view! {

@@ -7,7 +7,7 @@ use crate::api::{
     ActivateTwoFactor, DisableTwoFactor, HideRecoveryCodes, RegenerateRecoveryCodes,
     StartTwoFactor, two_factor_state,
 };
-use crate::components::alert::{ErrorAlert, error_of, first_error};
+use crate::components::alert::{ErrorAlert, any_error, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
@@ -26,7 +26,7 @@ pub fn TwoFactorSection() -> impl IntoView {
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
     let state = Resource::new(|| (), |_| two_factor_state());
-    let error = first_error(vec![
+    let error = any_error(vec![
         error_of(start),
         error_of(activate),
         error_of(hide),
@@ -52,7 +52,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                         Ok(_) => EitherOf5::D(view! {
                             <p>{t(Msg::TwoFactorOffIntro)}</p>
                             <ActionForm action=start attr:aria-labelledby="two-factor-title">
-                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=first_error(vec![error_of(start)]) error_id="two-factor-error" />
+                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=error_of(start) error_id="two-factor-error" />
                                 <Submit class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
                             </ActionForm>
                         }),
@@ -74,7 +74,7 @@ fn Pending(pending: PendingTwoFactor, activate: ServerAction<ActivateTwoFactor>)
         <img class="qr" src=pending.qr_image alt=t(Msg::QrCodeAlt) width="208" height="208" />
         <p>{t(Msg::KeyLabel)}": "<code class="key">{pending.key}</code></p>
         <ActionForm action=activate attr:aria-labelledby="two-factor-title">
-            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" error=first_error(vec![error_of(activate)]) error_id="two-factor-error" />
+            <Field id="tf_activate_code" name="authentication_code" label=t(Msg::AuthenticationCodeLabel) autocomplete="one-time-code" inputmode="numeric" maxlength=7 describedby="tf-scan" error=error_of(activate) error_id="two-factor-error" />
             <Submit class="primary">{t(Msg::ActivateButton)}</Submit>
         </ActionForm>
     }
@@ -165,8 +165,8 @@ fn Enabled(
         view.enabled_at.unwrap_or_default(),
     );
     // Each form's fields are tied to its own errors only.
-    let regenerate_error = first_error(vec![error_of(regenerate)]);
-    let disable_error = first_error(vec![error_of(disable)]);
+    let regenerate_error = error_of(regenerate);
+    let disable_error = error_of(disable);
     view! {
         <p>{since}</p>
         <p id="tf-confirm-hint">{t(Msg::TwoFactorConfirmHint)}</p>

@@ -1,12 +1,12 @@
 //! `/welcome/{token}`: the onboarding stepper. The server keeps the step; this page renders it.
-//! Every form is an `<ActionForm>`, so the stepper also works as plain form posts without JavaScript.
+//! Every form is a plain form post; the password feedback and the resend countdown are islands.
 
 use crate::IslandScripts;
 use crate::api::{
     ConfirmOnboardingCode, CreatePassword, DecideTrust, ResendOnboardingCode, SubmitInvitedEmail,
     onboarding_state,
 };
-use crate::components::alert::{ErrorAlert, error_of, first_error};
+use crate::components::alert::{ErrorAlert, any_error, error_of};
 use crate::components::card::Card;
 use crate::components::countdown::ResendCountdown;
 use crate::components::field::Field;
@@ -61,7 +61,7 @@ pub fn Welcome() -> impl IntoView {
     let resend = ServerAction::<ResendOnboardingCode>::new();
     let trust = ServerAction::<DecideTrust>::new();
     let state = Resource::new(token, onboarding_state);
-    let error = first_error(vec![
+    let error = any_error(vec![
         error_of(email),
         error_of(password),
         error_of(code),

@@ -211,7 +211,7 @@ async fn a_german_users_mails_are_german_and_in_their_time_zone(engine: Engine) 
         }
     };
     assert_eq!(zone(&app).await, "UTC", "no browser reported one yet");
-    // A sign-in on a browser that reports its zone (the hydrated page's cookie): kept when it
+    // A sign-in on a browser that reports its zone (every page's script sets the cookie): kept when it
     // is done; a zone Pforte does not know is not, nor the plain cookie that any site on the
     // domain could plant (with https only the `__Host-` one counts).
     let mut device = None;

@@ -70,66 +70,112 @@ async fn only_pages_with_islands_load_the_bundle(engine: Engine) {
 }
 
 /// "Add application" as a plain form post: the browser goes back to `/admin/apps`, which shows the
-/// client ID and secret once; the outcome's cookie is sealed, removed once shown, and one that
-/// was changed is ignored.
+/// client ID and secret once. The outcome's cookie is sealed for that page and that admin, and for
+/// a minute: another page keeps it, another user, a `HEAD`, a changed or doubled cookie and a
+/// late one show nothing.
 async fn a_plain_post_shows_its_outcome_once(engine: Engine) {
     let app = TestApp::start(engine).await;
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
-    let res = plain_post(
-        &app,
-        "/api/create_app",
-        "/admin/apps",
-        &[
-            ("name", "Company Wiki"),
-            ("redirect_uris", "https://wiki.example.com/cb"),
-        ],
-        &anna,
-    )
-    .await;
-    assert!(res.status().is_redirection(), "{}", res.status());
-    // Back where the form was (without the error of an earlier try).
-    assert!(header(&res, "location").starts_with(&format!("{PUBLIC_URL}/admin/apps")));
-    let set = cookie_with(
-        &res,
-        "__Host-pforte_flash",
-        &["Path=/", "HttpOnly", "Secure", "Max-Age=60"],
-    );
-    let flash = set.split(';').next().expect("name=value").to_owned();
-    let client_id: String = sqlx::query("SELECT client_id FROM oidc_clients")
-        .fetch_one(&app.auth.store.pool)
-        .await
-        .expect("the application")
-        .get("client_id");
-    assert!(!set.contains(&client_id), "the cookie is sealed: {set}");
+    // The admin of another account.
+    app.add_other_account().await;
+    let eve = app.sign_in(OTHER_ADMIN_EMAIL, OTHER_ADMIN_PASSWORD).await;
+    let create = |name: &'static str| {
+        let anna = anna.clone();
+        let app = &app;
+        async move {
+            let uris = [
+                ("name", name),
+                ("redirect_uris", "https://wiki.example.com/cb"),
+            ];
+            let res = plain_post(app, "/api/create_app", "/admin/apps", &uris, &anna).await;
+            assert!(res.status().is_redirection(), "{}", res.status());
+            // Back where the form was (without the error of an earlier try, if any).
+            assert!(header(&res, "location").starts_with(&format!("{PUBLIC_URL}/admin/apps")));
+            let set = cookie_with(
+                &res,
+                "__Host-pforte_flash",
+                &[
+                    "Path=/",
+                    "HttpOnly",
+                    "Secure",
+                    "SameSite=Strict",
+                    "Max-Age=60",
+                ],
+            );
+            set.split(';').next().expect("name=value").to_owned()
+        }
+    };
+    let flash = create("Company Wiki").await;
+    let client_id: String =
+        sqlx::query("SELECT client_id FROM oidc_clients WHERE name = 'Company Wiki'")
+            .fetch_one(&app.auth.store.pool)
+            .await
+            .expect("the application")
+            .get("client_id");
+    assert!(!flash.contains(&client_id), "the cookie is sealed: {flash}");
+    let with = |session: &str, cookie: &str| format!("{session}; {cookie}");
+    let shows_secret = |html: &str| html.contains("Client secret, shown only now");
 
-    let page = app
-        .get("/admin/apps", Some(&format!("{anna}; {flash}")))
+    // Another page does not open it, and leaves it for its own page.
+    let other = app
+        .get("/account/security", Some(&with(&anna, &flash)))
         .await;
+    assert!(
+        !set_cookies(&other)
+            .iter()
+            .any(|c| c.contains("pforte_flash"))
+    );
+    assert!(!shows_secret(&other.text().await.expect("page")));
+    // Neither does another user on that page, nor a `HEAD`.
+    let page = app.get("/admin/apps", Some(&with(&eve, &flash))).await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        !shows_secret(&page.text().await.expect("page")),
+        "another user"
+    );
+    let head = app
+        .client
+        .head(app.url("/admin/apps"))
+        .header("cookie", with(&anna, &flash))
+        .send()
+        .await
+        .expect("head");
+    assert!(
+        !set_cookies(&head)
+            .iter()
+            .any(|c| c.contains("pforte_flash"))
+    );
+
+    // Its page shows it once, and removes it.
+    let page = app.get("/admin/apps", Some(&with(&anna, &flash))).await;
     cookie_with(&page, "__Host-pforte_flash", &["Max-Age=0"]);
     let html = page.text().await.expect("page");
     assert!(
-        html.contains(&format!("Company Wiki: client ID {}", client_id)),
+        html.contains(&format!("Company Wiki: client ID {client_id}")),
         "{html}"
     );
-    assert!(html.contains("Client secret, shown only now"));
-    let again = app.page("/admin/apps", Some(&anna)).await;
+    assert!(shows_secret(&html));
     assert!(
-        !again.contains("Client secret, shown only now"),
+        !shows_secret(&app.page("/admin/apps", Some(&anna)).await),
         "shown once"
     );
 
-    // A changed cookie opens as nothing: the page is as without it.
+    // A changed cookie, or one sent twice (one of them planted), shows nothing.
     let (name, value) = flash.split_once('=').expect("cookie");
     let mut bytes = value.as_bytes().to_vec();
     let last = bytes.len() - 2;
     bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
     let changed = format!("{name}={}", String::from_utf8(bytes).expect("ascii"));
-    let page = app
-        .get("/admin/apps", Some(&format!("{anna}; {changed}")))
-        .await;
-    assert_eq!(page.status(), 200);
-    cookie_with(&page, "__Host-pforte_flash", &["Max-Age=0"]);
-    assert!(!page.text().await.expect("page").contains("Client secret"));
+    let second = create("Time Tracking").await;
+    for cookie in [changed, format!("{second}; {flash}")] {
+        let page = app.get("/admin/apps", Some(&with(&anna, &cookie))).await;
+        assert_eq!(page.status(), 200);
+        assert!(!shows_secret(&page.text().await.expect("page")), "{cookie}");
+    }
+    // Nor one that waited longer than a minute.
+    app.clock.advance(61);
+    let late = app.page("/admin/apps", Some(&with(&anna, &second))).await;
+    assert!(!shows_secret(&late), "too late");
 }
 
 crate::dual!(

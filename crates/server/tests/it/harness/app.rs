@@ -190,13 +190,20 @@ impl TestApp {
         format!("__Host-pforte_session={}", token.expose())
     }
 
-    /// The HTML of a page (whatever its status).
+    /// The HTML of a page (whatever its status). A page that shows an island must load the
+    /// bundle that brings it to life (`IslandScripts`): checked on every page a test reads.
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> String {
-        self.get(path, cookie)
+        let html = self
+            .get(path, cookie)
             .await
             .text()
             .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert!(
+            !html.contains("<leptos-island") || html.contains("/pkg/pforte.wasm"),
+            "{path} shows an island but does not load the bundle (IslandScripts)"
+        );
+        html
     }
 
     /// "Change password" on `/account/security` in the browser with `cookie`.
