@@ -30,7 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         state::send_content_security_policy();
         provide_context(state::request_lang());
-        // Only islands hydrate: the rest of the page needs no hydration markers.
+        // Only islands hydrate: the rest of the page needs no hydration markers. (`HydrationScripts`
+        // would say so itself, but it comes in the page's body, in `IslandScripts`.)
         if let Some(context) = Owner::current_shared_context() {
             context.set_is_hydrating(false);
         }
@@ -64,15 +65,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The scripts that bring a page's islands to life (the WASM bundle). A page that shows islands
-/// (`#[island]`) ends with it; the other pages load no WASM at all, and their forms are plain posts.
+/// (`#[island]`) renders it once: at its end, or in the branch that shows them. The other pages
+/// load no WASM at all; every form is a plain post anyway.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let scripts = {
-        let options = expect_context::<LeptosOptions>();
+    let scripts = use_context::<LeptosOptions>().map(|options| {
         let root = assets::root(&options);
         view! { <HydrationScripts options root islands=true /> }
-    };
+    });
     // Pages are rendered on the server only.
     #[cfg(not(feature = "ssr"))]
     let scripts = ();

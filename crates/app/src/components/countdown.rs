@@ -6,7 +6,7 @@ use pforte_shared::i18n::fill;
 /// "You can request a new code in N seconds": the resend cooldown, ticking in the browser.
 /// Screen readers are told twice, not every second: when the countdown starts and when a new
 /// code can be requested. Renders nothing visible when the cooldown is over.
-/// An island: the page that shows it ends with `IslandScripts`.
+/// An island: the page that shows it renders `IslandScripts` too (once).
 #[component]
 pub fn ResendCountdown(seconds: i64) -> impl IntoView {
     // The texts go to the island in the page's language: the browser's bundle carries none.

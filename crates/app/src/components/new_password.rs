@@ -9,7 +9,7 @@ use pforte_shared::{AppError, Msg};
 /// A new password and its repeat, with the policy hint and live feedback in the browser: length
 /// so far, then a rough strength estimate, and whether the repeat matches. The server's policy
 /// decides when the form is sent. One per page (the hint and feedback ids are fixed).
-/// An island: the page that shows it ends with `IslandScripts`.
+/// An island: the page that shows it renders `IslandScripts` too (once).
 #[component]
 pub fn NewPasswordFields(
     /// Form field names (the server function's arguments), also the input ids.

@@ -7,7 +7,7 @@ use pforte_shared::time::{format_iso_utc, format_utc};
 
 /// A `<time>`: `at` (UNIX seconds) in UTC from the server, in the browser's zone once its island
 /// is alive; `relative` for recent moments ("5 minutes ago", up to a week back).
-/// An island: the page that shows it ends with `IslandScripts`.
+/// An island: the page that shows it renders `IslandScripts` too (once).
 #[component]
 pub fn LocalTime(at: i64, #[prop(optional)] relative: bool) -> impl IntoView {
     view! {

@@ -74,6 +74,7 @@ pub fn LoginCode() -> impl IntoView {
                                     <Submit class="secondary">{t(Msg::SendNewCode)}</Submit>
                                     <ResendCountdown seconds=cooldown />
                                 </ActionForm>
+                                <IslandScripts />
                             })
                         }
                         Some(SignInStep::Trust) => EitherOf3::B(view! {
@@ -84,7 +85,6 @@ pub fn LoginCode() -> impl IntoView {
                 })}
             </Suspense>
         </Card>
-        <IslandScripts />
     }
 }
 

@@ -105,7 +105,7 @@ fn RecoveryCodes(codes: Vec<String>, hide: ServerAction<HideRecoveryCodes>) -> i
 
 /// "Copy", "Download" and the status line under the recovery codes: the part of them that lives
 /// in the browser. `labels`: "Copy", "Copied.", "Download", in the page's language.
-/// An island: the page that shows it ends with `IslandScripts`.
+/// An island: the page that shows it renders `IslandScripts` too (once).
 #[island]
 fn CodeActions(text: String, download: String, labels: (String, String, String)) -> impl IntoView {
     let (copy_label, copied_label, download_label) = labels;

@@ -88,7 +88,6 @@ pub fn Welcome() -> impl IntoView {
                 })}
             </Suspense>
         </Card>
-        <IslandScripts />
     }
 }
 
@@ -119,6 +118,7 @@ fn step_form(
                 <NewPasswordFields name="password" repeat_name="password_repeat" label=t(Msg::PasswordLabel) repeat_label=t(Msg::PasswordRepeatLabel) autofocus=true error error_id="welcome-error" username />
                 <Submit class="primary">{t(Msg::CreatePasswordButton)}</Submit>
             </ActionForm>
+            <IslandScripts />
         }),
         OnboardingStep::Code => EitherOf4::C({
             let resend_token = token.clone();
@@ -134,6 +134,7 @@ fn step_form(
                     <Submit class="secondary">{t(Msg::SendNewCode)}</Submit>
                     <ResendCountdown seconds=cooldown />
                 </ActionForm>
+                <IslandScripts />
             }
         }),
         OnboardingStep::Trust => EitherOf4::D(view! {
