@@ -106,6 +106,8 @@ test("Remove on the security page: the code is asked again", async ({ page }) =>
   await expectAccessible(page);
   await devices.getByRole("button", { name: /^Remove Chrome/ }).click();
   await expect(page.getByText("No trusted devices.")).toBeVisible();
+  // The row is gone, and with it the table: the focus goes to the table's heading, not the top.
+  await expect(page.getByRole("heading", { name: "Trusted devices" })).toBeFocused();
   await expect(page.getByRole("table", { name: "Recent security activity" })).toContainText("Device removed");
   await page.goto("/");
   expect(await signsInWithoutCode(page, email)).toBe(false);

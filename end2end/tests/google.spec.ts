@@ -62,10 +62,17 @@ test("an invited user signs in with Google on the stepper's first step and is ac
   await page.locator("#google_email").fill("emil.old@gmail.example");
   await page.getByRole("button", { name: "Create user and send invitation" }).click();
   await expect(page.getByRole("cell", { name: email, exact: true })).toBeVisible();
-  // "Edit": the admin corrects the Google address.
+  // "Edit": the admin corrects the Google address. Another user's address is refused: the row's
+  // edit comes back open with what was typed, the focus in its field, described by the alert.
   await page.locator(`summary[aria-label="Edit ${email}"]`).click();
   const field = page.locator("details[open]").getByLabel("Google address");
   await expect(field).toHaveValue("emil.old@gmail.example");
+  await field.fill(owner.email);
+  await field.press("Enter");
+  await expect(page.getByRole("alert")).toContainText("This Google address already belongs to another user.");
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue(owner.email);
+  await expect(field).toHaveAttribute("aria-describedby", "users-error");
   await field.fill(google);
   await page.locator("details[open]").getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toHaveText(`The Google address of ${email} was saved.`);

@@ -115,6 +115,8 @@ test("an admin invites a user, a resend kills the old link, and the user onboard
   const active = page.getByRole("row", { name: new RegExp(email.replace(/\./g, "\\.")) });
   await active.getByRole("button", { name: `Deactivate ${email}` }).click();
   await expect(active).toContainText("Disabled");
+  // The focus comes back to the row's button, now "Reactivate".
+  await expect(active.getByRole("button", { name: `Reactivate ${email}` })).toBeFocused();
   await active.getByRole("button", { name: `Reactivate ${email}` }).click();
   await expect(active).toContainText("Active");
 });

@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 /// The files whose contents make the version, with their content types.
 pub const FILES: [(&str, &str); 3] = [
@@ -65,29 +65,42 @@ pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
     Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
 }
 
-type Known = Option<(PathBuf, Stamp, Option<Arc<Site>>)>;
+/// The directory, the files' stamp, what was read, and when the stamp was last taken.
+type Known = Option<(PathBuf, Stamp, Option<Arc<Site>>, Instant)>;
+
+/// How long a stamp is believed before the files are looked at again.
+const RECHECK: Duration = Duration::from_secs(1);
 
 /// The site's files as they are now, or `None` when one is missing (a server built without its
 /// browser files, as in `cargo test`): then pages name them under `/pkg/` as they are. Read
 /// again whenever a file's size, change time or inode changes (`cargo leptos watch` rebuilding
-/// them under a running server), else remembered: a page costs three `stat` calls.
+/// them under a running server), else remembered; the files are looked at (three `stat` calls)
+/// at most once a second, not for every page.
 pub fn current(options: &LeptosOptions) -> Option<Arc<Site>> {
+    current_within(options, RECHECK)
+}
+
+/// [`current`], believing the last stamp for `recheck`.
+fn current_within(options: &LeptosOptions, recheck: Duration) -> Option<Arc<Site>> {
     static KNOWN: RwLock<Known> = RwLock::new(None);
     let dir = pkg_dir(options);
-    let stamp: Stamp = FILES.iter().map(|(f, _)| stamp_of(&dir.join(f))).collect();
-    let fresh = |known: &Known| match known {
-        Some((d, s, site)) if *d == dir && *s == stamp => Some(site.clone()),
-        _ => None,
-    };
-    if let Some(site) = fresh(&KNOWN.read().unwrap_or_else(|e| e.into_inner())) {
-        return site;
+    if let Some((d, _, site, checked)) = &*KNOWN.read().unwrap_or_else(|e| e.into_inner())
+        && *d == dir
+        && checked.elapsed() < recheck
+    {
+        return site.clone();
     }
+    let stamp: Stamp = FILES.iter().map(|(f, _)| stamp_of(&dir.join(f))).collect();
     let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(site) = fresh(&known) {
-        return site;
+    if let Some((d, s, site, checked)) = &mut *known
+        && *d == dir
+        && *s == stamp
+    {
+        *checked = Instant::now();
+        return site.clone();
     }
     let site = read_site(&dir).map(Arc::new);
-    *known = Some((dir, stamp, site.clone()));
+    *known = Some((dir, stamp, site.clone(), Instant::now()));
     site
 }
 
@@ -141,6 +154,11 @@ pub fn root(options: &LeptosOptions) -> String {
 mod tests {
     use super::*;
 
+    /// The files as they are now, looked at again whatever the last look.
+    fn now(options: &LeptosOptions) -> Option<Arc<Site>> {
+        current_within(options, Duration::ZERO)
+    }
+
     fn site(dir: &Path) -> LeptosOptions {
         LeptosOptions::builder()
             .output_name("pforte")
@@ -159,7 +177,7 @@ mod tests {
         let pkg = dir.join("pkg");
         std::fs::create_dir_all(&pkg).expect("dir");
         let options = site(&dir);
-        assert!(current(&options).is_none(), "no files, no version");
+        assert!(now(&options).is_none(), "no files, no version");
         for (f, _) in FILES {
             std::fs::write(pkg.join(f), format!("contents of {f}")).expect("write");
         }
@@ -174,7 +192,7 @@ mod tests {
             ),
         )
         .expect("write");
-        let first = current(&options).expect("a version");
+        let first = now(&options).expect("a version");
         assert_eq!(first.version.len(), VERSION_LEN);
         assert!(first.version.bytes().all(|b| b.is_ascii_hexdigit()));
         let wasm = first.asset("pforte.wasm").expect("wasm");
@@ -184,11 +202,16 @@ mod tests {
         // Rewritten with the same size: a new version, and the copy is no longer taken.
         std::fs::remove_file(pkg.join("pforte.wasm")).expect("remove");
         std::fs::write(pkg.join("pforte.wasm"), "contents of PFORTE.wasm").expect("write");
-        let second = current(&options).expect("a version");
+        // Within a second of the last look, the files are not looked at again.
+        assert_eq!(
+            current_within(&options, Duration::from_secs(3600)).map(|s| s.version.clone()),
+            Some(first.version.clone())
+        );
+        let second = now(&options).expect("a version");
         assert_ne!(first.version, second.version);
         assert_eq!(second.asset("pforte.wasm").expect("wasm").br, None);
         std::fs::remove_file(pkg.join("pforte.css")).expect("remove");
-        assert!(current(&options).is_none());
+        assert!(now(&options).is_none());
         assert_eq!(root(&options), "");
         let _ = std::fs::remove_dir_all(&dir);
     }

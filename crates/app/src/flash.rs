@@ -41,6 +41,20 @@ pub enum Flash {
 }
 
 impl Flash {
+    /// The signed-in page that shows it; `None` for the first-run setup's outcome, whose page is
+    /// its link's (see [`set_setup_done`]).
+    fn page(&self) -> Option<&'static str> {
+        Some(match self {
+            Flash::PasswordChanged | Flash::GoogleUnlinked => "/account/security",
+            Flash::InvitationSent { .. }
+            | Flash::ResetSent { .. }
+            | Flash::TwoFactorReset { .. }
+            | Flash::GoogleAddressSaved { .. } => "/admin/users",
+            Flash::AppSecret(_) | Flash::AppDeleted => "/admin/apps",
+            Flash::SetupDone { .. } => return None,
+        })
+    }
+
     /// The lines a page's status region shows, in the page's language.
     pub fn lines(&self) -> Vec<String> {
         let one = |msg: Msg| vec![t(msg).to_owned()];
@@ -90,12 +104,12 @@ impl std::fmt::Debug for Flash {
     }
 }
 
-/// The sealed contents: the outcome and when it was made.
+/// The sealed contents: the outcome (`Flash`, or a reference to one) and when it was made.
 #[cfg(feature = "ssr")]
 #[derive(Serialize, Deserialize)]
-struct Sealed {
+struct Sealed<F> {
     at: i64,
-    flash: Flash,
+    flash: F,
 }
 
 /// What a flash is sealed for (its associated data): the page that shows it and whom for, the
@@ -108,15 +122,30 @@ fn context(page: &str, user: Option<i64>) -> String {
     }
 }
 
-/// Hands `flash` to `page` (a path), to be shown to `user` (`None`: the first-run setup page).
+/// Hands `flash` to its page, to be shown to `user`.
 #[cfg(feature = "ssr")]
-pub fn set(state: &crate::state::AppState, page: &str, user: Option<i64>, flash: Flash) {
-    let sealed = Sealed {
+pub fn set(state: &crate::state::AppState, user: i64, flash: Flash) {
+    if let Some(page) = flash.page() {
+        seal(state, page, Some(user), &flash);
+    }
+}
+
+/// Hands the first-run setup's outcome to its page (`/setup/{token}`), where nobody is signed in.
+#[cfg(feature = "ssr")]
+pub fn set_setup_done(state: &crate::state::AppState, token: &str, number: String, email: String) {
+    let done = Flash::SetupDone { number, email };
+    seal(state, &format!("/setup/{token}"), None, &done);
+}
+
+/// Seals `flash` for `page` and `user` into the flash cookie of this response.
+#[cfg(feature = "ssr")]
+fn seal(state: &crate::state::AppState, page: &str, user: Option<i64>, flash: &Flash) {
+    let sealing = Sealed {
         at: state.auth.now(),
         flash,
     };
     // A plain enum of strings always serialises.
-    let json = serde_json::to_vec(&sealed).unwrap_or_default();
+    let json = serde_json::to_vec(&sealing).unwrap_or_default();
     let sealed = state
         .auth
         .settings
@@ -131,36 +160,39 @@ pub fn set(state: &crate::state::AppState, page: &str, user: Option<i64>, flash:
 /// own page; one that came twice, or is older than a minute, shows nothing.
 #[cfg(feature = "ssr")]
 pub fn take() -> Option<Flash> {
-    use crate::state::{FLASH_SECS, PageUser, app_state, current_single_cookie, set_cookie};
+    use crate::state::{FLASH_SECS, PageUser, app_state, cookie_values, set_cookie, with_parts};
     let state = app_state().ok()?;
-    let (page, user) = leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+    let name = state.web.flash_cookie_name();
+    let (page, user, sent) = with_parts(|parts| {
         let prefetch =
             parts.headers.contains_key("sec-purpose") || parts.headers.contains_key("purpose");
         (parts.method == http::Method::GET && !prefetch).then(|| {
             let user = parts.extensions.get::<PageUser>().map(|PageUser(u)| u.id);
-            (parts.uri.path().to_owned(), user)
+            let sent: Vec<String> = cookie_values(&parts.headers, name)
+                .take(2)
+                .map(str::to_owned)
+                .collect();
+            (parts.uri.path().to_owned(), user, sent)
         })
     })
     .flatten()?;
-    let name = state.web.flash_cookie_name();
-    let Some(sealed) = current_single_cookie(name) else {
-        // Missing, or twice: a planted one is not shown, and neither is the real one.
-        let twice = leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
-            crate::state::cookie_value(&parts.headers, name).is_some()
-        });
-        if twice == Some(true) {
+    let sealed = match sent.as_slice() {
+        [] => return None,
+        [one] => one,
+        // Twice: a planted one is not shown, and neither is the real one.
+        _ => {
             set_cookie(&state.web.clear_flash_cookie());
+            return None;
         }
-        return None;
     };
     let json = state
         .auth
         .settings
         .secret_key
-        .open(&sealed, &context(&page, user))
+        .open(sealed, &context(&page, user))
         .ok()?;
     set_cookie(&state.web.clear_flash_cookie());
-    let Sealed { at, flash } = serde_json::from_slice(&json).ok()?;
+    let Sealed::<Flash> { at, flash } = serde_json::from_slice(&json).ok()?;
     (0..=FLASH_SECS)
         .contains(&(state.auth.now() - at))
         .then_some(flash)

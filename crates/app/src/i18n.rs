@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use pforte_shared::{Lang, Msg};
 
-/// The language of this page: on the server the request's (see `state::request_lang`), in the
-/// browser the one the server rendered `<html lang>` in.
+/// The language of this page: the request's (see `state::request_lang`). Islands get their texts
+/// from the server-side component around them.
 pub fn lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
@@ -12,14 +12,4 @@ pub fn lang() -> Lang {
 /// The text of a message in the page's language.
 pub fn t(msg: Msg) -> &'static str {
     msg.text(lang())
-}
-
-/// The language of the page the server rendered (`<html lang>`).
-#[cfg(feature = "hydrate")]
-pub fn document_lang() -> Lang {
-    document()
-        .document_element()
-        .and_then(|html| html.get_attribute("lang"))
-        .and_then(|code| Lang::parse(&code))
-        .unwrap_or_default()
 }

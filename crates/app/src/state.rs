@@ -244,7 +244,10 @@ pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a 
 }
 
 /// Every value of cookie `name` in a request's `Cookie` headers, in the order sent.
-fn cookie_values<'a>(headers: &'a http::HeaderMap, name: &str) -> impl Iterator<Item = &'a str> {
+pub(crate) fn cookie_values<'a>(
+    headers: &'a http::HeaderMap,
+    name: &str,
+) -> impl Iterator<Item = &'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -285,7 +288,7 @@ pub fn app_state() -> Result<std::sync::Arc<AppState>, AppError> {
 /// Reads the current request's parts in place (a page asks for them many times; cloning them
 /// would copy every header each time). `None` outside a request. `read` runs while the context
 /// is locked: it must not provide context or create signals or owners.
-fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Option<R> {
+pub(crate) fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Option<R> {
     with_context::<Parts, _>(read)
 }
 
@@ -356,12 +359,6 @@ pub async fn signed_in_admin(state: &AppState) -> Result<pforte_auth::account::U
 /// The session cookie of the current request.
 pub fn current_session_token(web: &WebConfig) -> Option<String> {
     with_parts(|p| web.session_token(&p.headers).map(str::to_owned)).flatten()
-}
-
-/// The cookie `name` of the current request; `None` when it is missing or came twice (one of
-/// them planted).
-pub fn current_single_cookie(name: &str) -> Option<String> {
-    with_parts(|p| single_cookie_value(&p.headers, name).map(str::to_owned)).flatten()
 }
 
 /// The trusted-device cookie of the current request.

@@ -70,6 +70,10 @@ impl Store {
             // With the database down, requests fail after this instead of hanging; the pool
             // connects again by itself once it is back.
             .acquire_timeout(std::time::Duration::from_secs(10))
+            // A PostgreSQL connection may have died while idle (a restart, a failover): it is
+            // checked before use. A SQLite connection is a file this process holds open; checking
+            // it would only cost each query another round trip to its worker thread.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {

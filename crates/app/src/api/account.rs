@@ -77,12 +77,7 @@ pub async fn change_password(
         )
         .await?;
     set_cookie(&state.web.session_cookie(token.expose()));
-    crate::flash::set(
-        &state,
-        "/account/security",
-        Some(user.id),
-        crate::flash::Flash::PasswordChanged,
-    );
+    crate::flash::set(&state, user.id, crate::flash::Flash::PasswordChanged);
     Ok(())
 }
 

@@ -49,16 +49,11 @@ pub async fn create_user(
         .auth
         .create_user_as(&admin, new, &request_meta())
         .await?;
-    let email = user.email;
-    crate::flash::set(
-        &state,
-        "/admin/users",
-        Some(admin.id),
-        crate::flash::Flash::InvitationSent {
-            email: email.clone(),
-        },
-    );
-    Ok(email)
+    let flash = crate::flash::Flash::InvitationSent {
+        email: user.email.clone(),
+    };
+    crate::flash::set(&state, admin.id, flash);
+    Ok(user.email)
 }
 
 /// "Resend invitation": a new link for an invited user of the admin's account; the old one dies.
@@ -86,16 +81,11 @@ pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
         .auth
         .send_password_reset(&admin, user_id, &request_meta())
         .await?;
-    let email = user.email;
-    crate::flash::set(
-        &state,
-        "/admin/users",
-        Some(admin.id),
-        crate::flash::Flash::ResetSent {
-            email: email.clone(),
-        },
-    );
-    Ok(email)
+    let flash = crate::flash::Flash::ResetSent {
+        email: user.email.clone(),
+    };
+    crate::flash::set(&state, admin.id, flash);
+    Ok(user.email)
 }
 
 /// "Reset two-factor authentication" for a user of the admin's account. Returns the user's email.
@@ -109,16 +99,11 @@ pub async fn reset_two_factor(user_id: i64) -> Result<String, AppError> {
         .auth
         .reset_two_factor(&admin, user_id, &request_meta())
         .await?;
-    let email = user.email;
-    crate::flash::set(
-        &state,
-        "/admin/users",
-        Some(admin.id),
-        crate::flash::Flash::TwoFactorReset {
-            email: email.clone(),
-        },
-    );
-    Ok(email)
+    let flash = crate::flash::Flash::TwoFactorReset {
+        email: user.email.clone(),
+    };
+    crate::flash::set(&state, admin.id, flash);
+    Ok(user.email)
 }
 
 /// "Deactivate" (`active=no`) or "Reactivate" (`active=yes`) a user of the admin's account.

@@ -88,12 +88,7 @@ fn show_once(
     made: AppSecretResponse,
 ) -> AppSecretResponse {
     use crate::flash::{Flash, set};
-    set(
-        state,
-        "/admin/apps",
-        Some(admin.id),
-        Flash::AppSecret(made.clone()),
-    );
+    set(state, admin.id, Flash::AppSecret(made.clone()));
     made
 }
 
@@ -108,11 +103,6 @@ pub async fn delete_app(client_id: String) -> Result<(), AppError> {
         .auth
         .delete_client(&admin, &client_id, &request_meta())
         .await?;
-    crate::flash::set(
-        &state,
-        "/admin/apps",
-        Some(admin.id),
-        crate::flash::Flash::AppDeleted,
-    );
+    crate::flash::set(&state, admin.id, crate::flash::Flash::AppDeleted);
     Ok(())
 }

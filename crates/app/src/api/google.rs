@@ -44,12 +44,7 @@ pub async fn unlink_google(current_password: String) -> Result<(), AppError> {
             &request_meta(),
         )
         .await?;
-    crate::flash::set(
-        &state,
-        "/account/security",
-        Some(user.id),
-        crate::flash::Flash::GoogleUnlinked,
-    );
+    crate::flash::set(&state, user.id, crate::flash::Flash::GoogleUnlinked);
     Ok(())
 }
 
@@ -65,14 +60,9 @@ pub async fn set_google_address(user_id: i64, google_email: String) -> Result<St
         .auth
         .set_google_address(&admin, user_id, &google_email, &request_meta())
         .await?;
-    let email = user.email;
-    crate::flash::set(
-        &state,
-        "/admin/users",
-        Some(admin.id),
-        crate::flash::Flash::GoogleAddressSaved {
-            email: email.clone(),
-        },
-    );
-    Ok(email)
+    let flash = crate::flash::Flash::GoogleAddressSaved {
+        email: user.email.clone(),
+    };
+    crate::flash::set(&state, admin.id, flash);
+    Ok(user.email)
 }

@@ -35,10 +35,6 @@ pub async fn complete_setup(
         )
         .await?;
     let (number, email) = (account.customer_number, owner.email);
-    let done = crate::flash::Flash::SetupDone {
-        number: number.clone(),
-        email: email.clone(),
-    };
-    crate::flash::set(&state, &format!("/setup/{token}"), None, done);
+    crate::flash::set_setup_done(&state, &token, number.clone(), email.clone());
     Ok((number, email))
 }

@@ -4,31 +4,6 @@
 use crate::harness::*;
 use sqlx::Row;
 
-/// A plain form post as a browser sends it without script: it takes HTML, and comes from `page`.
-async fn plain_post(
-    app: &TestApp,
-    path: &str,
-    page: &str,
-    fields: &[(&str, &str)],
-    cookie: &str,
-) -> reqwest::Response {
-    let body: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    app.client
-        .post(app.url(path))
-        .header("origin", PUBLIC_URL)
-        .header("sec-fetch-site", "same-origin")
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("referer", format!("{PUBLIC_URL}{page}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(body)
-        .send()
-        .await
-        .expect("post")
-}
-
 /// The sign-in page works without WASM; a page with islands (local times, password feedback)
 /// loads the bundle, once.
 async fn only_pages_with_islands_load_the_bundle(engine: Engine) {
@@ -87,7 +62,10 @@ async fn a_plain_post_shows_its_outcome_once(engine: Engine) {
                 ("name", name),
                 ("redirect_uris", "https://wiki.example.com/cb"),
             ];
-            let res = plain_post(app, "/api/create_app", "/admin/apps", &uris, &anna).await;
+            let page = format!("{PUBLIC_URL}/admin/apps");
+            let res = app
+                .plain_post("/api/create_app", &uris, Some(&page), Some(&anna))
+                .await;
             assert!(res.status().is_redirection(), "{}", res.status());
             // Back where the form was (without the error of an earlier try, if any).
             assert!(header(&res, "location").starts_with(&format!("{PUBLIC_URL}/admin/apps")));

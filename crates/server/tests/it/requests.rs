@@ -407,18 +407,14 @@ async fn token_page_forms_work_without_referer(engine: Engine) {
         ),
     ] {
         for referer in [Some(origin_only.as_str()), None] {
-            let mut req = app
-                .client
-                .post(app.url(endpoint))
-                .header("origin", PUBLIC_URL)
-                .header("sec-fetch-site", "same-origin")
-                .header("accept", "text/html")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body);
-            if let Some(referer) = referer {
-                req = req.header("referer", referer);
-            }
-            let res = req.send().await.expect("post");
+            let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let res = app.plain_post(endpoint, &fields, referer, None).await;
             assert_eq!(res.status(), 302, "{endpoint}");
             let location = header(&res, "location");
             assert!(

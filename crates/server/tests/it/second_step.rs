@@ -310,20 +310,16 @@ async fn code_step_without_javascript(engine: Engine) {
     let res = app.submit_password(OWNER_EMAIL, OWNER_PASSWORD, None).await;
     let pending = session_cookie(&res).expect("pending");
     let code = last_code(&app).await;
-    let form = |body: String| {
-        app.client
-            .post(app.url("/api/confirm_sign_in_code"))
-            .header("origin", PUBLIC_URL)
-            .header("accept", "text/html")
-            .header("referer", format!("{PUBLIC_URL}/login/code"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", &pending)
-            .body(body)
-            .send()
-    };
-    let bad = form(format!("code={}", other_code(&code)))
-        .await
-        .expect("post");
+    let referer = format!("{PUBLIC_URL}/login/code");
+    let wrong = other_code(&code);
+    let bad = app
+        .plain_post(
+            "/api/confirm_sign_in_code",
+            &[("code", &wrong)],
+            Some(&referer),
+            Some(&pending),
+        )
+        .await;
     assert_eq!(bad.status(), 302);
     let location = header(&bad, "location");
     assert!(location.contains("__err="), "{location}");
@@ -332,7 +328,14 @@ async fn code_step_without_javascript(engine: Engine) {
         .await;
     assert!(page.contains("The code is not correct."), "{page}");
     assert!(page.contains("role=\"alert\""));
-    let ok = form(format!("code={code}")).await.expect("post");
+    let ok = app
+        .plain_post(
+            "/api/confirm_sign_in_code",
+            &[("code", &code)],
+            Some(&referer),
+            Some(&pending),
+        )
+        .await;
     assert_eq!(ok.status(), 302);
     assert_eq!(header(&ok, "location"), "/login/trust");
 }

@@ -230,30 +230,25 @@ async fn next_is_local_only(engine: Engine) {
 /// Without JavaScript the form posts as text/html and is answered with redirects.
 async fn plain_form_post_redirects(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let form = |identifier: &'static str, password: &'static str| {
-        app.client
-            .post(app.url("/api/submit_password"))
-            .header("origin", PUBLIC_URL)
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", format!("{PUBLIC_URL}/login?next=%2F"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "identifier={identifier}&password={password}&next=%2F"
-            ))
-            .send()
+    let referer = format!("{PUBLIC_URL}/login?next=%2F");
+    let form = |password: &'static str| {
+        let fields = [
+            ("identifier", OWNER_EMAIL),
+            ("password", password),
+            ("next", "/"),
+        ];
+        let referer = referer.clone();
+        let app = &app;
+        async move {
+            app.plain_post("/api/submit_password", &fields, Some(&referer), None)
+                .await
+        }
     };
-    let ok = form(
-        "anna.berg%40example.com",
-        "velvet+ostrich+juggles+quartz+lanterns",
-    )
-    .await
-    .expect("post");
+    let ok = form(OWNER_PASSWORD).await;
     assert_eq!(ok.status(), 302);
     assert_eq!(header(&ok, "location"), "/login/code");
     assert!(session_cookie(&ok).is_some());
-    let bad = form("anna.berg%40example.com", "wrong+wrong+wrong+wrong")
-        .await
-        .expect("post");
+    let bad = form("wrong wrong wrong wrong").await;
     assert_eq!(bad.status(), 302);
     let location = header(&bad, "location");
     assert!(

@@ -159,6 +159,35 @@ impl TestApp {
         post_form_to(&self.client, &self.url(path), &self.origin, fields, cookie).await
     }
 
+    /// A form post as a browser without JavaScript sends it: it asks for a page
+    /// (`Accept: text/html`) and names the page the form was on in `Referer` (a whole URL, or
+    /// none), which the answer leads back to.
+    pub async fn plain_post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        referer: Option<&str>,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "accept",
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        if let Some(referer) = referer {
+            headers.insert(
+                "referer",
+                HeaderValue::from_str(referer).expect("referer header"),
+            );
+        }
+        let url = self.url(path);
+        form_post(&self.client, &url, &self.origin, fields, cookie)
+            .headers(headers)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"))
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
         let mut req = self.client.get(self.url(path));
         if let Some(c) = cookie {
@@ -390,6 +419,20 @@ pub async fn post_form_to(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> reqwest::Response {
+    form_post(client, url, origin, fields, cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"))
+}
+
+/// The request of [`post_form_to`], to add headers to.
+fn form_post(
+    client: &reqwest::Client,
+    url: &str,
+    origin: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::RequestBuilder {
     let body: String = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
@@ -406,11 +449,5 @@ pub async fn post_form_to(
     if let Some(c) = cookie {
         headers.insert("cookie", HeaderValue::from_str(c).expect("cookie header"));
     }
-    client
-        .post(url)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {url}: {e}"))
+    client.post(url).headers(headers).body(body)
 }
