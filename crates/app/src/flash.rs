@@ -42,7 +42,8 @@ pub enum Flash {
 
 impl Flash {
     /// The signed-in page that shows it; `None` for the first-run setup's outcome, whose page is
-    /// its link's (see [`set_setup_done`]).
+    /// its link's (see `set_setup_done`).
+    #[cfg(feature = "ssr")]
     fn page(&self) -> Option<&'static str> {
         Some(match self {
             Flash::PasswordChanged | Flash::GoogleUnlinked => "/account/security",
