@@ -184,6 +184,19 @@ test("Sign out everywhere else ends the other browser's session", async ({ page,
   await expect(sessions.getByRole("row")).toHaveCount(3);
   await expect(sessions).toContainText("This session");
   await expectAccessible(page);
+
+  // A third browser, signed out from its row: the focus goes to the row that took its place.
+  const third = await freshBrowser(browser);
+  await third.page.goto("/login");
+  await signInWithCode(third.page, email, email, password, "No");
+  await expectSignedIn(third.page, email);
+  await third.context.close();
+  await page.reload();
+  await expect(sessions.getByRole("row")).toHaveCount(4);
+  await sessions.getByRole("button", { name: /^Sign out / }).first().press("Enter");
+  await expect(sessions.getByRole("row")).toHaveCount(3);
+  await expect(sessions.locator("tbody tr > td:first-child:focus")).toHaveCount(1);
+
   await page.getByRole("button", { name: "Sign out everywhere else" }).click();
   await expect(sessions.getByRole("row")).toHaveCount(2);
 

@@ -72,7 +72,8 @@ test("an invited user signs in with Google on the stepper's first step and is ac
   await expect(page.getByRole("alert")).toContainText("This Google address already belongs to another user.");
   await expect(field).toBeFocused();
   await expect(field).toHaveValue(owner.email);
-  await expect(field).toHaveAttribute("aria-describedby", "users-error");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(/already belongs to another user/);
   await field.fill(google);
   await page.locator("details[open]").getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toHaveText(`The Google address of ${email} was saved.`);

@@ -137,7 +137,6 @@ test.describe("a German-speaking user", () => {
 
     // Signed in, the security page shows times in the browser's zone and language.
     await page.goto("/account/security");
-    await waitForIslands(page);
     const since = page.locator("time").first();
     await expect(since).toHaveAttribute("datetime", /Z$/);
     await expect(since).not.toHaveText(/UTC/);

@@ -65,8 +65,14 @@ pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
     Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
 }
 
-/// The directory, the files' stamp, what was read, and when the stamp was last taken.
-type Known = Option<(PathBuf, Stamp, Option<Arc<Site>>, Instant)>;
+/// What was read from a directory, and the files' stamp then.
+struct Known {
+    dir: PathBuf,
+    stamp: Stamp,
+    site: Option<Arc<Site>>,
+    /// When the stamp was last taken.
+    checked: Instant,
+}
 
 /// How long a stamp is believed before the files are looked at again.
 const RECHECK: Duration = Duration::from_secs(1);
@@ -82,25 +88,30 @@ pub fn current(options: &LeptosOptions) -> Option<Arc<Site>> {
 
 /// [`current`], believing the last stamp for `recheck`.
 fn current_within(options: &LeptosOptions, recheck: Duration) -> Option<Arc<Site>> {
-    static KNOWN: RwLock<Known> = RwLock::new(None);
+    static KNOWN: RwLock<Option<Known>> = RwLock::new(None);
     let dir = pkg_dir(options);
-    if let Some((d, _, site, checked)) = &*KNOWN.read().unwrap_or_else(|e| e.into_inner())
-        && *d == dir
-        && checked.elapsed() < recheck
+    if let Some(known) = &*KNOWN.read().unwrap_or_else(|e| e.into_inner())
+        && known.dir == dir
+        && known.checked.elapsed() < recheck
     {
-        return site.clone();
+        return known.site.clone();
     }
     let stamp: Stamp = FILES.iter().map(|(f, _)| stamp_of(&dir.join(f))).collect();
     let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
-    if let Some((d, s, site, checked)) = &mut *known
-        && *d == dir
-        && *s == stamp
+    if let Some(known) = &mut *known
+        && known.dir == dir
+        && known.stamp == stamp
     {
-        *checked = Instant::now();
-        return site.clone();
+        known.checked = Instant::now();
+        return known.site.clone();
     }
     let site = read_site(&dir).map(Arc::new);
-    *known = Some((dir, stamp, site.clone(), Instant::now()));
+    *known = Some(Known {
+        dir,
+        stamp,
+        site: site.clone(),
+        checked: Instant::now(),
+    });
     site
 }
 

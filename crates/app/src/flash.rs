@@ -126,15 +126,20 @@ fn context(page: &str, user: Option<i64>) -> String {
 /// Hands `flash` to its page, to be shown to `user`.
 #[cfg(feature = "ssr")]
 pub fn set(state: &crate::state::AppState, user: i64, flash: Flash) {
-    if let Some(page) = flash.page() {
-        seal(state, page, Some(user), &flash);
-    }
+    let Some(page) = flash.page() else {
+        tracing::error!("the first-run setup's outcome goes through set_setup_done");
+        return;
+    };
+    seal(state, page, Some(user), &flash);
 }
 
 /// Hands the first-run setup's outcome to its page (`/setup/{token}`), where nobody is signed in.
 #[cfg(feature = "ssr")]
-pub fn set_setup_done(state: &crate::state::AppState, token: &str, number: String, email: String) {
-    let done = Flash::SetupDone { number, email };
+pub fn set_setup_done(state: &crate::state::AppState, token: &str, number: &str, email: &str) {
+    let done = Flash::SetupDone {
+        number: number.to_owned(),
+        email: email.to_owned(),
+    };
     seal(state, &format!("/setup/{token}"), None, &done);
 }
 

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use pforte_shared::{Lang, Msg};
 
-/// The language of this page: the request's (see `state::request_lang`). Islands get their texts
-/// from the server-side component around them.
+/// The language of this page: the request's (see `state::request_lang`). Only on the server: in
+/// the browser nothing provides it (English), so islands get their texts from the server-side
+/// component around them and never call this or [`t`].
 pub fn lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }

@@ -1,4 +1,6 @@
 // What every page does in the browser without the WASM bundle (inline, with the page's nonce).
+// It is sent without its comment lines and indentation (`page_script`): a comment has a line of
+// its own, and no string or template spans lines.
 (() => {
   // Tells the server the browser's time zone (an IANA name such as `Europe/Berlin`) in a cookie
   // every later request carries; the server keeps it on the user when a sign-in completes, for the
@@ -25,28 +27,32 @@
     buttons(form).forEach((b) => b.setAttribute("aria-disabled", "true"));
   });
   // What a form post leaves for the page it leads back to, kept in this tab's storage while the
-  // form is on its way: which form it was (its action and hidden fields: a table's rows differ in
-  // their row's id), where it was, and what was typed, passwords and one-time codes aside
-  // (`autocomplete="one-time-code"`: the email, app and recovery codes).
+  // form is on its way: what was typed, passwords and one-time codes aside
+  // (`autocomplete="one-time-code"`: the email, app and recovery codes), and for a table row's
+  // form which row it was: its hidden fields (the row's id; tables hold no link tokens), its
+  // place, and the table.
   const KEPT = "pforte-form";
   const keptFields = (form) =>
     [...form.elements].filter((f) =>
       f.name && !["password", "hidden", "submit", "button"].includes(f.type) &&
       f.getAttribute("autocomplete") !== "one-time-code");
-  const hiddenOf = (form) =>
-    JSON.stringify([...form.elements].filter((f) => f.type === "hidden").map((f) => [f.name, f.value]));
+  const rowOf = (form) =>
+    JSON.stringify([...form.elements].filter((f) => f.type === "hidden" && f.name !== "token").map((f) => [f.name, f.value]));
   const formsFor = (action) => [...document.forms].filter((f) => f.getAttribute("action") === action);
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    const action = form.getAttribute("action");
-    const table = form.closest("table");
+    const tr = form.closest("tr");
+    const table = tr && tr.closest("table[aria-labelledby]");
     const kept = {
-      path: location.pathname,
-      action,
-      hidden: hiddenOf(form),
-      index: formsFor(action).indexOf(form),
-      table: table ? table.getAttribute("aria-labelledby") : null,
+      at: Date.now(),
+      action: form.getAttribute("action"),
       values: keptFields(form).map((f) => [f.name, f.type === "checkbox" ? f.checked : f.value]),
+      row: table ? {
+        path: location.pathname,
+        hidden: rowOf(form),
+        index: tr.sectionRowIndex,
+        table: table.getAttribute("aria-labelledby"),
+      } : null,
     };
     try {
       sessionStorage.setItem(KEPT, JSON.stringify(kept));
@@ -58,12 +64,14 @@
       kept = JSON.parse(sessionStorage.getItem(KEPT) ?? "null");
       sessionStorage.removeItem(KEPT);
     } catch (_) {}
-    if (!kept || kept.path !== location.pathname) return;
+    // Left by a post that was answered without a page (busy, too many attempts): not for now.
+    if (!kept || !(Date.now() - kept.at < 120000)) return;
     const refused = new URLSearchParams(location.search).has("__err");
-    const same = formsFor(kept.action).filter((f) => hiddenOf(f) === kept.hidden);
+    const row = kept.row && kept.row.path === location.pathname ? kept.row : null;
+    // The very form that was sent: the one form with that action, or the row's own.
+    const same = formsFor(kept.action).filter((f) => !row || rowOf(f) === row.hidden);
     const form = same.length === 1 ? same[0] : null;
-    // A refused form gets back what was typed: only the very form that was sent, so that a value
-    // never lands in another row.
+    // A refused form gets back what was typed, never into another row's form.
     if (refused && form) {
       for (const [name, value] of kept.values) {
         const field = keptFields(form).find((f) => f.name === name);
@@ -71,26 +79,37 @@
         if (field.type === "checkbox") field.checked = value === true;
         else if (typeof value === "string") field.value = value;
       }
+    }
+    // A table row's form ("Remove", "Sign out", "Edit") brings the focus back to its row, unless
+    // the page put it somewhere itself (a field an error is about, an outcome to read).
+    if (!row || document.querySelector("[autofocus]")) return;
+    if (refused && form) {
+      // Refused: back to the form, open, its first field (else its button) marked and described
+      // by the alert that says why (the last one before it).
       form.closest("details")?.setAttribute("open", "");
+      const target = keptFields(form)[0] ?? form.querySelector("button[type=submit]");
+      if (!target) return;
+      const alert = [...document.querySelectorAll("[role=alert]")]
+        .filter((a) => a.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING)
+        .pop();
+      if (alert) {
+        alert.id ||= "form-error";
+        const described = target.getAttribute("aria-describedby");
+        target.setAttribute("aria-describedby", described ? `${described} ${alert.id}` : alert.id);
+        if (target.type !== "submit") target.setAttribute("aria-invalid", "true");
+      }
+      target.focus();
+      return;
     }
-    // A table row's form ("Remove", "Sign out", "Edit") brings the focus back to where it was,
-    // unless the page put it somewhere itself (a field the error is about, an outcome to read):
-    // to the same form (its first field when refused), else to the row that took the removed
-    // one's place, else to the table's heading.
-    if (kept.table === null || document.querySelector("[autofocus]")) return;
-    const rows = formsFor(kept.action);
-    const target = form
-      ? (refused && keptFields(form)[0]) || form.querySelector("button[type=submit]")
-      : (rows[kept.index] ?? rows[rows.length - 1])?.querySelector("button[type=submit]") ??
-        document.getElementById(kept.table);
+    // Done: to the row's first cell, never to a button a second Enter would press; the row that
+    // took a removed one's place, else the table's heading.
+    const table = [...document.querySelectorAll("table[aria-labelledby]")]
+      .find((t) => t.getAttribute("aria-labelledby") === row.table);
+    const rows = table && table.tBodies[0] ? table.tBodies[0].rows : [];
+    const tr = form?.closest("tr") ?? rows[row.index] ?? rows[rows.length - 1];
+    const target = tr ? tr.cells[0] : document.getElementById(row.table.split(" ")[0]);
     if (!target) return;
-    if (target.matches("h1, h2, h3")) target.setAttribute("tabindex", "-1");
-    // A refused form's field is described by the page's alert, which says why.
-    const alert = document.querySelector("[role=alert][id]");
-    if (refused && form && alert && target.form === form && target.type !== "submit") {
-      const described = target.getAttribute("aria-describedby");
-      target.setAttribute("aria-describedby", described ? `${described} ${alert.id}` : alert.id);
-    }
+    target.setAttribute("tabindex", "-1");
     target.focus();
   });
 

@@ -1,6 +1,8 @@
 //! The browser entry point: bring the server-rendered page's islands to life.
 
 use leptos::prelude::*;
+// The islands are `pforte-app`'s WASM exports: a crate nothing names is not linked at all.
+use pforte_app as _;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

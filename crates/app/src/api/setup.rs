@@ -35,6 +35,6 @@ pub async fn complete_setup(
         )
         .await?;
     let (number, email) = (account.customer_number, owner.email);
-    crate::flash::set_setup_done(&state, &token, number.clone(), email.clone());
+    crate::flash::set_setup_done(&state, &token, &number, &email);
     Ok((number, email))
 }

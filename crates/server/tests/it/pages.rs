@@ -4,8 +4,9 @@
 use crate::harness::*;
 use sqlx::Row;
 
-/// The sign-in page works without WASM; a page with islands (local times, password feedback)
-/// loads the bundle, once.
+/// The sign-in page works without WASM; a page with islands (the new-password feedback) loads the
+/// bundle, once. Times are plain `<time>` elements that the inline page script writes in the
+/// browser's zone.
 async fn only_pages_with_islands_load_the_bundle(engine: Engine) {
     let app = TestApp::start(engine).await;
     let login = app.page("/login", None).await;
@@ -18,16 +19,27 @@ async fn only_pages_with_islands_load_the_bundle(engine: Engine) {
         "the sign-in page loads no WASM"
     );
     assert!(
-        login.contains("pforte_tz=") && login.contains("dataset.sent"),
-        "the page script (time zone, send once) is inline"
+        login.contains("pforte_tz=")
+            && login.contains("dataset.sent")
+            && login.contains("time[data-local]"),
+        "the page script (time zone, send once, local times) is inline"
+    );
+    assert!(
+        !login.contains("\n//") && !login.contains("\n  "),
+        "the page script goes out without its comments and indentation"
     );
 
     let anna = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let security = app.page("/account/security", Some(&anna)).await;
     assert!(
         security.contains("<leptos-island"),
-        "local times are islands"
+        "the new-password feedback is an island"
     );
+    assert!(
+        security.contains("<time datetime=\"") && security.contains("data-local"),
+        "times are plain <time> elements for the page script"
+    );
+    assert!(!security.contains("LocalTime"), "times are no islands");
     assert_eq!(
         security.matches("rel=\"modulepreload\"").count(),
         1,
@@ -62,9 +74,8 @@ async fn a_plain_post_shows_its_outcome_once(engine: Engine) {
                 ("name", name),
                 ("redirect_uris", "https://wiki.example.com/cb"),
             ];
-            let page = format!("{PUBLIC_URL}/admin/apps");
             let res = app
-                .plain_post("/api/create_app", &uris, Some(&page), Some(&anna))
+                .plain_post("/api/create_app", &uris, Some("/admin/apps"), Some(&anna))
                 .await;
             assert!(res.status().is_redirection(), "{}", res.status());
             // Back where the form was (without the error of an earlier try, if any).

@@ -230,25 +230,28 @@ async fn next_is_local_only(engine: Engine) {
 /// Without JavaScript the form posts as text/html and is answered with redirects.
 async fn plain_form_post_redirects(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let referer = format!("{PUBLIC_URL}/login?next=%2F");
-    let form = |password: &'static str| {
-        let fields = [
+    let fields = |password| {
+        [
             ("identifier", OWNER_EMAIL),
             ("password", password),
             ("next", "/"),
-        ];
-        let referer = referer.clone();
-        let app = &app;
-        async move {
-            app.plain_post("/api/submit_password", &fields, Some(&referer), None)
-                .await
-        }
+        ]
     };
-    let ok = form(OWNER_PASSWORD).await;
+    let page = Some("/login?next=%2F");
+    let ok = app
+        .plain_post("/api/submit_password", &fields(OWNER_PASSWORD), page, None)
+        .await;
     assert_eq!(ok.status(), 302);
     assert_eq!(header(&ok, "location"), "/login/code");
     assert!(session_cookie(&ok).is_some());
-    let bad = form("wrong wrong wrong wrong").await;
+    let bad = app
+        .plain_post(
+            "/api/submit_password",
+            &fields("wrong wrong wrong wrong"),
+            page,
+            None,
+        )
+        .await;
     assert_eq!(bad.status(), 302);
     let location = header(&bad, "location");
     assert!(

@@ -160,13 +160,13 @@ impl TestApp {
     }
 
     /// A form post as a browser without JavaScript sends it: it asks for a page
-    /// (`Accept: text/html`) and names the page the form was on in `Referer` (a whole URL, or
-    /// none), which the answer leads back to.
+    /// (`Accept: text/html`) and names the page the form was on (`page`, a path) in `Referer`,
+    /// which the answer leads back to.
     pub async fn plain_post(
         &self,
         path: &str,
         fields: &[(&str, &str)],
-        referer: Option<&str>,
+        page: Option<&str>,
         cookie: Option<&str>,
     ) -> reqwest::Response {
         let mut headers = HeaderMap::new();
@@ -174,10 +174,11 @@ impl TestApp {
             "accept",
             HeaderValue::from_static("text/html,application/xhtml+xml"),
         );
-        if let Some(referer) = referer {
+        if let Some(page) = page {
+            let referer = format!("{}{page}", self.origin);
             headers.insert(
                 "referer",
-                HeaderValue::from_str(referer).expect("referer header"),
+                HeaderValue::from_str(&referer).expect("referer header"),
             );
         }
         let url = self.url(path);
