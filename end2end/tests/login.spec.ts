@@ -3,7 +3,7 @@ import { LoginPage, HomePage, CodePage, TrustPage, signInWithCode } from "./fixt
 import { codeSentBy } from "./fixtures/mailbox";
 import { owner, member } from "./fixtures/accounts";
 
-test.describe("sign in (hydrated)", () => {
+test.describe("sign in (with JavaScript)", () => {
   test("by email with the emailed code, then log out", async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();

@@ -15,19 +15,19 @@ async function expectStep(page: Page, name: string) {
   await expect(page.getByRole("list", { name: "Steps" }).locator('[aria-current="step"]')).toHaveText(name);
 }
 
-async function onboard(page: Page, email: string, hydrated: boolean) {
+async function onboard(page: Page, email: string, withScript: boolean) {
   invite(email);
   const invitation = await waitForMail(email, "Your user account at ");
   expect(invitation.html).toContain("To the user account");
-  await runStepper(page, welcomePath(invitation), email, hydrated);
+  await runStepper(page, welcomePath(invitation), email, withScript);
 }
 
 /** Follows the invitation link through the four steps, as the invited person. */
-async function runStepper(page: Page, link: string, email: string, hydrated: boolean) {
-  // axe-core runs inside the page, so it needs JavaScript: the hydrated run checks every step.
-  const check = hydrated ? expectAccessible : async (_: Page) => {};
+async function runStepper(page: Page, link: string, email: string, withScript: boolean) {
+  // axe-core runs inside the page, so it needs JavaScript: the run with JavaScript checks every step.
+  const check = withScript ? expectAccessible : async (_: Page) => {};
   await page.goto(link);
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
 
   await expectStep(page, "Enter email");
   await check(page);
@@ -36,9 +36,9 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
 
   await expectStep(page, "Create password");
   // A new page: its password feedback is an island.
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await check(page);
-  if (hydrated) {
+  if (withScript) {
     // Live feedback while typing.
     await page.getByLabel("Password", { exact: true }).fill("short");
     await expect(page.getByText("5 of at least 15 characters.")).toBeVisible();
@@ -46,12 +46,12 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
     await expect(page.getByText(/easy to guess/)).toBeVisible();
   }
   await page.getByLabel("Password", { exact: true }).fill(password);
-  if (hydrated) await expect(page.getByText(/^Long enough\./)).toBeVisible();
+  if (withScript) await expect(page.getByText(/^Long enough\./)).toBeVisible();
   await page.getByLabel("Repeat password").fill(password + " typo");
   await page.getByRole("button", { name: "Create password" }).click();
   await expect(page.getByRole("alert")).toHaveText("The two passwords do not match.");
   // The answer is a new page: type once it has loaded.
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat password").fill(password);
   await page.getByRole("button", { name: "Create password" }).click();
@@ -69,7 +69,7 @@ async function runStepper(page: Page, link: string, email: string, hydrated: boo
   await expect(new HomePage(page).signedInAs(email)).toBeVisible();
 }
 
-test("an invited user onboards through the stepper (hydrated)", async ({ page }) => {
+test("an invited user onboards through the stepper (with JavaScript)", async ({ page }) => {
   await onboard(page, `carla.${Date.now()}@example.com`, true);
 });
 

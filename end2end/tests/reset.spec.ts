@@ -22,14 +22,14 @@ function resetPath(mail: Mail): string {
 }
 
 /** From `/login` through "Forgot password?" to the mail, the new password and a sign-in with it. */
-async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
-  const check = hydrated ? expectAccessible : async (_: Page) => {};
+async function resetFromTheMail(page: Page, email: string, withScript: boolean) {
+  const check = withScript ? expectAccessible : async (_: Page) => {};
   await page.goto("/login");
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await page.getByRole("link", { name: "Forgot password?" }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.getByRole("heading", { name: "Forgot password", level: 1 })).toBeVisible();
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await check(page);
   await page.getByLabel("Email or customer number").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -40,12 +40,12 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
   expect(mail.html).toContain("Choose a new password");
   const link = resetPath(mail);
   await page.goto(link);
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await expect(page.getByRole("heading", { name: "Choose a new password", level: 1 })).toBeVisible();
   await check(page);
   // Password managers learn whose password this is (also without JavaScript).
   await expect(page.locator('input[autocomplete="username"]')).toHaveValue(email);
-  if (hydrated) {
+  if (withScript) {
     await page.getByLabel("New password", { exact: true }).fill("short");
     await expect(page.getByText("5 of at least 15 characters.")).toBeVisible();
   }
@@ -69,7 +69,7 @@ async function resetFromTheMail(page: Page, email: string, hydrated: boolean) {
 
   // The new password signs in (a reset never signs in by itself).
   await page.goto("/login");
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await signInWithCode(page, email, email, newPassword, "No");
   await expect(new HomePage(page).signedInAs(email)).toBeVisible();
 }

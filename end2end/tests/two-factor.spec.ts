@@ -15,9 +15,9 @@ function newUser(name: string): string {
 }
 
 /** The password step in `page`; the app's code is asked next. */
-async function passwordStep(page: Page, email: string, hydrated = true) {
+async function passwordStep(page: Page, email: string, withScript = true) {
   await page.goto("/login");
-  if (hydrated) await waitForIslands(page);
+  if (withScript) await waitForIslands(page);
   await new LoginPage(page).signIn(email, password);
   await expect(page).toHaveURL(/\/login\/totp$/);
   await expect(page.getByRole("heading", { name: "Enter your authentication code", level: 1 })).toBeVisible();
