@@ -173,7 +173,10 @@ pub fn take() -> Option<Flash> {
         let prefetch =
             parts.headers.contains_key("sec-purpose") || parts.headers.contains_key("purpose");
         (parts.method == http::Method::GET && !prefetch).then(|| {
-            let user = parts.extensions.get::<PageUser>().map(|PageUser(u)| u.id);
+            let user = parts
+                .extensions
+                .get::<PageUser>()
+                .map(|found| found.user.id);
             let sent: Vec<String> = cookie_values(&parts.headers, name)
                 .take(2)
                 .map(str::to_owned)

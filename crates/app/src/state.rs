@@ -329,21 +329,31 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
 /// protected paths, and no server function is mounted there; server functions called by the
 /// browser (`POST /api/…`) never carry it and look the session up themselves.
 #[derive(Clone)]
-pub struct PageUser(pub pforte_auth::account::User);
+pub struct PageUser {
+    pub user: pforte_auth::account::User,
+    pub account: pforte_auth::account::Account,
+}
 
 /// The signed-in user of the current request, or `NotSignedIn`.
 pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, AppError> {
-    if let Some(PageUser(user)) =
-        with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten()
-    {
-        return Ok(user);
+    Ok(signed_in_with_account(state).await?.user)
+}
+
+/// [`signed_in`] with the user's account (read in the same query).
+pub async fn signed_in_with_account(state: &AppState) -> Result<PageUser, AppError> {
+    if let Some(found) = with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten() {
+        return Ok(found);
     }
     let token = current_session_token(&state.web).ok_or(AppError::NotSignedIn)?;
-    state
+    let found = state
         .auth
-        .signed_in_user(&token)
+        .signed_in(&token)
         .await?
-        .ok_or(AppError::NotSignedIn)
+        .ok_or(AppError::NotSignedIn)?;
+    Ok(PageUser {
+        user: found.user,
+        account: found.account,
+    })
 }
 
 /// The signed-in user if they are an admin, else `Forbidden`.

@@ -3,7 +3,7 @@
 //! predicate ([`LIVE`]) says which sessions are still alive, for the lookup, the list of active
 //! sessions and the sweeper alike.
 
-use crate::account::{USER_COLUMNS, User, UserStatus, user_from_row};
+use crate::account::{Account, USER_COLUMNS, User, UserStatus, user_from_row};
 use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
@@ -73,6 +73,18 @@ pub struct Session {
     pub last_seen_at: i64,
     pub authenticated_at: i64,
 }
+
+/// A signed-in user with their account and the session that says so.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub account: Account,
+    pub session: Session,
+}
+
+/// The names the account's columns are read by in a session lookup.
+const ACCOUNT_NUMBER: &str = "account_customer_number";
+const ACCOUNT_NAME: &str = "account_name";
 
 /// Only refresh `last_seen_at` when it is older than this, to spare writes.
 const TOUCH_AFTER_SECS: i64 = 30;
@@ -210,29 +222,34 @@ impl Auth {
 
     /// The signed-in user of a session cookie: stage `Complete` and the user still active.
     pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
-        Ok(self.signed_in(presented).await?.map(|(user, _)| user))
+        Ok(self.signed_in(presented).await?.map(|found| found.user))
     }
 
-    /// [`Auth::signed_in_user`] with its session (e.g. for when the user authenticated).
-    pub async fn signed_in(&self, presented: &str) -> Result<Option<(User, Session)>, AuthError> {
-        let Some((session, user)) = self.session_and_user(presented).await? else {
+    /// [`Auth::signed_in_user`] with their account and session, all read in one query (every
+    /// signed-in page and every forward-auth check asks for this).
+    pub async fn signed_in(&self, presented: &str) -> Result<Option<SignedIn>, AuthError> {
+        let Some((session, found)) = self.session_and_user(presented).await? else {
             return Ok(None);
         };
         if session.stage != Stage::Complete {
             return Ok(None);
         }
-        Ok(user
-            .filter(|u| u.status == UserStatus::Active)
-            .map(|u| (u, session)))
+        Ok(found
+            .filter(|(user, _)| user.status == UserStatus::Active)
+            .map(|(user, account)| SignedIn {
+                user,
+                account,
+                session,
+            }))
     }
 
-    /// [`Auth::session`] with its user, read in the same query (every signed-in page and every
-    /// sign-in step asks for both). The user is `None` only if it was deleted under the session,
-    /// which the foreign key's cascade prevents; callers treat that as signed out.
+    /// [`Auth::session`] with its user and the user's account, read in the same query. The user
+    /// is `None` only if it was deleted under the session, which the foreign key's cascade
+    /// prevents; callers treat that as signed out.
     pub(crate) async fn session_and_user(
         &self,
         presented: &str,
-    ) -> Result<Option<(Session, Option<User>)>, AuthError> {
+    ) -> Result<Option<(Session, Option<(User, Account)>)>, AuthError> {
         self.session_with_user(presented, true).await
     }
 
@@ -241,7 +258,7 @@ impl Auth {
         &self,
         presented: &str,
         with_user: bool,
-    ) -> Result<Option<(Session, Option<User>)>, AuthError> {
+    ) -> Result<Option<(Session, Option<(User, Account)>)>, AuthError> {
         use std::sync::LazyLock;
         static SESSION: LazyLock<String> = LazyLock::new(|| {
             format!(
@@ -252,13 +269,16 @@ impl Auth {
         });
         // The session's query stays a subquery, so that the unqualified columns of `LIVE` are
         // the session's (`users` has a `created_at` too). The row's columns are read by name:
-        // `SESSION_COLUMNS`, `live` and `USER_COLUMNS` must not share one (a test checks).
+        // `SESSION_COLUMNS`, `live`, `USER_COLUMNS` and the account's two must not share one
+        // (a test checks).
         static WITH_USER: LazyLock<String> = LazyLock::new(|| {
             let columns: Vec<String> = column_names(USER_COLUMNS)
                 .map(|c| format!("u.{c}"))
                 .collect();
             format!(
-                "SELECT s.*, {} FROM ({}) s LEFT JOIN users u ON u.id = s.user_id",
+                "SELECT s.*, {}, a.customer_number AS {ACCOUNT_NUMBER}, a.name AS {ACCOUNT_NAME} \
+                 FROM ({}) s LEFT JOIN users u ON u.id = s.user_id \
+                 LEFT JOIN accounts a ON a.id = u.account_id",
                 columns.join(", "),
                 SESSION.as_str()
             )
@@ -285,7 +305,13 @@ impl Auth {
         }
         // No user columns without `with_user`; NULL ones if the user were gone.
         let user = if with_user && row.try_get::<Option<i64>, _>("id")?.is_some() {
-            Some(user_from_row(&row)?)
+            let user = user_from_row(&row)?;
+            let account = Account {
+                id: user.account_id,
+                customer_number: row.try_get(ACCOUNT_NUMBER)?,
+                name: row.try_get(ACCOUNT_NAME)?,
+            };
+            Some((user, account))
         } else {
             None
         };
@@ -388,7 +414,7 @@ mod tests {
     fn session_and_user_columns_do_not_clash() {
         let user: Vec<&str> = column_names(USER_COLUMNS).collect();
         assert!(user.contains(&"id"), "{user:?}");
-        for column in column_names(SESSION_COLUMNS).chain(["live"]) {
+        for column in column_names(SESSION_COLUMNS).chain(["live", ACCOUNT_NUMBER, ACCOUNT_NAME]) {
             assert!(!user.contains(&column), "{column} is read from both");
         }
     }

@@ -234,7 +234,7 @@ impl Auth {
             return Err(AuthError::StepOutOfOrder);
         }
         match user {
-            Some(user) if user.status == UserStatus::Active => Ok((session, user)),
+            Some((user, _)) if user.status == UserStatus::Active => Ok((session, user)),
             _ => Err(AuthError::SignInEnded),
         }
     }

@@ -22,6 +22,7 @@ use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use pforte_auth::session::SignedIn;
 use pforte_shared::Msg;
 use pforte_shared::next::with_next;
 use serde::Deserialize;
@@ -93,18 +94,11 @@ pub async fn verify(
     let Ok(Query(only)) = query else {
         return no_store(plain_answer(StatusCode::BAD_REQUEST, Msg::BadRequest));
     };
-    let user = match state.signed_in(&parts.headers).await {
-        Ok(found) => found.map(|(user, _)| user),
+    let found = match state.signed_in(&parts.headers).await {
+        Ok(found) => found,
         Err(answer) => return answer,
     };
-    if let Some(user) = user {
-        let account = match app.auth.account_by_id(user.account_id).await {
-            Ok(account) => account,
-            Err(error) => {
-                tracing::error!(%error, "account lookup failed");
-                return plain_answer(StatusCode::INTERNAL_SERVER_ERROR, Msg::SomethingWentWrong);
-            }
-        };
+    if let Some(SignedIn { user, account, .. }) = found {
         if !listed(only.customer_number.as_deref(), &account.customer_number)
             || !listed(only.group.as_deref(), user.role.as_str())
         {

@@ -36,7 +36,7 @@ pub async fn choose(
     };
     let app = &state.0;
     let user = match state.signed_in(&parts.headers).await {
-        Ok(found) => found.map(|(user, _)| user),
+        Ok(found) => found.map(|found| found.user),
         Err(answer) => return answer,
     };
     if let Some(user) = user

@@ -470,10 +470,11 @@ pub async fn protect_pages(
     next: Next,
 ) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) && is_protected(req.uri().path()) {
-        let user = match state.signed_in(req.headers()).await {
-            Ok(found) => found.map(|(user, _)| user),
+        let found = match state.signed_in(req.headers()).await {
+            Ok(found) => found,
             Err(answer) => return answer,
         };
+        let user = found.as_ref().map(|found| &found.user);
         let signed_in = user.is_some();
         let is_admin_page = is_under(req.uri().path(), "/admin");
         if is_admin_page
@@ -491,9 +492,11 @@ pub async fn protect_pages(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             return res;
         }
-        if let Some(user) = user {
-            req.extensions_mut()
-                .insert(pforte_app::state::PageUser(user));
+        if let Some(found) = found {
+            req.extensions_mut().insert(pforte_app::state::PageUser {
+                user: found.user,
+                account: found.account,
+            });
         }
     }
     next.run(req).await

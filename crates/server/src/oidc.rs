@@ -17,6 +17,7 @@ use pforte_auth::oidc::{
     AuthorizeParams, AuthorizeRefusal, CLAIM_CUSTOMER_NUMBER, CLAIM_ROLE, SCOPES, TokenError,
     TokenRequest,
 };
+use pforte_auth::session::SignedIn;
 use pforte_shared::Msg;
 use pforte_shared::next::with_next;
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub async fn authorize(
         Err(AuthorizeRefusal::ToClient(error)) => {
             let own_user = signed_in
                 .as_ref()
-                .is_some_and(|(user, _)| Some(user.account_id) == error.account_id);
+                .is_some_and(|found| Some(found.user.account_id) == error.account_id);
             return if own_user {
                 crate::redirect(&error.location(issuer), &[])
             } else {
@@ -111,7 +112,7 @@ pub async fn authorize(
         }
         Err(AuthorizeRefusal::Fault(error)) => return fault(&error),
     };
-    let Some((user, session)) = signed_in else {
+    let Some(SignedIn { user, session, .. }) = signed_in else {
         if authorization.prompt_none {
             return crate::redirect(&authorization.login_required().location(issuer), &[]);
         }
@@ -358,7 +359,7 @@ pub async fn logout(
     let token = app.web.session_token(&parts.headers);
     if let Some(token) = token {
         match app.auth.signed_in(token).await {
-            Ok(Some((user, _))) if user.subject != hint.subject => {
+            Ok(Some(found)) if found.user.subject != hint.subject => {
                 return crate::redirect("/", &[]);
             }
             Ok(_) => {}

@@ -21,10 +21,7 @@ impl ServerState {
     pub async fn signed_in(
         &self,
         headers: &axum::http::HeaderMap,
-    ) -> Result<
-        Option<(pforte_auth::account::User, pforte_auth::session::Session)>,
-        axum::response::Response,
-    > {
+    ) -> Result<Option<pforte_auth::session::SignedIn>, axum::response::Response> {
         let Some(token) = self.0.web.session_token(headers) else {
             return Ok(None);
         };

@@ -10,12 +10,11 @@ pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    let user = match signed_in(&state).await {
-        Ok(user) => user,
+    let PageUser { user, account } = match signed_in_with_account(&state).await {
+        Ok(found) => found,
         Err(AppError::NotSignedIn) => return Ok(None),
         Err(other) => return Err(other),
     };
-    let account = state.auth.account_by_id(user.account_id).await?;
     Ok(Some(CurrentUserResponse {
         email: user.email,
         display_name: user.display_name,

@@ -193,14 +193,15 @@ crate::dual!(
 );
 
 /// A signed-in page looks its session cookie up once, however many of its parts need the user
-/// (on `/account/security`: the page guard, the devices and sessions, two-factor and Google; on
+/// (on `/`: the page guard and the account's name and number, read with the session; on
+/// `/account/security`: the page guard, the devices and sessions, two-factor and Google; on
 /// `/admin/users` the admin check); a server function called by the browser looks it up itself.
 async fn a_page_looks_its_session_up_once(engine: Engine) {
     let app = TestApp::start(engine).await;
     let cookie = app.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await;
     let lookups = || app.auth.metrics.session_lookups.get();
     for (path, shown) in [
-        ("/", &[OWNER_EMAIL][..]),
+        ("/", &[OWNER_EMAIL, COMPANY, &app.customer_number][..]),
         (
             "/account/security",
             &["This session", "Set up two-factor authentication"],
