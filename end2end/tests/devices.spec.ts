@@ -197,8 +197,10 @@ test("Sign out everywhere else ends the other browser's session", async ({ page,
   await expect(sessions.getByRole("row")).toHaveCount(3);
   await expect(sessions.locator("tbody tr > td:first-child:focus")).toHaveCount(1);
 
-  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  // A form for the whole table: the focus goes to the table's heading.
+  await page.getByRole("button", { name: "Sign out everywhere else" }).press("Enter");
   await expect(sessions.getByRole("row")).toHaveCount(2);
+  await expect(page.getByRole("heading", { name: "Active sessions" })).toBeFocused();
 
   await other.page.goto("/");
   await expect(other.page).toHaveURL(/\/login\?next=%2F$/);

@@ -361,6 +361,15 @@ fn test() -> Result {
     timed("cargo fmt --check", &mut || {
         status(cargo().args(["fmt", "--all", "--check"]).current_dir(&root))
     })?;
+    // The inline page script is only run by the browser tests, at the end: a syntax error fails
+    // here in a second (Node.js, which runs those tests, checks it).
+    timed("node --check page.js", &mut || {
+        status(
+            Command::new("node")
+                .args(["--check", "crates/app/src/page.js"])
+                .current_dir(&root),
+        )
+    })?;
     timed("clippy (server side)", &mut || {
         status(
             cargo()

@@ -176,7 +176,7 @@ pub fn take() -> Option<Flash> {
             let user = parts
                 .extensions
                 .get::<PageUser>()
-                .map(|found| found.user.id);
+                .map(|PageUser(found)| found.user.id);
             let sent: Vec<String> = cookie_values(&parts.headers, name)
                 .take(2)
                 .map(str::to_owned)

@@ -30,7 +30,8 @@
   // form is on its way: what was typed, passwords and one-time codes aside
   // (`autocomplete="one-time-code"`: the email, app and recovery codes), and for a table row's
   // form which row it was: its hidden fields (the row's id; tables hold no link tokens), its
-  // place, and the table.
+  // place, and the table. A form for the whole table ("Remove all") names it in `data-table`;
+  // its place is -1.
   const KEPT = "pforte-form";
   const keptFields = (form) =>
     [...form.elements].filter((f) =>
@@ -42,16 +43,18 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     const tr = form.closest("tr");
-    const table = tr && tr.closest("table[aria-labelledby]");
+    const labelledby = tr
+      ? tr.closest("table[aria-labelledby]")?.getAttribute("aria-labelledby")
+      : form.dataset.table;
     const kept = {
       at: Date.now(),
       action: form.getAttribute("action"),
       values: keptFields(form).map((f) => [f.name, f.type === "checkbox" ? f.checked : f.value]),
-      row: table ? {
+      row: labelledby ? {
         path: location.pathname,
         hidden: rowOf(form),
-        index: tr.sectionRowIndex,
-        table: table.getAttribute("aria-labelledby"),
+        index: tr ? tr.sectionRowIndex : -1,
+        table: labelledby,
       } : null,
     };
     try {
@@ -80,8 +83,9 @@
         else if (typeof value === "string") field.value = value;
       }
     }
-    // A table row's form ("Remove", "Sign out", "Edit") brings the focus back to its row, unless
-    // the page put it somewhere itself (a field an error is about, an outcome to read).
+    // A table row's form ("Remove", "Sign out", "Edit") brings the focus back to its row, and a
+    // whole table's to the table's heading, unless the page put it somewhere itself (a field an
+    // error is about, an outcome to read).
     if (!row || document.querySelector("[autofocus]")) return;
     if (refused && form) {
       // Refused: back to the form, open, its first field (else its button) marked and described
@@ -102,11 +106,14 @@
       return;
     }
     // Done: to the row's first cell, never to a button a second Enter would press; the row that
-    // took a removed one's place, else the table's heading.
-    const table = [...document.querySelectorAll("table[aria-labelledby]")]
-      .find((t) => t.getAttribute("aria-labelledby") === row.table);
-    const rows = table && table.tBodies[0] ? table.tBodies[0].rows : [];
-    const tr = form?.closest("tr") ?? rows[row.index] ?? rows[rows.length - 1];
+    // took a removed one's place, else (and after a whole table's form) the table's heading.
+    let tr = null;
+    if (row.index >= 0) {
+      const table = [...document.querySelectorAll("table[aria-labelledby]")]
+        .find((t) => t.getAttribute("aria-labelledby") === row.table);
+      const rows = table?.tBodies[0]?.rows ?? [];
+      tr = form?.closest("tr") ?? rows[row.index] ?? rows[rows.length - 1];
+    }
     const target = tr ? tr.cells[0] : document.getElementById(row.table.split(" ")[0]);
     if (!target) return;
     target.setAttribute("tabindex", "-1");

@@ -329,31 +329,28 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
 /// protected paths, and no server function is mounted there; server functions called by the
 /// browser (`POST /api/…`) never carry it and look the session up themselves.
 #[derive(Clone)]
-pub struct PageUser {
-    pub user: pforte_auth::account::User,
-    pub account: pforte_auth::account::Account,
-}
+pub struct PageUser(pub pforte_auth::session::SignedIn);
 
 /// The signed-in user of the current request, or `NotSignedIn`.
 pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, AppError> {
     Ok(signed_in_with_account(state).await?.user)
 }
 
-/// [`signed_in`] with the user's account (read in the same query).
-pub async fn signed_in_with_account(state: &AppState) -> Result<PageUser, AppError> {
-    if let Some(found) = with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten() {
+/// [`signed_in`] with the user's account and session (all read in one query, once per page).
+pub async fn signed_in_with_account(
+    state: &AppState,
+) -> Result<pforte_auth::session::SignedIn, AppError> {
+    if let Some(PageUser(found)) =
+        with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten()
+    {
         return Ok(found);
     }
     let token = current_session_token(&state.web).ok_or(AppError::NotSignedIn)?;
-    let found = state
+    state
         .auth
         .signed_in(&token)
         .await?
-        .ok_or(AppError::NotSignedIn)?;
-    Ok(PageUser {
-        user: found.user,
-        account: found.account,
-    })
+        .ok_or(AppError::NotSignedIn)
 }
 
 /// The signed-in user if they are an admin, else `Forbidden`.

@@ -137,10 +137,19 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
 }
 
 fn account_from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
+    account_from_columns(row, ["id", "customer_number", "name"])
+}
+
+/// An account read from a row by the names of its id, customer number and name columns (a join
+/// names them apart from the other tables' columns).
+pub(crate) fn account_from_columns(
+    row: &AnyRow,
+    [id, customer_number, name]: [&str; 3],
+) -> Result<Account, sqlx::Error> {
     Ok(Account {
-        id: row.try_get("id")?,
-        customer_number: row.try_get("customer_number")?,
-        name: row.try_get("name")?,
+        id: row.try_get(id)?,
+        customer_number: row.try_get(customer_number)?,
+        name: row.try_get(name)?,
     })
 }
 

@@ -3,7 +3,9 @@
 //! predicate ([`LIVE`]) says which sessions are still alive, for the lookup, the list of active
 //! sessions and the sweeper alike.
 
-use crate::account::{Account, USER_COLUMNS, User, UserStatus, user_from_row};
+use crate::account::{
+    Account, USER_COLUMNS, User, UserStatus, account_from_columns, user_from_row,
+};
 use crate::audit::{Event, EventKind};
 use crate::error::AuthError;
 use crate::secret::{Token, TokenHash};
@@ -220,13 +222,9 @@ impl Auth {
             .map(|(session, _)| session))
     }
 
-    /// The signed-in user of a session cookie: stage `Complete` and the user still active.
-    pub async fn signed_in_user(&self, presented: &str) -> Result<Option<User>, AuthError> {
-        Ok(self.signed_in(presented).await?.map(|found| found.user))
-    }
-
-    /// [`Auth::signed_in_user`] with their account and session, all read in one query (every
-    /// signed-in page and every forward-auth check asks for this).
+    /// The signed-in user of a session cookie (stage `Complete`, the user still active), with
+    /// their account and the session, all read in one query: every signed-in page and every
+    /// forward-auth check asks for this.
     pub async fn signed_in(&self, presented: &str) -> Result<Option<SignedIn>, AuthError> {
         let Some((session, found)) = self.session_and_user(presented).await? else {
             return Ok(None);
@@ -253,7 +251,8 @@ impl Auth {
         self.session_with_user(presented, true).await
     }
 
-    /// [`Auth::session`], and with `with_user` its user (see [`Auth::session_and_user`]).
+    /// [`Auth::session`], and with `with_user` its user and account (see
+    /// [`Auth::session_and_user`]).
     async fn session_with_user(
         &self,
         presented: &str,
@@ -305,13 +304,8 @@ impl Auth {
         }
         // No user columns without `with_user`; NULL ones if the user were gone.
         let user = if with_user && row.try_get::<Option<i64>, _>("id")?.is_some() {
-            let user = user_from_row(&row)?;
-            let account = Account {
-                id: user.account_id,
-                customer_number: row.try_get(ACCOUNT_NUMBER)?,
-                name: row.try_get(ACCOUNT_NAME)?,
-            };
-            Some((user, account))
+            let account = account_from_columns(&row, ["account_id", ACCOUNT_NUMBER, ACCOUNT_NAME])?;
+            Some((user_from_row(&row)?, account))
         } else {
             None
         };
@@ -408,14 +402,18 @@ impl Auth {
 mod tests {
     use super::*;
 
-    /// A lookup reads its row by column name: the session's columns, `live` and the user's
-    /// (whose `id` says whether a user was found) must not share a name.
+    /// A lookup reads its row by column name: the session's columns, `live`, the user's (whose
+    /// `id` says whether a user was found) and the account's two must not share a name.
     #[test]
-    fn session_and_user_columns_do_not_clash() {
+    fn session_user_and_account_columns_do_not_clash() {
         let user: Vec<&str> = column_names(USER_COLUMNS).collect();
         assert!(user.contains(&"id"), "{user:?}");
-        for column in column_names(SESSION_COLUMNS).chain(["live", ACCOUNT_NUMBER, ACCOUNT_NAME]) {
-            assert!(!user.contains(&column), "{column} is read from both");
+        let others: Vec<&str> = column_names(SESSION_COLUMNS)
+            .chain(["live", ACCOUNT_NUMBER, ACCOUNT_NAME])
+            .collect();
+        for (i, column) in others.iter().enumerate() {
+            assert!(!user.contains(column), "{column} is read from both");
+            assert!(!others[..i].contains(column), "{column} is read twice");
         }
     }
 }

@@ -493,10 +493,8 @@ pub async fn protect_pages(
             return res;
         }
         if let Some(found) = found {
-            req.extensions_mut().insert(pforte_app::state::PageUser {
-                user: found.user,
-                account: found.account,
-            });
+            req.extensions_mut()
+                .insert(pforte_app::state::PageUser(found));
         }
     }
     next.run(req).await

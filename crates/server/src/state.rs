@@ -16,7 +16,7 @@ impl FromRef<ServerState> for LeptosOptions {
 }
 
 impl ServerState {
-    /// The signed-in user of a request's session cookie, with the session (see
+    /// The signed-in user of a request's session cookie, with their account and the session (see
     /// `Auth::signed_in`); `Err` is the answer to give when the lookup failed.
     pub async fn signed_in(
         &self,

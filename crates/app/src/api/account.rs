@@ -10,11 +10,12 @@ pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    let PageUser { user, account } = match signed_in_with_account(&state).await {
-        Ok(found) => found,
-        Err(AppError::NotSignedIn) => return Ok(None),
-        Err(other) => return Err(other),
-    };
+    let pforte_auth::session::SignedIn { user, account, .. } =
+        match signed_in_with_account(&state).await {
+            Ok(found) => found,
+            Err(AppError::NotSignedIn) => return Ok(None),
+            Err(other) => return Err(other),
+        };
     Ok(Some(CurrentUserResponse {
         email: user.email,
         display_name: user.display_name,

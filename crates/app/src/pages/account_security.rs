@@ -40,6 +40,12 @@ fn activity_text(kind: ActivityKind) -> &'static str {
     })
 }
 
+/// The ids of the sections' headings, which name their tables (and, in `data-table`, the forms
+/// that act on a whole table, for the page script to bring the focus back to).
+const DEVICES: &str = "devices-title";
+const SESSIONS: &str = "sessions-title";
+const ACTIVITY: &str = "activity-title";
+
 #[component]
 pub fn AccountSecurity() -> impl IntoView {
     let remove = ServerAction::<RemoveDevice>::new();
@@ -60,13 +66,13 @@ pub fn AccountSecurity() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(o) => EitherOf3::A(view! {
-                            <h2 id="devices-title">{t(Msg::TrustedDevicesTitle)}</h2>
+                            <h2 id=DEVICES>{t(Msg::TrustedDevicesTitle)}</h2>
                             <ErrorAlert error />
                             <Devices devices=o.devices remove remove_all />
-                            <h2 id="sessions-title">{t(Msg::ActiveSessionsTitle)}</h2>
+                            <h2 id=SESSIONS>{t(Msg::ActiveSessionsTitle)}</h2>
                             <ErrorAlert error=session_error />
                             <Sessions sessions=o.sessions sign_out sign_out_elsewhere />
-                            <h2 id="activity-title">{t(Msg::ActivityTitle)}</h2>
+                            <h2 id=ACTIVITY>{t(Msg::ActivityTitle)}</h2>
                             <Activity rows=o.activity />
                         }),
                         Err(AppError::NotSignedIn) => EitherOf3::B(view! {
@@ -106,7 +112,7 @@ fn Devices(
         return Either::Left(view! { <p>{t(Msg::NoTrustedDevices)}</p> });
     }
     Either::Right(view! {
-        <DataTable labelledby="devices-title" columns=&[Msg::ColumnBrowser, Msg::ColumnTrustedSince, Msg::ColumnLastUsed, Msg::ColumnExpires, Msg::ColumnActions]>
+        <DataTable labelledby=DEVICES columns=&[Msg::ColumnBrowser, Msg::ColumnTrustedSince, Msg::ColumnLastUsed, Msg::ColumnExpires, Msg::ColumnActions]>
                     {devices
                         .into_iter()
                         .map(|d| {
@@ -131,7 +137,7 @@ fn Devices(
                         })
                         .collect_view()}
         </DataTable>
-        <ActionForm action=remove_all>
+        <ActionForm action=remove_all attr:data-table=DEVICES>
             <Submit class="secondary">{t(Msg::RemoveAll)}</Submit>
         </ActionForm>
     })
@@ -145,7 +151,7 @@ fn Sessions(
 ) -> impl IntoView {
     let others = sessions.iter().any(|s| !s.current);
     view! {
-        <DataTable labelledby="sessions-title" columns=&[Msg::ColumnBrowser, Msg::ColumnIp, Msg::ColumnSignedIn, Msg::ColumnLastActive, Msg::ColumnActions]>
+        <DataTable labelledby=SESSIONS columns=&[Msg::ColumnBrowser, Msg::ColumnIp, Msg::ColumnSignedIn, Msg::ColumnLastActive, Msg::ColumnActions]>
                     {sessions
                         .into_iter()
                         .map(|s| {
@@ -178,7 +184,7 @@ fn Sessions(
                         .collect_view()}
         </DataTable>
         {others.then(|| view! {
-            <ActionForm action=sign_out_elsewhere>
+            <ActionForm action=sign_out_elsewhere attr:data-table=SESSIONS>
                 <Submit class="secondary">{t(Msg::SignOutEverywhereElse)}</Submit>
             </ActionForm>
         })}
@@ -191,7 +197,7 @@ fn Activity(rows: Vec<ActivityView>) -> impl IntoView {
         return Either::Left(view! { <p>{t(Msg::NoActivity)}</p> });
     }
     Either::Right(view! {
-        <DataTable labelledby="activity-title" columns=&[Msg::ColumnTime, Msg::ColumnEvent, Msg::ColumnBrowser, Msg::ColumnIp]>
+        <DataTable labelledby=ACTIVITY columns=&[Msg::ColumnTime, Msg::ColumnEvent, Msg::ColumnBrowser, Msg::ColumnIp]>
                     {rows
                         .into_iter()
                         .map(|a| view! {

@@ -164,7 +164,7 @@ async fn four_steps_in_order(engine: Engine) {
         UserStatus::Invited,
         "not active before the last step"
     );
-    assert!(app.auth.signed_in_user("x").await.expect("q").is_none());
+    assert!(app.auth.signed_in("x").await.expect("q").is_none());
 
     // 3. Code: wrong, then right; the cooldown is reported.
     let code = last_code(&app).await;
@@ -199,10 +199,11 @@ async fn four_steps_in_order(engine: Engine) {
         .expect("finish");
     let signed_in = app
         .auth
-        .signed_in_user(finished.token.expose())
+        .signed_in(finished.token.expose())
         .await
         .expect("q")
-        .expect("signed in");
+        .expect("signed in")
+        .user;
     assert_eq!(signed_in.email, "ben.kurz@example.com");
     let device = finished.device.expect("device token");
     let row = sqlx::query("SELECT token_hash, user_agent, expires_at, created_at FROM trusted_devices WHERE user_id = $1")

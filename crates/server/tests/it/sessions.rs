@@ -193,7 +193,8 @@ crate::dual!(
 );
 
 /// A signed-in page looks its session cookie up once, however many of its parts need the user
-/// (on `/`: the page guard and the account's name and number, read with the session; on
+/// (on `/`: the page guard and the account's name and number, which come with the session's
+/// row; that no other query reads the account is not counted here; on
 /// `/account/security`: the page guard, the devices and sessions, two-factor and Google; on
 /// `/admin/users` the admin check); a server function called by the browser looks it up itself.
 async fn a_page_looks_its_session_up_once(engine: Engine) {
