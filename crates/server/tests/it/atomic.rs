@@ -10,10 +10,18 @@ use pforte_auth::throttle::{Scope, user_key};
 use sqlx::Row;
 
 /// Makes every insert into `audit_events` fail, as a full disk or a lost grant would.
+///
+/// On SQLite `IF NOT EXISTS`: a pooled connection that last ran before `mend_audit` dropped the
+/// trigger on another one still has it in its schema cache, and a plain `CREATE TRIGGER` is
+/// refused there as "already exists" while parsing, before the schema is checked. With
+/// `IF NOT EXISTS` the statement checks the schema when it runs and creates the trigger. (If
+/// it were not created, the post would succeed and the test would fail.)
 async fn break_audit(app: &TestApp) {
     let statements: &[&str] = match app.auth.store.engine {
-        StoreEngine::Sqlite => &["CREATE TRIGGER audit_down BEFORE INSERT ON audit_events \
-             BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END"],
+        StoreEngine::Sqlite => &[
+            "CREATE TRIGGER IF NOT EXISTS audit_down BEFORE INSERT ON audit_events \
+             BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END",
+        ],
         StoreEngine::Postgres => &[
             "CREATE OR REPLACE FUNCTION audit_down() RETURNS trigger LANGUAGE plpgsql AS \
              $$ BEGIN RAISE EXCEPTION 'audit unavailable'; END $$",
