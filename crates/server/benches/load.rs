@@ -2,8 +2,9 @@
 //!
 //! - argon2id verifications alone, on the same hashing pool the server uses;
 //! - password sign-ins on trusted devices over HTTP, 32 browsers at once;
-//! - `GET /login` and a signed-in page (`/account/security`) at 32 connections: requests per
-//!   second with the median and 99th percentile latency;
+//! - `GET /login` and two signed-in pages (`/` and `/account/security`) at 32 connections:
+//!   requests per second with the median and 99th percentile latency, and the CPU time per
+//!   request of the server and of the load generator (a minimal HTTP/1.1 client, [`PageClient`]);
 //! - resident memory idle and at its peak during 500 sign-ins at once;
 //! - cold start: from starting the process on an existing database to its first answer;
 //! - what a first visit to `/login` transfers, file by file (`Accept-Encoding: br, gzip`).
@@ -285,6 +286,7 @@ where
     out
 }
 
+/// The client of the sign-ins and first visits (cookies, redirects, compression as a browser).
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -400,7 +402,7 @@ async fn sign_ins(target: &Target, devices: &[Option<String>]) -> (f64, Vec<Stri
 async fn throughput(target: &Target, devices: &[Option<String>]) -> (f64, [Figures; PAGES.len()]) {
     eprintln!("sign-ins on {} …", target.base);
     let (signed_in, sessions) = sign_ins(target, devices).await;
-    let mut figures = [(0.0, 0.0, 0.0, 0.0); PAGES.len()];
+    let mut figures = [Figures::default(); PAGES.len()];
     for (i, (path, signed_in)) in PAGES.into_iter().enumerate() {
         eprintln!("GET {path} …");
         let cookies = if signed_in { &sessions[..] } else { &[] };
@@ -409,10 +411,17 @@ async fn throughput(target: &Target, devices: &[Option<String>]) -> (f64, [Figur
     (signed_in, figures)
 }
 
-/// Requests per second, median and 99th percentile latency in milliseconds, and the server's
-/// CPU time per request in microseconds (which other work on a shared machine disturbs less
-/// than the rate).
-type Figures = (f64, f64, f64, f64);
+/// Requests per second, median and 99th percentile latency in milliseconds, the server's CPU
+/// time per request in microseconds (which other work on a shared machine disturbs less than the
+/// rate), and the load generator's own CPU time per request.
+#[derive(Clone, Copy, Default)]
+struct Figures {
+    rate: f64,
+    p50: f64,
+    p99: f64,
+    cpu: f64,
+    client_cpu: f64,
+}
 
 /// The express baseline (`bench/express/server.js`, when `PFORTE_BENCH_EXPRESS` names it) on a
 /// free port, with `CONNECTIONS` users.
@@ -436,29 +445,106 @@ fn express() -> Option<(Child, String)> {
     Some((child, format!("http://127.0.0.1:{port}")))
 }
 
+/// A keep-alive HTTP/1.1 connection that asks for one page again and again. The request is
+/// written once as bytes, and of each answer only the status line, the length and the end are
+/// read. The servers share the machine's cores with the load generator: a full client (reqwest)
+/// costs several times as much per request, and takes that from the server it measures; more so
+/// from a server that uses every core than from one that uses one (express).
+struct PageClient {
+    stream: tokio::net::TcpStream,
+    request: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl PageClient {
+    async fn connect(base: &str, path: &str, cookie: Option<&str>) -> PageClient {
+        let host = base.trim_start_matches("http://");
+        let stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+        PageClient {
+            stream,
+            request: format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie}\r\n").into_bytes(),
+            buf: Vec::with_capacity(64 * 1024),
+        }
+    }
+
+    async fn more(&mut self) {
+        use tokio::io::AsyncReadExt;
+        let read = self.stream.read_buf(&mut self.buf).await.expect("read");
+        assert!(read > 0, "the server closed the connection");
+    }
+
+    /// Sends the request and reads the whole answer (`Content-Length` or chunked); its status.
+    async fn get(&mut self) -> u16 {
+        use tokio::io::AsyncWriteExt;
+        self.stream.write_all(&self.request).await.expect("send");
+        self.buf.clear();
+        let body = loop {
+            if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            self.more().await;
+        };
+        let head = String::from_utf8_lossy(&self.buf[..body]).into_owned();
+        let status = head
+            .get(9..12)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        let header = |name: &str| {
+            head.lines().find_map(|l| {
+                l.split_once(':')
+                    .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.trim().to_ascii_lowercase())
+            })
+        };
+        if let Some(length) = header("content-length") {
+            let end = body + length.parse::<usize>().expect("length");
+            while self.buf.len() < end {
+                self.more().await;
+            }
+        } else if header("transfer-encoding").as_deref() == Some("chunked") {
+            let mut at = body;
+            loop {
+                let Some(line) = self.buf[at..].windows(2).position(|w| w == b"\r\n") else {
+                    self.more().await;
+                    continue;
+                };
+                let size = std::str::from_utf8(&self.buf[at..at + line])
+                    .ok()
+                    .and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok())
+                    .expect("chunk size");
+                // The chunk, its CRLF; the last (empty) chunk ends with the empty trailer line.
+                let end = at + line + 2 + size + 2;
+                while self.buf.len() < end {
+                    self.more().await;
+                }
+                if size == 0 {
+                    break;
+                }
+                at = end;
+            }
+        }
+        status
+    }
+}
+
 /// The [`Figures`] of `GET path` over `CONNECTIONS` connections for `PAGE_TIME`; connection `i`
 /// sends `cookies[i]` if any.
 async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
-    let client = client();
-    let base = &target.base;
     let cpu = cpu_of(target.pid);
+    let client_cpu = cpu_of(std::process::id());
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
     for c in 0..CONNECTIONS {
-        let client = client.clone();
-        let url = format!("{base}{path}");
+        let (base, path) = (target.base.clone(), path.to_owned());
         let cookie = cookies.get(c).cloned();
         set.spawn(async move {
+            let mut client = PageClient::connect(&base, &path, cookie.as_deref()).await;
             let mut took = Vec::new();
             while started.elapsed() < PAGE_TIME {
                 let sent = Instant::now();
-                let mut req = client.get(&url);
-                if let Some(cookie) = &cookie {
-                    req = req.header("cookie", cookie);
-                }
-                let res = req.send().await.expect("request");
-                assert_eq!(res.status(), 200, "GET {url}");
-                res.bytes().await.expect("body");
+                assert_eq!(client.get().await, 200, "GET {path}");
                 took.push(sent.elapsed().as_secs_f64() * 1000.0);
             }
             took
@@ -469,10 +555,18 @@ async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
         all.extend(r.expect("connection"));
     }
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = (cpu_of(target.pid) - cpu) / all.len() as f64 * 1e6;
+    let per_request = |spent: f64| spent / all.len() as f64 * 1e6;
+    let cpu = per_request(cpu_of(target.pid) - cpu);
+    let client_cpu = per_request(cpu_of(std::process::id()) - client_cpu);
     all.sort_by(f64::total_cmp);
     let at = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
-    (all.len() as f64 / seconds, at(0.50), at(0.99), cpu)
+    Figures {
+        rate: all.len() as f64 / seconds,
+        p50: at(0.50),
+        p99: at(0.99),
+        cpu,
+        client_cpu,
+    }
 }
 
 /// The files a first visit to a page fetches: what the page names under its own origin
@@ -666,10 +760,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             versus(signed_in, baseline.map(|b| b.0))
         ),
     );
-    for (i, (rate, p50, p99, cpu)) in pages.into_iter().enumerate() {
+    for (i, ours) in pages.into_iter().enumerate() {
         let (name, theirs) = (format!("GET {}", PAGES[i].0), baseline.map(|b| b.1[i]));
+        let Figures {
+            rate,
+            p50,
+            p99,
+            cpu,
+            client_cpu,
+        } = ours;
         let versus = match theirs {
-            Some((r, p50, p99, cpu)) => format!(
+            Some(Figures {
+                rate: r,
+                p50,
+                p99,
+                cpu,
+                ..
+            }) => format!(
                 "; express {r:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU, {:.2}×",
                 rate / r
             ),
@@ -679,7 +786,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &mut rows,
             &name,
             format!(
-                "{rate:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU ({CONNECTIONS} connections{versus})"
+                "{rate:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU, client {client_cpu:.0} µs CPU ({CONNECTIONS} connections{versus})"
             ),
         );
     }
