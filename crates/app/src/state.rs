@@ -336,13 +336,18 @@ pub async fn signed_in(state: &AppState) -> Result<pforte_auth::account::User, A
     Ok(signed_in_with_account(state).await?.user)
 }
 
+/// The user the guard in front of protected pages found for this request (`PageUser`), at once.
+pub fn page_user() -> Option<pforte_auth::session::SignedIn> {
+    with_parts(|parts| parts.extensions.get::<PageUser>().cloned())
+        .flatten()
+        .map(|PageUser(found)| found)
+}
+
 /// [`signed_in`] with the user's account and session (all read in one query, once per page).
 pub async fn signed_in_with_account(
     state: &AppState,
 ) -> Result<pforte_auth::session::SignedIn, AppError> {
-    if let Some(PageUser(found)) =
-        with_parts(|parts| parts.extensions.get::<PageUser>().cloned()).flatten()
-    {
+    if let Some(found) = page_user() {
         return Ok(found);
     }
     let token = current_session_token(&state.web).ok_or(AppError::NotSignedIn)?;

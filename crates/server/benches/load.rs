@@ -286,7 +286,8 @@ where
     out
 }
 
-/// The client of the sign-ins and first visits (cookies, redirects, compression as a browser).
+/// The reqwest client of the sign-ins, the burst and the first visits: redirects are not
+/// followed; cookies and `Accept-Encoding` are set by hand.
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -411,15 +412,15 @@ async fn throughput(target: &Target, devices: &[Option<String>]) -> (f64, [Figur
     (signed_in, figures)
 }
 
-/// Requests per second, median and 99th percentile latency in milliseconds, the server's CPU
-/// time per request in microseconds (which other work on a shared machine disturbs less than the
-/// rate), and the load generator's own CPU time per request.
+/// Requests per second; median and 99th percentile latency in milliseconds; the server's CPU time
+/// per request (which other work on a shared machine disturbs less than the rate) and the bench
+/// process's, which during the page measurements is the load generator's, both in microseconds.
 #[derive(Clone, Copy, Default)]
 struct Figures {
     rate: f64,
     p50: f64,
     p99: f64,
-    cpu: f64,
+    server_cpu: f64,
     client_cpu: f64,
 }
 
@@ -446,14 +447,19 @@ fn express() -> Option<(Child, String)> {
 }
 
 /// A keep-alive HTTP/1.1 connection that asks for one page again and again. The request is
-/// written once as bytes, and of each answer only the status line, the length and the end are
-/// read. The servers share the machine's cores with the load generator: a full client (reqwest)
-/// costs several times as much per request, and takes that from the server it measures; more so
-/// from a server that uses every core than from one that uses one (express).
+/// written once as bytes; of each answer, only the status line, the length and the end are parsed.
+/// The servers share the machine's cores with the load generator: a full client (reqwest) costs
+/// several times as much per request, and takes that from the server it measures; more so from a
+/// server that uses every core than from one that uses one (express).
 struct PageClient {
     stream: tokio::net::TcpStream,
     request: Vec<u8>,
     buf: Vec<u8>,
+}
+
+/// Where `needle` first starts in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 impl PageClient {
@@ -469,62 +475,83 @@ impl PageClient {
         }
     }
 
-    async fn more(&mut self) {
+    async fn read_more(&mut self) {
         use tokio::io::AsyncReadExt;
         let read = self.stream.read_buf(&mut self.buf).await.expect("read");
         assert!(read > 0, "the server closed the connection");
     }
 
-    /// Sends the request and reads the whole answer (`Content-Length` or chunked); its status.
+    /// Reads until `buf` holds at least `end` bytes.
+    async fn read_to(&mut self, end: usize) {
+        while self.buf.len() < end {
+            self.read_more().await;
+        }
+    }
+
+    /// Sends the request and reads the whole answer, framed by chunks or by `Content-Length`
+    /// (any other answer fails the benchmark); its status.
     async fn get(&mut self) -> u16 {
         use tokio::io::AsyncWriteExt;
         self.stream.write_all(&self.request).await.expect("send");
+        // One request at a time: the last answer was read to its end, and nothing after it.
         self.buf.clear();
-        let body = loop {
-            if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+        let head_end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
                 break i + 4;
             }
-            self.more().await;
+            self.read_more().await;
         };
-        let head = String::from_utf8_lossy(&self.buf[..body]).into_owned();
-        let status = head
-            .get(9..12)
+        let head = &self.buf[..head_end];
+        let status = std::str::from_utf8(head.get(9..12).unwrap_or_default())
+            .ok()
             .and_then(|s| s.parse().ok())
             .expect("status");
-        let header = |name: &str| {
-            head.lines().find_map(|l| {
-                l.split_once(':')
-                    .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.trim().to_ascii_lowercase())
+        // A header's value, by its name in any case.
+        let header = |name: &[u8]| {
+            head.split(|&b| b == b'\n').find_map(|line| {
+                let colon = line.iter().position(|&b| b == b':')?;
+                line[..colon]
+                    .eq_ignore_ascii_case(name)
+                    .then(|| line[colon + 1..].trim_ascii())
             })
         };
-        if let Some(length) = header("content-length") {
-            let end = body + length.parse::<usize>().expect("length");
-            while self.buf.len() < end {
-                self.more().await;
-            }
-        } else if header("transfer-encoding").as_deref() == Some("chunked") {
-            let mut at = body;
+        let chunked =
+            header(b"transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case(b"chunked"));
+        let length = header(b"content-length").map(|v| {
+            std::str::from_utf8(v)
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .expect("length")
+        });
+        let end = if chunked {
+            // Each chunk: its size in hex, CRLF, the bytes, CRLF. The last has size 0 and is
+            // followed by the empty line that ends the (absent) trailers.
+            let mut at = head_end;
             loop {
-                let Some(line) = self.buf[at..].windows(2).position(|w| w == b"\r\n") else {
-                    self.more().await;
-                    continue;
+                let line = loop {
+                    if let Some(line) = find(&self.buf[at..], b"\r\n") {
+                        break line;
+                    }
+                    self.read_more().await;
                 };
                 let size = std::str::from_utf8(&self.buf[at..at + line])
                     .ok()
                     .and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok())
                     .expect("chunk size");
-                // The chunk, its CRLF; the last (empty) chunk ends with the empty trailer line.
                 let end = at + line + 2 + size + 2;
-                while self.buf.len() < end {
-                    self.more().await;
-                }
+                self.read_to(end).await;
+                assert_eq!(&self.buf[end - 2..end], b"\r\n", "a chunk ends with CRLF");
                 if size == 0 {
-                    break;
+                    break end;
                 }
                 at = end;
             }
-        }
+        } else {
+            let end = head_end + length.expect("an answer framed by chunks or Content-Length");
+            self.read_to(end).await;
+            end
+        };
+        assert_eq!(self.buf.len(), end, "bytes past the end of the answer");
         status
     }
 }
@@ -532,7 +559,7 @@ impl PageClient {
 /// The [`Figures`] of `GET path` over `CONNECTIONS` connections for `PAGE_TIME`; connection `i`
 /// sends `cookies[i]` if any.
 async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
-    let cpu = cpu_of(target.pid);
+    let server_cpu = cpu_of(target.pid);
     let client_cpu = cpu_of(std::process::id());
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -556,7 +583,7 @@ async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
     }
     let seconds = started.elapsed().as_secs_f64();
     let per_request = |spent: f64| spent / all.len() as f64 * 1e6;
-    let cpu = per_request(cpu_of(target.pid) - cpu);
+    let server_cpu = per_request(cpu_of(target.pid) - server_cpu);
     let client_cpu = per_request(cpu_of(std::process::id()) - client_cpu);
     all.sort_by(f64::total_cmp);
     let at = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
@@ -564,7 +591,7 @@ async fn pages(target: &Target, path: &str, cookies: &[String]) -> Figures {
         rate: all.len() as f64 / seconds,
         p50: at(0.50),
         p99: at(0.99),
-        cpu,
+        server_cpu,
         client_cpu,
     }
 }
@@ -760,34 +787,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             versus(signed_in, baseline.map(|b| b.0))
         ),
     );
-    for (i, ours) in pages.into_iter().enumerate() {
-        let (name, theirs) = (format!("GET {}", PAGES[i].0), baseline.map(|b| b.1[i]));
-        let Figures {
-            rate,
-            p50,
-            p99,
-            cpu,
-            client_cpu,
-        } = ours;
-        let versus = match theirs {
-            Some(Figures {
-                rate: r,
-                p50,
-                p99,
-                cpu,
-                ..
-            }) => format!(
-                "; express {r:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU, {:.2}×",
-                rate / r
+    // One page's figures as the row shows them: Pforte's, and express's after them.
+    let shown = |f: &Figures| {
+        format!(
+            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {:.0} µs CPU, client {:.0} µs CPU",
+            f.rate, f.p50, f.p99, f.server_cpu, f.client_cpu
+        )
+    };
+    for (i, ours) in pages.iter().enumerate() {
+        let versus = match baseline.map(|b| b.1[i]) {
+            Some(theirs) => format!(
+                "; express {}, {:.2}×",
+                shown(&theirs),
+                ours.rate / theirs.rate
             ),
             None => String::new(),
         };
         row(
             &mut rows,
-            &name,
-            format!(
-                "{rate:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {cpu:.0} µs CPU, client {client_cpu:.0} µs CPU ({CONNECTIONS} connections{versus})"
-            ),
+            &format!("GET {}", PAGES[i].0),
+            format!("{} ({CONNECTIONS} connections{versus})", shown(ours)),
         );
     }
     row(

@@ -10,19 +10,24 @@ pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     use crate::state::*;
 
     let state = app_state()?;
-    let pforte_auth::session::SignedIn { user, account, .. } =
-        match signed_in_with_account(&state).await {
-            Ok(found) => found,
-            Err(AppError::NotSignedIn) => return Ok(None),
-            Err(other) => return Err(other),
-        };
-    Ok(Some(CurrentUserResponse {
+    match signed_in_with_account(&state).await {
+        Ok(found) => Ok(Some(user_response(found))),
+        Err(AppError::NotSignedIn) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// What [`current_user`] tells about a signed-in user.
+#[cfg(feature = "ssr")]
+pub fn user_response(found: pforte_auth::session::SignedIn) -> CurrentUserResponse {
+    let pforte_auth::session::SignedIn { user, account, .. } = found;
+    CurrentUserResponse {
         email: user.email,
         display_name: user.display_name,
         role: user.role,
         customer_number: account.customer_number,
         account_name: account.name,
-    }))
+    }
 }
 
 /// `/account/security`: the user's trusted devices, sessions and recent security activity.

@@ -1,6 +1,6 @@
 //! `/`: who is signed in, and the way out.
 
-use crate::api::{LogOut, current_user};
+use crate::api::LogOut;
 use crate::components::card::Card;
 use crate::components::submit::Submit;
 use crate::i18n::t;
@@ -13,31 +13,31 @@ use pforte_shared::types::Role;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    // The guard in front of `/` has found the user already (it sends visitors to sign in), so the
+    // page renders at once, without a resource to wait for.
+    #[cfg(feature = "ssr")]
+    let user = crate::state::page_user().map(crate::api::user_response);
+    // Pages are rendered on the server only.
+    #[cfg(not(feature = "ssr"))]
+    let user: Option<pforte_shared::types::CurrentUserResponse> = None;
     let log_out = ServerAction::<LogOut>::new();
-    view! {
-        <Suspense fallback=|| view! { <p class="card">{t(Msg::Working)}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => Either::Left(view! {
-                        <Card title=Msg::HomeTitle>
-                            <p class="signed-in">{fill(t(Msg::SignedInAs), "email", &user.email)}</p>
-                            <p class="muted">{user.account_name.clone()} " · " {user.customer_number.clone()}</p>
-                            <nav class="links">
-                                <a href="/account/security">{t(Msg::Security)}</a>
-                                {(user.role == Role::Admin).then(|| view! {
-                                    <a href="/admin/users">{t(Msg::Users)}</a>
-                                    <a href="/admin/apps">{t(Msg::Apps)}</a>
-                                })}
-                            </nav>
-                            <ActionForm action=log_out>
-                                <Submit class="secondary">{t(Msg::LogOut)}</Submit>
-                            </ActionForm>
-                        </Card>
-                    }),
-                    _ => Either::Right(view! { <Redirect path="/login?next=%2F" /> }),
-                }
-            })}
-        </Suspense>
+    match user {
+        Some(user) => Either::Left(view! {
+            <Card title=Msg::HomeTitle>
+                <p class="signed-in">{fill(t(Msg::SignedInAs), "email", &user.email)}</p>
+                <p class="muted">{user.account_name} " · " {user.customer_number}</p>
+                <nav class="links">
+                    <a href="/account/security">{t(Msg::Security)}</a>
+                    {(user.role == Role::Admin).then(|| view! {
+                        <a href="/admin/users">{t(Msg::Users)}</a>
+                        <a href="/admin/apps">{t(Msg::Apps)}</a>
+                    })}
+                </nav>
+                <ActionForm action=log_out>
+                    <Submit class="secondary">{t(Msg::LogOut)}</Submit>
+                </ActionForm>
+            </Card>
+        }),
+        None => Either::Right(view! { <Redirect path="/login?next=%2F" /> }),
     }
 }
