@@ -6,10 +6,15 @@ use leptos::prelude::*;
 use pforte_shared::AppError;
 use pforte_shared::types::GoogleAccountView;
 
-/// Whether "Sign in with Google" is configured (the button is shown only then).
-#[server(endpoint = "google_sign_in_offered")]
-pub async fn google_sign_in_offered() -> Result<bool, AppError> {
-    Ok(crate::state::app_state()?.auth.google_enabled())
+/// Whether "Sign in with Google" is configured (the button and the help about it are shown only
+/// then): a setting of the server, read while a page is rendered there. Pages are rendered on the
+/// server only, so a page asks at once instead of through a resource to wait for.
+pub fn google_sign_in_offered() -> bool {
+    #[cfg(feature = "ssr")]
+    let offered = crate::state::app_state().is_ok_and(|state| state.auth.google_enabled());
+    #[cfg(not(feature = "ssr"))]
+    let offered = false;
+    offered
 }
 
 /// The linked Google account of the signed-in user; `None` when Google sign-in is not configured

@@ -3,12 +3,11 @@
 
 use crate::api::google_sign_in_offered;
 use crate::i18n::t;
-use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::Msg;
 
 /// The button, when `offered` (for the stepper, which knows from its own state); without
-/// `offered`, asks the server whether Google sign-in is configured.
+/// `offered`, when Google sign-in is configured.
 #[component]
 pub fn GoogleButton(
     #[prop(into)] next: Signal<String>,
@@ -22,17 +21,5 @@ pub fn GoogleButton(
             </form>
         }
     };
-    match offered {
-        Some(offered) => Either::Left(offered.then(form)),
-        None => {
-            let configured = Resource::new(|| (), |_| google_sign_in_offered());
-            Either::Right(view! {
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        configured.await.unwrap_or(false).then(form)
-                    })}
-                </Suspense>
-            })
-        }
-    }
+    offered.unwrap_or_else(google_sign_in_offered).then(form)
 }

@@ -5,7 +5,7 @@
 use crate::IslandScripts;
 use crate::api::{
     ChangePassword, RemoveAllDevices, RemoveDevice, SignOutElsewhere, SignOutSession,
-    security_overview,
+    google_account, security_overview, two_factor_state,
 };
 use crate::components::alert::{ErrorAlert, FlashStatus, any_error, error_of};
 use crate::components::card::Card;
@@ -53,7 +53,18 @@ pub fn AccountSecurity() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let sign_out = ServerAction::<SignOutSession>::new();
     let sign_out_elsewhere = ServerAction::<SignOutElsewhere>::new();
-    let overview = Resource::new(|| (), |_| security_overview());
+    // Everything the page shows, in one resource: the devices, sessions and activity, the
+    // two-factor state and the linked Google account.
+    let page = Resource::new(
+        || (),
+        |_| async {
+            (
+                security_overview().await,
+                two_factor_state().await,
+                google_account().await,
+            )
+        },
+    );
     let error = any_error(vec![error_of(remove), error_of(remove_all)]);
     let session_error = any_error(vec![error_of(sign_out), error_of(sign_out_elsewhere)]);
     let change_error = error_of(change);
@@ -64,7 +75,8 @@ pub fn AccountSecurity() -> impl IntoView {
             <FlashStatus flash />
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
-                    match overview.await {
+                    let (overview, two_factor, google) = page.await;
+                    match overview {
                         Ok(o) => EitherOf3::A(view! {
                             <h2 id=DEVICES>{t(Msg::TrustedDevicesTitle)}</h2>
                             <ErrorAlert error />
@@ -74,6 +86,17 @@ pub fn AccountSecurity() -> impl IntoView {
                             <Sessions sessions=o.sessions sign_out sign_out_elsewhere />
                             <h2 id=ACTIVITY>{t(Msg::ActivityTitle)}</h2>
                             <Activity rows=o.activity />
+                            <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
+                            <ActionForm action=change attr:aria-labelledby="password-title">
+                                <ErrorAlert error=change_error id="change-error" />
+                                <SavedUsername email=o.email />
+                                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
+                                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
+                                <Submit class="primary">{t(Msg::ChangePasswordButton)}</Submit>
+                            </ActionForm>
+                            <TwoFactorSection state=two_factor />
+                            // `None` when Google sign-in is not configured.
+                            {google.ok().flatten().map(|view| view! { <GoogleSection view /> })}
                         }),
                         Err(AppError::NotSignedIn) => EitherOf3::B(view! {
                             <Redirect path="/login?next=%2Faccount%2Fsecurity" />
@@ -82,20 +105,6 @@ pub fn AccountSecurity() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
-            <ActionForm action=change attr:aria-labelledby="password-title">
-                <ErrorAlert error=change_error id="change-error" />
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        overview.await.ok().map(|o| view! { <SavedUsername email=o.email /> })
-                    })}
-                </Suspense>
-                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
-                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
-                <Submit class="primary">{t(Msg::ChangePasswordButton)}</Submit>
-            </ActionForm>
-            <TwoFactorSection />
-            <GoogleSection />
             <nav class="links"><a href="/">{t(Msg::HomeTitle)}</a></nav>
         </Card>
         <IslandScripts />

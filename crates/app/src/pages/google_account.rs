@@ -3,7 +3,7 @@
 //! sign-in is configured. A wrong password comes back with the alert and the password field
 //! focused; "Unlink" done comes back as the security page's status.
 
-use crate::api::{UnlinkGoogle, google_account, google_sign_in_offered};
+use crate::api::UnlinkGoogle;
 use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
@@ -15,32 +15,17 @@ use pforte_shared::i18n::fill;
 use pforte_shared::types::GoogleAccountView;
 use pforte_shared::{AppError, Msg};
 
+/// The section, for the linked Google account the page read (`google_account`); shown only when
+/// Google sign-in is configured.
 #[component]
-pub fn GoogleSection() -> impl IntoView {
-    let configured = Resource::new(|| (), |_| google_sign_in_offered());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                configured.await.unwrap_or(false).then(|| view! { <GoogleAccount /> })
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn GoogleAccount() -> impl IntoView {
+pub fn GoogleSection(view: GoogleAccountView) -> impl IntoView {
     let unlink = ServerAction::<UnlinkGoogle>::new();
-    let state = Resource::new(|| (), |_| google_account());
     let error = error_of(unlink);
     view! {
         <section aria-labelledby="google-title">
             <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
             <ErrorAlert error id="google-error" />
-            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
-                {move || Suspend::new(async move {
-                    state.await.ok().flatten().map(|view| view! { <GoogleState view unlink error /> })
-                })}
-            </Suspense>
+            <GoogleState view unlink error />
         </section>
     }
 }

@@ -41,20 +41,15 @@ fn section(id: &'static str, title: Msg, body: Msg) -> impl IntoView {
 
 #[component]
 pub fn LoginHelp() -> impl IntoView {
-    let google = Resource::new(|| (), |_| google_sign_in_offered());
     view! {
         <Card title=Msg::LoginHelpLink>
             {SECTIONS
                 .into_iter()
                 .map(|(id, title, body)| section(id, title, body))
                 .collect_view()}
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    google.await.unwrap_or(false).then(|| {
-                        section("help-google", Msg::HelpGoogleTitle, Msg::HelpGoogleBody)
-                    })
-                })}
-            </Suspense>
+            {google_sign_in_offered().then(|| {
+                section("help-google", Msg::HelpGoogleTitle, Msg::HelpGoogleBody)
+            })}
             <nav class="links" aria-label=t(Msg::LoginHelpLink)>
                 <a href="/forgot-password">{t(Msg::ForgotPassword)}</a>
                 <a href="/login">{t(Msg::BackToLogin)}</a>

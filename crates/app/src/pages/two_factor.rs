@@ -4,8 +4,7 @@
 //! is a plain form post.
 
 use crate::api::{
-    ActivateTwoFactor, DisableTwoFactor, HideRecoveryCodes, RegenerateRecoveryCodes,
-    StartTwoFactor, two_factor_state,
+    ActivateTwoFactor, DisableTwoFactor, HideRecoveryCodes, RegenerateRecoveryCodes, StartTwoFactor,
 };
 use crate::components::alert::{ErrorAlert, any_error, error_of};
 use crate::components::field::Field;
@@ -14,18 +13,18 @@ use crate::components::time::text_with_time;
 use crate::i18n::{lang, t};
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
-use pforte_shared::Msg;
 use pforte_shared::i18n::fill;
 use pforte_shared::types::{PendingTwoFactor, TwoFactorView};
+use pforte_shared::{AppError, Msg};
 
+/// The section, for the state the page read (`two_factor_state`).
 #[component]
-pub fn TwoFactorSection() -> impl IntoView {
+pub fn TwoFactorSection(state: Result<TwoFactorView, AppError>) -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let activate = ServerAction::<ActivateTwoFactor>::new();
     let hide = ServerAction::<HideRecoveryCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = Resource::new(|| (), |_| two_factor_state());
     let error = any_error(vec![
         error_of(start),
         error_of(activate),
@@ -33,35 +32,33 @@ pub fn TwoFactorSection() -> impl IntoView {
         error_of(regenerate),
         error_of(disable),
     ]);
+    let shown = match state {
+        Ok(view) if !view.recovery_codes.is_empty() => {
+            EitherOf5::A(view! { <RecoveryCodes codes=view.recovery_codes hide /> })
+        }
+        Ok(view) if view.enabled_at.is_some() => {
+            EitherOf5::B(view! { <Enabled view regenerate disable /> })
+        }
+        Ok(TwoFactorView {
+            pending: Some(pending),
+            ..
+        }) => EitherOf5::C(view! { <Pending pending activate /> }),
+        Ok(_) => EitherOf5::D(view! {
+            <p>{t(Msg::TwoFactorOffIntro)}</p>
+            <ActionForm action=start attr:aria-labelledby="two-factor-title">
+                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=error_of(start) error_id="two-factor-error" />
+                <Submit class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
+            </ActionForm>
+        }),
+        Err(e) => EitherOf5::E(view! {
+            <p class="alert" role="alert">{e.message(lang())}</p>
+        }),
+    };
     view! {
         <section aria-labelledby="two-factor-title">
             <h2 id="two-factor-title">{t(Msg::TwoFactorTitle)}</h2>
             <ErrorAlert error id="two-factor-error" />
-            <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
-                {move || Suspend::new(async move {
-                    match state.await {
-                        Ok(view) if !view.recovery_codes.is_empty() => {
-                            EitherOf5::A(view! { <RecoveryCodes codes=view.recovery_codes hide /> })
-                        }
-                        Ok(view) if view.enabled_at.is_some() => {
-                            EitherOf5::B(view! { <Enabled view regenerate disable /> })
-                        }
-                        Ok(TwoFactorView { pending: Some(pending), .. }) => {
-                            EitherOf5::C(view! { <Pending pending activate /> })
-                        }
-                        Ok(_) => EitherOf5::D(view! {
-                            <p>{t(Msg::TwoFactorOffIntro)}</p>
-                            <ActionForm action=start attr:aria-labelledby="two-factor-title">
-                                <Field id="tf_start_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" error=error_of(start) error_id="two-factor-error" />
-                                <Submit class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
-                            </ActionForm>
-                        }),
-                        Err(e) => EitherOf5::E(view! {
-                            <p class="alert" role="alert">{e.message(lang())}</p>
-                        }),
-                    }
-                })}
-            </Suspense>
+            {shown}
         </section>
     }
 }
