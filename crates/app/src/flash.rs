@@ -166,22 +166,18 @@ fn seal(state: &crate::state::AppState, page: &str, user: Option<i64>, flash: &F
 /// own page; one that came twice, or is older than a minute, shows nothing.
 #[cfg(feature = "ssr")]
 pub fn take() -> Option<Flash> {
-    use crate::state::{FLASH_SECS, PageUser, app_state, cookie_values, set_cookie, with_parts};
+    use crate::state::{FLASH_SECS, app_state, cookie_values, page_user, set_cookie, with_parts};
     let state = app_state().ok()?;
     let name = state.web.flash_cookie_name();
-    let (page, user, sent) = with_parts(|parts| {
+    let (page, sent) = with_parts(|parts| {
         let prefetch =
             parts.headers.contains_key("sec-purpose") || parts.headers.contains_key("purpose");
         (parts.method == http::Method::GET && !prefetch).then(|| {
-            let user = parts
-                .extensions
-                .get::<PageUser>()
-                .map(|PageUser(found)| found.user.id);
             let sent: Vec<String> = cookie_values(&parts.headers, name)
                 .take(2)
                 .map(str::to_owned)
                 .collect();
-            (parts.uri.path().to_owned(), user, sent)
+            (parts.uri.path().to_owned(), sent)
         })
     })
     .flatten()?;
@@ -194,6 +190,7 @@ pub fn take() -> Option<Flash> {
             return None;
         }
     };
+    let user = page_user().map(|found| found.user.id);
     let json = state
         .auth
         .settings

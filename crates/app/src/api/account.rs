@@ -1,10 +1,12 @@
-//! The signed-in user's own pages: `/` and `/account/security`.
+//! The signed-in user's own pages, `/` and `/account/security`: their server functions, and
+//! what `/` shows of the user the page guard found.
 
 use leptos::prelude::*;
 use pforte_shared::AppError;
 use pforte_shared::types::CurrentUserResponse;
 
-/// The signed-in user, or `None` for visitors and half-finished sign-ins.
+/// The signed-in user, or `None` for visitors and half-finished sign-ins: for a client asking who
+/// its session belongs to (no page of Pforte's own calls it; `/` uses [`page_user_response`]).
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     use crate::state::*;
@@ -17,9 +19,19 @@ pub async fn current_user() -> Result<Option<CurrentUserResponse>, AppError> {
     }
 }
 
+/// The user the page guard found for this page request (`state::page_user`), as [`current_user`]
+/// tells it: at once, without a resource to wait for. `None` in the browser, which renders no page.
+pub fn page_user_response() -> Option<CurrentUserResponse> {
+    #[cfg(feature = "ssr")]
+    let user = crate::state::page_user().map(user_response);
+    #[cfg(not(feature = "ssr"))]
+    let user = None;
+    user
+}
+
 /// What [`current_user`] tells about a signed-in user.
 #[cfg(feature = "ssr")]
-pub fn user_response(found: pforte_auth::session::SignedIn) -> CurrentUserResponse {
+fn user_response(found: pforte_auth::session::SignedIn) -> CurrentUserResponse {
     let pforte_auth::session::SignedIn { user, account, .. } = found;
     CurrentUserResponse {
         email: user.email,

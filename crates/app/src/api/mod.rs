@@ -1,7 +1,9 @@
 //! Server functions: thin adapters from HTTP to `pforte-auth`, one module per area (mirroring
 //! `pages/`). Each one takes the state, calls the domain and ends in `?`: `AuthError` turns into
 //! the user-facing `AppError` in one place, which logs internal causes. Arguments are named like
-//! the form fields: every page's form is a plain POST to its function.
+//! the form fields: every page's form is a plain POST to its function. Beside them, a few plain
+//! functions a page reads at once while it is rendered (`page_user_response`,
+//! `google_sign_in_offered`).
 
 mod account;
 mod admin;

@@ -1,6 +1,6 @@
 //! `/account/security`: trusted devices ("Remove", "Remove all"), active sessions ("Sign out",
-//! "Sign out everywhere else"), recent security activity, "Change password" and two-factor
-//! authentication.
+//! "Sign out everywhere else"), recent security activity, "Change password", two-factor
+//! authentication and the linked Google account. The page reads all of it in one resource.
 
 use crate::IslandScripts;
 use crate::api::{
@@ -76,7 +76,10 @@ pub fn AccountSecurity() -> impl IntoView {
             <Suspense fallback=|| view! { <p>{t(Msg::Working)}</p> }>
                 {move || Suspend::new(async move {
                     let (overview, two_factor, google) = page.await;
-                    match overview {
+                    // The password form fills in the username for password managers.
+                    let email = overview.as_ref().ok().map(|o| o.email.clone());
+                    // Each part shows its own failure; the others stay usable.
+                    let lists = match overview {
                         Ok(o) => EitherOf3::A(view! {
                             <h2 id=DEVICES>{t(Msg::TrustedDevicesTitle)}</h2>
                             <ErrorAlert error />
@@ -86,22 +89,25 @@ pub fn AccountSecurity() -> impl IntoView {
                             <Sessions sessions=o.sessions sign_out sign_out_elsewhere />
                             <h2 id=ACTIVITY>{t(Msg::ActivityTitle)}</h2>
                             <Activity rows=o.activity />
-                            <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
-                            <ActionForm action=change attr:aria-labelledby="password-title">
-                                <ErrorAlert error=change_error id="change-error" />
-                                <SavedUsername email=o.email />
-                                <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
-                                <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
-                                <Submit class="primary">{t(Msg::ChangePasswordButton)}</Submit>
-                            </ActionForm>
-                            <TwoFactorSection state=two_factor />
-                            // `None` when Google sign-in is not configured.
-                            {google.ok().flatten().map(|view| view! { <GoogleSection view /> })}
                         }),
                         Err(AppError::NotSignedIn) => EitherOf3::B(view! {
                             <Redirect path="/login?next=%2Faccount%2Fsecurity" />
                         }),
                         Err(e) => EitherOf3::C(view! { <ErrorAlert error=Some(e) /> }),
+                    };
+                    view! {
+                        {lists}
+                        <h2 id="password-title">{t(Msg::ChangePasswordTitle)}</h2>
+                        <ActionForm action=change attr:aria-labelledby="password-title">
+                            <ErrorAlert error=change_error id="change-error" />
+                            {email.map(|email| view! { <SavedUsername email /> })}
+                            <Field id="current_password" name="current_password" label=t(Msg::CurrentPasswordLabel) input_type="password" autocomplete="current-password" maxlength=pforte_shared::password::MAX_BYTES as u32 error=change_error error_id="change-error" />
+                            <NewPasswordFields name="new_password" repeat_name="new_password_repeat" label=t(Msg::NewPasswordLabel) repeat_label=t(Msg::RepeatNewPasswordLabel) error=change_error error_id="change-error" />
+                            <Submit class="primary">{t(Msg::ChangePasswordButton)}</Submit>
+                        </ActionForm>
+                        <TwoFactorSection state=two_factor />
+                        // Nothing when Google sign-in is not configured.
+                        {google.transpose().map(|state| view! { <GoogleSection state /> })}
                     }
                 })}
             </Suspense>

@@ -8,7 +8,7 @@ use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
-use crate::i18n::t;
+use crate::i18n::{lang, t};
 use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::i18n::fill;
@@ -18,14 +18,18 @@ use pforte_shared::{AppError, Msg};
 /// The section, for the linked Google account the page read (`google_account`); shown only when
 /// Google sign-in is configured.
 #[component]
-pub fn GoogleSection(view: GoogleAccountView) -> impl IntoView {
+pub fn GoogleSection(state: Result<GoogleAccountView, AppError>) -> impl IntoView {
     let unlink = ServerAction::<UnlinkGoogle>::new();
     let error = error_of(unlink);
+    let shown = match state {
+        Ok(view) => Either::Left(view! { <GoogleState view unlink error /> }),
+        Err(e) => Either::Right(view! { <p class="alert" role="alert">{e.message(lang())}</p> }),
+    };
     view! {
         <section aria-labelledby="google-title">
             <h2 id="google-title">{t(Msg::GoogleTitle)}</h2>
             <ErrorAlert error id="google-error" />
-            <GoogleState view unlink error />
+            {shown}
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! `/`: who is signed in, and the way out.
 
-use crate::api::LogOut;
+use crate::api::{LogOut, page_user_response};
 use crate::components::card::Card;
 use crate::components::submit::Submit;
 use crate::i18n::t;
@@ -14,12 +14,8 @@ use pforte_shared::types::Role;
 #[component]
 pub fn Home() -> impl IntoView {
     // The guard in front of `/` has found the user already (it sends visitors to sign in), so the
-    // page renders at once, without a resource to wait for.
-    #[cfg(feature = "ssr")]
-    let user = crate::state::page_user().map(crate::api::user_response);
-    // Pages are rendered on the server only.
-    #[cfg(not(feature = "ssr"))]
-    let user: Option<pforte_shared::types::CurrentUserResponse> = None;
+    // page renders at once.
+    let user = page_user_response();
     let log_out = ServerAction::<LogOut>::new();
     match user {
         Some(user) => Either::Left(view! {
