@@ -324,10 +324,11 @@ pub fn request_meta_of(parts: &Parts) -> RequestMeta {
 
 /// The signed-in user the page guard found for a `GET`/`HEAD` request to a protected page. The
 /// page itself (`page_user`) and the server functions it runs while rendering read it instead of
-/// each looking the session up again. The page itself changes nothing, so this is the user its cookie names. The rule
-/// that keeps it so: no handler that changes anything is reachable by `GET`/`HEAD` under the
-/// protected paths, and no server function is mounted there; server functions called by the
-/// browser (`POST /api/…`) never carry it and look the session up themselves.
+/// each looking the session up again. The page itself changes nothing, so this is the user its
+/// cookie names. The rule that keeps it so: no handler that changes anything is reachable by
+/// `GET`/`HEAD` under the protected paths, and no server function is mounted there; server
+/// functions called by the browser (`POST /api/…`) never carry it and look the session up
+/// themselves.
 #[derive(Clone)]
 pub struct PageUser(pub pforte_auth::session::SignedIn);
 

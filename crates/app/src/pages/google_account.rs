@@ -8,7 +8,7 @@ use crate::components::alert::{ErrorAlert, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
-use crate::i18n::{lang, t};
+use crate::i18n::t;
 use leptos::either::Either;
 use leptos::prelude::*;
 use pforte_shared::i18n::fill;
@@ -23,7 +23,7 @@ pub fn GoogleSection(state: Result<GoogleAccountView, AppError>) -> impl IntoVie
     let error = error_of(unlink);
     let shown = match state {
         Ok(view) => Either::Left(view! { <GoogleState view unlink error /> }),
-        Err(e) => Either::Right(view! { <p class="alert" role="alert">{e.message(lang())}</p> }),
+        Err(e) => Either::Right(view! { <ErrorAlert error=Some(e) /> }),
     };
     view! {
         <section aria-labelledby="google-title">

@@ -10,7 +10,7 @@ use crate::components::alert::{ErrorAlert, any_error, error_of};
 use crate::components::field::Field;
 use crate::components::submit::Submit;
 use crate::components::time::text_with_time;
-use crate::i18n::{lang, t};
+use crate::i18n::t;
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use pforte_shared::i18n::fill;
@@ -50,9 +50,7 @@ pub fn TwoFactorSection(state: Result<TwoFactorView, AppError>) -> impl IntoView
                 <Submit class="primary">{t(Msg::SetUpTwoFactor)}</Submit>
             </ActionForm>
         }),
-        Err(e) => EitherOf5::E(view! {
-            <p class="alert" role="alert">{e.message(lang())}</p>
-        }),
+        Err(e) => EitherOf5::E(view! { <ErrorAlert error=Some(e) /> }),
     };
     view! {
         <section aria-labelledby="two-factor-title">
